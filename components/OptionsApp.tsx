@@ -1,0 +1,147 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { IntentReply } from '../lib/messaging/messages';
+import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
+
+export interface OptionsDeps {
+  loadApiKey(): Promise<string | undefined>;
+  saveApiKey(key: string): Promise<void>;
+  loadSettings(): Promise<Settings>;
+  saveSettings(patch: Partial<Settings>): Promise<Settings>;
+  /** Asks the browser for access to a non-default Addigy host; must run inside the click. */
+  requestHostPermission(originPattern: string): Promise<boolean>;
+  testConnection(): Promise<IntentReply>;
+}
+
+type Status = { tone: 'ok' | 'bad'; text: string } | undefined;
+
+function parseReminderDays(text: string): number[] | undefined {
+  const days = text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map(Number);
+  if (!days.length || days.some((d) => !Number.isInteger(d) || d < 0 || d > 365)) return undefined;
+  return [...new Set(days)].sort((a, b) => b - a);
+}
+
+export function OptionsApp({ deps }: { deps: OptionsDeps }) {
+  const [apiKey, setApiKey] = useState('');
+  const [showKey, setShowKey] = useState(false);
+  const [baseUrl, setBaseUrl] = useState(DEFAULT_ADDIGY_BASE_URL);
+  const [appleVerification, setAppleVerification] = useState(true);
+  const [reminderDays, setReminderDays] = useState('30, 14, 7, 1');
+  const [status, setStatus] = useState<Status>();
+  const [testing, setTesting] = useState(false);
+
+  useEffect(() => {
+    void Promise.all([deps.loadApiKey(), deps.loadSettings()]).then(([key, settings]) => {
+      setApiKey(key ?? '');
+      setBaseUrl(settings.addigyBaseUrl);
+      setAppleVerification(settings.appleVerification);
+      setReminderDays(settings.reminderDays.join(', '));
+    });
+  }, [deps]);
+
+  const save = async (event: Event) => {
+    event.preventDefault();
+    const url = normaliseBaseUrl(baseUrl);
+    if (!url) {
+      setStatus({ tone: 'bad', text: 'The Addigy API address must be a full https:// address. Nothing was saved.' });
+      return;
+    }
+    const days = parseReminderDays(reminderDays);
+    if (!days) {
+      setStatus({ tone: 'bad', text: 'Reminder days must be whole numbers from 0 to 365, separated by commas. Nothing was saved.' });
+      return;
+    }
+    if (new URL(url).origin !== new URL(DEFAULT_ADDIGY_BASE_URL).origin) {
+      const granted = await deps.requestHostPermission(`${new URL(url).origin}/*`);
+      if (!granted) {
+        setStatus({
+          tone: 'bad',
+          text: `Token Relay needs permission to reach ${new URL(url).host}. The address was not saved; allow access when the browser asks.`,
+        });
+        return;
+      }
+    }
+    await deps.saveApiKey(apiKey);
+    await deps.saveSettings({ addigyBaseUrl: url, appleVerification, reminderDays: days });
+    setBaseUrl(url);
+    setStatus({ tone: 'ok', text: 'Saved.' });
+  };
+
+  const test = async () => {
+    setTesting(true);
+    setStatus(undefined);
+    const reply = await deps.testConnection();
+    setTesting(false);
+    setStatus(
+      reply.ok
+        ? { tone: 'ok', text: reply.note ?? 'Connected.' }
+        : { tone: 'bad', text: `${reply.problem.message} ${reply.problem.nextStep}` },
+    );
+  };
+
+  return (
+    <main class="options">
+      <h1>Token Relay options</h1>
+      <form onSubmit={save}>
+        <div class="field">
+          <label for="api-key">API key</label>
+          <input
+            id="api-key"
+            type={showKey ? 'text' : 'password'}
+            autocomplete="off"
+            spellcheck={false}
+            value={apiKey}
+            onInput={(e) => setApiKey((e.target as HTMLInputElement).value)}
+          />
+          <p class="hint" id="api-key-hint">
+            An Addigy API key (V2): in Addigy, Account → Integrations → API &amp; Webhooks. It stays in this browser
+            profile and is sent only to the Addigy API address below.
+          </p>
+          <label class="inline">
+            <input type="checkbox" checked={showKey} onChange={() => setShowKey(!showKey)} /> Show the key
+          </label>
+        </div>
+        <details class="advanced">
+          <summary>Advanced</summary>
+          <div class="field">
+            <label for="base-url">Addigy API address</label>
+            <input
+              id="base-url"
+              type="url"
+              value={baseUrl}
+              onInput={(e) => setBaseUrl((e.target as HTMLInputElement).value)}
+            />
+            <p class="hint">HTTPS only. Default: {DEFAULT_ADDIGY_BASE_URL}</p>
+          </div>
+          <div class="field">
+            <label class="inline">
+              <input
+                type="checkbox"
+                checked={appleVerification}
+                onChange={() => setAppleVerification(!appleVerification)}
+              />{' '}
+              Check each token with Apple before sending it
+            </label>
+          </div>
+          <div class="field">
+            <label for="reminder-days">Remind me this many days before a token expires</label>
+            <input id="reminder-days" value={reminderDays} onInput={(e) => setReminderDays((e.target as HTMLInputElement).value)} />
+          </div>
+        </details>
+        <div class="actions">
+          <button class="primary" type="submit">
+            Save
+          </button>
+          <button type="button" onClick={test} disabled={testing}>
+            {testing ? 'Testing…' : 'Test connection'}
+          </button>
+        </div>
+      </form>
+      <div role="status" aria-live="polite">
+        {status && <p class={`notice ${status.tone}`}>{status.text}</p>}
+      </div>
+    </main>
+  );
+}

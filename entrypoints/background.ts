@@ -1,0 +1,65 @@
+import { browser } from 'wxt/browser';
+import { defineBackground } from 'wxt/utils/define-background';
+import { AddigyClient } from '../lib/addigy/addigy-client';
+import { computeBadge, showBadge } from '../lib/badge';
+import { createMessageHandler } from '../lib/messaging/handle-message';
+import type { IntentReply, PopupState } from '../lib/messaging/messages';
+import { createRenewalMachine } from '../lib/renewal/create-renewal-machine';
+import { isFinished } from '../lib/renewal/renewal-record';
+import { loadApiKey } from '../lib/storage/api-key';
+import { idbRenewalStore } from '../lib/storage/renewal-store';
+import { loadSettings } from '../lib/storage/settings';
+
+const RESUME_ALARM = 'resume-renewals';
+const KEEP_AWAKE_MS = 20_000;
+
+export default defineBackground({
+  type: 'module',
+  main() {
+    const machine = createRenewalMachine(() => void publish());
+
+    async function getState(): Promise<PopupState> {
+      const [apiKey, renewals] = await Promise.all([loadApiKey(), idbRenewalStore.list()]);
+      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20) };
+    }
+
+    async function publish() {
+      const { renewals } = await getState();
+      await showBadge(browser.action, computeBadge(renewals));
+      // A killed worker is woken by this alarm and resumes whatever was under way.
+      const underway = renewals.some((r) => !isFinished(r) && r.step !== 'awaiting-confirmation');
+      if (underway) await browser.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
+      else await browser.alarms.clear(RESUME_ALARM);
+      await browser.runtime.sendMessage({ type: 'state:changed' }).catch(() => undefined);
+    }
+
+    async function testConnection(): Promise<IntentReply> {
+      const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
+      const list = await new AddigyClient({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
+      if (!list.ok) return { ok: false, problem: list.error };
+      const n = list.value.length;
+      return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
+    }
+
+    const handle = createMessageHandler({
+      machine,
+      ownId: browser.runtime.id,
+      ownOrigin: browser.runtime.getURL('/'),
+      getState,
+      testConnection,
+      onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
+    });
+    browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
+
+    browser.alarms.onAlarm.addListener((alarm) => {
+      if (alarm.name === RESUME_ALARM) void machine.resume();
+    });
+
+    // Extension API calls keep an MV3 worker alive while a renewal is being worked on.
+    setInterval(() => {
+      if (machine.busy) void browser.runtime.getPlatformInfo();
+    }, KEEP_AWAKE_MS);
+
+    void machine.resume().then(publish);
+  },
+});

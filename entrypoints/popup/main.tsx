@@ -1,0 +1,10 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { PopupApp } from '../../components/PopupApp';
+import { runtimeBackgroundClient } from '../../lib/messaging/extension-client';
+import '../../components/theme.css';
+
+render(
+  <PopupApp client={runtimeBackgroundClient} openOptions={() => void browser.runtime.openOptionsPage()} />,
+  document.getElementById('app')!,
+);

@@ -1,0 +1,2 @@
+export * from './compute-badge';
+export * from './action-badge';

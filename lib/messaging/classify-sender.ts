@@ -1,0 +1,31 @@
+/** Who sent a runtime message. Decided from fields a web page cannot forge. */
+export type SenderKind = 'extension-page' | 'apple-content-script' | 'untrusted';
+
+export interface SenderInfo {
+  id?: string;
+  url?: string;
+  origin?: string;
+  tab?: unknown;
+  frameId?: number;
+}
+
+export const APPLE_ORIGINS = ['https://business.apple.com', 'https://school.apple.com'] as const;
+
+export function classifySender(sender: SenderInfo, ownId: string, ownOrigin: string): SenderKind {
+  if (!sender.id || sender.id !== ownId) return 'untrusted';
+  // Our own pages, whether shown as the toolbar popup or opened in a tab. `ownOrigin` ends with '/'.
+  if (sender.url?.startsWith(ownOrigin)) return 'extension-page';
+  const origin = sender.origin ?? originOf(sender.url);
+  // Our content script, running in a frame of one of the two Apple hosts.
+  if (sender.tab && origin && (APPLE_ORIGINS as readonly string[]).includes(origin)) return 'apple-content-script';
+  return 'untrusted';
+}
+
+function originOf(url?: string): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url).origin;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import type { RenewalMachine } from '../renewal/renewal-machine';
+import type { Problem } from '../result';
+import { classifySender, type SenderInfo } from './classify-sender';
+import {
+  contentRequestSchema,
+  pageIntentSchema,
+  type IntentReply,
+  type PageIntent,
+  type PopupState,
+} from './messages';
+
+export interface MessageHandlerDeps {
+  machine: RenewalMachine;
+  ownId: string;
+  /** `runtime.getURL('')`, ending with '/'. */
+  ownOrigin: string;
+  getState(): Promise<PopupState>;
+  testConnection(): Promise<IntentReply>;
+  /** A capture came from the one-click button: bring the popup up where the browser allows it. */
+  onButtonCapture?(): void;
+}
+
+const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
+
+/**
+ * The background's single entry for runtime messages. Returns undefined for anything it ignores,
+ * so forged or foreign messages get no answer at all.
+ */
+export function createMessageHandler(deps: MessageHandlerDeps) {
+  return (message: unknown, sender: SenderInfo): Promise<IntentReply> | undefined => {
+    const from = classifySender(sender, deps.ownId, deps.ownOrigin);
+    if (from === 'apple-content-script') {
+      const request = contentRequestSchema.safeParse(message);
+      if (!request.success) return undefined;
+      // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
+      const { text, via, fileName } = request.data;
+      void deps.machine.capture({ text, source: via, fileName });
+      if (via === 'button') deps.onButtonCapture?.();
+      return Promise.resolve({ ok: true });
+    }
+    if (from === 'extension-page') {
+      const intent = pageIntentSchema.safeParse(message);
+      if (!intent.success) return undefined;
+      return handleIntent(intent.data, deps);
+    }
+    return undefined;
+  };
+}
+
+async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promise<IntentReply> {
+  const { machine } = deps;
+  switch (intent.type) {
+    case 'state:get':
+      return { ok: true, state: await deps.getState() };
+    case 'renewal:confirm': {
+      const result = await machine.confirm(intent.id, { acceptOtherMdm: intent.acceptOtherMdm });
+      return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
+    case 'renewal:retry': {
+      const result = await machine.retry(intent.id);
+      return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
+    case 'renewal:discard': {
+      const result = await machine.discard(intent.id);
+      return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
+    case 'renewal:import-file':
+      await machine.capture({ text: intent.text, source: 'file', fileName: intent.fileName });
+      return { ok: true, state: await deps.getState() };
+    case 'settings:test-connection':
+      return deps.testConnection();
+  }
+}

@@ -1,0 +1,33 @@
+import type { AppleClientConfig } from '../apple/schemas';
+import type { RenewalPreview } from '../addigy/schemas';
+
+const DAY_MS = 86_400_000;
+const same = (a?: string | null, b?: string | null) => !a || !b || a.trim().toLowerCase() === b.trim().toLowerCase();
+const sameDay = (a?: string | null, b?: string | null) => {
+  const [x, y] = [Date.parse(a ?? ''), Date.parse(b ?? '')];
+  return Number.isNaN(x) || Number.isNaN(y) || Math.abs(x - y) < DAY_MS;
+};
+const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+
+/** Where the file, Apple and Addigy's preview disagree: shown before the Renew button. */
+export function findDiscrepancies(input: {
+  file: { orgName: string; expiresAt: string };
+  apple?: AppleClientConfig;
+  preview: RenewalPreview;
+}): string[] {
+  const { file, apple, preview } = input;
+  const found: string[] = [];
+  if (!same(file.orgName, preview.organization)) {
+    found.push(`The file names the organisation "${file.orgName}", but Addigy shows "${preview.organization}".`);
+  }
+  if (apple && !same(apple.locationName, preview.name)) {
+    found.push(`Apple says this token is for "${apple.locationName}", but Addigy's token is named "${preview.name}".`);
+  }
+  if (!sameDay(file.expiresAt, preview.expirationDate)) {
+    found.push(`The file expires on ${day(file.expiresAt)}, but Addigy reads ${day(preview.expirationDate)}.`);
+  }
+  if (apple?.tokenExpirationDate && !sameDay(file.expiresAt, apple.tokenExpirationDate)) {
+    found.push(`The file expires on ${day(file.expiresAt)}, but Apple reports ${day(apple.tokenExpirationDate)}.`);
+  }
+  return found;
+}

@@ -1,0 +1,92 @@
+import * as z from 'zod/mini';
+
+/**
+ * One renewal, as persisted in IndexedDB and shown in the popup.
+ * It never holds the token text: that waits in the TokenVault.
+ */
+export const RENEWAL_STEPS = [
+  'captured',
+  'parsed',
+  'verified',
+  'matched',
+  'previewed',
+  'awaiting-confirmation',
+  'renewing',
+  'scanning',
+  'done',
+  'failed',
+  'discarded',
+] as const;
+export const renewalStepSchema = z.enum(RENEWAL_STEPS);
+export type RenewalStep = z.infer<typeof renewalStepSchema>;
+
+export const FINISHED_STEPS: readonly RenewalStep[] = ['done', 'failed', 'discarded'];
+export const captureSourceSchema = z.enum(['blob', 'data', 'https', 'button', 'file']);
+export type CaptureSource = z.infer<typeof captureSourceSchema>;
+
+const text = z.string();
+const optionalText = z.optional(z.string());
+
+export const renewalFailureSchema = z.object({
+  kind: text,
+  message: text,
+  nextStep: text,
+  /** The other side's own words (Addigy's errMsg, Apple's errorMessage), redacted. */
+  detail: optionalText,
+  /** The step that failed. */
+  step: renewalStepSchema,
+  /** Retry can finish this renewal with the same token (no new download needed). */
+  retryable: z.boolean(),
+});
+export type RenewalFailure = z.infer<typeof renewalFailureSchema>;
+
+export const renewalRecordSchema = z.object({
+  id: text,
+  step: renewalStepSchema,
+  createdAt: text,
+  updatedAt: text,
+  source: captureSourceSchema,
+  fileName: optionalText,
+  /** What the file itself says. */
+  file: z.optional(z.object({ orgName: text, expiresAt: text })),
+  apple: z.optional(
+    z.object({
+      status: z.enum(['verified', 'unreachable', 'skipped']),
+      uId: optionalText,
+      locationName: optionalText,
+      tokenExpirationDate: optionalText,
+      websiteURL: optionalText,
+      otherMdm: optionalText,
+      note: optionalText,
+    }),
+  ),
+  match: z.optional(
+    z.object({
+      locationId: text,
+      policyId: optionalText,
+      locationName: optionalText,
+      orgName: optionalText,
+      strength: z.enum(['uid', 'name']),
+    }),
+  ),
+  preview: z.optional(
+    z.object({ idNumber: text, name: text, appleId: text, organization: text, expirationDate: text }),
+  ),
+  /** Disagreements between the file, Apple and Addigy, said before the Renew button. */
+  discrepancies: z.array(text),
+  /** Set when another MDM has claimed the location: confirming needs an extra, explicit yes. */
+  otherMdm: optionalText,
+  /** Set when this capture replaced a pending renewal of the same location. */
+  replacedPending: z.optional(z.boolean()),
+  renewedAt: optionalText,
+  newExpiry: optionalText,
+  lastSync: optionalText,
+  /** Shown while a call is being retried after a transient failure. */
+  retrying: z.optional(z.object({ attempt: z.number(), delayMs: z.number(), reason: text })),
+  failure: z.optional(renewalFailureSchema),
+  /** The user has read the failure; it stays in history but no longer raises the badge. */
+  dismissed: z.optional(z.boolean()),
+});
+export type RenewalRecord = z.infer<typeof renewalRecordSchema>;
+
+export const isFinished = (record: RenewalRecord) => FINISHED_STEPS.includes(record.step);

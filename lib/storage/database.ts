@@ -1,0 +1,36 @@
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { RenewalRecord } from '../renewal/renewal-record';
+
+/** The extension's IndexedDB. It lives in the extension's origin, so no content script can open it. */
+export interface TokenRelayDb extends DBSchema {
+  renewals: { key: string; value: RenewalRecord; indexes: { updatedAt: string } };
+  secrets: { key: 'addigyApiKey'; value: string };
+}
+
+const DB_NAME = 'token-relay';
+const DB_VERSION = 1;
+
+let opening: Promise<IDBPDatabase<TokenRelayDb>> | undefined;
+
+export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
+  opening ??= openDB<TokenRelayDb>(DB_NAME, DB_VERSION, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        const renewals = db.createObjectStore('renewals', { keyPath: 'id' });
+        renewals.createIndex('updatedAt', 'updatedAt');
+        db.createObjectStore('secrets');
+      }
+    },
+  });
+  return opening;
+}
+
+/** Tests start from an empty database. */
+export async function resetTokenRelayDbForTests(): Promise<void> {
+  if (opening) (await opening).close();
+  opening = undefined;
+  await new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(DB_NAME);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}

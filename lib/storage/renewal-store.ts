@@ -1,0 +1,47 @@
+import { openTokenRelayDb } from './database';
+import type { RenewalRecord } from '../renewal/renewal-record';
+
+/** Renewal records (no token text in them) in IndexedDB. */
+export interface RenewalStore {
+  get(id: string): Promise<RenewalRecord | undefined>;
+  put(record: RenewalRecord): Promise<void>;
+  list(): Promise<RenewalRecord[]>;
+}
+
+const HISTORY_LIMIT = 50;
+
+export const idbRenewalStore: RenewalStore = {
+  async get(id) {
+    return (await openTokenRelayDb()).get('renewals', id);
+  },
+  async put(record) {
+    const db = await openTokenRelayDb();
+    await db.put('renewals', record);
+    // Keep history bounded: drop the oldest finished records.
+    const all = await db.getAllFromIndex('renewals', 'updatedAt');
+    const finished = all.filter((r) => r.step === 'done' || r.step === 'failed' || r.step === 'discarded');
+    for (const old of finished.slice(0, Math.max(0, all.length - HISTORY_LIMIT))) {
+      await db.delete('renewals', old.id);
+    }
+  },
+  async list() {
+    const all = await (await openTokenRelayDb()).getAllFromIndex('renewals', 'updatedAt');
+    return all.reverse();
+  },
+};
+
+export function memoryRenewalStore(): RenewalStore {
+  const records = new Map<string, RenewalRecord>();
+  return {
+    async get(id) {
+      const r = records.get(id);
+      return r && structuredClone(r);
+    },
+    async put(record) {
+      records.set(record.id, structuredClone(record));
+    },
+    async list() {
+      return [...records.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((r) => structuredClone(r));
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { storage } from 'wxt/utils/storage';
+
+/**
+ * Where a pending renewal's token text waits for the user's confirmation.
+ * storage.session lives in memory, survives service-worker restarts, is gone when the browser
+ * closes, and by default only extension pages and the worker can read it.
+ */
+export interface TokenVault {
+  put(renewalId: string, tokenText: string): Promise<void>;
+  get(renewalId: string): Promise<string | undefined>;
+  wipe(renewalId: string): Promise<void>;
+}
+
+const key = (renewalId: string) => `session:pending-token:${renewalId}` as const;
+
+export const sessionTokenVault: TokenVault = {
+  async put(renewalId, tokenText) {
+    await storage.setItem(key(renewalId), tokenText);
+  },
+  async get(renewalId) {
+    return (await storage.getItem<string>(key(renewalId))) ?? undefined;
+  },
+  async wipe(renewalId) {
+    await storage.removeItem(key(renewalId));
+  },
+};
+
+export function memoryTokenVault(): TokenVault & { size(): number } {
+  const tokens = new Map<string, string>();
+  return {
+    async put(id, text) { tokens.set(id, text); },
+    async get(id) { return tokens.get(id); },
+    async wipe(id) { tokens.delete(id); },
+    size: () => tokens.size,
+  };
+}

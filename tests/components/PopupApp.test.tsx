@@ -1,0 +1,115 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { PopupApp } from '../../components/PopupApp';
+import type { BackgroundClient } from '../../lib/messaging/extension-client';
+import type { PageIntent, PopupState } from '../../lib/messaging/messages';
+import type { RenewalRecord } from '../../lib/renewal/renewal-record';
+
+const base: RenewalRecord = {
+  id: 'r1',
+  step: 'awaiting-confirmation',
+  createdAt: '2026-11-24T10:00:00Z',
+  updatedAt: '2026-11-24T10:00:00Z',
+  source: 'blob',
+  discrepancies: [],
+  file: { orgName: 'Acme Corp', expiresAt: '2027-11-24T10:00:00Z' },
+  apple: { status: 'verified', uId: 'LOC-1001', locationName: 'Main Campus' },
+  match: { locationId: 'loc-main', strength: 'uid', locationName: 'Main Campus' },
+  preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2027-11-24T10:00:00Z' },
+};
+
+function clientWith(state: PopupState) {
+  const sent: PageIntent[] = [];
+  const client: BackgroundClient = {
+    send: vi.fn(async (intent: PageIntent) => {
+      sent.push(intent);
+      return { ok: true as const, state };
+    }),
+    onStateChanged: () => () => undefined,
+  };
+  return { client, sent };
+}
+
+const renderPopup = (state: PopupState) => {
+  const { client, sent } = clientWith(state);
+  const openOptions = vi.fn();
+  render(<PopupApp client={client} openOptions={openOptions} />);
+  return { sent, openOptions };
+};
+
+describe('PopupApp', () => {
+  it('asks for the API key when not configured', async () => {
+    const { openOptions } = renderPopup({ configured: false, renewals: [] });
+    fireEvent.click(await screen.findByRole('button', { name: /Open Options to add the API key/ }));
+    expect(openOptions).toHaveBeenCalled();
+  });
+
+  it('shows the confirmation details Addigy would show, and confirms on Renew', async () => {
+    const { sent } = renderPopup({ configured: true, renewals: [base] });
+    const renew = await screen.findByRole('button', { name: /^Renew Main Campus in Addigy/ });
+    for (const [label, value] of [
+      ['ID number', '4410021'],
+      ['Name', 'Main Campus'],
+      ['Apple ID', 'it-admin@acme.example'],
+      ['Organization', 'Acme Corp'],
+    ]) {
+      const term = screen.getByText(label, { selector: 'dt' });
+      expect(term.nextElementSibling?.textContent).toBe(value);
+    }
+    expect(screen.getByText('Apple confirmed this token is valid.')).toBeTruthy();
+    fireEvent.click(renew);
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:confirm', id: 'r1', acceptOtherMdm: false }));
+    expect((renew as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('says where the file, Apple and Addigy disagree, before the Renew button', async () => {
+    renderPopup({ configured: true, renewals: [{ ...base, discrepancies: ['Apple says this token is for "Warehouse".'] }] });
+    const note = await screen.findByText(/Apple says this token is for "Warehouse"/);
+    const renew = screen.getByRole('button', { name: /^Renew/ });
+    expect(note.compareDocumentPosition(renew) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+  });
+
+  it('needs the extra confirmation for a location another MDM holds', async () => {
+    const { sent } = renderPopup({ configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
+    const renew = (await screen.findByRole('button', { name: /^Renew/ })) as HTMLButtonElement;
+    expect(screen.getByRole('alert').textContent).toMatch(/in use by another MDM \(Jamf Pro\)/);
+    expect(renew.disabled).toBe(true);
+    fireEvent.click(screen.getByLabelText(/move this location from Jamf Pro to Addigy/));
+    expect(renew.disabled).toBe(false);
+    fireEvent.click(renew);
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:confirm', id: 'r1', acceptOtherMdm: true }));
+  });
+
+  it('names the current step while renewing', async () => {
+    renderPopup({ configured: true, renewals: [{ ...base, step: 'scanning', retrying: { attempt: 1, delayMs: 500, reason: 'Addigy is not answering.' } }] });
+    expect(await screen.findByText('Renewing Main Campus…')).toBeTruthy();
+    expect(screen.getByText(/Addigy is scanning the licences/).closest('li')?.dataset.state).toBe('current');
+    expect(screen.getByText(/Retrying \(attempt 2\): Addigy is not answering/)).toBeTruthy();
+  });
+
+  it('shows Renewed with the last successful sync', async () => {
+    renderPopup({ configured: true, renewals: [{ ...base, step: 'done', lastSync: '2026-11-24T10:05:00Z', newExpiry: '2027-11-24T10:00:00Z' }] });
+    expect(await screen.findByRole('heading', { name: 'Renewed' })).toBeTruthy();
+    expect(screen.getByText('Last successful sync', { selector: 'dt' }).nextElementSibling?.textContent).not.toBe('unknown');
+  });
+
+  it('explains a failure and offers Retry and Options when the key is wrong', async () => {
+    const failure = { kind: 'unauthorized', message: 'Addigy did not accept the API key.', nextStep: 'Open Options and paste a valid key.', step: 'matched' as const, retryable: true };
+    const { sent, openOptions } = renderPopup({ configured: true, renewals: [{ ...base, step: 'failed', failure }] });
+    expect((await screen.findByRole('alert')).textContent).toContain('Addigy did not accept the API key.');
+    expect(screen.getByRole('heading', { name: 'Not renewed' })).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Open Options' }));
+    expect(openOptions).toHaveBeenCalled();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:retry', id: 'r1' }));
+  });
+
+  it('shows the background’s problem in words when an intent is refused', async () => {
+    const client: BackgroundClient = {
+      send: async () => ({ ok: false, problem: { kind: 'no-background', message: 'Token Relay’s background worker did not answer.', nextStep: 'Reopen.' } }),
+      onStateChanged: () => () => undefined,
+    };
+    render(<PopupApp client={client} openOptions={() => undefined} />);
+    expect((await screen.findByRole('alert')).textContent).toContain('did not answer');
+  });
+});

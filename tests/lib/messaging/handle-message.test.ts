@@ -1,0 +1,99 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMessageHandler } from '../../../lib/messaging/handle-message';
+import { RenewalMachine } from '../../../lib/renewal/renewal-machine';
+import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
+import { memoryTokenVault } from '../../../lib/storage/token-vault';
+import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
+import { ok } from '../../../lib/result';
+import { makeVppTokenText } from '../../support/vpp-token-factory';
+import { fakeAddigy, fakeApple } from '../../support/fake-apis';
+
+const ID = 'ourextensionid';
+const ORIGIN = `chrome-extension://${ID}/`;
+const POPUP = { id: ID, url: `${ORIGIN}popup.html` };
+const APPLE_TAB = { id: ID, url: 'https://business.apple.com/#/main', origin: 'https://business.apple.com', tab: { id: 1 } };
+const TEXT = makeVppTokenText();
+
+describe('createMessageHandler', () => {
+  let store: RenewalStore;
+  let machine: RenewalMachine;
+  let handle: ReturnType<typeof createMessageHandler>;
+  let popupOpened: number;
+
+  beforeEach(() => {
+    store = memoryRenewalStore();
+    popupOpened = 0;
+    const addigy = fakeAddigy(
+      [{ locationId: 'loc-main', inheritedFrom: null, orgName: 'Acme Corp', clientConfig: { uId: 'LOC-1001', locationName: 'Main Campus' } }],
+      { idNumber: '1', name: 'Main Campus', appleId: 'a@b.c', organization: 'Acme Corp', expirationDate: '2030-11-08T22:33:22Z' },
+    );
+    machine = new RenewalMachine({
+      store,
+      vault: memoryTokenVault(),
+      loadSettings: async () => DEFAULT_SETTINGS,
+      loadApiKey: async () => 'key',
+      createApple: () => fakeApple({ [TEXT]: ok({ uId: 'LOC-1001', locationName: 'Main Campus' }) }).api,
+      createAddigy: () => addigy.api,
+      sleep: async () => undefined,
+    });
+    handle = createMessageHandler({
+      machine,
+      ownId: ID,
+      ownOrigin: ORIGIN,
+      getState: async () => ({ configured: true, renewals: await store.list() }),
+      testConnection: async () => ({ ok: true, note: 'Connected.' }),
+      onButtonCapture: () => popupOpened++,
+    });
+  });
+
+  const settle = async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    await machine.settled();
+  };
+
+  it('turns a capture from our Apple content script into a pending renewal', async () => {
+    const reply = await handle({ type: 'capture:file', via: 'button', fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }, APPLE_TAB);
+    expect(reply).toEqual({ ok: true });
+    await settle();
+    expect((await store.list())[0]?.step).toBe('awaiting-confirmation');
+    expect(popupOpened).toBe(1);
+  });
+
+  it('never lets a content script give commands or read state', async () => {
+    for (const message of [
+      { type: 'renewal:confirm', id: 'x' },
+      { type: 'state:get' },
+      { type: 'renewal:import-file', text: TEXT },
+      { type: 'settings:test-connection' },
+    ]) {
+      expect(handle(message, APPLE_TAB)).toBeUndefined();
+    }
+  });
+
+  it('ignores forged senders and malformed messages', async () => {
+    const capture = { type: 'capture:file', via: 'blob', text: TEXT };
+    expect(handle(capture, { ...APPLE_TAB, id: 'another-extension' })).toBeUndefined();
+    expect(handle(capture, { ...APPLE_TAB, url: 'https://evil.example/', origin: 'https://evil.example' })).toBeUndefined();
+    expect(handle({ type: 'capture:file', via: 'blob', text: 'x'.repeat(200_000) }, APPLE_TAB)).toBeUndefined();
+    expect(handle({ type: 'capture:file', via: 'telepathy', text: TEXT }, APPLE_TAB)).toBeUndefined();
+    expect(handle('capture', APPLE_TAB)).toBeUndefined();
+    await settle();
+    expect(await store.list()).toHaveLength(0);
+  });
+
+  it('lets our pages read state and confirm', async () => {
+    await handle({ type: 'renewal:import-file', fileName: 'a.vpptoken', text: TEXT }, POPUP);
+    const state = await handle({ type: 'state:get' }, POPUP);
+    expect(state?.ok && state.state?.renewals[0]?.step).toBe('awaiting-confirmation');
+    const id = (await store.list())[0]!.id;
+    const reply = await handle({ type: 'renewal:confirm', id }, POPUP);
+    expect(reply?.ok).toBe(true);
+    await settle();
+    expect((await store.get(id))?.step).toBe('done');
+  });
+
+  it('answers an intent for an unknown renewal with a readable problem', async () => {
+    const reply = await handle({ type: 'renewal:retry', id: 'nope' }, POPUP);
+    expect(reply).toMatchObject({ ok: false, problem: { kind: 'unknown-renewal' } });
+  });
+});

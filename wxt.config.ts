@@ -1,0 +1,22 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// Apple and Addigy hosts the background worker talks to (neither sends CORS headers).
+const API_HOSTS = ['https://vpp.itunes.apple.com/*', 'https://api.addigy.com/*'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser }) => ({
+    name: 'Token Relay',
+    description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
+    permissions: ['storage', 'downloads', 'alarms', 'notifications'],
+    host_permissions: API_HOSTS,
+    // Another Addigy region or a staging host is asked for at run time, never granted up front.
+    optional_host_permissions: ['https://*/*'],
+    action: { default_title: 'Token Relay' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'token-relay@example.org', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+});
