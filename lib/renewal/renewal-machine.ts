@@ -1,5 +1,5 @@
 import type { Result, Problem } from '../result';
-import { parseVppToken, redactSecret } from '../token';
+import { locationFromTokenFileName, parseVppToken, redactSecret } from '../token';
 import type { AppleClientConfig } from '../apple/schemas';
 import type { AppleProblem } from '../apple/apple-client';
 import { isManagedByOtherMdm, otherMdmName } from '../apple/apple-client';
@@ -252,7 +252,8 @@ export class RenewalMachine {
       const list = await addigy.listTokens();
       record.retrying = undefined;
       if (!list.ok) return this.failAddigy(record, list.error, 'matched', text);
-      const match = matchAddigyToken({ tokens: list.value, apple, file: record.file! });
+      const file = { ...record.file!, locationName: locationFromTokenFileName(record.fileName) };
+      const match = matchAddigyToken({ tokens: list.value, apple, file });
       if (!match.ok) return this.fail(record, { ...match.error, step: 'matched', retryable: false });
       const target = match.value.token;
       record.match = {
@@ -335,6 +336,7 @@ export class RenewalMachine {
     record.retrying = undefined;
     if (!sync.ok) return this.failAddigy(record, sync.error, 'scanning');
     const policy = this.deps.scanPolicy ?? SCAN_POLICY;
+    let sawSyncing = false;
     for (let poll = 1; poll <= policy.maxAttempts; poll++) {
       await this.sleep(backoffDelayMs(poll, policy));
       const list = await addigy.listTokens();
@@ -352,12 +354,14 @@ export class RenewalMachine {
         });
       }
       const outcome = describeScanOutcome(token, since);
+      sawSyncing ||= outcome.state === 'syncing';
       if (outcome.state === 'success') {
         record.lastSync = outcome.lastSync;
         record.newExpiry = tokenExpiry(token) ?? record.newExpiry;
         return this.save(record, 'done');
       }
-      if (outcome.state === 'error') {
+      // An error seen before Addigy ever reported syncing may be the previous scan's: look once more.
+      if (outcome.state === 'error' && (sawSyncing || poll > 1)) {
         return this.fail(record, { ...outcome.problem, detail: outcome.detail, step: 'scanning', retryable: true });
       }
     }

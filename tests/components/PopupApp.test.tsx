@@ -52,7 +52,7 @@ describe('PopupApp', () => {
       ['Name', 'Main Campus'],
       ['Apple ID', 'it-admin@acme.example'],
       ['Organization', 'Acme Corp'],
-    ]) {
+    ] as const) {
       const term = screen.getByText(label, { selector: 'dt' });
       expect(term.nextElementSibling?.textContent).toBe(value);
     }

@@ -102,12 +102,20 @@ describe('RenewalMachine', () => {
     expect(vault.size()).toBe(0);
   });
 
-  it('goes on with Addigy as the gate when Apple is unreachable, and says so', async () => {
+  it('goes on with Addigy as the gate when Apple is unreachable, matching by the names, and says so', async () => {
     apple = fakeApple({ [TEXT]: err(appleProblem('unreachable')) });
-    const record = await machine().capture({ text: TEXT, source: 'blob' });
+    const record = await machine().capture({ text: TEXT, source: 'blob', fileName: 'sToken_for_Main Campus (1).vpptoken' });
     expect(record.step).toBe('awaiting-confirmation');
     expect(record.apple?.status).toBe('unreachable');
-    expect(record.match?.strength).toBe('name');
+    expect(record.match).toMatchObject({ locationId: 'loc-main', strength: 'name' });
+  });
+
+  it('without Apple, will not guess between two locations of one organisation', async () => {
+    apple = fakeApple({ [TEXT]: err(appleProblem('unreachable')) });
+    const record = await machine().capture({ text: TEXT, source: 'file', fileName: 'renamed.vpptoken' });
+    expect(record.step).toBe('failed');
+    expect(record.failure?.kind).toBe('ambiguous');
+    expect(addigy.callsOf('previewRenewal')).toHaveLength(0);
   });
 
   it('needs the extra yes when another MDM holds the location', async () => {

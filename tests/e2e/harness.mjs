@@ -1,25 +1,18 @@
+// Drives Debian's Chromium with the production build loaded unpacked; shared by the e2e suite and `npm start`.
 import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
-export const EXTENSION_DIR = resolve(import.meta.dirname, '../../.output/chrome-mv3');
+export const EXTENSION_DIR = resolve(fileURLToPath(new URL('../../.output/chrome-mv3', import.meta.url)));
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export interface ExtensionSession {
-  context: BrowserContext;
-  extensionId: string;
-  downloadsDir: string;
-  userDataDir: string;
-  worker(): Promise<Worker>;
-  openPopup(): Promise<Page>;
-  openOptions(): Promise<Page>;
-  badge(): Promise<{ text: string; title: string }>;
-  close(): Promise<void>;
-}
-
-/** Chromium with the production build loaded unpacked and the real hostnames mapped to the sandbox. */
-export async function launchExtension(hostResolverRules: string): Promise<ExtensionSession> {
+/**
+ * Chromium with the extension loaded and the real hostnames mapped to the sandbox.
+ * @param {{ hostResolverRules: string, headless?: boolean }} options
+ */
+export async function launchExtension({ hostResolverRules, headless = true }) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No production build at ${EXTENSION_DIR}: run "npm run build" first.`);
   }
@@ -40,7 +33,7 @@ export async function launchExtension(hostResolverRules: string): Promise<Extens
     headless: false,
     ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
     args: [
-      '--headless=new',
+      ...(headless ? ['--headless=new'] : []),
       `--disable-extensions-except=${EXTENSION_DIR}`,
       `--load-extension=${EXTENSION_DIR}`,
       `--host-resolver-rules=${hostResolverRules}`,
@@ -55,8 +48,9 @@ export async function launchExtension(hostResolverRules: string): Promise<Extens
     ],
     viewport: { width: 1100, height: 760 },
   });
-  const session = await context.newCDPSession(context.pages()[0] ?? (await context.newPage()));
-  await session.send('Browser.setDownloadBehavior', { behavior: 'default' });
+  const firstPage = context.pages()[0] ?? (await context.newPage());
+  const cdp = await context.newCDPSession(firstPage);
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
 
   const worker = async () => {
     const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
@@ -64,7 +58,8 @@ export async function launchExtension(hostResolverRules: string): Promise<Extens
   };
   const extensionId = new URL((await worker()).url()).host;
 
-  const openExtensionPage = async (path: string) => {
+  /** @param {string} path */
+  const openExtensionPage = async (path) => {
     const page = await context.newPage();
     await page.goto(`chrome-extension://${extensionId}/${path}`);
     return page;
@@ -72,16 +67,20 @@ export async function launchExtension(hostResolverRules: string): Promise<Extens
 
   return {
     context,
+    cdp,
     extensionId,
     downloadsDir,
     userDataDir,
     worker,
     openPopup: () => openExtensionPage('popup.html'),
     openOptions: () => openExtensionPage('options.html'),
+    /** The toolbar badge and its tooltip, as the user sees them. */
     async badge() {
       const w = await worker();
       return w.evaluate(async () => ({
+        // @ts-ignore chrome is the worker's global
         text: await chrome.action.getBadgeText({}),
+        // @ts-ignore
         title: await chrome.action.getTitle({}),
       }));
     },
@@ -89,8 +88,12 @@ export async function launchExtension(hostResolverRules: string): Promise<Extens
   };
 }
 
-/** Saves the API key through the Options page, as a user would. */
-export async function saveApiKey(session: ExtensionSession, apiKey: string): Promise<void> {
+/**
+ * Saves the API key through the Options page, as a user would.
+ * @param {{ openOptions(): Promise<import('playwright-core').Page> }} session
+ * @param {string} apiKey
+ */
+export async function saveApiKey(session, apiKey) {
   const options = await session.openOptions();
   await options.getByLabel('API key').fill(apiKey);
   await options.getByRole('button', { name: 'Save' }).click();
@@ -98,22 +101,34 @@ export async function saveApiKey(session: ExtensionSession, apiKey: string): Pro
   await options.close();
 }
 
-/** Files the browser finished saving, by name. */
-export function downloadedFiles(dir: string): Map<string, string> {
-  const files = new Map<string, string>();
+/**
+ * Files the browser finished saving, by name.
+ * @param {string} dir
+ */
+export function downloadedFiles(dir) {
+  /** @type {Map<string, string>} */
+  const files = new Map();
   for (const name of readdirSync(dir)) {
     if (!name.endsWith('.crdownload')) files.set(name, readFileSync(join(dir, name), 'utf8'));
   }
   return files;
 }
 
-/** Polls until `check` returns a value; for state outside the page (sandbox logs, files). */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls until `check` returns a truthy value; for state outside a page (sandbox logs, files, badge).
+ * @template T
+ * @param {() => T | Promise<T>} check
+ * @param {number} [timeoutMs]
+ * @returns {Promise<NonNullable<T>>}
+ */
+export async function eventually(check, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return /** @type {NonNullable<T>} */ (value);
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+export const TOKENS_ROUTE = '/#/main/preferences/paymentsandbilling/appsandbooks';

@@ -1,0 +1,286 @@
+import {
+  CELL_SELECTOR,
+  CONTROL_SELECTOR,
+  HEADING_SELECTOR,
+  LIST_ITEM_SELECTOR,
+  LIST_SELECTOR,
+  LOCATION_LABELS,
+  MAX_HEADING_CLIMB,
+  NOT_NAME_SELECTOR,
+  PROSE_OR_MENU_SELECTOR,
+  ROW_SELECTOR,
+  SECTION_HEADINGS,
+  TABLE_SELECTOR,
+  isDownloadLabel,
+  normaliseLabel,
+} from './page-knowledge';
+import { isOwnElement } from './own-elements';
+
+// Plain DOM code: this runs in a content script on every Apple console page. No libraries.
+
+/** One location's token: a table row, a list item or a card. */
+export interface TokenEntry {
+  element: HTMLElement;
+  locationName: string;
+  /** The button or link that downloads this location's token; null when the role may not download. */
+  downloadControl: HTMLElement | null;
+}
+
+/** How the page lays out its entries. */
+export type EntryLayout = 'table' | 'list' | 'cards';
+
+/** A "Content Tokens" (or "Server Tokens", "Apps & Books") heading with the entries that follow it. */
+export interface TokenSection {
+  /** Smallest element that holds both the heading and the entries. */
+  element: HTMLElement;
+  heading: HTMLElement;
+  /** The heading's text as the page shows it. */
+  label: string;
+  /** The table or grid, the list, or the element whose children are the cards. */
+  container: HTMLElement;
+  layout: EntryLayout;
+  /** At least one entry has a download control (false: the role lacks Content Manager rights). */
+  canDownload: boolean;
+}
+
+const TABLE_OR_LIST = `${TABLE_SELECTOR},${LIST_SELECTOR}`;
+
+/** The first token section in `root`, or null. Structure decides: a heading alone is not a section. */
+export function findTokenSection(root: ParentNode): TokenSection | null {
+  for (const heading of root.querySelectorAll<HTMLElement>(HEADING_SELECTOR)) {
+    if (!isSectionHeading(heading)) continue;
+    const section = sectionFromHeading(heading);
+    if (section) return section;
+  }
+  return null;
+}
+
+/** The entries of a section as the page shows them now, header rows left out. */
+export function findTokenEntries(section: TokenSection): TokenEntry[] {
+  return entriesOf(section.container, section.layout, section.heading);
+}
+
+/** Whether this heading's text (or aria-label) is one of the section headings, in any known language. */
+export function isSectionHeading(heading: Element): boolean {
+  if (SECTION_HEADINGS.has(normaliseLabel(heading.textContent ?? ''))) return true;
+  const label = heading.getAttribute('aria-label');
+  return label !== null && SECTION_HEADINGS.has(normaliseLabel(label));
+}
+
+/** The section this heading opens, when a table, list or card group follows it before the next peer heading. */
+export function sectionFromHeading(heading: HTMLElement): TokenSection | null {
+  const level = headingLevel(heading);
+  const top = heading.ownerDocument.body;
+  let node: HTMLElement = heading;
+  for (let climb = 0; climb < MAX_HEADING_CLIMB && node !== top; climb++) {
+    const parent = node.parentElement;
+    if (!parent) return null;
+    const { siblings, hitBoundary } = siblingsBeforeNextSection(node, level);
+    const found = containerAmong(siblings, heading, parent);
+    if (found) {
+      const entries = entriesOf(found.container, found.layout, heading);
+      return {
+        element: parent,
+        heading,
+        label: (heading.textContent ?? '').replace(/\s+/g, ' ').trim() || heading.getAttribute('aria-label') || '',
+        container: found.container,
+        layout: found.layout,
+        canDownload: entries.some((entry) => entry.downloadControl !== null),
+      };
+    }
+    // The next peer heading ends our section: whatever follows belongs to someone else.
+    if (hitBoundary) return null;
+    node = parent;
+  }
+  return null;
+}
+
+function headingLevel(heading: Element): number {
+  const tag = /^H([1-6])$/.exec(heading.tagName);
+  if (tag?.[1]) return Number(tag[1]);
+  const aria = Number(heading.getAttribute('aria-level'));
+  return Number.isInteger(aria) && aria > 0 ? aria : 2;
+}
+
+function siblingsBeforeNextSection(node: Element, level: number): { siblings: HTMLElement[]; hitBoundary: boolean } {
+  const siblings: HTMLElement[] = [];
+  for (let sibling = node.nextElementSibling; sibling; sibling = sibling.nextElementSibling) {
+    if (opensPeerSection(sibling, level)) return { siblings, hitBoundary: true };
+    siblings.push(sibling as HTMLElement);
+  }
+  return { siblings, hitBoundary: false };
+}
+
+function opensPeerSection(element: Element, level: number): boolean {
+  const headings = element.matches(HEADING_SELECTOR) ? [element] : element.querySelectorAll(HEADING_SELECTOR);
+  for (const heading of headings) {
+    if (headingLevel(heading) <= level) return true;
+  }
+  return false;
+}
+
+function containerAmong(
+  siblings: HTMLElement[],
+  heading: HTMLElement,
+  parent: HTMLElement,
+): { container: HTMLElement; layout: EntryLayout } | null {
+  for (const sibling of siblings) {
+    const candidates: HTMLElement[] = sibling.matches(TABLE_OR_LIST) ? [sibling] : [];
+    candidates.push(...sibling.querySelectorAll<HTMLElement>(TABLE_OR_LIST));
+    for (const container of candidates) {
+      if (isLayoutOnly(container)) continue;
+      const layout: EntryLayout = container.matches(TABLE_SELECTOR) ? 'table' : 'list';
+      const entries = entriesOf(container, layout, heading);
+      // A table of locations counts even without download rights; a bullet list counts only with controls.
+      if (layout === 'table' ? entries.length > 0 : entries.some((entry) => entry.downloadControl)) {
+        return { container, layout };
+      }
+    }
+  }
+  return cardGroupAmong(siblings, parent);
+}
+
+function isLayoutOnly(element: Element): boolean {
+  const role = element.getAttribute('role');
+  return role === 'presentation' || role === 'none';
+}
+
+// Cards without list roles are recognised by their download controls alone.
+function cardGroupAmong(siblings: HTMLElement[], parent: HTMLElement): { container: HTMLElement; layout: EntryLayout } | null {
+  const holders = siblings.filter((sibling) => downloadControlsIn(sibling).length > 0);
+  const [first] = holders;
+  if (!first) return null;
+  // Several controls inside one sibling: that sibling wraps the cards. Otherwise the siblings are the cards.
+  const controls = holders.length === 1 ? downloadControlsIn(first) : [];
+  return { container: controls.length > 1 ? commonAncestor(controls, first) : parent, layout: 'cards' };
+}
+
+function commonAncestor(elements: HTMLElement[], within: HTMLElement): HTMLElement {
+  let ancestor: HTMLElement | null = elements[0]?.parentElement ?? within;
+  while (ancestor && ancestor !== within && !elements.every((element) => ancestor?.contains(element))) {
+    ancestor = ancestor.parentElement;
+  }
+  return ancestor ?? within;
+}
+
+function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLElement): TokenEntry[] {
+  if (layout === 'table') return tableEntries(container);
+  const items =
+    layout === 'list'
+      ? [...container.querySelectorAll<HTMLElement>(LIST_ITEM_SELECTOR)].filter(
+          (item) => item.parentElement?.closest(LIST_SELECTOR) === container,
+        )
+      : [...container.children].filter(
+          (child): child is HTMLElement =>
+            !isOwnElement(child) && !child.contains(heading) && downloadControlsIn(child as HTMLElement).length > 0,
+        );
+  return items.map((element) => ({
+    element,
+    locationName: itemName(element),
+    downloadControl: downloadControlIn(element),
+  }));
+}
+
+function tableEntries(table: HTMLElement): TokenEntry[] {
+  const rows = [...table.querySelectorAll<HTMLElement>(ROW_SELECTOR)].filter(
+    (row) => row.parentElement?.closest(TABLE_SELECTOR) === table,
+  );
+  const entries: TokenEntry[] = [];
+  let locationColumn = -1;
+  for (const row of rows) {
+    const cells = cellsOf(row);
+    if (cells.length === 0) continue;
+    if (isHeaderRow(row, cells)) {
+      locationColumn = cells.findIndex((cell) => LOCATION_LABELS.has(normaliseLabel(readableText(cell))));
+      continue;
+    }
+    entries.push({ element: row, locationName: rowName(cells, locationColumn), downloadControl: downloadControlIn(row) });
+  }
+  return entries;
+}
+
+function cellsOf(row: HTMLElement): HTMLElement[] {
+  return [...row.querySelectorAll<HTMLElement>(CELL_SELECTOR)].filter(
+    (cell) => cell.parentElement?.closest(ROW_SELECTOR) === row,
+  );
+}
+
+function isColumnHeader(cell: Element): boolean {
+  const role = cell.getAttribute('role');
+  if (role) return role === 'columnheader';
+  return cell.tagName === 'TH' && cell.getAttribute('scope') !== 'row';
+}
+
+function isHeaderRow(row: HTMLElement, cells: HTMLElement[]): boolean {
+  return cells.every(isColumnHeader) || row.parentElement?.closest('thead') != null;
+}
+
+function rowName(cells: HTMLElement[], locationColumn: number): string {
+  const byColumn = locationColumn >= 0 ? cells[locationColumn] : undefined;
+  const rowHeader = cells.find((cell) => cell.getAttribute('role') === 'rowheader' || cell.tagName === 'TH');
+  for (const cell of [byColumn, rowHeader, ...cells]) {
+    const text = cell ? readableText(cell) : '';
+    if (text) return text;
+  }
+  return '';
+}
+
+function itemName(item: HTMLElement): string {
+  const heading = item.querySelector(HEADING_SELECTOR);
+  const fromHeading = heading ? readableText(heading) : '';
+  return fromHeading || readableText(item, true);
+}
+
+/** Visible text without buttons or our own host: the location name, not "Download". */
+function readableText(element: Element, firstChunkOnly = false): string {
+  const chunks: string[] = [];
+  collectText(element, chunks, firstChunkOnly);
+  return chunks.join(' ').replace(/\s+/g, ' ').trim();
+}
+
+function collectText(node: Node, chunks: string[], firstChunkOnly: boolean): boolean {
+  for (const child of node.childNodes) {
+    if (child.nodeType === 3) {
+      const text = (child.nodeValue ?? '').trim();
+      if (!text) continue;
+      chunks.push(text);
+      if (firstChunkOnly) return true;
+    } else if (child.nodeType === 1 && !isOwnElement(child) && !(child as Element).matches(NOT_NAME_SELECTOR)) {
+      if (collectText(child, chunks, firstChunkOnly)) return true;
+    }
+  }
+  return false;
+}
+
+function downloadControlIn(entry: HTMLElement): HTMLElement | null {
+  return downloadControlsIn(entry)[0] ?? null;
+}
+
+function downloadControlsIn(scope: HTMLElement): HTMLElement[] {
+  return [...scope.querySelectorAll<HTMLElement>(CONTROL_SELECTOR)].filter(isDownloadControl);
+}
+
+/** Enabled, outside prose and menus, and either a link with `download` or named like a download in a known language. */
+export function isDownloadControl(control: HTMLElement): boolean {
+  if (control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true') return false;
+  if (control.closest(PROSE_OR_MENU_SELECTOR)) return false;
+  if (control.tagName === 'A' && control.hasAttribute('download')) return true;
+  return isDownloadLabel(accessibleName(control));
+}
+
+// The parts of the accessible-name computation the console uses: labelledby, aria-label, content, title.
+function accessibleName(element: HTMLElement): string {
+  const labelledBy = element.getAttribute('aria-labelledby');
+  if (labelledBy) {
+    const text = labelledBy
+      .split(/\s+/)
+      .map((id) => element.ownerDocument.getElementById(id)?.textContent ?? '')
+      .join(' ')
+      .trim();
+    if (text) return text;
+  }
+  const label = element.getAttribute('aria-label')?.trim();
+  if (label) return label;
+  const content = (element.textContent ?? '').trim();
+  return content || element.getAttribute('title') || '';
+}

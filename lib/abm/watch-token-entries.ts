@@ -1,0 +1,184 @@
+import {
+  findTokenEntries,
+  findTokenSection,
+  isSectionHeading,
+  sectionFromHeading,
+  type TokenEntry,
+  type TokenSection,
+} from './find-token-entries';
+import { CELL_SELECTOR, CONTROL_SELECTOR, HEADING_SELECTOR } from './page-knowledge';
+import { isOwnElement } from './own-elements';
+
+export interface TokenEntryHandlers {
+  /** Once per entry element while it stays in the page; `signal` aborts when it leaves, the section goes, or the watch ends. */
+  onEntry(entry: TokenEntry, signal: AbortSignal): void;
+  /** Once per section (heading element); `signal` aborts when the section goes away or the watch ends. */
+  onSection?(section: TokenSection, signal: AbortSignal): void;
+  /** Measurement hook (bench, tests): milliseconds spent in each MutationObserver callback. */
+  onObserverWork?(ms: number): void;
+  /** Measurement hook (bench, tests): milliseconds spent in each look at the page, at most one per frame. */
+  onLookWork?(ms: number): void;
+}
+
+const TEXT_SENSITIVE = `${HEADING_SELECTOR},${CONTROL_SELECTOR}`;
+// An element without children still counts when it is itself a heading, a control or a table cell.
+const MATTERS_EVEN_EMPTY = `${TEXT_SENSITIVE},${CELL_SELECTOR}`;
+
+/**
+ * Reports token entries as the single-page console renders, re-renders and routes away from them.
+ * Idle when the page is idle: one MutationObserver (childList, subtree) whose callback only decides
+ * whether a record could matter; the real look happens at most once per animation frame.
+ */
+export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
+  if (signal.aborted) return;
+  const win = doc.defaultView;
+  const live = new Map<HTMLElement, AbortController>();
+  let current: { section: TokenSection; controller: AbortController } | null = null;
+  let scheduled = false;
+  let frame: number | undefined;
+
+  const schedule = (): void => {
+    if (scheduled || signal.aborted) return;
+    scheduled = true;
+    if (win && typeof win.requestAnimationFrame === 'function') frame = win.requestAnimationFrame(look);
+    else queueMicrotask(look);
+  };
+
+  const look = (): void => {
+    scheduled = false;
+    frame = undefined;
+    if (signal.aborted) return;
+    const started = handlers.onLookWork ? performance.now() : 0;
+    const previous = current?.section;
+    // Re-reading from the known heading is cheaper than a scan and keeps the section's identity.
+    const section =
+      previous && previous.heading.isConnected && isSectionHeading(previous.heading)
+        ? (sectionFromHeading(previous.heading) ?? findTokenSection(doc))
+        : findTokenSection(doc);
+    if (current && section && section.element === current.section.element && section.heading === current.section.heading) {
+      current.section = section;
+    } else {
+      endSection();
+      if (section) {
+        const controller = new AbortController();
+        current = { section, controller };
+        if (handlers.onSection) call(() => handlers.onSection?.(section, controller.signal));
+      }
+    }
+    syncEntries(section ? findTokenEntries(section) : []);
+    handlers.onLookWork?.(performance.now() - started);
+  };
+
+  const syncEntries = (entries: TokenEntry[]): void => {
+    const present = new Set(entries.map((entry) => entry.element));
+    for (const [element, controller] of live) {
+      if (present.has(element) && element.isConnected) continue;
+      live.delete(element);
+      controller.abort();
+    }
+    for (const entry of entries) {
+      if (live.has(entry.element)) continue;
+      const controller = new AbortController();
+      live.set(entry.element, controller);
+      call(() => handlers.onEntry(entry, controller.signal));
+    }
+  };
+
+  const endSection = (): void => {
+    for (const controller of live.values()) controller.abort();
+    live.clear();
+    current?.controller.abort();
+    current = null;
+  };
+
+  // O(1) per record in practice: a few property reads, and nothing at all once a look is scheduled.
+  const recordMatters = (record: MutationRecord): boolean => {
+    const target = record.target;
+    if (isOwnElement(target)) return false;
+    if (current) {
+      const element = current.section.element;
+      if (!element.isConnected) return true;
+      if (!element.contains(target)) return false;
+    }
+    const added = kindOfNodes(record.addedNodes);
+    if (added === NodesKind.Page) return true;
+    const removed = kindOfNodes(record.removedNodes);
+    if (removed === NodesKind.Page) return true;
+    // Text swaps and empty elements matter only where they can rename a heading or a download control.
+    return (added === NodesKind.Text || removed === NodesKind.Text) && textCanMatter(target);
+  };
+
+  const MutationObserverClass = win?.MutationObserver ?? MutationObserver;
+  const observer = new MutationObserverClass((records) => {
+    const started = handlers.onObserverWork ? performance.now() : 0;
+    if (!scheduled) {
+      for (const record of records) {
+        if (recordMatters(record)) {
+          schedule();
+          break;
+        }
+      }
+    }
+    handlers.onObserverWork?.(performance.now() - started);
+  });
+  observer.observe(doc, { childList: true, subtree: true });
+
+  // Routes change by hash and by pushState; the observer sees the DOM, these catch in-place text changes.
+  if (win) {
+    win.addEventListener('hashchange', schedule, { signal });
+    win.addEventListener('popstate', schedule, { signal });
+    const navigation = (win as unknown as { navigation?: EventTarget }).navigation;
+    navigation?.addEventListener('navigate', schedule, { signal });
+  }
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      observer.disconnect();
+      if (frame !== undefined) win?.cancelAnimationFrame(frame);
+      endSection();
+    },
+    { once: true },
+  );
+
+  schedule();
+}
+
+// What a record's added or removed nodes are: nothing or only ours, text (or empty elements
+// that cannot make or break a section), or page elements.
+const NodesKind = { Ours: 0, Text: 1, Page: 2 } as const;
+type NodesKind = (typeof NodesKind)[keyof typeof NodesKind];
+
+function kindOfNodes(nodes: NodeList): NodesKind {
+  let kind: NodesKind = NodesKind.Ours;
+  for (let index = 0; index < nodes.length; index++) {
+    const node = nodes[index];
+    if (!node) continue;
+    if (node.nodeType === 1) {
+      if (isOwnElement(node)) continue;
+      const element = node as Element;
+      if (element.firstElementChild !== null || element.matches(MATTERS_EVEN_EMPTY)) return NodesKind.Page;
+      kind = NodesKind.Text;
+    } else if (node.nodeType === 3) {
+      kind = NodesKind.Text;
+    }
+  }
+  return kind;
+}
+
+function textCanMatter(target: Node): boolean {
+  if (target.nodeType !== 1) return false;
+  const element = target as Element;
+  return element.matches(TEXT_SENSITIVE) || element.parentElement?.matches(TEXT_SENSITIVE) === true;
+}
+
+// A handler's bug must not stop the other entries; it still surfaces as an uncaught error.
+function call(handler: () => void): void {
+  try {
+    handler();
+  } catch (error) {
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}

@@ -1,0 +1,581 @@
+import type * as z from 'zod/mini';
+import {
+  backoffDelayMs,
+  DEFAULT_RETRY,
+  fetchWithTimeout,
+  retryAfterMs,
+  sleep as sleepFor,
+  type RetryPolicy,
+} from '../http';
+import { err, ok, type Problem, type Result } from '../result';
+import { redactSecret } from '../token/redact-secret';
+import {
+  addigyErrorBodySchema,
+  addigyTokenListSchema,
+  addigyTokenSchema,
+  renewalPreviewSchema,
+  systemEventPageSchema,
+  type AddigyToken,
+  type RenewalPreview,
+  type SystemEvent,
+} from './schemas';
+
+export const DEFAULT_ADDIGY_BASE_URL = 'https://api.addigy.com/api/v2';
+
+export type AddigyCall = 'list-tokens' | 'preview-renewal' | 'renew' | 'request-sync' | 'list-token-events';
+
+// ─────────────────────────────────────────────────────────────────────────────
+// Addigy's endpoints. Calls 1 and 5 are public; 2, 3 and 4 are [assumed]: Addigy has not
+// published them. When Addigy documents its own, change them here, in the sandbox
+// (tests/sandbox/, the test double) and in docs/management-api.md. Nothing else should change.
+// `encodedId` is the token's `locationId`, already URL-encoded.
+// ─────────────────────────────────────────────────────────────────────────────
+export const ADDIGY_PATHS = {
+  /** Call 1, public: every token (or those of the given policies). */
+  'list-tokens': { method: 'POST', path: () => '/oa/apps-and-books/tokens/policies/query' },
+  /** Call 2 [assumed]: what Addigy's Renew dialog shows before Save; writes nothing. */
+  'preview-renewal': {
+    method: 'POST',
+    path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}/renew/preview`,
+  },
+  /** Call 3 [assumed]: the Save. Idempotent: the same token twice is safe. */
+  renew: { method: 'PUT', path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}` },
+  /** Call 4 [assumed]: Scan Now; answers 202, the outcome is read by polling call 1. */
+  'request-sync': { method: 'POST', path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}/sync` },
+  /** Call 5, public: Addigy's own record of disabled and revoked tokens. */
+  'list-token-events': { method: 'POST', path: () => '/system-events/query' },
+} as const satisfies Record<AddigyCall, { method: string; path: (encodedId: string) => string }>;
+
+/** Call 5's body: the newest 50 events whose receiver is a VPP token. */
+export const TOKEN_EVENTS_QUERY = {
+  query: [{ field: 'action_receiver.type', operator: 'contains', value: 'vpp-token' }],
+  page: 1,
+  per_page: 50,
+  sort_direction: 'desc',
+} as const;
+
+export type AddigyProblemKind =
+  | 'invalid-token'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'identifier-mismatch'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unreachable'
+  | 'timeout'
+  | 'bad-response'
+  | 'bad-settings';
+
+export interface AddigyProblem extends Problem<AddigyProblemKind> {
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** Addigy's own words, secrets redacted, at most ~300 characters. */
+  detail?: string;
+  /** Worth trying again later (5xx, 429, network, timeout). */
+  transient: boolean;
+  call: AddigyCall;
+  /** How long Addigy asked us to wait (`Retry-After`), when it said. */
+  retryAfterMs?: number;
+}
+
+export interface AddigyClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: typeof fetch;
+  /** Per request, body included. */
+  timeoutMs?: number;
+  retry?: RetryPolicy;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  /** Called before each wait, so the UI can say "retrying". `attempt` is the one that just failed (from 1). */
+  onRetry?: (info: { call: AddigyCall; attempt: number; delayMs: number; problem: AddigyProblem }) => void;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_TIMEOUT_MS = 20_000;
+const DETAIL_MAX_CHARS = 300;
+
+const API_KEY_STEP =
+  "Open Token Relay's Options and paste a valid V2 API key from Addigy: Account → Integrations → API & Webhooks.";
+const DOWNLOAD_FRESH_STEP =
+  'Download a fresh token from Apple Business Manager or Apple School Manager (Content Tokens) and send it again.';
+const NEW_TOKEN_STEP =
+  'Create a new token in Addigy (Policy → Integrations & Settings → Apple Apps) with a fresh download for this location, then transfer the licences from the old token to it.';
+const BASE_URL_STEP =
+  "Check the Addigy API address in Token Relay's Options (normally https://api.addigy.com/api/v2).";
+const REPORT_STEP = 'If it is right, Addigy may have changed its API: report it to whoever maintains Token Relay.';
+
+/** What each call was doing, for messages: "… while <doing>." */
+const CALL_WORDS: Record<AddigyCall, string> = {
+  'list-tokens': 'listing the Apple Apps tokens',
+  'preview-renewal': 'checking the token',
+  renew: 'saving the renewed token',
+  'request-sync': 'starting a scan',
+  'list-token-events': 'reading the token events',
+};
+
+/** A 2xx answer, its body parsed as JSON (call 4: not parsed). */
+type Answer = { status: number; body: unknown };
+
+type Attempt = { kind: 'body'; status: number; text: string } | { kind: 'problem'; problem: AddigyProblem };
+
+/**
+ * Addigy's API v2, as far as Apple Apps and Books tokens go (see docs/management-api.md).
+ * Runs in the background worker, which holds the API key and the token text.
+ */
+export class AddigyClient {
+  private readonly baseUrl: string;
+  private readonly apiKey: string;
+  private readonly settingsProblem?: (call: AddigyCall) => AddigyProblem;
+  private readonly fetchImpl: typeof fetch;
+  private readonly timeoutMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+  private readonly onRetry?: AddigyClientOptions['onRetry'];
+  private readonly signal?: AbortSignal;
+
+  constructor(options: AddigyClientOptions) {
+    this.baseUrl = String(options.baseUrl ?? '').trim().replace(/\/+$/, '');
+    this.apiKey = String(options.apiKey ?? '').trim();
+    this.settingsProblem = checkSettings(this.baseUrl, this.apiKey);
+    // Bound to globalThis: a bare `fetch` stored on an object throws "Illegal invocation" in browsers.
+    this.fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.retry = options.retry ?? DEFAULT_RETRY;
+    this.sleep = options.sleep ?? sleepFor;
+    this.random = options.random ?? Math.random;
+    this.onRetry = options.onRetry;
+    this.signal = options.signal;
+  }
+
+  /** Call 1: the tokens of the given policies; none given = every token. */
+  async listTokens(policyIds: string[] = []): Promise<Result<AddigyToken[], AddigyProblem>> {
+    const answer = await this.send('list-tokens', '', { policy_ids: [...policyIds] }, true);
+    return answer.ok ? validate('list-tokens', addigyTokenListSchema, answer.value) : answer;
+  }
+
+  /** Call 2 [assumed]: what Addigy would save, without saving. `tokenText` is the trimmed file text. */
+  async previewRenewal(locationId: string, tokenText: string): Promise<Result<RenewalPreview, AddigyProblem>> {
+    const answer = await this.send('preview-renewal', locationId, { token: tokenText }, true, tokenText);
+    return answer.ok ? validate('preview-renewal', renewalPreviewSchema, answer.value, tokenText) : answer;
+  }
+
+  /**
+   * Call 3 [assumed]: the Save. The first attempt is never retried automatically (the contract);
+   * pass `repeat: true` when the user asked to send the same token again.
+   */
+  async renew(
+    locationId: string,
+    tokenText: string,
+    options: { repeat?: boolean } = {},
+  ): Promise<Result<AddigyToken, AddigyProblem>> {
+    const answer = await this.send('renew', locationId, { token: tokenText }, options.repeat === true, tokenText);
+    return answer.ok ? validate('renew', addigyTokenSchema, answer.value, tokenText) : answer;
+  }
+
+  /** Call 4 [assumed]: Scan Now. Any 2xx is success; poll `listTokens` for the outcome. */
+  async requestSync(locationId: string): Promise<Result<void, AddigyProblem>> {
+    const answer = await this.send('request-sync', locationId, {}, true);
+    return answer.ok ? ok(undefined) : answer;
+  }
+
+  /** Call 5: the newest events about VPP tokens (revocations, failed syncs). */
+  async listTokenEvents(): Promise<Result<SystemEvent[], AddigyProblem>> {
+    const answer = await this.send('list-token-events', '', TOKEN_EVENTS_QUERY, true);
+    if (!answer.ok) return answer;
+    const page = validate('list-token-events', systemEventPageSchema, answer.value);
+    return page.ok ? ok(page.value.items) : page;
+  }
+
+  /** One call, retried while the failure is transient and `retryable` allows; resolves to the parsed 2xx answer. */
+  private async send(
+    call: AddigyCall,
+    locationId: string,
+    body: unknown,
+    retryable: boolean,
+    tokenText?: string,
+  ): Promise<Result<Answer, AddigyProblem>> {
+    if (this.settingsProblem) return err(this.settingsProblem(call));
+    const route = ADDIGY_PATHS[call];
+    const url = `${this.baseUrl}${route.path(encodeURIComponent(locationId))}`;
+    const init: RequestInit = {
+      method: route.method,
+      headers: { 'x-api-key': this.apiKey, accept: 'application/json', 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      // The key must not follow a redirect to another host, and Addigy's cookies are not ours to send.
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+    };
+    const secrets = [this.apiKey, tokenText];
+    const maxAttempts = retryable ? Math.max(1, this.retry.maxAttempts) : 1;
+
+    for (let attempt = 1; ; attempt++) {
+      if (this.signal?.aborted) return err(cancelled(call));
+      const outcome = await this.attempt(call, url, init, secrets);
+      if (outcome.kind === 'body') {
+        if (call === 'request-sync') return ok({ status: outcome.status, body: undefined });
+        try {
+          return ok({ status: outcome.status, body: JSON.parse(outcome.text) as unknown });
+        } catch {
+          return err(badResponse(call, 'The answer is not JSON.', outcome.status));
+        }
+      }
+      const { problem } = outcome;
+      if (!problem.transient || attempt >= maxAttempts || this.signal?.aborted) return err(problem);
+      const delayMs = Math.max(problem.retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random));
+      this.onRetry?.({ call, attempt, delayMs, problem });
+      await this.sleep(delayMs, this.signal);
+    }
+  }
+
+  private async attempt(
+    call: AddigyCall,
+    url: string,
+    init: RequestInit,
+    secrets: ReadonlyArray<string | undefined>,
+  ): Promise<Attempt> {
+    const startedAt = Date.now();
+    const outcome = await fetchWithTimeout(this.fetchImpl, url, init, this.timeoutMs, this.signal);
+    if (outcome.kind === 'timeout') return { kind: 'problem', problem: timedOut(call, this.timeoutMs) };
+    if (outcome.kind === 'network') {
+      return { kind: 'problem', problem: outcome.aborted ? cancelled(call) : unreachable(call, hostOf(url)) };
+    }
+
+    const { response } = outcome;
+    // fetchWithTimeout's deadline ends with the headers; the body gets what is left of it.
+    const read = await readText(response, Math.max(0, this.timeoutMs - (Date.now() - startedAt)));
+    if (read === 'timeout') return { kind: 'problem', problem: timedOut(call, this.timeoutMs) };
+    if (read === 'network') return { kind: 'problem', problem: unreachable(call, hostOf(url)) };
+    if (response.status >= 200 && response.status < 300) return { kind: 'body', status: response.status, text: read };
+    const retryAfter = retryAfterMs(response.headers.get('retry-after'));
+    return { kind: 'problem', problem: problemForStatus(call, response.status, addigyErrorText(read, secrets), retryAfter) };
+  }
+}
+
+function checkSettings(baseUrl: string, apiKey: string): ((call: AddigyCall) => AddigyProblem) | undefined {
+  const problem = (message: string, nextStep: string) => (call: AddigyCall): AddigyProblem => ({
+    kind: 'bad-settings',
+    message,
+    nextStep,
+    transient: false,
+    call,
+  });
+  let url: URL | undefined;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
+    return problem(
+      'The Addigy API address is not a plain https:// address, so Token Relay will not send the API key to it.',
+      BASE_URL_STEP,
+    );
+  }
+  if (!apiKey) return problem('No Addigy API key is set.', API_KEY_STEP);
+  // A header cannot carry other characters; fetch would fail with a misleading network error.
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) {
+    return problem('The Addigy API key contains characters an API key never has.', API_KEY_STEP);
+  }
+  return undefined;
+}
+
+/** Reads the body within `timeoutMs`; never throws. */
+async function readText(response: Response, timeoutMs: number): Promise<string | 'timeout' | 'network'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([response.text(), deadline]);
+    if (result === 'timeout') response.body?.cancel().catch(() => undefined);
+    return result;
+  } catch {
+    return 'network';
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function validate<T>(
+  call: AddigyCall,
+  schema: z.ZodMiniType<T>,
+  answer: Answer,
+  tokenText?: string,
+): Result<T, AddigyProblem> {
+  const parsed = schema.safeParse(answer.body);
+  if (parsed.success) return ok(parsed.data);
+  // Paths and messages only: zod's issues can carry input values, which may echo a secret.
+  const where = parsed.error.issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
+    .join('; ');
+  return err(badResponse(call, redactSecrets(where, [tokenText]), answer.status));
+}
+
+/** Addigy's own words from an error body: `{code, message, error_chain}`, `{error}`, or plain text. */
+function addigyErrorText(text: string, secrets: ReadonlyArray<string | undefined>): string | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  const parsed = addigyErrorBodySchema.safeParse(json);
+  const words = parsed.success
+    ? typeof parsed.data.message === 'string'
+      ? parsed.data.message
+      : String(parsed.data.error)
+    : text.replace(/<[^>]*>/g, ' '); // Gateways answer with HTML pages; keep their words only.
+  return showableWords(words, secrets) || undefined;
+}
+
+/** Addigy's own words, fit to show: secrets redacted, whitespace collapsed, ~300 characters at most. */
+function showableWords(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  const cleaned = redactSecrets(text, secrets).replace(/\s+/g, ' ').trim();
+  return cleaned.length > DETAIL_MAX_CHARS ? `${cleaned.slice(0, DETAIL_MAX_CHARS - 1)}…` : cleaned;
+}
+
+/**
+ * Removes the API key and the token text from `text`, then any long base64 run (a partial or
+ * re-encoded copy of a token).
+ */
+function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  let redacted = text;
+  for (const secret of secrets) if (secret) redacted = redactSecret(redacted, secret);
+  return redacted.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]');
+}
+
+function problemForStatus(
+  call: AddigyCall,
+  status: number,
+  detail: string | undefined,
+  retryAfter: number | undefined,
+): AddigyProblem {
+  const base = { status, call, ...(detail ? { detail } : {}) };
+  const said = detail ? ` Addigy said: “${detail}”` : '';
+  const aboutToken = call === 'preview-renewal' || call === 'renew' || call === 'request-sync';
+
+  if (status === 400) {
+    return {
+      kind: 'invalid-token',
+      message: aboutToken
+        ? `Addigy refused the token: it is invalid, expired or revoked.${said}`
+        : `Addigy refused the request while ${CALL_WORDS[call]} (HTTP 400).${said}`,
+      nextStep: aboutToken
+        ? DOWNLOAD_FRESH_STEP
+        : 'Try again. If it keeps happening, Addigy may have changed its API: report it to whoever maintains Token Relay.',
+      transient: false,
+      ...base,
+    };
+  }
+  if (status === 401) {
+    return { kind: 'unauthorized', message: 'Addigy did not accept the API key.', nextStep: API_KEY_STEP, transient: false, ...base };
+  }
+  if (status === 403) {
+    return {
+      kind: 'forbidden',
+      message: 'The Addigy API key does not have permission to manage Apple Apps tokens.',
+      nextStep:
+        "In Addigy (Account → Integrations → API & Webhooks), use a V2 API key with permission for Apple Apps and Books tokens, and paste it in Token Relay's Options.",
+      transient: false,
+      ...base,
+    };
+  }
+  if (status === 404) {
+    return aboutToken
+      ? {
+          kind: 'not-found',
+          message: 'Addigy does not know this token location.',
+          nextStep:
+            'Check that the token still exists in Addigy (Policy → Integrations & Settings → Apple Apps) and start again. If the location is not there, create a new token for it in Addigy instead of renewing.',
+          transient: false,
+          ...base,
+        }
+      : {
+          kind: 'not-found',
+          message: `Addigy's API was not found at this address while ${CALL_WORDS[call]} (HTTP 404).`,
+          nextStep: BASE_URL_STEP,
+          transient: false,
+          ...base,
+        };
+  }
+  if (status === 409) {
+    return {
+      kind: 'identifier-mismatch',
+      message: `This token's identifier does not match the Addigy token location, so Addigy cannot renew it with this file.${said}`,
+      nextStep: NEW_TOKEN_STEP,
+      transient: false,
+      ...base,
+    };
+  }
+  const waitFor = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };
+  if (status === 429) {
+    return {
+      kind: 'rate-limited',
+      message: `Addigy is receiving too many requests and asked Token Relay to slow down while ${CALL_WORDS[call]}.`,
+      nextStep: 'Wait a minute, then try again.',
+      transient: true,
+      ...base,
+      ...waitFor,
+    };
+  }
+  if (status >= 500 && status <= 599) {
+    return {
+      kind: 'server-error',
+      message: `Addigy had a problem on its side (HTTP ${status}) while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+      nextStep: 'Try again in a few minutes. If it keeps failing, check Addigy’s status page.',
+      transient: true,
+      ...base,
+      ...waitFor,
+    };
+  }
+  if (status === 0 || (status >= 300 && status <= 399)) {
+    return {
+      kind: 'bad-response',
+      message: `The Addigy API address answered with a redirect while ${CALL_WORDS[call]}, so Token Relay stopped rather than send the API key elsewhere.`,
+      nextStep: BASE_URL_STEP,
+      transient: false,
+      ...base,
+    };
+  }
+  return {
+    kind: 'bad-response',
+    message: `Addigy gave an unexpected answer (HTTP ${status}) while ${CALL_WORDS[call]}.${said}`,
+    nextStep: `${BASE_URL_STEP} ${REPORT_STEP}`,
+    transient: false,
+    ...base,
+  };
+}
+
+/** A PUT that failed in transit may still have landed; saying so keeps the user from a new download. */
+const maybeSaved = (call: AddigyCall) =>
+  call === 'renew' ? ' Addigy may already have saved the token; sending the same token again is safe.' : '';
+
+function badResponse(call: AddigyCall, detail: string, status: number): AddigyProblem {
+  return {
+    kind: 'bad-response',
+    message: `Addigy answered, but not with the data Token Relay expects, while ${CALL_WORDS[call]}.`,
+    nextStep: `${BASE_URL_STEP} ${REPORT_STEP}`,
+    transient: false,
+    status,
+    detail,
+    call,
+  };
+}
+
+function unreachable(call: AddigyCall, host: string): AddigyProblem {
+  return {
+    kind: 'unreachable',
+    message: `Token Relay could not reach Addigy (${host}) while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    nextStep: "Check your internet connection and the Addigy API address in Token Relay's Options, then try again.",
+    transient: true,
+    call,
+  };
+}
+
+function timedOut(call: AddigyCall, timeoutMs: number): AddigyProblem {
+  return {
+    kind: 'timeout',
+    message: `Addigy did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    nextStep: 'Try again in a few minutes.',
+    transient: true,
+    call,
+  };
+}
+
+function cancelled(call: AddigyCall): AddigyProblem {
+  return {
+    kind: 'unreachable',
+    message: `The request to Addigy was cancelled while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    nextStep: 'Try again.',
+    transient: true,
+    call,
+  };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the configured address';
+  }
+}
+
+// ─── Reading call 1's answer after a renewal [assumed]: relay-contract.md, "Outcome of a scan" and "Expiry". ───
+
+export type ScanOutcome =
+  | { state: 'syncing' }
+  | { state: 'success'; lastSync: string }
+  | { state: 'error'; problem: Problem<'scan-failed'>; detail: string }
+  | { state: 'unknown' };
+
+/**
+ * [assumed] What a token from call 1 says about the scan that followed a renewal made at `since`
+ * (relay-contract.md, "Outcome of a scan"). `unknown` means: not finished yet, keep polling.
+ * `secrets` (the token text, the API key) are redacted from Addigy's text should it echo them.
+ */
+export function describeScanOutcome(
+  token: AddigyToken,
+  since: Date,
+  secrets: ReadonlyArray<string | undefined> = [],
+): ScanOutcome {
+  if (token.syncing === true) return { state: 'syncing' };
+  const status = token.lastSyncingStatus?.trim().toLowerCase();
+
+  if (status === 'success') {
+    const lastSync = parseIsoDate(token.lastSync);
+    return lastSync && lastSync.getTime() > since.getTime()
+      ? { state: 'success', lastSync: lastSync.toISOString() }
+      : { state: 'unknown' };
+  }
+  if (status === 'error') {
+    const errMsg = token.errMsg ?? '';
+    return { state: 'error', problem: scanFailure(errMsg), detail: showableWords(errMsg, secrets) };
+  }
+  return { state: 'unknown' };
+}
+
+function scanFailure(errMsg: string): Problem<'scan-failed'> {
+  // Revocation first: its text is the more specific of the two when both appear.
+  if (/\b9625\b|revoked/i.test(errMsg)) {
+    return {
+      kind: 'scan-failed',
+      message:
+        'Apple has revoked this token, so Addigy could not sync with it. That happens when a newer token is downloaded for the same location, or when the password of the Apple account that downloaded it changes.',
+      nextStep:
+        'Download a fresh token from Apple Business Manager or Apple School Manager and send it again. Only the newest download works.',
+    };
+  }
+  if (/error syncing token/i.test(errMsg)) {
+    return {
+      kind: 'scan-failed',
+      message: 'Addigy could not sync with this token: it is still not valid.',
+      nextStep: 'Download a fresh token and send it again.',
+    };
+  }
+  return {
+    kind: 'scan-failed',
+    message: 'Addigy could not sync with this token.',
+    nextStep:
+      'Open the token in Addigy (Policy → Integrations & Settings → Apple Apps) and press Scan Now. If it fails again, download a fresh token and send it again.',
+  };
+}
+
+/** [assumed] The token's expiry from `clientConfig.tokenExpirationDate`, as ISO-8601 UTC; undefined unless valid. */
+export function tokenExpiry(token: AddigyToken): string | undefined {
+  return parseIsoDate(token.clientConfig?.tokenExpirationDate)?.toISOString();
+}
+
+// A date, or a date-time with a zone (Z, +00:00 or Apple's +0000): a zoneless time would be read as local time.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+function parseIsoDate(text: string | null | undefined): Date | undefined {
+  const trimmed = text?.trim();
+  if (!trimmed || !ISO_8601.test(trimmed)) return undefined;
+  const time = Date.parse(trimmed.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isFinite(time) ? new Date(time) : undefined;
+}

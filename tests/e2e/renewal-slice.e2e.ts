@@ -1,0 +1,107 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
+import { downloadedFiles, eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
+
+type Session = Awaited<ReturnType<typeof launchExtension>>;
+
+/** Clicks the page's own Download control in a location's row, as the admin would. */
+async function clickDownload(page: Page, locationName: string) {
+  await page.getByRole('row', { name: new RegExp(locationName) }).getByRole('button', { name: 'Download' }).click();
+}
+
+/** Everything the extension persists outside the pending renewal: storage.local and IndexedDB. */
+async function persistedState(session: Session): Promise<string> {
+  const worker = await session.worker();
+  return worker.evaluate(async () => {
+    // @ts-ignore chrome is the worker's global
+    const local = await chrome.storage.local.get(null);
+    const records = await new Promise<unknown[]>((resolve) => {
+      const open = indexedDB.open('token-relay');
+      open.onsuccess = () => {
+        const db = open.result;
+        const all = db.transaction('renewals').objectStore('renewals').getAll();
+        all.onsuccess = () => resolve(all.result);
+      };
+    });
+    return JSON.stringify({ local, records });
+  });
+}
+
+describe('the first renewal, end to end', () => {
+  let sandbox: Sandbox;
+  let session: Session;
+  const consoleLines: string[] = [];
+
+  beforeAll(async () => {
+    sandbox = await startSandbox();
+    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+    (await session.worker()).on('console', (message) => consoleLines.push(message.text()));
+    session.context.on('page', (page) => page.on('console', (message) => consoleLines.push(message.text())));
+    await saveApiKey(session, sandbox.apiKey);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await sandbox?.close();
+  });
+  beforeEach(() => sandbox.reset());
+
+  it('captures the page’s own download, asks for confirmation, and renews with a PUT of the exact file', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    await clickDownload(page, 'Main Campus');
+
+    const saved = await eventually(() => downloadedFiles(session.downloadsDir).get('sToken_for_Main Campus.vpptoken'));
+    await eventually(async () => (await session.badge()).text === '1');
+    expect((await session.badge()).title).toMatch(/awaiting your confirmation/);
+
+    const popup = await session.openPopup();
+    const renew = popup.getByRole('button', { name: /^Renew/ });
+    await renew.waitFor();
+    await expect(popup.locator('dt:text-is("Organization") + dd').textContent()).resolves.toBe('Acme Corp');
+    await expect(popup.locator('dt:text-is("Expires") + dd').textContent()).resolves.toMatch(/\d{4}/);
+    await popup.screenshot({ path: '.output/e2e/slice-confirmation.png' });
+
+    // Until the user confirms, nothing is written to Addigy.
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    await renew.click();
+    await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
+    await popup.screenshot({ path: '.output/e2e/slice-renewed.png' });
+
+    const puts = sandbox.addigyRequests('renew');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatchObject({ method: 'PUT', path: '/api/v2/oa/apps-and-books/tokens/loc-main', status: 200 });
+    expect(puts[0]!.headers['x-api-key']).toBe(sandbox.apiKey);
+    expect(JSON.parse(puts[0]!.body)).toEqual({ token: saved.trim() });
+    // Matched by Apple's uId: the location's own token, not another of the same organisation.
+    expect(sandbox.appleRequests()).toHaveLength(1);
+    await eventually(async () => (await session.badge()).text === '');
+
+    // The token went download → background → Apple/Addigy, and nowhere else.
+    expect(await page.content()).not.toContain(saved.trim());
+    expect(await persistedState(session)).not.toContain(saved.trim());
+    expect(consoleLines.join('\n')).not.toContain(saved.trim());
+    await page.close();
+    await popup.close();
+  });
+
+  it('shows Addigy’s refusal in plain words and marks nothing renewed', async () => {
+    sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
+    const page = await session.context.newPage();
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    await clickDownload(page, 'Warehouse');
+    await eventually(async () => (await session.badge()).text === '1');
+
+    const popup = await session.openPopup();
+    await popup.getByRole('button', { name: /^Renew Warehouse/ }).click();
+    await popup.getByRole('heading', { name: 'Not renewed' }).waitFor({ timeout: 30_000 });
+    const alert = await popup.getByRole('alert').textContent();
+    expect(alert).toContain('Token is invalid');
+    expect(await popup.getByRole('heading', { name: 'Renewed', exact: true }).count()).toBe(0);
+    expect(sandbox.addigyRequests('renew').map((r) => r.status)).toEqual([400]);
+    expect(sandbox.addigyRequests('request-sync')).toHaveLength(0);
+    expect((await session.badge()).text).toBe('!');
+    await page.close();
+    await popup.close();
+  });
+});

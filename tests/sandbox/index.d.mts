@@ -1,0 +1,163 @@
+/** Types for index.mjs, so TypeScript tests and e2e scripts can import the sandbox without a TS loader. */
+
+export type Site = 'business' | 'school';
+export type AddigyCall = 'list-tokens' | 'preview-renewal' | 'renew' | 'request-sync' | 'list-token-events';
+
+export interface MdmInfo {
+  id: string;
+  name: string;
+  metadata: string;
+}
+
+export interface AppleLocation {
+  uId: string;
+  locationName: string;
+  orgName: string;
+  site: Site;
+  countryISO2ACode: string;
+  defaultPlatform: string;
+  /** Which MDM Apple says manages the location; null when none has claimed it. */
+  mdmInfo: MdmInfo | null;
+}
+
+/** A token Apple issued. `token` is the inner opaque id of the file. */
+export interface AppleTokenRecord {
+  token: string;
+  uId: string;
+  orgName: string;
+  /** As in the file, e.g. `2030-11-08T22:33:22+0000`. */
+  expDate: string;
+  revoked: boolean;
+  issuedAt: number;
+}
+
+export interface AddigyToken {
+  locationId: string;
+  policyId: string;
+  inheritedFrom: string | null;
+  forceOnPolicyTree: boolean;
+  active: boolean;
+  orgName: string;
+  lastSync: string;
+  lastSyncingStatus: string;
+  syncing: boolean;
+  errMsg: string | null;
+  version: string | number;
+  clientConfig: {
+    uId: string;
+    locationName: string;
+    countryISO2ACode: string;
+    defaultPlatform: string;
+    websiteURL: string;
+    mdmInfo?: MdmInfo;
+    subscribedNotificationTypes: string[];
+    tokenExpirationDate: string;
+  };
+  /** Private to Addigy: shown by the renewal preview, never by the list. */
+  appleId: string;
+  idNumber: string;
+  /** The file text Addigy holds for the location; a scan asks Apple about it. */
+  tokenText: string | null;
+}
+
+export interface SandboxState {
+  locations: AppleLocation[];
+  appleTokens: AppleTokenRecord[];
+  addigyTokens: AddigyToken[];
+  /** Addigy's system events; push to add some. */
+  systemEvents: Record<string, unknown>[];
+  /** Requested scans by locationId: how many more list polls will still show `syncing: true`. */
+  pendingScans: Record<string, { pollsLeft: number; requestedAt: number }>;
+}
+
+export interface RecordedRequest {
+  host: string;
+  method: string;
+  /** Path with query. */
+  path: string;
+  /** Lower-case names, as Node gives them. */
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  at: number;
+  /** HTTP status sent; absent while a request hangs. */
+  status?: number;
+  /** For api.addigy.com: which contract call the request was (null when none). */
+  call?: AddigyCall | null;
+}
+
+export interface AddigyFault {
+  /** HTTP status to answer with; the body is `{code, message}` unless `body` is given (a string goes out as plain text). */
+  status?: number;
+  /** Requests it applies to before it is used up. Default 1. */
+  times?: number;
+  retryAfter?: number | string;
+  body?: unknown;
+  /** Never answer; the socket stays open until close(). */
+  hang?: boolean;
+}
+
+export interface AppleFault {
+  /** HTTP status; without errorNumber and >= 400 the body is plain text. */
+  status?: number;
+  /** Apple error body `{errorNumber, errorMessage}`, with HTTP 200 unless `status` is given. */
+  errorNumber?: number;
+  times?: number;
+  retryAfter?: number | string;
+  hang?: boolean;
+}
+
+export interface Sandbox {
+  port: number;
+  origin(host: string): string;
+  /** For Chromium's --host-resolver-rules. */
+  hostResolverRules: string;
+  apiKey: string;
+  state: SandboxState;
+  requests: RecordedRequest[];
+  /** Addigy requests, optionally only one call or those passing a predicate. */
+  addigyRequests(filter?: AddigyCall | ((request: RecordedRequest) => boolean)): RecordedRequest[];
+  /** Requests to Apple's Apps and Books API. */
+  appleRequests(): RecordedRequest[];
+  /** Successful token mints and https downloads made by the Apple pages, optionally for one location. */
+  tokenDownloads(uId?: string): RecordedRequest[];
+  /** What a Download click produces: a new token file text; the location's earlier tokens are revoked. */
+  mintToken(uId: string): string;
+  /** A token file text that revokes nothing (expired: its expDate is a day ago). */
+  tokenFor(uId: string, options?: { expired?: boolean; orgName?: string; extraKeys?: Record<string, unknown> }): string;
+  /** Every token of the location stops working (as after a password change). */
+  revoke(uId: string): void;
+  /** Apple reports another MDM; null hands the location back (to Addigy when Addigy knows it). */
+  setOtherMdm(uId: string, name: string | null): void;
+  faults: {
+    addigy(call: AddigyCall | '*', fault: AddigyFault): void;
+    apple(fault: AppleFault): void;
+    /** Scans of this token end with this errMsg until reset; null clears it. */
+    scanError(locationId: string, errMsg: string | null): void;
+    /** How many list polls still show `syncing: true` after a scan request (default 1; 0 = the next poll shows the outcome). */
+    syncingPolls(locationId: string, n: number): void;
+  };
+  /** Back to the default seed (a fresh one: new token texts), no requests, no faults. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Adjusts the default seed; runs at start and on every reset(). */
+  seed?: (state: SandboxState) => void;
+  apiKey?: string;
+}
+
+export const DEFAULT_API_KEY: string;
+export const SANDBOX_HOSTS: readonly ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com'];
+export const REVOKED_SCAN_ERROR: string;
+export const EXPIRED_SCAN_ERROR: string;
+
+export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
+
+/** base64(JSON) exactly like Apple's file; expDate like `2030-11-08T22:33:22+0000`. */
+export function makeVppTokenText(fields: { token: string; orgName: string; expDate: string } & Record<string, unknown>): string;
+export function decodeVppTokenText(text: string): { token: string; expDate: string; orgName: string } | null;
+/** Apple's date style: `2030-11-08T22:33:22+0000`. */
+export function formatAppleDate(ms: number): string;
