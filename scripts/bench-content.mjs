@@ -31,14 +31,14 @@ const fixture = (name) => readFileSync(`${ROOT}tests/fixtures/abm/${name}`, 'utf
 
 /** A console-sized page around the slot where the token section appears: ~2,000 elements, hash classes. */
 function backgroundPage() {
-  const rows = [];
+  const items = [];
   for (let index = 0; index < 400; index++) {
-    rows.push(
+    items.push(
       `<div class="css-${index.toString(36)}x"><span class="css-a${index}">Item ${index}</span><a href="#/main/${index}">Open</a><p>Note</p><i></i></div>`,
     );
   }
   return `<nav aria-label="Main"><ul>${'<li><a href="#">Link</a></li>'.repeat(40)}</ul></nav>
-    <header><h1>Apple Business Manager</h1></header><div id="noise">${rows.join('')}</div><div id="slot"></div>`;
+    <header><h1>Apple Business Manager</h1></header><div id="noise">${items.join('')}</div><div id="slot"></div>`;
 }
 
 function tableOf(locations) {
@@ -121,8 +121,12 @@ async function measureDetection(label, html, expectedEntries) {
   return [`insert → onEntry for all, ${label}`, `p50 ${ms(percentile(latencies, 0.5))} · p95 ${ms(percentile(latencies, 0.95))}`];
 }
 
-/** (2) 10,000 mutations outside any token section: appends, removals and text swaps. */
-async function measureBurst(label, withSection, spreadOverTasks) {
+/**
+ * (2) 10,000 mutations outside any token section. Leaves: appends and removals of empty elements plus text swaps
+ * (spinners, counters, tooltips). Subtrees: appends of small subtrees instead, the worst case, since any new
+ * subtree may hold a section while none is shown.
+ */
+async function measureBurst(label, { withSection, spreadOverTasks, subtrees }) {
   const page = startPage();
   if (withSection) page.document.getElementById('slot').innerHTML = fixture('abm-content-tokens-table.html');
   await page.settle();
@@ -130,10 +134,16 @@ async function measureBurst(label, withSection, spreadOverTasks) {
   const texts = [...noise.querySelectorAll('span')];
   const before = { ...page.stats };
   const chunk = spreadOverTasks ? 100 : BURST;
+  const addition = () => {
+    if (!subtrees) return page.document.createElement('span');
+    const toast = page.document.createElement('div');
+    toast.append(page.document.createElement('span'));
+    return toast;
+  };
   for (let done = 0; done < BURST; done += chunk) {
     for (let index = done; index < done + chunk; index++) {
       const kind = index % 3;
-      if (kind === 0) noise.append(page.document.createElement('span'));
+      if (kind === 0) noise.append(addition());
       else if (kind === 1) noise.lastElementChild?.remove();
       else texts[index % texts.length].textContent = `Item ${index}`;
     }
@@ -156,10 +166,12 @@ const rows = [];
 rows.push(await measureDetection('fixture table (3 rows)', fixture('abm-content-tokens-table.html'), 3));
 rows.push(await measureDetection('table of 50 locations', tableOf(50), 50));
 rows.push(await measureDetection('cards fixture (2 cards)', fixture('abm-server-tokens-cards.html'), 2));
-rows.push(await measureBurst('section shown, one task', true, false));
-rows.push(await measureBurst('section shown, 100 tasks', true, true));
-rows.push(await measureBurst('no section, one task', false, false));
-rows.push(await measureBurst('no section, 100 tasks', false, true));
+for (const withSection of [true, false]) {
+  for (const [spreadOverTasks, subtrees] of [[false, false], [true, false], [false, true], [true, true]]) {
+    const label = `${withSection ? 'section shown' : 'no section'}, ${spreadOverTasks ? '100 tasks' : '1 task'}, ${subtrees ? 'subtrees' : 'leaves'}`;
+    rows.push(await measureBurst(label, { withSection, spreadOverTasks, subtrees }));
+  }
+}
 const gzipped = gzipSync(code, { level: 9 }).length;
 rows.push(['lib/abm bundle (esbuild, minified ESM)', `${code.length.toLocaleString('en')} B raw · ${gzipped.toLocaleString('en')} B gzip`]);
 

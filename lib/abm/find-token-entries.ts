@@ -6,8 +6,6 @@ import {
   LIST_SELECTOR,
   LOCATION_LABELS,
   MAX_HEADING_CLIMB,
-  NOT_NAME_SELECTOR,
-  PROSE_OR_MENU_SELECTOR,
   ROW_SELECTOR,
   SECTION_HEADINGS,
   TABLE_SELECTOR,
@@ -44,6 +42,9 @@ export interface TokenSection {
 }
 
 const TABLE_OR_LIST = `${TABLE_SELECTOR},${LIST_SELECTOR}`;
+// "Download the guide" in a paragraph or a menu is not a location's download control.
+const NOT_ENTRY_CONTROLS = 'p,nav,[role="navigation"]';
+const TEXT_SKIP = 'button,[role="button"],script,style,template,svg,[aria-hidden="true"]';
 
 /** The first token section in `root`, or null. Structure decides: a heading alone is not a section. */
 export function findTokenSection(root: ParentNode): TokenSection | null {
@@ -245,7 +246,7 @@ function collectText(node: Node, chunks: string[], firstChunkOnly: boolean): boo
       if (!text) continue;
       chunks.push(text);
       if (firstChunkOnly) return true;
-    } else if (child.nodeType === 1 && !isOwnElement(child) && !(child as Element).matches(NOT_NAME_SELECTOR)) {
+    } else if (child.nodeType === 1 && !isOwnElement(child) && !(child as Element).matches(TEXT_SKIP)) {
       if (collectText(child, chunks, firstChunkOnly)) return true;
     }
   }
@@ -263,7 +264,7 @@ function downloadControlsIn(scope: HTMLElement): HTMLElement[] {
 /** Enabled, outside prose and menus, and either a link with `download` or named like a download in a known language. */
 export function isDownloadControl(control: HTMLElement): boolean {
   if (control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true') return false;
-  if (control.closest(PROSE_OR_MENU_SELECTOR)) return false;
+  if (control.closest(NOT_ENTRY_CONTROLS)) return false;
   if (control.tagName === 'A' && control.hasAttribute('download')) return true;
   return isDownloadLabel(accessibleName(control));
 }

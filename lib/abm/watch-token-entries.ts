@@ -6,7 +6,7 @@ import {
   type TokenEntry,
   type TokenSection,
 } from './find-token-entries';
-import { CELL_SELECTOR, CONTROL_SELECTOR, HEADING_SELECTOR } from './page-knowledge';
+import { CELL_ROLES, CELL_TAGS, HEADING_OR_CONTROL_ROLES, HEADING_OR_CONTROL_TAGS } from './page-knowledge';
 import { isOwnElement } from './own-elements';
 
 export interface TokenEntryHandlers {
@@ -20,9 +20,6 @@ export interface TokenEntryHandlers {
   onLookWork?(ms: number): void;
 }
 
-const TEXT_SENSITIVE = `${HEADING_SELECTOR},${CONTROL_SELECTOR}`;
-// An element without children still counts when it is itself a heading, a control or a table cell.
-const MATTERS_EVEN_EMPTY = `${TEXT_SENSITIVE},${CELL_SELECTOR}`;
 
 /**
  * Reports token entries as the single-page console renders, re-renders and routes away from them.
@@ -157,7 +154,8 @@ function kindOfNodes(nodes: NodeList): NodesKind {
     if (node.nodeType === 1) {
       if (isOwnElement(node)) continue;
       const element = node as Element;
-      if (element.firstElementChild !== null || element.matches(MATTERS_EVEN_EMPTY)) return NodesKind.Page;
+      // An element without children still counts when it is itself a heading, a control or a table cell.
+      if (element.firstElementChild !== null || isHeadingOrControl(element) || isCell(element)) return NodesKind.Page;
       kind = NodesKind.Text;
     } else if (node.nodeType === 3) {
       kind = NodesKind.Text;
@@ -168,8 +166,21 @@ function kindOfNodes(nodes: NodeList): NodesKind {
 
 function textCanMatter(target: Node): boolean {
   if (target.nodeType !== 1) return false;
-  const element = target as Element;
-  return element.matches(TEXT_SENSITIVE) || element.parentElement?.matches(TEXT_SENSITIVE) === true;
+  const parent = (target as Element).parentElement;
+  return isHeadingOrControl(target as Element) || (parent !== null && isHeadingOrControl(parent));
+}
+
+function isHeadingOrControl(element: Element): boolean {
+  return HEADING_OR_CONTROL_TAGS.has(element.tagName) || hasRoleIn(element, HEADING_OR_CONTROL_ROLES);
+}
+
+function isCell(element: Element): boolean {
+  return CELL_TAGS.has(element.tagName) || hasRoleIn(element, CELL_ROLES);
+}
+
+function hasRoleIn(element: Element, roles: ReadonlySet<string>): boolean {
+  const role = element.getAttribute('role');
+  return role !== null && roles.has(role);
 }
 
 // A handler's bug must not stop the other entries; it still surfaces as an uncaught error.

@@ -148,7 +148,9 @@ describe('watchTokenEntries', () => {
     const looksBefore = watch.stats.looks;
 
     for (let index = 0; index < 20; index++) main.append(document.createElement('span'));
-    for (const paragraph of main.querySelectorAll('p')) paragraph.textContent = 'Updated help text.';
+    const plainTexts = [...main.querySelectorAll('p, li')].filter((element) => !element.firstElementChild);
+    expect(plainTexts.length).toBeGreaterThan(3);
+    for (const element of plainTexts) element.textContent = 'Updated help text.';
     await settle();
     expect(watch.stats.looks).toBe(looksBefore);
 

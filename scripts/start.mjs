@@ -1,0 +1,42 @@
+// `npm start`: the sandbox (Apple Business Manager, Apple's API and Addigy on local HTTPS) plus Chromium
+// with the production build. Headed when there is a display; otherwise a headless tour with screenshots.
+import { mkdirSync } from 'node:fs';
+import { startSandbox } from '../tests/sandbox/index.mjs';
+import { downloadedFiles, eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from '../tests/e2e/harness.mjs';
+
+const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI;
+const sandbox = await startSandbox();
+const session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules, headless: !headed });
+await saveApiKey(session, sandbox.apiKey);
+console.log(`Sandbox on 127.0.0.1:${sandbox.port}; Addigy API key: ${sandbox.apiKey}`);
+
+const page = await session.context.newPage();
+await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+
+if (headed) {
+  console.log('Chromium is open on the sandbox Apple Business Manager. Click Download (or Send to Addigy) beside a token,');
+  console.log('then the Token Relay toolbar button. Close the browser to stop.');
+  await new Promise((resolve) => session.context.on('close', resolve));
+} else {
+  const out = '.output/demo';
+  mkdirSync(out, { recursive: true });
+  console.log('No display: running the renewal headlessly, screenshots go to .output/demo/');
+  await page.getByRole('row', { name: /Main Campus/ }).waitFor();
+  await page.screenshot({ path: `${out}/1-apple-business-manager.png` });
+  await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: 'Download' }).click();
+  await eventually(() => downloadedFiles(session.downloadsDir).get('sToken_for_Main Campus.vpptoken'));
+  await eventually(async () => (await session.badge()).text === '1');
+  console.log(`Captured the download; badge: ${JSON.stringify(await session.badge())}`);
+  const popup = await session.openPopup();
+  await popup.setViewportSize({ width: 400, height: 520 });
+  const renew = popup.getByRole('button', { name: /^Renew/ });
+  await renew.waitFor();
+  await popup.screenshot({ path: `${out}/2-popup-confirmation.png` });
+  await renew.click();
+  await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
+  await popup.screenshot({ path: `${out}/3-popup-renewed.png` });
+  const puts = sandbox.addigyRequests('renew');
+  console.log(`Renewed: Addigy received ${puts.length} PUT ${puts[0]?.path ?? ''}. Screenshots are in ${out}/`);
+  await session.close();
+}
+await sandbox.close();
