@@ -72,6 +72,13 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           <strong>Send to Addigy</strong> or Download beside a token.
         </p>
       )}
+      {state && state.noticedDownloads.length > 0 && (
+        <p class="notice warn" role="status">
+          Token Relay saw {state.noticedDownloads.join(', ')} downloaded but could not read{' '}
+          {state.noticedDownloads.length === 1 ? 'it' : 'them'}. Choose the file below (from your Downloads folder)
+          to renew it.
+        </p>
+      )}
       {state && (
         <TokenFilePicker
           onFile={(fileName, text) => void send({ type: 'renewal:import-file', fileName, text })}

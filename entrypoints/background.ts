@@ -9,6 +9,9 @@ import { isFinished } from '../lib/renewal/renewal-record';
 import { loadApiKey } from '../lib/storage/api-key';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { loadSettings } from '../lib/storage/settings';
+import { DownloadWatch } from '../lib/capture/download-watch';
+import { saveTokenFile } from '../lib/capture/save-token-file';
+import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
 
 const RESUME_ALARM = 'resume-renewals';
 const KEEP_AWAKE_MS = 20_000;
@@ -18,9 +21,15 @@ export default defineBackground({
   main() {
     const machine = createRenewalMachine(() => void publish());
 
+    const downloadWatch = new DownloadWatch();
+
     async function getState(): Promise<PopupState> {
-      const [apiKey, renewals] = await Promise.all([loadApiKey(), idbRenewalStore.list()]);
-      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20) };
+      const [apiKey, renewals, noticedDownloads] = await Promise.all([
+        loadApiKey(),
+        idbRenewalStore.list(),
+        loadNoticedDownloads(),
+      ]);
+      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads };
     }
 
     async function publish() {
@@ -48,8 +57,30 @@ export default defineBackground({
       getState,
       testConnection,
       onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
+      onFileArrived(file) {
+        downloadWatch.noteCapture(file.fileName);
+        void forgetNoticedDownload(file.fileName);
+        // A download taken over before it left the page: give the user the very bytes we relay.
+        if (file.via === 'https') {
+          void saveTokenFile(browser.downloads, file).then((id) => downloadWatch.noteOwnDownload(id), () => undefined);
+        }
+      },
     });
     browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
+
+    browser.downloads.onChanged.addListener(async (delta) => {
+      if (delta.state?.current !== 'complete') return;
+      const [item] = await browser.downloads.search({ id: delta.id });
+      if (!item) return;
+      if (item.url.startsWith('data:') && item.byExtensionId === browser.runtime.id) {
+        // Our own save of a taken-over token: keep the file, drop the history entry holding the token.
+        await browser.downloads.erase({ id: item.id });
+      }
+      if (downloadWatch.isUncapturedToken(item)) {
+        await addNoticedDownload(item.filename);
+        await publish();
+      }
+    });
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === RESUME_ALARM) void machine.resume();

@@ -1,4 +1,5 @@
 import type { RenewalMachine } from '../renewal/renewal-machine';
+import type { CaptureSource } from '../renewal/renewal-record';
 import type { Problem } from '../result';
 import { classifySender, type SenderInfo } from './classify-sender';
 import {
@@ -16,6 +17,8 @@ export interface MessageHandlerDeps {
   ownOrigin: string;
   getState(): Promise<PopupState>;
   testConnection(): Promise<IntentReply>;
+  /** A token file arrived (captured on the page or dropped into the popup), before its checks run. */
+  onFileArrived?(file: { via: CaptureSource; fileName?: string; text: string }): void;
   /** A capture came from the one-click button: bring the popup up where the browser allows it. */
   onButtonCapture?(): void;
 }
@@ -34,6 +37,7 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       if (!request.success) return undefined;
       // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
       const { text, via, fileName } = request.data;
+      deps.onFileArrived?.({ via, fileName, text });
       void deps.machine.capture({ text, source: via, fileName });
       if (via === 'button') deps.onButtonCapture?.();
       return Promise.resolve({ ok: true });
@@ -65,6 +69,7 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
       return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
     }
     case 'renewal:import-file':
+      deps.onFileArrived?.({ via: 'file', fileName: intent.fileName, text: intent.text });
       await machine.capture({ text: intent.text, source: 'file', fileName: intent.fileName });
       return { ok: true, state: await deps.getState() };
     case 'settings:test-connection':

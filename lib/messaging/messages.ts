@@ -34,6 +34,8 @@ export type PageIntent = z.infer<typeof pageIntentSchema>;
 export const popupStateSchema = z.object({
   configured: z.boolean(),
   renewals: z.array(renewalRecordSchema),
+  /** `.vpptoken` downloads seen but not readable by the extension (names only): offer the file picker. */
+  noticedDownloads: z.array(z.string()),
 });
 export type PopupState = z.infer<typeof popupStateSchema>;
 

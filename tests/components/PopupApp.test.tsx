@@ -39,13 +39,13 @@ const renderPopup = (state: PopupState) => {
 
 describe('PopupApp', () => {
   it('asks for the API key when not configured', async () => {
-    const { openOptions } = renderPopup({ configured: false, renewals: [] });
+    const { openOptions } = renderPopup({ noticedDownloads: [], configured: false, renewals: [] });
     fireEvent.click(await screen.findByRole('button', { name: /Open Options to add the API key/ }));
     expect(openOptions).toHaveBeenCalled();
   });
 
   it('shows the confirmation details Addigy would show, and confirms on Renew', async () => {
-    const { sent } = renderPopup({ configured: true, renewals: [base] });
+    const { sent } = renderPopup({ noticedDownloads: [], configured: true, renewals: [base] });
     const renew = await screen.findByRole('button', { name: /^Renew Main Campus in Addigy/ });
     for (const [label, value] of [
       ['ID number', '4410021'],
@@ -63,14 +63,14 @@ describe('PopupApp', () => {
   });
 
   it('says where the file, Apple and Addigy disagree, before the Renew button', async () => {
-    renderPopup({ configured: true, renewals: [{ ...base, discrepancies: ['Apple says this token is for "Warehouse".'] }] });
+    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, discrepancies: ['Apple says this token is for "Warehouse".'] }] });
     const note = await screen.findByText(/Apple says this token is for "Warehouse"/);
     const renew = screen.getByRole('button', { name: /^Renew/ });
     expect(note.compareDocumentPosition(renew) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('needs the extra confirmation for a location another MDM holds', async () => {
-    const { sent } = renderPopup({ configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
+    const { sent } = renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
     const renew = (await screen.findByRole('button', { name: /^Renew/ })) as HTMLButtonElement;
     expect(screen.getByRole('alert').textContent).toMatch(/in use by another MDM \(Jamf Pro\)/);
     expect(renew.disabled).toBe(true);
@@ -81,21 +81,21 @@ describe('PopupApp', () => {
   });
 
   it('names the current step while renewing', async () => {
-    renderPopup({ configured: true, renewals: [{ ...base, step: 'scanning', retrying: { attempt: 1, delayMs: 500, reason: 'Addigy is not answering.' } }] });
+    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'scanning', retrying: { attempt: 1, delayMs: 500, reason: 'Addigy is not answering.' } }] });
     expect(await screen.findByText('Renewing Main Campus…')).toBeTruthy();
     expect(screen.getByText(/Addigy is scanning the licences/).closest('li')?.dataset.state).toBe('current');
     expect(screen.getByText(/Retrying \(attempt 2\): Addigy is not answering/)).toBeTruthy();
   });
 
   it('shows Renewed with the last successful sync', async () => {
-    renderPopup({ configured: true, renewals: [{ ...base, step: 'done', lastSync: '2026-11-24T10:05:00Z', newExpiry: '2027-11-24T10:00:00Z' }] });
+    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'done', lastSync: '2026-11-24T10:05:00Z', newExpiry: '2027-11-24T10:00:00Z' }] });
     expect(await screen.findByRole('heading', { name: 'Renewed' })).toBeTruthy();
     expect(screen.getByText('Last successful sync', { selector: 'dt' }).nextElementSibling?.textContent).not.toBe('unknown');
   });
 
   it('explains a failure and offers Retry and Options when the key is wrong', async () => {
     const failure = { kind: 'unauthorized', message: 'Addigy did not accept the API key.', nextStep: 'Open Options and paste a valid key.', step: 'matched' as const, retryable: true };
-    const { sent, openOptions } = renderPopup({ configured: true, renewals: [{ ...base, step: 'failed', failure }] });
+    const { sent, openOptions } = renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'failed', failure }] });
     expect((await screen.findByRole('alert')).textContent).toContain('Addigy did not accept the API key.');
     expect(screen.getByRole('heading', { name: 'Not renewed' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Open Options' }));
@@ -111,5 +111,13 @@ describe('PopupApp', () => {
     };
     render(<PopupApp client={client} openOptions={() => undefined} />);
     expect((await screen.findByRole('alert')).textContent).toContain('did not answer');
+  });
+});
+
+describe('PopupApp and downloads it could not read', () => {
+  it('offers the file picker for a token download it noticed', async () => {
+    renderPopup({ noticedDownloads: ['sToken_for_Warehouse.vpptoken'], configured: true, renewals: [] });
+    expect((await screen.findByText(/saw sToken_for_Warehouse.vpptoken downloaded but could not read it/)).textContent).toMatch(/Choose the file below/);
+    expect(screen.getByLabelText(/Have a .vpptoken file already/)).toBeTruthy();
   });
 });

@@ -40,7 +40,7 @@ describe('createMessageHandler', () => {
       machine,
       ownId: ID,
       ownOrigin: ORIGIN,
-      getState: async () => ({ configured: true, renewals: await store.list() }),
+      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [] }),
       testConnection: async () => ({ ok: true, note: 'Connected.' }),
       onButtonCapture: () => popupOpened++,
     });
