@@ -6,10 +6,13 @@ import {
   LIST_SELECTOR,
   LOCATION_LABELS,
   MAX_HEADING_CLIMB,
+  NOT_NAME_SELECTOR,
+  PROSE_OR_MENU_SELECTOR,
   ROW_SELECTOR,
   SECTION_HEADINGS,
   TABLE_SELECTOR,
   isDownloadLabel,
+  normaliseHeading,
   normaliseLabel,
 } from './page-knowledge';
 import { isOwnElement } from './own-elements';
@@ -42,9 +45,6 @@ export interface TokenSection {
 }
 
 const TABLE_OR_LIST = `${TABLE_SELECTOR},${LIST_SELECTOR}`;
-// "Download the guide" in a paragraph or a menu is not a location's download control.
-const NOT_ENTRY_CONTROLS = 'p,nav,[role="navigation"]';
-const TEXT_SKIP = 'button,[role="button"],script,style,template,svg,[aria-hidden="true"]';
 
 /** The first token section in `root`, or null. Structure decides: a heading alone is not a section. */
 export function findTokenSection(root: ParentNode): TokenSection | null {
@@ -63,9 +63,9 @@ export function findTokenEntries(section: TokenSection): TokenEntry[] {
 
 /** Whether this heading's text (or aria-label) is one of the section headings, in any known language. */
 export function isSectionHeading(heading: Element): boolean {
-  if (SECTION_HEADINGS.has(normaliseLabel(heading.textContent ?? ''))) return true;
+  if (SECTION_HEADINGS.has(normaliseHeading(heading.textContent ?? ''))) return true;
   const label = heading.getAttribute('aria-label');
-  return label !== null && SECTION_HEADINGS.has(normaliseLabel(label));
+  return label !== null && SECTION_HEADINGS.has(normaliseHeading(label));
 }
 
 /** The section this heading opens, when a table, list or card group follows it before the next peer heading. */
@@ -246,7 +246,7 @@ function collectText(node: Node, chunks: string[], firstChunkOnly: boolean): boo
       if (!text) continue;
       chunks.push(text);
       if (firstChunkOnly) return true;
-    } else if (child.nodeType === 1 && !isOwnElement(child) && !(child as Element).matches(TEXT_SKIP)) {
+    } else if (child.nodeType === 1 && !isOwnElement(child) && !(child as Element).matches(NOT_NAME_SELECTOR)) {
       if (collectText(child, chunks, firstChunkOnly)) return true;
     }
   }
@@ -264,7 +264,7 @@ function downloadControlsIn(scope: HTMLElement): HTMLElement[] {
 /** Enabled, outside prose and menus, and either a link with `download` or named like a download in a known language. */
 export function isDownloadControl(control: HTMLElement): boolean {
   if (control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true') return false;
-  if (control.closest(NOT_ENTRY_CONTROLS)) return false;
+  if (control.closest(PROSE_OR_MENU_SELECTOR)) return false;
   if (control.tagName === 'A' && control.hasAttribute('download')) return true;
   return isDownloadLabel(accessibleName(control));
 }

@@ -5,8 +5,10 @@
  * Test URLs (sign in with a role of Content Manager or higher; ASM: Administrator, Site Manager, Content Manager):
  *   https://business.apple.com/#/main/preferences/paymentsandbilling/appsandbooks   (Content Tokens, older: Server Tokens)
  *   https://school.apple.com/#/main/preferences/paymentsandbilling/appsandbooks
- *   https://business.apple.com/#/main/preferences/paymentsandbilling                (newer Settings → Payments & Billing → Apps & Books)
  *   https://business.apple.com/#/main/preferences/myprofile                         (no tokens: must find nothing)
+ *   Newer Apple Business UI: Settings → Payments & Billing → Apps & Books (its path is not public; assumed to differ)
+ * The fixtures are made by hand from these public descriptions, not captured from the live site: replace them with
+ * real captures (class names may stay hashed) when someone with access saves the page.
  * The console renders inside the same-origin iframe named "MainPortal"; the sign-in form is the `aid-auth-widget` iframe.
  * Class names are generated hashes (`css-1pawoxc`) and texts are localised: we key on roles, structure and these labels.
  */
@@ -57,6 +59,11 @@ function labelSet(pick: (labels: PageLabels) => readonly string[]): ReadonlySet<
 export const SECTION_HEADINGS = labelSet((labels) => labels.sectionHeadings);
 export const DOWNLOAD_LABELS = labelSet((labels) => labels.download);
 export const LOCATION_LABELS = labelSet((labels) => labels.locationName);
+
+/** A heading's text as a section name: "Content Tokens (3)" counts as "content tokens". */
+export function normaliseHeading(text: string): string {
+  return normaliseLabel(text).replace(/\s*\(\d+\)$/, '');
+}
 
 /** "Download" or "Download token for Main Office" (controls only); not "Downloads". */
 export function isDownloadLabel(name: string): boolean {

@@ -10,16 +10,21 @@ import { CELL_ROLES, CELL_TAGS, HEADING_OR_CONTROL_ROLES, HEADING_OR_CONTROL_TAG
 import { isOwnElement } from './own-elements';
 
 export interface TokenEntryHandlers {
-  /** Once per entry element while it stays in the page; `signal` aborts when it leaves, the section goes, or the watch ends. */
+  /**
+   * Once per entry element while it stays in the page; `signal` aborts when it leaves, the section goes, or the watch
+   * ends. If the row's download control appears, goes or is replaced, the old signal aborts and the entry comes again.
+   */
   onEntry(entry: TokenEntry, signal: AbortSignal): void;
-  /** Once per section (heading element); `signal` aborts when the section goes away or the watch ends. */
+  /**
+   * Once per section (heading element), and again if its `canDownload` flips (rows can gain their controls late);
+   * `signal` aborts when the section goes away, before that repeat call, or when the watch ends.
+   */
   onSection?(section: TokenSection, signal: AbortSignal): void;
   /** Measurement hook (bench, tests): milliseconds spent in each MutationObserver callback. */
   onObserverWork?(ms: number): void;
   /** Measurement hook (bench, tests): milliseconds spent in each look at the page, at most one per frame. */
   onLookWork?(ms: number): void;
 }
-
 
 /**
  * Reports token entries as the single-page console renders, re-renders and routes away from them.
@@ -29,11 +34,14 @@ export interface TokenEntryHandlers {
 export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
   if (signal.aborted) return;
   const win = doc.defaultView;
-  const live = new Map<HTMLElement, AbortController>();
+  // Entries reported and not yet aborted, by element, with the download control they were reported with.
+  const live = new Map<HTMLElement, { controller: AbortController; control: HTMLElement | null }>();
   let current: { section: TokenSection; controller: AbortController } | null = null;
   let scheduled = false;
   let frame: number | undefined;
 
+  // rAF callbacks run before the frame paints, so rows first appear with our controls in them, and a burst of
+  // mutations costs one look. Hidden tabs get no frames: they catch up when shown.
   const schedule = (): void => {
     if (scheduled || signal.aborted) return;
     scheduled = true;
@@ -52,37 +60,45 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
       previous && previous.heading.isConnected && isSectionHeading(previous.heading)
         ? (sectionFromHeading(previous.heading) ?? findTokenSection(doc))
         : findTokenSection(doc);
-    if (current && section && section.element === current.section.element && section.heading === current.section.heading) {
+    const same = current && section && section.element === current.section.element && section.heading === current.section.heading;
+    if (current && same && section.canDownload === current.section.canDownload) {
       current.section = section;
+    } else if (current && same) {
+      current.controller.abort();
+      current = { section, controller: new AbortController() };
+      reportSection(section, current.controller.signal);
     } else {
       endSection();
       if (section) {
-        const controller = new AbortController();
-        current = { section, controller };
-        if (handlers.onSection) call(() => handlers.onSection?.(section, controller.signal));
+        current = { section, controller: new AbortController() };
+        reportSection(section, current.controller.signal);
       }
     }
     syncEntries(section ? findTokenEntries(section) : []);
     handlers.onLookWork?.(performance.now() - started);
   };
 
+  const reportSection = (section: TokenSection, sectionSignal: AbortSignal): void => {
+    if (handlers.onSection) call(() => handlers.onSection?.(section, sectionSignal));
+  };
+
   const syncEntries = (entries: TokenEntry[]): void => {
-    const present = new Set(entries.map((entry) => entry.element));
-    for (const [element, controller] of live) {
-      if (present.has(element) && element.isConnected) continue;
+    const present = new Map(entries.map((entry) => [entry.element, entry.downloadControl]));
+    for (const [element, reported] of live) {
+      if (present.get(element) === reported.control && element.isConnected) continue;
       live.delete(element);
-      controller.abort();
+      reported.controller.abort();
     }
     for (const entry of entries) {
       if (live.has(entry.element)) continue;
       const controller = new AbortController();
-      live.set(entry.element, controller);
+      live.set(entry.element, { controller, control: entry.downloadControl });
       call(() => handlers.onEntry(entry, controller.signal));
     }
   };
 
   const endSection = (): void => {
-    for (const controller of live.values()) controller.abort();
+    for (const { controller } of live.values()) controller.abort();
     live.clear();
     current?.controller.abort();
     current = null;

@@ -5,6 +5,7 @@ import {
   SECTION_HEADINGS,
   isDownloadLabel,
   looksLikeTokenRoute,
+  normaliseHeading,
   normaliseLabel,
 } from '../../../lib/abm/page-knowledge';
 
@@ -19,6 +20,11 @@ describe('page knowledge', () => {
   it('normalises case, spacing, non-breaking spaces, full-width letters and a trailing colon', () => {
     expect(normaliseLabel('  Content\u00a0\n Tokens : ')).toBe('content tokens');
     expect(normaliseLabel('Ｄｏｗｎｌｏａｄ')).toBe('download');
+  });
+
+  it('reads a heading with a count as the section name', () => {
+    expect(SECTION_HEADINGS.has(normaliseHeading('Content Tokens (12)'))).toBe(true);
+    expect(SECTION_HEADINGS.has(normaliseHeading('Content Tokens 2025'))).toBe(false);
   });
 
   it('recognises download names with or without the location, and nothing longer', () => {

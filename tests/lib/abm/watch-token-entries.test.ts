@@ -225,6 +225,28 @@ describe('watchTokenEntries', () => {
     expect(watch.entries.map((seen) => seen.value.downloadControl)).toEqual([null, null]);
   });
 
+  it('reports the section and its rows again, with new signals, when download controls arrive late', async () => {
+    document.body.innerHTML = fixture('abm-content-tokens-table.html');
+    const buttons = [...document.querySelectorAll('tbody button')];
+    for (const button of buttons) button.remove();
+    watch = startWatch();
+    await settle();
+    expect(watch.sections.map((seen) => seen.value.canDownload)).toEqual([false]);
+
+    const cells = document.querySelectorAll('tbody td:last-child');
+    buttons.forEach((button, index) => cells[index]?.append(button));
+    await settle();
+
+    expect(watch.sections.map((seen) => seen.value.canDownload)).toEqual([false, true]);
+    expect(watch.sections[0]?.signal.aborted).toBe(true);
+    expect(watch.sections[1]?.signal.aborted).toBe(false);
+    // Same rows, now with a control to click: the first reports are withdrawn and the rows come again.
+    expect(watch.entries).toHaveLength(6);
+    expect(watch.entries.slice(0, 3).every((seen) => seen.signal.aborted && seen.value.downloadControl === null)).toBe(true);
+    expect(watch.live().map((seen) => seen.value.downloadControl)).toEqual(buttons);
+    expect(watch.live().map((seen) => seen.value.element)).toEqual(watch.entries.slice(0, 3).map((seen) => seen.value.element));
+  });
+
   it('reports nothing on a page that only talks about tokens', async () => {
     document.body.innerHTML = fixture('abm-unrelated-prose.html');
     watch = startWatch();
@@ -239,7 +261,8 @@ describe('watchTokenEntries', () => {
     const hosts: HTMLElement[] = [];
     watch = startWatch(document, (entry) => {
       const host = document.createElement(SEND_HOST_TAG);
-      host.attachShadow({ mode: 'open' }).innerHTML = '<button>Send to Addigy</button>';
+      host.attachShadow({ mode: 'open' }).innerHTML = '<button>Send to Addigy</button><slot></slot>';
+      host.append(document.createElement('span')); // light-DOM content: the host is not an empty element
       entry.element.lastElementChild?.append(host);
       hosts.push(host);
     });
