@@ -210,16 +210,8 @@ export class RenewalMachine {
       record.discrepancies = [];
 
       const settings = await this.deps.loadSettings();
-      const apiKey = await this.deps.loadApiKey();
-      if (!apiKey) {
-        return this.fail(record, {
-          kind: 'not-configured',
-          message: 'Token Relay does not have an Addigy API key yet.',
-          nextStep: 'Open Options, paste your Addigy API key (V2) and save, then choose Retry. The token is kept until then.',
-          step: 'parsed',
-          retryable: true,
-        });
-      }
+      const addigy = await this.connectAddigy(record);
+      if (!addigy) return this.failNoApiKey(record, 'parsed');
       const onRetry = this.retryReporter(record);
 
       // 1. Apple: is the token alive, and which location is it?
@@ -248,7 +240,6 @@ export class RenewalMachine {
       await this.save(record, 'verified');
 
       // 2. Addigy: which of its tokens is this?
-      const addigy = this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, onRetry);
       const list = await addigy.listTokens();
       record.retrying = undefined;
       if (!list.ok) return this.failAddigy(record, list.error, 'matched', text);
@@ -282,20 +273,10 @@ export class RenewalMachine {
     return this.exclusive(record, async () => {
       const text = await this.deps.vault.get(record.id);
       if (!text) return this.failTokenGone(record, 'renewing');
-      const settings = await this.deps.loadSettings();
-      const apiKey = await this.deps.loadApiKey();
-      if (!apiKey || !record.match) {
-        return this.fail(record, {
-          kind: 'not-configured',
-          message: 'Token Relay does not have an Addigy API key.',
-          nextStep: 'Open Options, paste your Addigy API key and save, then choose Retry.',
-          step: 'renewing',
-          retryable: true,
-        });
-      }
+      const addigy = await this.connectAddigy(record);
+      if (!addigy || !record.match) return this.failNoApiKey(record, 'renewing');
       record.failure = undefined;
       await this.save(record, 'renewing');
-      const addigy = this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, this.retryReporter(record));
       const renewed = await addigy.renew(record.match.locationId, text, { repeat });
       record.retrying = undefined;
       if (!renewed.ok) return this.failAddigy(record, renewed.error, 'renewing', text);
@@ -304,32 +285,22 @@ export class RenewalMachine {
       // Addigy holds the token now; we no longer need our copy.
       await this.deps.vault.wipe(record.id);
       await this.save(record, 'scanning');
-      return this.scanLoop(record, settings, apiKey);
+      return this.scanLoop(record, addigy);
     });
   }
 
   private async scan(record: RenewalRecord): Promise<RenewalRecord> {
     return this.exclusive(record, async () => {
-      const settings = await this.deps.loadSettings();
-      const apiKey = await this.deps.loadApiKey();
-      if (!apiKey) {
-        return this.fail(record, {
-          kind: 'not-configured',
-          message: 'The token was saved in Addigy, but Token Relay no longer has an API key to follow the scan.',
-          nextStep: 'Open Options, paste your Addigy API key and save, then choose Retry.',
-          step: 'scanning',
-          retryable: true,
-        });
-      }
+      const addigy = await this.connectAddigy(record);
+      if (!addigy) return this.failNoApiKey(record, 'scanning');
       record.failure = undefined;
       await this.save(record, 'scanning');
-      return this.scanLoop(record, settings, apiKey);
+      return this.scanLoop(record, addigy);
     });
   }
 
   /** Scan Now (call 4), then poll the list (call 1) until Addigy says how the scan went. */
-  private async scanLoop(record: RenewalRecord, settings: Settings, apiKey: string): Promise<RenewalRecord> {
-    const addigy = this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, this.retryReporter(record));
+  private async scanLoop(record: RenewalRecord, addigy: AddigyApi): Promise<RenewalRecord> {
     const locationId = record.match!.locationId;
     const since = new Date(record.renewedAt ?? record.updatedAt);
     const sync = await addigy.requestSync(locationId);
@@ -370,6 +341,23 @@ export class RenewalMachine {
       message: 'The token was saved in Addigy, but its scan has not finished yet.',
       nextStep: 'Choose Retry to keep watching, or check the last successful sync in Addigy later.',
       step: 'scanning',
+      retryable: true,
+    });
+  }
+
+  /** An Addigy client with the saved key and address, or undefined when no key is saved. */
+  private async connectAddigy(record: RenewalRecord): Promise<AddigyApi | undefined> {
+    const [settings, apiKey] = await Promise.all([this.deps.loadSettings(), this.deps.loadApiKey()]);
+    if (!apiKey) return undefined;
+    return this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, this.retryReporter(record));
+  }
+
+  private failNoApiKey(record: RenewalRecord, step: RenewalStep) {
+    return this.fail(record, {
+      kind: 'not-configured',
+      message: 'Token Relay does not have an Addigy API key.',
+      nextStep: 'Open Options, paste your Addigy API key (V2) and save, then choose Retry. The token is kept until then.',
+      step,
       retryable: true,
     });
   }
