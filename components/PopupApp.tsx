@@ -4,6 +4,13 @@ import type { IntentReply, PageIntent, PopupState } from '../lib/messaging/messa
 import type { Problem } from '../lib/result';
 import { RenewalView, type RenewalActions } from './RenewalView';
 import { TokenFilePicker } from './TokenFilePicker';
+import { TokenOverview } from './TokenOverview';
+import { History } from './History';
+
+/** A finished renewal stays on top this long, then moves to history. */
+const RESULT_SHOWN_MS = 60 * 60_000;
+/** The overview refreshes itself when opened if its picture is older than this. */
+const STALE_AFTER_MS = 5 * 60_000;
 
 export interface PopupAppProps {
   client: BackgroundClient;
@@ -26,10 +33,20 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   const send = useCallback((intent: PageIntent) => client.send(intent).then(apply), [client, apply]);
   const refresh = useCallback(() => send({ type: 'state:get' }), [send]);
 
+  const [refreshing, setRefreshing] = useState(false);
   useEffect(() => {
-    void refresh();
+    void client.send({ type: 'state:get' }).then(async (reply) => {
+      apply(reply);
+      const tokens = reply.ok ? reply.state?.tokens : undefined;
+      const stale = !tokens?.fetchedAt || Date.now() - Date.parse(tokens.fetchedAt) > STALE_AFTER_MS;
+      if (reply.ok && reply.state?.configured && stale) {
+        setRefreshing(true);
+        apply(await client.send({ type: 'tokens:refresh' }));
+        setRefreshing(false);
+      }
+    });
     return client.onStateChanged(() => void refresh());
-  }, [client, refresh]);
+  }, [client, refresh, apply]);
 
   const actions: RenewalActions = {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
@@ -39,7 +56,11 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   };
 
   const visible = state?.renewals.filter((r) => r.step !== 'discarded') ?? [];
-  const [current, ...older] = visible;
+  const [latest] = visible;
+  const showLatest =
+    latest && (!['done', 'failed'].includes(latest.step) || (!latest.dismissed && Date.now() - Date.parse(latest.updatedAt) < RESULT_SHOWN_MS));
+  const current = showLatest ? latest : undefined;
+  const older = visible.filter((r) => r !== current && ['done', 'failed'].includes(r.step));
 
   return (
     <main class="popup">
@@ -68,8 +89,8 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
       {current && <RenewalView key={current.id} record={current} actions={actions} />}
       {state && !current && state.configured && (
         <p class="muted">
-          No renewal under way. In Apple Business Manager, open Preferences → Payments and Billing and click{' '}
-          <strong>Send to Addigy</strong> or Download beside a token.
+          To renew a token: in Apple Business Manager, open Preferences → Payments and Billing and click{' '}
+          <strong>Send to Addigy</strong> or Download beside it.
         </p>
       )}
       {state && state.noticedDownloads.length > 0 && (
@@ -85,20 +106,16 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           onProblem={setProblem}
         />
       )}
-      {older.length > 0 && (
-        <section aria-labelledby="history">
-          <h2 id="history">Recent renewals</h2>
-          <ul class="history">
-            {older.slice(0, 5).map((r) => (
-              <li key={r.id}>
-                {r.preview?.name ?? r.match?.locationName ?? r.file?.orgName ?? r.fileName ?? 'Unknown token'}:{' '}
-                {r.step === 'done' ? 'renewed' : r.step === 'failed' ? 'not renewed' : r.step.replace(/-/g, ' ')}{' '}
-                <span class="muted">({new Date(r.updatedAt).toLocaleString()})</span>
-              </li>
-            ))}
-          </ul>
-        </section>
+      {state?.configured && (
+        <TokenOverview
+          health={state.tokens.health}
+          loading={refreshing && !state.tokens.fetchedAt}
+          problem={state.tokens.problem}
+          snoozedUntil={state.snoozedUntil}
+          onSnooze={(locationId) => void send({ type: 'tokens:snooze', locationId, days: 7 })}
+        />
       )}
+      {older.length > 0 && <History renewals={older} />}
     </main>
   );
 }

@@ -12,29 +12,42 @@ import { loadSettings } from '../lib/storage/settings';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
+import { contentTokensPage } from '../lib/health/health-state';
+import { parseReminderId, type Reminder } from '../lib/reminders/reminder-scheduler';
+import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
+import { currentTokenWatch, runTokenWatch } from '../lib/watch/run-token-watch';
+import { tokenSnapshotItem } from '../lib/watch/token-snapshot';
 
 const RESUME_ALARM = 'resume-renewals';
+const WATCH_ALARM = 'watch-tokens';
+const WATCH_EVERY_MINUTES = 6 * 60;
 const KEEP_AWAKE_MS = 20_000;
 
 export default defineBackground({
   type: 'module',
   main() {
-    const machine = createRenewalMachine(() => void publish());
+    const machine = createRenewalMachine((record) => {
+      void publish();
+      // A finished renewal changes that token's health: look again.
+      if (record.step === 'done') void refreshTokens();
+    });
 
     const downloadWatch = new DownloadWatch();
 
     async function getState(): Promise<PopupState> {
-      const [apiKey, renewals, noticedDownloads] = await Promise.all([
+      const [apiKey, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
         loadApiKey(),
         idbRenewalStore.list(),
         loadNoticedDownloads(),
+        tokenSnapshotItem.getValue(),
+        loadSnoozes(new Date()),
       ]);
-      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads };
+      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil };
     }
 
     async function publish() {
       const { renewals } = await getState();
-      await showBadge(browser.action, computeBadge(renewals));
+      await showBadge(browser.action, computeBadge(renewals, await currentTokenWatch()));
       // A killed worker is woken by this alarm and resumes whatever was under way.
       const underway = renewals.some((r) => !isFinished(r) && r.step !== 'awaiting-confirmation');
       if (underway) await browser.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
@@ -50,12 +63,30 @@ export default defineBackground({
       return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
     }
 
+    async function notify(reminder: Reminder) {
+      await browser.notifications.create(reminder.id, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: reminder.title,
+        message: reminder.message,
+      });
+    }
+
+    async function refreshTokens() {
+      await runTokenWatch(notify);
+      await publish();
+    }
+
     const handle = createMessageHandler({
       machine,
       ownId: browser.runtime.id,
       ownOrigin: browser.runtime.getURL('/'),
       getState,
       testConnection,
+      refreshTokens,
+      async snoozeReminders(locationId, days) {
+        await snoozeToken(locationId, days, new Date());
+      },
       onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
       onFileArrived(file) {
         downloadWatch.noteCapture(file.fileName);
@@ -84,6 +115,20 @@ export default defineBackground({
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === RESUME_ALARM) void machine.resume();
+      if (alarm.name === WATCH_ALARM) void refreshTokens();
+    });
+    void browser.alarms.get(WATCH_ALARM).then((existing) => {
+      if (!existing) void browser.alarms.create(WATCH_ALARM, { periodInMinutes: WATCH_EVERY_MINUTES, delayInMinutes: 1 });
+    });
+    browser.runtime.onStartup.addListener(() => void refreshTokens());
+    browser.runtime.onInstalled.addListener(() => void refreshTokens());
+
+    // A reminder opens the Apple page where that token's fresh file is downloaded.
+    browser.notifications.onClicked.addListener(async (notificationId) => {
+      const locationId = parseReminderId(notificationId)?.locationId;
+      const token = (await tokenSnapshotItem.getValue()).health.find((h) => h.locationId === locationId);
+      if (token) await browser.tabs.create({ url: contentTokensPage(token.websiteURL) });
+      await browser.notifications.clear(notificationId);
     });
 
     // Extension API calls keep an MV3 worker alive while a renewal is being worked on.

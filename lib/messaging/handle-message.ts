@@ -17,6 +17,9 @@ export interface MessageHandlerDeps {
   ownOrigin: string;
   getState(): Promise<PopupState>;
   testConnection(): Promise<IntentReply>;
+  /** Look at every Addigy token now (the periodic watch, on demand). */
+  refreshTokens(): Promise<void>;
+  snoozeReminders(locationId: string, days: number): Promise<void>;
   /** A token file arrived (captured on the page or dropped into the popup), before its checks run. */
   onFileArrived?(file: { via: CaptureSource; fileName?: string; text: string }): void;
   /** A capture came from the one-click button: bring the popup up where the browser allows it. */
@@ -36,10 +39,12 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       const request = contentRequestSchema.safeParse(message);
       if (!request.success) return undefined;
       // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
-      const { text, via, fileName } = request.data;
+      const { text, via, fileName, fromButton } = request.data;
+      // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
       deps.onFileArrived?.({ via, fileName, text });
-      void deps.machine.capture({ text, source: via, fileName });
-      if (via === 'button') deps.onButtonCapture?.();
+      const byButton = fromButton === true || via === 'button';
+      void deps.machine.capture({ text, source: byButton ? 'button' : via, fileName });
+      if (byButton) deps.onButtonCapture?.();
       return Promise.resolve({ ok: true });
     }
     if (from === 'extension-page') {
@@ -74,5 +79,11 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
       return { ok: true, state: await deps.getState() };
     case 'settings:test-connection':
       return deps.testConnection();
+    case 'tokens:refresh':
+      await deps.refreshTokens();
+      return { ok: true, state: await deps.getState() };
+    case 'tokens:snooze':
+      await deps.snoozeReminders(intent.locationId, intent.days);
+      return { ok: true, state: await deps.getState() };
   }
 }

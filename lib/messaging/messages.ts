@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_VPP_TOKEN_BYTES } from '../token/types';
 import { renewalRecordSchema } from '../renewal/renewal-record';
+import type { TokenHealth } from '../health/health-state';
 
 /**
  * Every message between the extension's contexts. Each is validated at the receiving end.
@@ -14,7 +15,10 @@ const fileName = z.optional(z.string().check(z.maxLength(260)));
 export const contentRequestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('capture:file'),
+    /** How the page delivered the file. ('button' is the older spelling of `fromButton: true`.) */
     via: z.enum(['blob', 'data', 'https', 'button']),
+    /** The capture followed a click on our "Send to Addigy" button: bring the popup up. */
+    fromButton: z.optional(z.boolean()),
     fileName,
     text: fileText,
   }),
@@ -28,18 +32,46 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renewal:discard'), id: z.string() }),
   z.object({ type: z.literal('renewal:import-file'), fileName, text: fileText }),
   z.object({ type: z.literal('settings:test-connection') }),
+  z.object({ type: z.literal('tokens:refresh') }),
+  z.object({ type: z.literal('tokens:snooze'), locationId: z.string(), days: z.number().check(z.int(), z.gte(0), z.lte(365)) }),
 ]);
 export type PageIntent = z.infer<typeof pageIntentSchema>;
+
+const problemSchema = z.object({ kind: z.string(), message: z.string(), nextStep: z.string() });
+
+const tokenHealthSchema = z.object({
+  locationId: z.string(),
+  locationName: z.string(),
+  orgName: z.string(),
+  websiteURL: z.enum(['https://business.apple.com', 'https://school.apple.com']),
+  expiresAt: z.optional(z.string()),
+  expirySource: z.enum(['addigy', 'last-renewal', 'unknown']),
+  daysLeft: z.optional(z.number()),
+  lastSync: z.optional(z.string()),
+  state: z.enum(['valid', 'expiring-soon', 'expired', 'revoked', 'invalid', 'syncing', 'sync-failed', 'other-mdm']),
+  reason: z.string(),
+  nextStep: z.optional(z.string()),
+});
+
+// The wire schema must describe exactly lib/health's TokenHealth; this fails to compile if they drift.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const tokenHealthMatches: Same<z.infer<typeof tokenHealthSchema>, TokenHealth> = true;
+void tokenHealthMatches;
 
 export const popupStateSchema = z.object({
   configured: z.boolean(),
   renewals: z.array(renewalRecordSchema),
   /** `.vpptoken` downloads seen but not readable by the extension (names only): offer the file picker. */
   noticedDownloads: z.array(z.string()),
+  tokens: z.object({
+    health: z.array(tokenHealthSchema),
+    fetchedAt: z.optional(z.string()),
+    problem: z.optional(problemSchema),
+  }),
+  /** Reminders snoozed until (ISO), by locationId. */
+  snoozedUntil: z.record(z.string(), z.string()),
 });
 export type PopupState = z.infer<typeof popupStateSchema>;
-
-const problemSchema = z.object({ kind: z.string(), message: z.string(), nextStep: z.string() });
 
 /** The background's answer to any intent. */
 export const intentReplySchema = z.union([

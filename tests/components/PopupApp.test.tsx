@@ -8,8 +8,8 @@ import type { RenewalRecord } from '../../lib/renewal/renewal-record';
 const base: RenewalRecord = {
   id: 'r1',
   step: 'awaiting-confirmation',
-  createdAt: '2026-11-24T10:00:00Z',
-  updatedAt: '2026-11-24T10:00:00Z',
+  createdAt: new Date().toISOString(),
+  updatedAt: new Date().toISOString(),
   source: 'blob',
   discrepancies: [],
   file: { orgName: 'Acme Corp', expiresAt: '2027-11-24T10:00:00Z' },
@@ -17,6 +17,8 @@ const base: RenewalRecord = {
   match: { locationId: 'loc-main', strength: 'uid', locationName: 'Main Campus' },
   preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2027-11-24T10:00:00Z' },
 };
+
+const EMPTY = { noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} };
 
 function clientWith(state: PopupState) {
   const sent: PageIntent[] = [];
@@ -39,13 +41,13 @@ const renderPopup = (state: PopupState) => {
 
 describe('PopupApp', () => {
   it('asks for the API key when not configured', async () => {
-    const { openOptions } = renderPopup({ noticedDownloads: [], configured: false, renewals: [] });
+    const { openOptions } = renderPopup({ ...EMPTY, configured: false, renewals: [] });
     fireEvent.click(await screen.findByRole('button', { name: /Open Options to add the API key/ }));
     expect(openOptions).toHaveBeenCalled();
   });
 
   it('shows the confirmation details Addigy would show, and confirms on Renew', async () => {
-    const { sent } = renderPopup({ noticedDownloads: [], configured: true, renewals: [base] });
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [base] });
     const renew = await screen.findByRole('button', { name: /^Renew Main Campus in Addigy/ });
     for (const [label, value] of [
       ['ID number', '4410021'],
@@ -63,14 +65,14 @@ describe('PopupApp', () => {
   });
 
   it('says where the file, Apple and Addigy disagree, before the Renew button', async () => {
-    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, discrepancies: ['Apple says this token is for "Warehouse".'] }] });
+    renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, discrepancies: ['Apple says this token is for "Warehouse".'] }] });
     const note = await screen.findByText(/Apple says this token is for "Warehouse"/);
     const renew = screen.getByRole('button', { name: /^Renew/ });
     expect(note.compareDocumentPosition(renew) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
   it('needs the extra confirmation for a location another MDM holds', async () => {
-    const { sent } = renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
     const renew = (await screen.findByRole('button', { name: /^Renew/ })) as HTMLButtonElement;
     expect(screen.getByRole('alert').textContent).toMatch(/in use by another MDM \(Jamf Pro\)/);
     expect(renew.disabled).toBe(true);
@@ -81,21 +83,21 @@ describe('PopupApp', () => {
   });
 
   it('names the current step while renewing', async () => {
-    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'scanning', retrying: { attempt: 1, delayMs: 500, reason: 'Addigy is not answering.' } }] });
+    renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, step: 'scanning', retrying: { attempt: 1, delayMs: 500, reason: 'Addigy is not answering.' } }] });
     expect(await screen.findByText('Renewing Main Campus…')).toBeTruthy();
     expect(screen.getByText(/Addigy is scanning the licences/).closest('li')?.dataset.state).toBe('current');
     expect(screen.getByText(/Retrying \(attempt 2\): Addigy is not answering/)).toBeTruthy();
   });
 
   it('shows Renewed with the last successful sync', async () => {
-    renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'done', lastSync: '2026-11-24T10:05:00Z', newExpiry: '2027-11-24T10:00:00Z' }] });
+    renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, step: 'done', lastSync: '2026-11-24T10:05:00Z', newExpiry: '2027-11-24T10:00:00Z' }] });
     expect(await screen.findByRole('heading', { name: 'Renewed' })).toBeTruthy();
     expect(screen.getByText('Last successful sync', { selector: 'dt' }).nextElementSibling?.textContent).not.toBe('unknown');
   });
 
   it('explains a failure and offers Retry and Options when the key is wrong', async () => {
     const failure = { kind: 'unauthorized', message: 'Addigy did not accept the API key.', nextStep: 'Open Options and paste a valid key.', step: 'matched' as const, retryable: true };
-    const { sent, openOptions } = renderPopup({ noticedDownloads: [], configured: true, renewals: [{ ...base, step: 'failed', failure }] });
+    const { sent, openOptions } = renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, step: 'failed', failure }] });
     expect((await screen.findByRole('alert')).textContent).toContain('Addigy did not accept the API key.');
     expect(screen.getByRole('heading', { name: 'Not renewed' })).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Open Options' }));
@@ -116,8 +118,36 @@ describe('PopupApp', () => {
 
 describe('PopupApp and downloads it could not read', () => {
   it('offers the file picker for a token download it noticed', async () => {
-    renderPopup({ noticedDownloads: ['sToken_for_Warehouse.vpptoken'], configured: true, renewals: [] });
+    renderPopup({ ...EMPTY, noticedDownloads: ['sToken_for_Warehouse.vpptoken'], configured: true, renewals: [] });
     expect((await screen.findByText(/saw sToken_for_Warehouse.vpptoken downloaded but could not read it/)).textContent).toMatch(/Choose the file below/);
     expect(screen.getByLabelText(/Have a .vpptoken file already/)).toBeTruthy();
+  });
+});
+
+describe('PopupApp overview and history', () => {
+  it('shows every token’s health, and older renewals as history', async () => {
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    renderPopup({
+      ...EMPTY,
+      configured: true,
+      tokens: {
+        fetchedAt: new Date().toISOString(),
+        health: [
+          { locationId: 'loc-north', locationName: 'North High', orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com', expirySource: 'addigy', expiresAt: old, daysLeft: 5, state: 'revoked', reason: 'Addigy reports the token was revoked.' },
+        ],
+      },
+      renewals: [{ ...base, id: 'old', step: 'done', updatedAt: old, lastSync: old }],
+    });
+    expect(await screen.findByRole('heading', { name: 'Tokens' })).toBeTruthy();
+    expect(screen.getByRole('link', { name: /Renew North High in Apple School Manager/ }).getAttribute('href')).toBe(
+      'https://school.apple.com/#/main/preferences/paymentsandbilling/appsandbooks',
+    );
+    expect(screen.getByRole('heading', { name: 'Recent renewals' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: 'Renewed' })).toBeNull();
+  });
+
+  it('refreshes a stale overview when opened', async () => {
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [] });
+    await waitFor(() => expect(sent).toContainEqual({ type: 'tokens:refresh' }));
   });
 });

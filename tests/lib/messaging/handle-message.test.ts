@@ -40,7 +40,9 @@ describe('createMessageHandler', () => {
       machine,
       ownId: ID,
       ownOrigin: ORIGIN,
-      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [] }),
+      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
+      refreshTokens: async () => undefined,
+      snoozeReminders: async () => undefined,
       testConnection: async () => ({ ok: true, note: 'Connected.' }),
       onButtonCapture: () => popupOpened++,
     });
