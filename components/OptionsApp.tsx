@@ -41,17 +41,17 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     });
   }, [deps]);
 
-  const save = async (event: Event) => {
-    event.preventDefault();
+  /** Validates and stores the form; on a refusal says why and returns false. */
+  const persist = async (): Promise<boolean> => {
     const url = normaliseBaseUrl(baseUrl);
     if (!url) {
       setStatus({ tone: 'bad', text: 'The Addigy API address must be a full https:// address. Nothing was saved.' });
-      return;
+      return false;
     }
     const days = parseReminderDays(reminderDays);
     if (!days) {
       setStatus({ tone: 'bad', text: 'Reminder days must be whole numbers from 0 to 365, separated by commas. Nothing was saved.' });
-      return;
+      return false;
     }
     if (new URL(url).origin !== new URL(DEFAULT_ADDIGY_BASE_URL).origin) {
       const granted = await deps.requestHostPermission(`${new URL(url).origin}/*`);
@@ -60,18 +60,28 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
           tone: 'bad',
           text: `Token Relay needs permission to reach ${new URL(url).host}. The address was not saved; allow access when the browser asks.`,
         });
-        return;
+        return false;
       }
     }
     await deps.saveApiKey(apiKey);
     await deps.saveSettings({ addigyBaseUrl: url, appleVerification, reminderDays: days });
     setBaseUrl(url);
-    setStatus({ tone: 'ok', text: 'Saved.' });
+    return true;
   };
 
+  const save = async (event: Event) => {
+    event.preventDefault();
+    if (await persist()) setStatus({ tone: 'ok', text: 'Saved.' });
+  };
+
+  // The background tests what is stored, so the key and address as typed are saved first.
   const test = async () => {
     setTesting(true);
     setStatus(undefined);
+    if (!(await persist())) {
+      setTesting(false);
+      return;
+    }
     const reply = await deps.testConnection();
     setTesting(false);
     setStatus(

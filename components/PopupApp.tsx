@@ -34,19 +34,20 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   const refresh = useCallback(() => send({ type: 'state:get' }), [send]);
 
   const [refreshing, setRefreshing] = useState(false);
+  const refreshTokens = useCallback(async () => {
+    setRefreshing(true);
+    apply(await client.send({ type: 'tokens:refresh' }));
+    setRefreshing(false);
+  }, [client, apply]);
   useEffect(() => {
     void client.send({ type: 'state:get' }).then(async (reply) => {
       apply(reply);
       const tokens = reply.ok ? reply.state?.tokens : undefined;
       const stale = !tokens?.fetchedAt || Date.now() - Date.parse(tokens.fetchedAt) > STALE_AFTER_MS;
-      if (reply.ok && reply.state?.configured && stale) {
-        setRefreshing(true);
-        apply(await client.send({ type: 'tokens:refresh' }));
-        setRefreshing(false);
-      }
+      if (reply.ok && reply.state?.configured && stale) await refreshTokens();
     });
     return client.onStateChanged(() => void refresh());
-  }, [client, refresh, apply]);
+  }, [client, refresh, apply, refreshTokens]);
 
   const actions: RenewalActions = {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
@@ -96,26 +97,29 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
       {state && state.noticedDownloads.length > 0 && (
         <p class="notice warn" role="status">
           Token Relay saw {state.noticedDownloads.join(', ')} downloaded but could not read{' '}
-          {state.noticedDownloads.length === 1 ? 'it' : 'them'}. Choose the file below (from your Downloads folder)
-          to renew it.
+          {state.noticedDownloads.length === 1 ? 'it' : 'them'}. Choose the file at the bottom of this window (from
+          your Downloads folder) to renew it.
         </p>
-      )}
-      {state && (
-        <TokenFilePicker
-          onFile={(fileName, text) => void send({ type: 'renewal:import-file', fileName, text })}
-          onProblem={setProblem}
-        />
       )}
       {state?.configured && (
         <TokenOverview
           health={state.tokens.health}
-          loading={refreshing && !state.tokens.fetchedAt}
+          loading={refreshing}
+          fetchedAt={state.tokens.fetchedAt}
+          onRefresh={() => void refreshTokens()}
           problem={state.tokens.problem}
           snoozedUntil={state.snoozedUntil}
           onSnooze={(locationId) => void send({ type: 'tokens:snooze', locationId, days: 7 })}
         />
       )}
       {older.length > 0 && <History renewals={older} />}
+      {state && (
+        <TokenFilePicker
+          onFile={(fileName, text) => void send({ type: 'renewal:import-file', fileName, text })}
+          onProblem={setProblem}
+        />
+      )}
+
     </main>
   );
 }

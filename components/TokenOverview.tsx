@@ -17,6 +17,10 @@ export interface TokenOverviewProps {
   /** End of each snoozed token's quiet time (ISO), by locationId. */
   snoozedUntil?: Record<string, string>;
   now?: Date;
+  /** Shows a "Check now" button that asks Addigy again. */
+  onRefresh?(): void;
+  /** When Addigy last answered (ISO). */
+  fetchedAt?: string;
 }
 
 /** The state in words (never colour alone) and the pill's tone. */
@@ -113,7 +117,7 @@ function TokenItem({ h, snoozedUntil, onSnooze }: { h: TokenHealth; snoozedUntil
 }
 
 /** Every Addigy token at a glance: the ones that need the admin first. */
-export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil = {}, now = new Date() }: TokenOverviewProps) {
+export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil = {}, now = new Date(), onRefresh, fetchedAt }: TokenOverviewProps) {
   const sorted = [...health].sort(bySeriousness);
   const snoozeEnd = (id: string) => {
     const until = snoozedUntil[id];
@@ -121,7 +125,15 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
   };
   return (
     <section class="tokens" aria-labelledby="tokens-heading" aria-busy={loading ? 'true' : undefined}>
-      <h2 id="tokens-heading">Tokens</h2>
+      <div class="tokens-header">
+        <h2 id="tokens-heading">Tokens</h2>
+        {onRefresh && (
+          <button type="button" class="link" onClick={onRefresh} disabled={loading}>
+            Check now
+          </button>
+        )}
+      </div>
+      {fetchedAt && <p class="muted checked-at">Checked {formatDateTime(fetchedAt)}</p>}
       {loading && <p role="status">{health.length ? 'Refreshing the tokens…' : 'Loading the tokens from Addigy…'}</p>}
       {problem && (
         <div class="notice bad" role="alert">

@@ -119,7 +119,7 @@ describe('PopupApp', () => {
 describe('PopupApp and downloads it could not read', () => {
   it('offers the file picker for a token download it noticed', async () => {
     renderPopup({ ...EMPTY, noticedDownloads: ['sToken_for_Warehouse.vpptoken'], configured: true, renewals: [] });
-    expect((await screen.findByText(/saw sToken_for_Warehouse.vpptoken downloaded but could not read it/)).textContent).toMatch(/Choose the file below/);
+    expect((await screen.findByText(/saw sToken_for_Warehouse.vpptoken downloaded but could not read it/)).textContent).toMatch(/Choose the file at the bottom/);
     expect(screen.getByLabelText(/Have a .vpptoken file already/)).toBeTruthy();
   });
 });

@@ -5,7 +5,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const EXTENSION_DIR = resolve(fileURLToPath(new URL('../../.output/chrome-mv3', import.meta.url)));
+export const EXTENSION_DIR = process.env.TOKEN_RELAY_EXTENSION_DIR
+  ? resolve(process.env.TOKEN_RELAY_EXTENSION_DIR)
+  : resolve(fileURLToPath(new URL('../../.output/chrome-mv3', import.meta.url)));
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
@@ -132,3 +134,127 @@ export async function eventually(check, timeoutMs = 15_000) {
 }
 
 export const TOKENS_ROUTE = '/#/main/preferences/paymentsandbilling/appsandbooks';
+
+/**
+ * Gives the popup a token file through its own file input, as an admin with a saved file would.
+ * @param {import('playwright-core').Page} popup
+ * @param {string} fileName
+ * @param {string} text
+ */
+export async function chooseTokenFile(popup, fileName, text) {
+  await popup
+    .getByLabel('Have a .vpptoken file already?')
+    .setInputFiles({ name: fileName, mimeType: 'application/octet-stream', buffer: Buffer.from(text, 'utf8') });
+}
+
+/**
+ * The value shown beside a label in a details list (`<dt>label</dt><dd>value</dd>`), within `scope`.
+ * @param {import('playwright-core').Page | import('playwright-core').Locator} scope
+ * @param {string} label
+ */
+export async function detailValue(scope, label) {
+  return (await scope.locator(`dt:text-is(${JSON.stringify(label)}) + dd`).textContent())?.trim();
+}
+
+/**
+ * The popup's card for the current renewal, found by its heading ("Confirm the renewal", "Renewed",
+ * "Not renewed", …), so assertions are not confused by the token overview below it.
+ * @param {import('playwright-core').Page} popup
+ * @param {string | RegExp} heading
+ */
+export function renewalCard(popup, heading) {
+  return popup.getByRole('region', { name: heading, exact: true });
+}
+
+/**
+ * Clicks the Apple page's own Download button for a location and returns the file the browser saved.
+ * @param {{ downloadsDir: string }} session
+ * @param {import('playwright-core').Page} page  on the Content Tokens route
+ * @param {string} locationName
+ */
+export async function downloadTokenOnPage(session, page, locationName) {
+  const before = new Set(downloadedFiles(session.downloadsDir).keys());
+  await page.getByRole('row', { name: new RegExp(locationName) }).getByRole('button', { name: 'Download' }).click();
+  return eventually(() => {
+    for (const [name, text] of downloadedFiles(session.downloadsDir)) {
+      if (!before.has(name) && name.endsWith('.vpptoken') && text) return { name, text };
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Stops the extension's service worker the way Chromium does when it idles, through CDP
+ * (`ServiceWorker.stopWorker`); resolves once Chromium reports it stopped. Storage survives.
+ * @param {{ context: import('playwright-core').BrowserContext, extensionId: string }} session
+ * @param {import('playwright-core').Page} page  any open page, to host the CDP session
+ */
+export async function stopServiceWorker(session, page) {
+  const cdp = await session.context.newCDPSession(page);
+  /** @type {Map<string, { versionId: string, scriptURL: string, runningStatus: string }>} */
+  const versions = new Map();
+  cdp.on('ServiceWorker.workerVersionUpdated', (event) => {
+    for (const version of event.versions) versions.set(version.versionId, version);
+  });
+  await cdp.send('ServiceWorker.enable');
+  const ours = (/** @type {{ scriptURL: string }} */ v) => v.scriptURL.startsWith(`chrome-extension://${session.extensionId}/`);
+  const running = await eventually(() => [...versions.values()].find((v) => ours(v) && v.runningStatus === 'running'));
+  await cdp.send('ServiceWorker.stopWorker', { versionId: running.versionId });
+  await eventually(() => versions.get(running.versionId)?.runningStatus === 'stopped');
+  await cdp.send('ServiceWorker.disable').catch(() => undefined);
+  await cdp.detach().catch(() => undefined);
+}
+
+/**
+ * The renewal records the extension keeps in IndexedDB (newest first), read inside the worker.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ * @returns {Promise<Array<{ id: string, step: string, updatedAt: string, match?: { locationId: string }, failure?: { kind: string, step: string, retryable: boolean } }>>}
+ */
+export async function storedRenewals(session) {
+  const worker = await session.worker();
+  const records = await worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('renewals').objectStore('renewals').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve(all.result);
+          };
+        };
+      }),
+  );
+  return /** @type {any[]} */ (records).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+}
+
+/** Steps where a renewal waits for the user or has ended; nothing is under way. */
+export const RESTING_STEPS = ['awaiting-confirmation', 'done', 'failed', 'discarded'];
+
+/**
+ * Test isolation: forgets every renewal record (history included) and what storage.session holds
+ * (pending tokens, noticed downloads), so a test's popup starts without earlier tests' renewals.
+ * Call between tests, when nothing is under way.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ */
+export async function forgetRenewals(session) {
+  const worker = await session.worker();
+  await worker.evaluate(async () => {
+    await new Promise((resolve, reject) => {
+      const open = indexedDB.open('token-relay');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('renewals', 'readwrite');
+        tx.objectStore('renewals').clear();
+        tx.oncomplete = () => {
+          open.result.close();
+          resolve(undefined);
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+    // @ts-ignore chrome is the worker's global
+    await chrome.storage.session.clear();
+  });
+}

@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startSandbox, type Sandbox, type SandboxState } from '../sandbox/index.mjs';
+import { eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
+
+type Session = Awaited<ReturnType<typeof launchExtension>>;
+
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core on the page as it is now; serious and critical violations fail the test. */
+async function expectAccessible(page: Page, state: string) {
+  // page.evaluate goes through the debugger, so the extension page's CSP does not block axe.
+  await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    // @ts-ignore axe is defined by the script above
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v: { id: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe violations in the ${state} state`).toEqual([]);
+}
+
+/** Six tokens in six different states. */
+function cockpitSeed(state: SandboxState) {
+  const warehouse = state.addigyTokens.find((t) => t.locationId === 'loc-warehouse')!;
+  state.addigyTokens.push({
+    ...structuredClone(warehouse),
+    locationId: 'loc-lab',
+    idNumber: '4410029',
+    lastSyncingStatus: 'error',
+    errMsg: 'Scan timed out after 300 s',
+    clientConfig: { ...structuredClone(warehouse.clientConfig), uId: 'LOC-1009', locationName: 'Science Lab' },
+  });
+  state.addigyTokens.push({
+    ...structuredClone(warehouse),
+    locationId: 'loc-annex',
+    idNumber: '4410030',
+    syncing: true,
+    clientConfig: { ...structuredClone(warehouse.clientConfig), uId: 'LOC-1010', locationName: 'Annex' },
+  });
+}
+
+describe('the cockpit: overview, badge, reminders, accessibility', () => {
+  let sandbox: Sandbox;
+  let session: Session;
+
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: cockpitSeed });
+    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+    await saveApiKey(session, sandbox.apiKey);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await sandbox?.close();
+  });
+  beforeEach(() => sandbox.reset());
+
+  it('shows every token’s health, judged by more than the date, and passes axe', async () => {
+    const popup = await session.openPopup();
+    await popup.setViewportSize({ width: 420, height: 900 });
+    const list = popup.getByRole('list').filter({ has: popup.locator('li[data-state]') });
+    await list.waitFor();
+    const stateOf = async (name: string) =>
+      popup.locator('li[data-state]').filter({ hasText: name }).getAttribute('data-state');
+    expect(await stateOf('Main Campus')).toBe('expiring-soon');
+    expect(await stateOf('Warehouse')).toBe('valid');
+    // North High expires in 5 days by date, but Addigy's events say it was revoked.
+    expect(await stateOf('North High')).toBe('revoked');
+    expect(await stateOf('Design Studio')).toBe('other-mdm');
+    expect(await stateOf('Science Lab')).toBe('sync-failed');
+    expect(await stateOf('Annex')).toBe('syncing');
+    const north = popup.locator('li[data-state]').filter({ hasText: 'North High' });
+    await expect(north.textContent()).resolves.toMatch(/Revoked/);
+    expect(await north.getByRole('link', { name: /Renew North High in Apple School Manager/ }).getAttribute('href')).toBe(
+      `https://school.apple.com${TOKENS_ROUTE}`,
+    );
+    // The system events were read (contract call 5).
+    expect(sandbox.addigyRequests('list-token-events').length).toBeGreaterThan(0);
+    await popup.screenshot({ path: '.output/e2e/popup-overview.png', fullPage: true });
+    await expectAccessible(popup, 'overview');
+    expect((await session.badge()).text).toBe('!');
+    expect((await session.badge()).title).toMatch(/North High/);
+
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await popup.screenshot({ path: '.output/e2e/popup-overview-dark.png', fullPage: true });
+    await expectAccessible(popup, 'overview, dark');
+    await popup.close();
+  });
+
+  it('passes axe in the confirmation, progress and result states', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    await page.getByRole('row', { name: /Warehouse/ }).getByRole('button', { name: 'Download' }).click();
+    const popup = await session.openPopup();
+    const renew = popup.getByRole('button', { name: /^Renew Warehouse/ });
+    await renew.waitFor();
+    await expectAccessible(popup, 'confirmation');
+    // Keyboard only: Tab reaches Options, then Renew, then Cancel, in reading order.
+    const focused: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      await popup.keyboard.press('Tab');
+      focused.push(await popup.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
+    }
+    expect(focused).toEqual(['Options', 'Renew Warehouse in Addigy', 'Cancel']);
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(popup, 'confirmation, dark');
+    await popup.emulateMedia({ colorScheme: 'light' });
+    sandbox.faults.syncingPolls('loc-warehouse', 2);
+    await renew.click();
+    await popup.getByRole('heading', { name: 'Renewing Warehouse…' }).waitFor();
+    await expectAccessible(popup, 'in progress');
+    await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 60_000 });
+    await expectAccessible(popup, 'result');
+    await page.close();
+    await popup.close();
+  });
+
+  it('moves the badge from awaiting confirmation to in progress to done', async () => {
+    // Only the renewal should speak: make every other token healthy and far from expiry.
+    for (const t of sandbox.state.addigyTokens) {
+      t.clientConfig.tokenExpirationDate = new Date(Date.now() + 300 * 86_400_000).toISOString();
+      if (t.clientConfig.mdmInfo) t.clientConfig.mdmInfo.name = 'Addigy';
+      t.syncing = false;
+      t.lastSyncingStatus = 'success';
+      t.errMsg = null;
+    }
+    sandbox.state.systemEvents.length = 0;
+    const refresh = await session.openPopup();
+    await refresh.getByRole('button', { name: 'Check now' }).click();
+    await eventually(async () => (await refresh.locator('li[data-state]').count()) === (await refresh.locator('li[data-state="valid"]').count()));
+    await eventually(async () => (await session.badge()).text === '');
+    await refresh.close();
+
+    const page = await session.context.newPage();
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: 'Download' }).click();
+    await eventually(async () => (await session.badge()).text === '1');
+    expect((await session.badge()).title).toBe('Token Relay: 1 token awaiting your confirmation');
+
+    sandbox.faults.syncingPolls('loc-main', 2);
+    const popup = await session.openPopup();
+    await popup.getByRole('button', { name: /^Renew Main Campus/ }).click();
+    await eventually(async () => (await session.badge()).text === '…');
+    expect((await session.badge()).title).toMatch(/in progress/);
+    await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 60_000 });
+    await eventually(async () => (await session.badge()).text === '');
+    await page.close();
+    await popup.close();
+  });
+
+  it('notifies once when the watch alarm finds a token 7 days from expiry', async () => {
+    const main = sandbox.state.addigyTokens.filter((t) => t.locationId === 'loc-main');
+    for (const t of main) t.clientConfig.tokenExpirationDate = new Date(Date.now() + 6.5 * 86_400_000).toISOString();
+    const worker = await session.worker();
+    // Fire the real 'watch-tokens' alarm now instead of in six hours.
+    // @ts-ignore chrome is the worker's global
+    await worker.evaluate(() => chrome.alarms.create('watch-tokens', { when: Date.now() + 50, periodInMinutes: 360 }));
+    const notifications = await eventually(async () => {
+      // @ts-ignore chrome is the worker's global
+      const all = (await worker.evaluate(() => chrome.notifications.getAll())) as Record<string, unknown>;
+      const ids = Object.keys(all).filter((id) => id.includes('loc-main') && id.endsWith('expiry-7'));
+      return ids.length ? ids : undefined;
+    }, 30_000);
+    expect(notifications).toHaveLength(1);
+  });
+});
