@@ -1,0 +1,49 @@
+// Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS)
+// and the content scripts injected on every Apple Business Manager page. Run after a build.
+import { readFileSync, existsSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join, dirname, normalize } from 'node:path';
+
+const dist = process.argv[2] ?? '.output/chrome-mv3';
+if (!existsSync(join(dist, 'manifest.json'))) {
+  console.error(`No build in ${dist}: run "npm run build" first.`);
+  process.exit(1);
+}
+const gz = (file) => gzipSync(readFileSync(join(dist, file)), { level: 9 }).length;
+
+/** A JS file and every chunk it imports statically. */
+function closure(entry, seen = new Set()) {
+  if (seen.has(entry)) return seen;
+  seen.add(entry);
+  const source = readFileSync(join(dist, entry), 'utf8');
+  for (const [, spec] of source.matchAll(/(?:import|from)\s*["']([^"']+\.js)["']/g)) {
+    const target = spec.startsWith('/') ? spec.slice(1) : normalize(join(dirname(entry), spec));
+    closure(target, seen);
+  }
+  return seen;
+}
+
+function pageFiles(html) {
+  const text = readFileSync(join(dist, html), 'utf8');
+  const files = new Set();
+  for (const [, ref] of text.matchAll(/(?:src|href)="\/?([^"]+\.(?:js|css))"/g)) {
+    if (ref.endsWith('.js')) closure(ref, files);
+    else files.add(ref);
+  }
+  return [...files];
+}
+
+const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
+const report = (label, files) => {
+  const total = files.reduce((sum, f) => sum + gz(f), 0);
+  console.log(`${label.padEnd(34)} ${kb(total).padStart(9)} gzip  (${files.length} files)`);
+  return total;
+};
+
+const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
+report('popup (JS + CSS)', pageFiles('popup.html'));
+report('options (JS + CSS)', pageFiles('options.html'));
+const contentFiles = manifest.content_scripts.flatMap((cs) => cs.js);
+report('content scripts at page load', contentFiles);
+for (const file of contentFiles) report(`  ${file}`, [file]);
+report('background worker', closure(manifest.background.service_worker ?? 'background.js') ? [...closure('background.js')] : []);
