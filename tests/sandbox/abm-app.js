@@ -11,7 +11,9 @@
     layout: params.get('layout') === 'cards' ? 'cards' : 'table',
     delay: params.has('delay') && Number.isFinite(delayParam) && delayParam >= 0 ? delayParam : 300,
     viewer: params.get('role') === 'viewer',
-    delivery: ['data', 'https'].includes(params.get('delivery')) ? params.get('delivery') : 'blob',
+    // blob | data | https (script navigation) | link (an <a href> control) | dispatch (a detached link clicked with
+    // dispatchEvent, which page hooks cannot see)
+    delivery: ['data', 'https', 'link', 'dispatch'].includes(params.get('delivery')) ? params.get('delivery') : 'blob',
     startHome: params.get('start') === 'home',
   };
   const newLayout = variant.heading === 'apps';
@@ -207,7 +209,10 @@
 
   function fillEntries(entries, locations, notice) {
     const control = (location) =>
-      variant.viewer ? null : h('button', { cls: 'buttonPrimary', type: 'button', onClick: () => download(location, notice) }, 'Download');
+      variant.viewer ? null
+      : variant.delivery === 'link'
+        ? h('a', { cls: 'buttonPrimary', href: `/sandbox-api/tokens/${encodeURIComponent(location.uId)}/download` }, 'Download')
+        : h('button', { cls: 'buttonPrimary', type: 'button', onClick: () => download(location, notice) }, 'Download');
     const nodes = locations.map((location) =>
       variant.layout === 'cards'
         ? h('li', { cls: 'card' },
@@ -221,7 +226,7 @@
     entries.replaceChildren(...nodes);
   }
 
-  // ── Download: three ways a site can hand over a file ────────────────────────
+  // ── Download: the ways a site can hand over a file ────────────────────────
   async function download(location, notice) {
     const fileName = `sToken_for_${location.locationName}.vpptoken`;
     const path = `/sandbox-api/tokens/${encodeURIComponent(location.uId)}`;
@@ -249,7 +254,8 @@
     const link = document.createElement('a');
     link.href = url;
     link.download = fileName;
-    link.click();
+    if (variant.delivery === 'dispatch') link.dispatchEvent(new MouseEvent('click'));
+    else link.click();
     setTimeout(() => URL.revokeObjectURL(url), 0);
   }
 

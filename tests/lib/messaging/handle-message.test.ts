@@ -61,6 +61,29 @@ describe('createMessageHandler', () => {
     expect(popupOpened).toBe(1);
   });
 
+  it('keeps the delivery route of a button capture (an https take-over is still saved) and records the button', async () => {
+    const arrived: string[] = [];
+    let opened = 0;
+    const withButton = createMessageHandler({
+      machine,
+      ownId: ID,
+      ownOrigin: ORIGIN,
+      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
+      refreshTokens: async () => undefined,
+      snoozeReminders: async () => undefined,
+      testConnection: async () => ({ ok: true }),
+      onFileArrived: (file) => arrived.push(file.via),
+      onButtonCapture: () => opened++,
+    });
+    const capture = { type: 'capture:file', via: 'https', fromButton: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT };
+    expect(await withButton(capture, APPLE_TAB)).toEqual({ ok: true });
+    await settle();
+    expect(arrived).toEqual(['https']);
+    expect(opened).toBe(1);
+    expect((await store.list())[0]?.source).toBe('button');
+    expect(withButton({ ...capture, fromButton: 'yes' }, APPLE_TAB)).toBeUndefined();
+  });
+
   it('never lets a content script give commands or read state', async () => {
     for (const message of [
       { type: 'renewal:confirm', id: 'x' },

@@ -1,0 +1,30 @@
+import type { TokenSection } from '../../lib/abm/find-token-entries';
+import { OWN_TAG_PREFIX } from '../../lib/abm/own-elements';
+import { createOwnHost, removeOnAbort } from './own-host';
+
+const HINT_TAG = `${OWN_TAG_PREFIX}hint`;
+
+export const NO_RIGHTS_HINT =
+  "Token Relay: your role can't download content tokens. Downloading needs Content Manager or higher " +
+  '(in Apple School Manager: Administrator, Site Manager or Content Manager).';
+
+const CSS = `:host{display:block;margin:8px 0;max-width:640px}
+p{margin:0;padding:6px 10px;border:1px solid var(--line);border-radius:8px;color:var(--muted);background:var(--bg)}`;
+
+/** One quiet note under the section heading, while the section shows no Download controls. */
+export function showNoRightsHint(section: TokenSection, signal: AbortSignal): void {
+  const { heading, element } = section;
+  const doc = heading.ownerDocument;
+  // A heading that shares a row with other controls (a flex or grid header) keeps its row; the note goes below it.
+  const parent = heading.parentElement;
+  const inRow = parent !== null && parent !== element && /flex|grid/.test(doc.defaultView?.getComputedStyle(parent).display ?? '');
+  const anchor = inRow ? parent : heading;
+  const next = anchor.nextElementSibling;
+  if (next?.localName === HINT_TAG) next.remove();
+  const note = doc.createElement('p');
+  note.setAttribute('role', 'note');
+  note.textContent = NO_RIGHTS_HINT;
+  const host = createOwnHost(doc, HINT_TAG, CSS, note);
+  anchor.after(host);
+  removeOnAbort(host, signal);
+}

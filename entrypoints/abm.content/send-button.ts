@@ -1,0 +1,40 @@
+import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
+import type { TokenEntry } from '../../lib/abm/find-token-entries';
+import { createOwnHost, removeOnAbort } from './own-host';
+
+const CSS = `:host{display:inline-block;margin-inline-start:8px;vertical-align:middle}
+button{font:inherit;font-weight:500;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:99px;padding:4px 11px;cursor:pointer;white-space:nowrap}
+button:hover{background:var(--hover)}
+button:focus-visible{outline:2px solid #0071e3;outline-offset:2px}
+button:disabled{color:var(--muted);cursor:default}`;
+
+/** Long enough to swallow a double click: each Download mints a new token and revokes the last one. */
+const BUSY_MS = 4_000;
+
+/**
+ * Puts a "Send to Addigy" button right after the entry's own Download control, until `signal` aborts.
+ * A click calls `onSend` (which arms the capture and clicks Download); confirmation happens in the popup.
+ */
+export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: AbortSignal, onSend: () => void): void {
+  const doc = control.ownerDocument;
+  // A host left by an earlier copy of this script (the extension was reloaded) would double the button.
+  const next = control.nextElementSibling;
+  if (next?.localName === SEND_HOST_TAG) next.remove();
+
+  const button = doc.createElement('button');
+  button.type = 'button';
+  button.textContent = 'Send to Addigy';
+  if (entry.locationName) button.setAttribute('aria-label', `Send to Addigy: ${entry.locationName}`);
+  button.addEventListener('click', (event) => {
+    // The page's own row handlers have no business with our click.
+    event.stopPropagation();
+    if (button.disabled) return;
+    button.disabled = true;
+    setTimeout(() => (button.disabled = false), BUSY_MS);
+    onSend();
+  });
+
+  const host = createOwnHost(doc, SEND_HOST_TAG, CSS, button);
+  control.after(host);
+  removeOnAbort(host, signal);
+}

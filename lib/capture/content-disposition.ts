@@ -1,0 +1,43 @@
+// Runs in the content script: plain string work, no libraries.
+
+/** What a `Content-Disposition` header says about a response: a download, and under which name. */
+export interface Disposition {
+  attachment: boolean;
+  /** Base name only (folders stripped); undefined when the header names no file. */
+  fileName?: string;
+}
+
+/**
+ * Reads `attachment; filename="sToken_for_X.vpptoken"; filename*=UTF-8''sToken_for_X.vpptoken`.
+ * The RFC 5987 `filename*` wins over `filename`, as browsers do. Never throws.
+ */
+export function parseContentDisposition(header: string | null | undefined): Disposition {
+  if (!header) return { attachment: false };
+  const attachment = /^\s*attachment\s*(;|$)/i.test(header);
+  const extended = /(?:^|;)\s*filename\*\s*=\s*([\w!#$&+.^`|~-]*)'[^']*'([^;\s]+)/i.exec(header);
+  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header);
+  const name = (extended && decodeExtended(extended[1] ?? '', extended[2] ?? '')) ?? plainName(plain);
+  const fileName = name === undefined ? undefined : baseName(name);
+  return fileName ? { attachment, fileName } : { attachment };
+}
+
+function decodeExtended(charset: string, value: string): string | undefined {
+  try {
+    if (/^utf-8$/i.test(charset)) return decodeURIComponent(value);
+    // ISO-8859-1: each %XX is one character.
+    return value.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  } catch {
+    return undefined;
+  }
+}
+
+function plainName(match: RegExpExecArray | null): string | undefined {
+  if (!match) return undefined;
+  if (match[1] !== undefined) return match[1].replace(/\\(.)/g, '$1');
+  return match[2]?.trim();
+}
+
+function baseName(name: string): string | undefined {
+  const base = name.split(/[\\/]/).pop()?.trim();
+  return base || undefined;
+}
