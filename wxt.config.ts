@@ -5,7 +5,7 @@ import preact from '@preact/preset-vite';
 const API_HOSTS = ['https://vpp.itunes.apple.com/*', 'https://api.addigy.com/*'];
 
 export default defineConfig({
-  modules: ['@wxt-dev/webextension-polyfill'],
+  // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
   vite: () => ({ plugins: [preact()] }),
   manifest: ({ browser }) => ({
     name: 'Token Relay',

@@ -97,7 +97,13 @@ export default defineBackground({
         }
       },
     });
-    browser.runtime.onMessage.addListener((message, sender) => handle(message, sender));
+    // Chrome keeps the channel open only for `return true`; a returned promise is not an answer there.
+    browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      const reply = handle(message, sender);
+      if (!reply) return false;
+      void reply.then(sendResponse);
+      return true;
+    });
 
     browser.downloads.onChanged.addListener(async (delta) => {
       if (delta.state?.current !== 'complete') return;

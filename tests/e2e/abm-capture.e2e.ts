@@ -7,6 +7,7 @@ import {
   chooseTokenFile,
   downloadedFiles,
   eventually,
+  everyTokenHealthy,
   forgetRenewals,
   launchExtension,
   saveApiKey,
@@ -30,7 +31,7 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
   const pages: Page[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ seed: everyTokenHealthy });
     session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
     await saveApiKey(session, sandbox.apiKey);
   });

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox, type SandboxState } from '../sandbox/index.mjs';
-import { eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
+import { eventually, everyTokenHealthy, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
 
 type Session = Awaited<ReturnType<typeof launchExtension>>;
 
@@ -120,14 +120,7 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
 
   it('moves the badge from awaiting confirmation to in progress to done', async () => {
     // Only the renewal should speak: make every other token healthy and far from expiry.
-    for (const t of sandbox.state.addigyTokens) {
-      t.clientConfig.tokenExpirationDate = new Date(Date.now() + 300 * 86_400_000).toISOString();
-      if (t.clientConfig.mdmInfo) t.clientConfig.mdmInfo.name = 'Addigy';
-      t.syncing = false;
-      t.lastSyncingStatus = 'success';
-      t.errMsg = null;
-    }
-    sandbox.state.systemEvents.length = 0;
+    everyTokenHealthy(sandbox.state);
     const refresh = await session.openPopup();
     await refresh.getByRole('button', { name: 'Check now' }).click();
     await eventually(async () => (await refresh.locator('li[data-state]').count()) === (await refresh.locator('li[data-state="valid"]').count()));

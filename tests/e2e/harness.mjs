@@ -258,3 +258,34 @@ export async function forgetRenewals(session) {
     await chrome.storage.session.clear();
   });
 }
+
+/**
+ * A screenshot of the popup from its header down to the renewal card (the token overview below is
+ * left out, so the picture shows the state it documents).
+ * @param {import('playwright-core').Page} popup
+ * @param {import('playwright-core').Locator} card
+ * @param {string} path
+ */
+export async function screenshotRenewal(popup, card, path) {
+  const main = await popup.locator('main').boundingBox();
+  const box = await card.boundingBox();
+  if (!main || !box) throw new Error('the popup or the renewal card is not visible');
+  const bottom = box.y + box.height + 12;
+  await popup.screenshot({ path, clip: { x: main.x, y: main.y, width: main.width, height: bottom - main.y } });
+}
+
+/**
+ * A sandbox seed in which every Addigy token is healthy and far from expiry, so the badge speaks
+ * only of the renewal under test (token health outranks "awaiting confirmation").
+ * @param {import('../sandbox/index.mjs').SandboxState} state
+ */
+export function everyTokenHealthy(state) {
+  for (const t of state.addigyTokens) {
+    t.clientConfig.tokenExpirationDate = new Date(Date.now() + 300 * 86_400_000).toISOString();
+    if (t.clientConfig.mdmInfo) t.clientConfig.mdmInfo.name = 'Addigy';
+    t.syncing = false;
+    t.lastSyncingStatus = 'success';
+    t.errMsg = null;
+  }
+  state.systemEvents.length = 0;
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
-import { downloadedFiles, eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
+import { downloadedFiles, eventually, everyTokenHealthy, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
 
 type Session = Awaited<ReturnType<typeof launchExtension>>;
 
@@ -34,7 +34,7 @@ describe('the first renewal, end to end', () => {
   const consoleLines: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox();
+    sandbox = await startSandbox({ seed: everyTokenHealthy });
     session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
     (await session.worker()).on('console', (message) => consoleLines.push(message.text()));
     session.context.on('page', (page) => page.on('console', (message) => consoleLines.push(message.text())));
@@ -58,8 +58,9 @@ describe('the first renewal, end to end', () => {
     const popup = await session.openPopup();
     const renew = popup.getByRole('button', { name: /^Renew/ });
     await renew.waitFor();
-    await expect(popup.locator('dt:text-is("Organization") + dd').textContent()).resolves.toBe('Acme Corp');
-    await expect(popup.locator('dt:text-is("Expires") + dd').textContent()).resolves.toMatch(/\d{4}/);
+    const confirmation = popup.getByRole('region', { name: 'Confirm the renewal' });
+    await expect(confirmation.locator('dt:text-is("Organization") + dd').textContent()).resolves.toBe('Acme Corp');
+    await expect(confirmation.locator('dt:text-is("Expires") + dd').textContent()).resolves.toMatch(/\d{4}/);
     await popup.screenshot({ path: '.output/e2e/slice-confirmation.png' });
 
     // Until the user confirms, nothing is written to Addigy.
