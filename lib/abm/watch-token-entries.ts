@@ -121,9 +121,12 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     return (added === NodesKind.Text || removed === NodesKind.Text) && textCanMatter(target);
   };
 
+  const LARGE_BATCH = 256;
   const MutationObserverClass = win?.MutationObserver ?? MutationObserver;
   const observer = new MutationObserverClass((records) => {
     const started = handlers.onObserverWork ? performance.now() : 0;
+    // With no section on screen, one look (a selector pass) is cheaper than reading a big batch.
+    if (!scheduled && !current && records.length > LARGE_BATCH) schedule();
     if (!scheduled) {
       for (const record of records) {
         if (recordMatters(record)) {
