@@ -57,11 +57,14 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   };
 
   const visible = state?.renewals.filter((r) => r.step !== 'discarded') ?? [];
+  // The latest renewal is what the user just did; a result stays on top for a while unless dismissed.
   const [latest] = visible;
   const showLatest =
     latest && (!['done', 'failed'].includes(latest.step) || (!latest.dismissed && Date.now() - Date.parse(latest.updatedAt) < RESULT_SHOWN_MS));
   const current = showLatest ? latest : undefined;
-  const older = visible.filter((r) => r !== current && ['done', 'failed'].includes(r.step));
+  // A renewal still waiting or under way is never hidden behind a newer result.
+  const waiting = visible.find((r) => r !== current && !['done', 'failed'].includes(r.step));
+  const older = visible.filter((r) => r !== current && r !== waiting && ['done', 'failed'].includes(r.step));
 
   return (
     <main class="popup">
@@ -88,6 +91,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
         </section>
       )}
       {current && <RenewalView key={current.id} record={current} actions={actions} />}
+      {waiting && <RenewalView key={waiting.id} record={waiting} actions={actions} />}
       {state && !current && state.configured && (
         <p class="muted">
           To renew a token: in Apple Business Manager, open Preferences → Payments and Billing and click{' '}

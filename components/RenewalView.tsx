@@ -93,7 +93,8 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.apple?.status === 'verified' && <p class="notice ok">Apple confirmed this token is valid.</p>}
       {record.apple?.status === 'unreachable' && (
         <p class="notice warn">
-          Apple could not be reached, so the token was not checked with Apple. Addigy’s own check passed.
+          {record.apple.note ?? 'Apple could not be reached, so the token was not checked with Apple.'} Addigy’s own
+          check of the token passed.
         </p>
       )}
       {record.apple?.status === 'skipped' && <p class="notice warn">Checking with Apple is turned off in Options.</p>}

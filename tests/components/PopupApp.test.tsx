@@ -151,3 +151,20 @@ describe('PopupApp overview and history', () => {
     await waitFor(() => expect(sent).toContainEqual({ type: 'tokens:refresh' }));
   });
 });
+
+describe('PopupApp with several renewals', () => {
+  it('shows a fresh result and still shows an older renewal awaiting confirmation', async () => {
+    const now = new Date().toISOString();
+    const failure = { kind: 'revoked', message: 'Apple says this token was revoked.', nextStep: 'Download a fresh token.', step: 'verified' as const, retryable: false };
+    renderPopup({
+      ...EMPTY,
+      configured: true,
+      renewals: [
+        { ...base, id: 'new', step: 'failed', failure, updatedAt: now },
+        { ...base, id: 'waiting', updatedAt: now },
+      ],
+    });
+    expect(await screen.findByRole('heading', { name: 'Not renewed' })).toBeTruthy();
+    expect(screen.getByRole('heading', { name: 'Confirm the renewal' })).toBeTruthy();
+  });
+});

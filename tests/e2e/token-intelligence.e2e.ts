@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
+import {
+  chooseTokenFile,
+  detailValue,
+  downloadTokenOnPage,
+  eventually,
+  forgetRenewals,
+  launchExtension,
+  renewalCard,
+  screenshotRenewal,
+  RESTING_STEPS,
+  saveApiKey,
+  storedRenewals,
+  TOKENS_ROUTE,
+} from './harness.mjs';
+
+type Session = Awaited<ReturnType<typeof launchExtension>>;
+
+// Issue 3: the extension knows which token this is, whether it is alive and where it belongs before Addigy is written to.
+describe('token intelligence, in Chromium against the sandbox', () => {
+  let sandbox: Sandbox;
+  let session: Session;
+  const pages: Page[] = [];
+
+  beforeAll(async () => {
+    mkdirSync('.output/e2e', { recursive: true });
+    sandbox = await startSandbox();
+    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+    await saveApiKey(session, sandbox.apiKey);
+  });
+  afterAll(async () => {
+    await session?.close();
+    await sandbox?.close();
+  });
+  beforeEach(async () => {
+    for (const page of pages.splice(0)) await page.close();
+    await forgetRenewals(session);
+    sandbox.reset();
+  });
+
+  const openPopup = async () => {
+    const popup = await session.openPopup();
+    pages.push(popup);
+    await popup.getByLabel('Have a .vpptoken file already?').waitFor();
+    return popup;
+  };
+  const rootToken = (locationId: string) =>
+    sandbox.state.addigyTokens.find((t) => t.locationId === locationId && !t.inheritedFrom)!;
+  /** Addigy requests that carried this token file (the popup's token overview also lists tokens, without one). */
+  const addigyRequestsWith = (text: string) => sandbox.addigyRequests((r) => r.body.includes(text.trim()));
+
+  it('refuses a token Apple revoked (9625 in an HTTP 200 body) and sends Addigy nothing', async () => {
+    const page = await session.context.newPage();
+    pages.push(page);
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    // Two downloads in a row: the second one revokes the first, as on Apple's real page.
+    const first = await downloadTokenOnPage(session, page, 'Main Campus');
+    const second = await downloadTokenOnPage(session, page, 'Main Campus');
+    expect(second.text).not.toBe(first.text);
+    expect(sandbox.tokenDownloads('LOC-1001')).toHaveLength(2);
+    // Both page captures are worked through before the admin brings the older file.
+    await eventually(async () => {
+      const records = await storedRenewals(session);
+      return records.length > 0 && records.every((r) => RESTING_STEPS.includes(r.step));
+    });
+
+    const popup = await openPopup();
+    const mark = sandbox.requests.length;
+    await chooseTokenFile(popup, first.name, first.text);
+    const card = renewalCard(popup, 'Not renewed');
+    await card.waitFor({ timeout: 30_000 });
+    const alert = await card.getByRole('alert').textContent();
+    expect(alert).toContain('revoked');
+    expect(alert).toMatch(/newer token was downloaded/);
+    expect(await card.textContent()).toMatch(/What to do:.*Download a fresh token/);
+    // A dead token cannot be retried into Addigy.
+    expect(await card.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await screenshotRenewal(popup, card, '.output/e2e/popup-revoked.png');
+
+    const apple = sandbox.requests.slice(mark).filter((r) => r.host === 'vpp.itunes.apple.com');
+    expect(apple).toHaveLength(1);
+    expect(apple[0]).toMatchObject({ method: 'GET', path: '/mdm/v2/client/config', status: 200 });
+    expect(apple[0]!.headers.authorization).toBe(`Bearer ${first.text.trim()}`);
+    const afterApple = (r: { at: number }) => r.at >= apple[0]!.at;
+    expect(sandbox.addigyRequests('preview-renewal').filter(afterApple)).toHaveLength(0);
+    expect(addigyRequestsWith(first.text).filter(afterApple)).toHaveLength(0);
+    // Nobody confirmed anything in this test: Addigy was never written to.
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+
+    // Dismissed, the failure makes way for the newer download, which still waits for the admin's yes.
+    await card.getByRole('button', { name: 'Dismiss' }).click();
+    const pending = renewalCard(popup, 'Confirm the renewal');
+    await pending.getByRole('button', { name: /^Renew Main Campus in Addigy/ }).waitFor();
+    expect(await detailValue(pending, 'Name')).toBe('Main Campus');
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+  });
+
+  it('relays nothing for a token whose location Addigy does not know, and says so', async () => {
+    const popup = await openPopup();
+    const text = sandbox.tokenFor('LOC-3001');
+    await chooseTokenFile(popup, 'sToken_for_Satellite Office.vpptoken', text);
+    const card = renewalCard(popup, 'Not renewed');
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByRole('alert').textContent()).toContain('does not match');
+    // The way forward: a new token in Addigy and a licence transfer.
+    expect(await card.textContent()).toMatch(/What to do:.*create a new Apple Apps token.*transfer the app licences/i);
+    expect(await card.getByRole('button', { name: 'Retry' }).count()).toBe(0);
+    await screenshotRenewal(popup, card, '.output/e2e/popup-mismatch.png');
+
+    // Apple was asked (it knows the location); Addigy's list was read, and nothing else was sent.
+    expect(sandbox.appleRequests().map((r) => r.status)).toEqual([200]);
+    expect(sandbox.addigyRequests('list-tokens').length).toBeGreaterThan(0);
+    expect(sandbox.addigyRequests('preview-renewal')).toHaveLength(0);
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(addigyRequestsWith(text)).toHaveLength(0);
+  });
+
+  it('warns about a location another MDM holds and renews only after the extra confirmation', async () => {
+    const otherMdm = sandbox.state.locations.find((l) => l.uId === 'LOC-1003')!.mdmInfo!.name;
+    expect(otherMdm).not.toMatch(/addigy/i);
+    const popup = await openPopup();
+    const text = sandbox.tokenFor('LOC-1003');
+    await chooseTokenFile(popup, 'sToken_for_Design Studio.vpptoken', text);
+
+    const card = renewalCard(popup, 'Confirm the renewal');
+    const renew = card.getByRole('button', { name: /^Renew Design Studio in Addigy/ });
+    await renew.waitFor({ timeout: 30_000 });
+    expect(await card.getByRole('alert').textContent()).toContain(`in use by another MDM (${otherMdm})`);
+    expect(await renew.isDisabled()).toBe(true);
+    // A click on the disabled button does nothing.
+    await renew.click({ force: true });
+    const override = card.getByRole('checkbox', { name: new RegExp(`move this location from ${otherMdm} to Addigy`) });
+    expect(await override.isChecked()).toBe(false);
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+
+    await override.check();
+    expect(await renew.isEnabled()).toBe(true);
+    await renew.click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 30_000 });
+
+    const puts = sandbox.addigyRequests('renew');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]).toMatchObject({ method: 'PUT', path: '/api/v2/oa/apps-and-books/tokens/loc-design', status: 200 });
+    expect(JSON.parse(puts[0]!.body)).toEqual({ token: text.trim() });
+    expect(rootToken('loc-design').tokenText).toBe(text.trim());
+  });
+
+  it('shows the details Addigy’s Renew dialog shows for a valid token, and writes nothing yet', async () => {
+    const popup = await openPopup();
+    const text = sandbox.tokenFor('LOC-1001');
+    await chooseTokenFile(popup, 'sToken_for_Main Campus.vpptoken', text);
+    const card = renewalCard(popup, 'Confirm the renewal');
+    await card.getByRole('button', { name: /^Renew Main Campus in Addigy/ }).waitFor({ timeout: 30_000 });
+
+    const main = rootToken('loc-main');
+    expect(await detailValue(card, 'ID number')).toBe(main.idNumber);
+    expect(await detailValue(card, 'Name')).toBe(main.clientConfig.locationName);
+    expect(await detailValue(card, 'Apple ID')).toBe(main.appleId);
+    expect(await detailValue(card, 'Organization')).toBe(main.orgName);
+    expect(await detailValue(card, 'Expires')).toMatch(/\d{4}/);
+    await card.getByText('Apple confirmed this token is valid.').waitFor();
+    // Nothing disagrees, so no warning stands before the Renew button.
+    expect(await card.getByRole('note').count()).toBe(0);
+    await screenshotRenewal(popup, card, '.output/e2e/popup-confirmation.png');
+
+    expect(sandbox.appleRequests()).toHaveLength(1);
+    const previews = sandbox.addigyRequests('preview-renewal');
+    expect(previews).toHaveLength(1);
+    expect(previews[0]).toMatchObject({ path: '/api/v2/oa/apps-and-books/tokens/loc-main/renew/preview', status: 200 });
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+
+    await card.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(async () => (await storedRenewals(session))[0]?.step === 'discarded');
+    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+  });
+
+  it('goes on without Apple when Apple cannot be reached, says so, and Addigy’s check still gates', async () => {
+    sandbox.faults.apple({ status: 503, times: 10 });
+    const popup = await openPopup();
+    const text = sandbox.tokenFor('LOC-1001');
+    await chooseTokenFile(popup, 'sToken_for_Main Campus.vpptoken', text);
+    // Apple's 503s are retried with back-off, and the popup says so meanwhile.
+    await renewalCard(popup, 'Checking the token…').getByText(/Retrying/).waitFor({ timeout: 15_000 });
+
+    const card = renewalCard(popup, 'Confirm the renewal');
+    const renew = card.getByRole('button', { name: /^Renew Main Campus in Addigy/ });
+    await renew.waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toMatch(/Apple is receiving too many requests right now.*so the token was not checked/);
+    // Without Apple's identifier the match rests on names, and the popup says it is weaker.
+    expect(await card.textContent()).toMatch(/by location and organisation name only/);
+    expect(await card.getByText('Apple confirmed this token is valid.').count()).toBe(0);
+
+    const apple = sandbox.appleRequests();
+    expect(apple.length).toBeGreaterThan(1);
+    expect(apple.length).toBeLessThan(10);
+    expect(apple.every((r) => r.status === 503)).toBe(true);
+    expect(sandbox.addigyRequests('preview-renewal').map((r) => r.status)).toEqual([200]);
+
+    await renew.click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 30_000 });
+    const puts = sandbox.addigyRequests('renew');
+    expect(puts).toHaveLength(1);
+    expect(puts[0]!.path).toBe('/api/v2/oa/apps-and-books/tokens/loc-main');
+    expect(JSON.parse(puts[0]!.body)).toEqual({ token: text.trim() });
+  });
+});
