@@ -21,7 +21,7 @@ if (headed) {
   const out = '.output/demo';
   mkdirSync(out, { recursive: true });
   console.log('No display: running the renewal headlessly, screenshots go to .output/demo/');
-  await page.getByRole('row', { name: /Main Campus/ }).waitFor();
+  await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: /Send to Addigy/ }).waitFor();
   await page.screenshot({ path: `${out}/1-apple-business-manager.png` });
   await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: 'Download' }).click();
   await eventually(() => downloadedFiles(session.downloadsDir).get('sToken_for_Main Campus.vpptoken'));

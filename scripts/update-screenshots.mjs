@@ -1,0 +1,18 @@
+// Copies the screenshots the e2e suite and `npm start` took from the real build into docs/screenshots/,
+// the ones the README shows. Run after `npm test` and `npm start` (headless).
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+
+const picks = {
+  'popup-confirmation.png': '.output/e2e/popup-confirmation.png',
+  'popup-renewed.png': '.output/e2e/popup-renewed.png',
+  'popup-overview.png': '.output/e2e/popup-overview.png',
+  'popup-overview-dark.png': '.output/e2e/popup-overview-dark.png',
+  'popup-revoked.png': '.output/e2e/popup-revoked.png',
+  'popup-mismatch.png': '.output/e2e/popup-mismatch.png',
+  'abm-send-to-addigy.png': '.output/demo/1-apple-business-manager.png',
+};
+mkdirSync('docs/screenshots', { recursive: true });
+for (const [name, from] of Object.entries(picks)) {
+  if (existsSync(from)) copyFileSync(from, `docs/screenshots/${name}`);
+  else console.warn(`missing ${from}: run npm test and npm start first`);
+}
