@@ -50,13 +50,27 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
   beforeAll(async () => {
     sandbox = await startSandbox({ seed: cockpitSeed });
     session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-    await saveApiKey(session, sandbox.apiKey);
   });
   afterAll(async () => {
     await session?.close();
     await sandbox?.close();
   });
   beforeEach(() => sandbox.reset());
+
+  it('starts by asking for the API key; that state and the Options page pass axe', async () => {
+    const popup = await session.openPopup();
+    await popup.getByRole('button', { name: 'Open Options to add the API key' }).waitFor();
+    await expectAccessible(popup, 'not configured');
+    await popup.close();
+    const options = await session.openOptions();
+    await options.getByLabel('API key').waitFor();
+    await options.getByText('Advanced').click();
+    await expectAccessible(options, 'options');
+    await options.emulateMedia({ colorScheme: 'dark' });
+    await expectAccessible(options, 'options, dark');
+    await options.close();
+    await saveApiKey(session, sandbox.apiKey);
+  });
 
   it('shows every token’s health, judged by more than the date, and passes axe', async () => {
     const popup = await session.openPopup();
@@ -114,6 +128,23 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
     await expectAccessible(popup, 'in progress');
     await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 60_000 });
     await expectAccessible(popup, 'result');
+    await page.close();
+    await popup.close();
+  });
+
+  it('passes axe when a renewal fails, and in the history that follows', async () => {
+    sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
+    const page = await session.context.newPage();
+    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    await page.getByRole('row', { name: /Design Studio/ }).getByRole('button', { name: 'Download' }).click();
+    const popup = await session.openPopup();
+    await popup.getByLabel(/move this location from Jamf Pro to Addigy/).check();
+    await popup.getByRole('button', { name: /^Renew Design Studio/ }).click();
+    await popup.getByRole('heading', { name: 'Not renewed' }).waitFor({ timeout: 30_000 });
+    await expectAccessible(popup, 'failed');
+    await popup.getByRole('button', { name: 'Dismiss' }).click();
+    await popup.getByRole('heading', { name: 'Recent renewals' }).waitFor();
+    await expectAccessible(popup, 'history');
     await page.close();
     await popup.close();
   });
