@@ -164,19 +164,15 @@ export class RenewalMachine {
   /** After a worker restart: pick every unfinished renewal up again, or say why it stopped. */
   async resume(): Promise<void> {
     for (const record of await this.deps.store.list()) {
-      if (isFinished(record) || this.running.has(record.id)) continue;
+      if (this.running.has(record.id)) continue;
+      const waitsForToken = record.step === 'failed' && record.failure?.retryable && record.failure.step !== 'scanning';
+      if (isFinished(record) && !waitsForToken) continue;
       const token = await this.deps.vault.get(record.id);
       if (!token && record.step !== 'scanning') {
-        await this.fail(record, {
-          kind: 'interrupted',
-          message: 'The browser was closed before this renewal finished, and the token is no longer held in memory.',
-          nextStep:
-            'The .vpptoken file is still in your Downloads folder: drop it into the Token Relay popup to continue. Nothing was sent to Addigy.',
-          step: record.step,
-          retryable: false,
-        });
+        await this.fail(record, lostToken(record.step === 'failed' ? record.failure!.step : record.step));
         continue;
       }
+      if (record.step === 'failed') continue;
       switch (record.step) {
         case 'awaiting-confirmation':
           break;
@@ -282,8 +278,6 @@ export class RenewalMachine {
       if (!renewed.ok) return this.failAddigy(record, renewed.error, 'renewing', text);
       record.renewedAt = this.now().toISOString();
       record.newExpiry = tokenExpiry(renewed.value) ?? record.file?.expiresAt;
-      // Addigy holds the token now; we no longer need our copy.
-      await this.deps.vault.wipe(record.id);
       await this.save(record, 'scanning');
       return this.scanLoop(record, addigy);
     });
@@ -301,6 +295,8 @@ export class RenewalMachine {
 
   /** Scan Now (call 4), then poll the list (call 1) until Addigy says how the scan went. */
   private async scanLoop(record: RenewalRecord, addigy: AddigyApi): Promise<RenewalRecord> {
+    // Addigy holds the token now (saved as 'scanning' first, so a crash cannot lose that fact).
+    await this.deps.vault.wipe(record.id);
     const locationId = record.match!.locationId;
     const since = new Date(record.renewedAt ?? record.updatedAt);
     const sync = await addigy.requestSync(locationId);
@@ -445,6 +441,22 @@ export class RenewalMachine {
   get busy(): boolean {
     return this.running.size > 0;
   }
+}
+
+/** After a browser restart the token held in memory is gone; say what that means for this step. */
+function lostToken(step: RenewalStep): RenewalFailure {
+  const saving = step === 'renewing';
+  return {
+    kind: 'interrupted',
+    message: saving
+      ? 'The browser was closed while Token Relay was saving this token in Addigy, and the token is no longer held in memory. Addigy may already have it.'
+      : 'The browser was closed before this renewal finished, and the token is no longer held in memory. Nothing was sent to Addigy.',
+    nextStep: saving
+      ? 'Check the token’s last successful sync in Addigy. If it was not renewed, drop the .vpptoken file from your Downloads folder into the Token Relay popup.'
+      : 'The .vpptoken file is still in your Downloads folder: drop it into the Token Relay popup to continue.',
+    step,
+    retryable: false,
+  };
 }
 
 function unknownRenewal(): { ok: false; error: IntentProblem } {

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { findDiscrepancies } from '../../../lib/renewal/discrepancies';
+import type { AppleClientConfig } from '../../../lib/apple/schemas';
+import type { RenewalPreview } from '../../../lib/addigy/schemas';
+
+const FILE = { orgName: 'Acme Corp', expiresAt: '2030-11-08T22:33:22.000Z' };
+const APPLE: AppleClientConfig = { uId: 'LOC-1001', locationName: 'Main Campus', tokenExpirationDate: '2030-11-08T22:33:22+00:00' };
+const PREVIEW: RenewalPreview = { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2030-11-08T22:33:22Z' };
+
+describe('findDiscrepancies', () => {
+  it('finds nothing when the file, Apple and Addigy agree', () => {
+    expect(findDiscrepancies({ file: FILE, apple: APPLE, preview: PREVIEW })).toEqual([]);
+  });
+
+  it('ignores case and surrounding whitespace in names', () => {
+    const preview = { ...PREVIEW, organization: '  ACME corp ', name: 'main campus\n' };
+    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, locationName: ' Main CAMPUS' }, preview })).toEqual([]);
+  });
+
+  it('tolerates expiry dates less than a day apart (time zones, rounding)', () => {
+    const preview = { ...PREVIEW, expirationDate: '2030-11-09T10:00:00Z' };
+    const apple = { ...APPLE, tokenExpirationDate: '2030-11-08T00:00:00-08:00' };
+    expect(findDiscrepancies({ file: FILE, apple, preview })).toEqual([]);
+  });
+
+  it('compares only the file and Addigy when Apple was not consulted', () => {
+    expect(findDiscrepancies({ file: FILE, preview: PREVIEW })).toEqual([]);
+    // Nothing about Apple can be said without Apple's answer.
+    const found = findDiscrepancies({ file: FILE, preview: { ...PREVIEW, name: 'Warehouse' } });
+    expect(found).toEqual([]);
+  });
+
+  it('names both organisations when the file and Addigy disagree', () => {
+    const found = findDiscrepancies({ file: FILE, apple: APPLE, preview: { ...PREVIEW, organization: 'Globex Inc' } });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('"Acme Corp"');
+    expect(found[0]).toContain('"Globex Inc"');
+    expect(found[0]).toMatch(/organisation/);
+  });
+
+  it("names both locations when Apple's location differs from Addigy's token", () => {
+    const found = findDiscrepancies({ file: FILE, apple: APPLE, preview: { ...PREVIEW, name: 'Warehouse' } });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('"Main Campus"');
+    expect(found[0]).toContain('"Warehouse"');
+    expect(found[0]).toMatch(/Apple/);
+  });
+
+  it('names both dates when the file and Addigy disagree on expiry by more than a day', () => {
+    const found = findDiscrepancies({ file: FILE, preview: { ...PREVIEW, expirationDate: '2029-11-08T22:33:22Z' } });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('2030-11-08');
+    expect(found[0]).toContain('2029-11-08');
+    expect(found[0]).toMatch(/Addigy/);
+  });
+
+  it('names both dates when the file and Apple disagree on expiry', () => {
+    const found = findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: '2031-01-15T00:00:00+00:00' }, preview: PREVIEW });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toContain('2030-11-08');
+    expect(found[0]).toContain('2031-01-15');
+    expect(found[0]).toMatch(/Apple/);
+  });
+
+  it('reports each disagreement once, all together', () => {
+    const found = findDiscrepancies({
+      file: FILE,
+      apple: { ...APPLE, locationName: 'North High', tokenExpirationDate: '2031-01-15T00:00:00Z' },
+      preview: { ...PREVIEW, organization: 'Globex Inc', expirationDate: '2029-01-01T00:00:00Z' },
+    });
+    expect(found).toHaveLength(4);
+    expect(new Set(found).size).toBe(4);
+  });
+
+  it('says nothing about dates it cannot read', () => {
+    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: 'soon' }, preview: { ...PREVIEW, expirationDate: '' } })).toEqual([]);
+    expect(findDiscrepancies({ file: { ...FILE, expiresAt: 'not a date' }, apple: APPLE, preview: { ...PREVIEW, expirationDate: '2029-01-01T00:00:00Z' } })).toEqual([]);
+  });
+
+  it('says nothing about a location name Apple did not give', () => {
+    const { locationName: _, ...withoutName } = APPLE;
+    expect(findDiscrepancies({ file: FILE, apple: withoutName, preview: { ...PREVIEW, name: 'Warehouse' } })).toEqual([]);
+  });
+});
