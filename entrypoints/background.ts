@@ -12,11 +12,10 @@ import { loadSettings } from '../lib/storage/settings';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
-import { contentTokensPage } from '../lib/health/health-state';
-import { parseReminderId, type Reminder } from '../lib/reminders/reminder-scheduler';
+import type { Reminder } from '../lib/reminders/reminder-scheduler';
 import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
 import { currentTokenWatch, runTokenWatch } from '../lib/watch/run-token-watch';
-import { tokenSnapshotItem } from '../lib/watch/token-snapshot';
+import { pageForReminder, tokenSnapshotItem } from '../lib/watch/token-snapshot';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -131,9 +130,8 @@ export default defineBackground({
 
     // A reminder opens the Apple page where that token's fresh file is downloaded.
     browser.notifications.onClicked.addListener(async (notificationId) => {
-      const locationId = parseReminderId(notificationId)?.locationId;
-      const token = (await tokenSnapshotItem.getValue()).health.find((h) => h.locationId === locationId);
-      if (token) await browser.tabs.create({ url: contentTokensPage(token.websiteURL) });
+      const url = pageForReminder(notificationId, (await tokenSnapshotItem.getValue()).health);
+      if (url) await browser.tabs.create({ url });
       await browser.notifications.clear(notificationId);
     });
 

@@ -1,5 +1,6 @@
 import { storage } from 'wxt/utils/storage';
-import type { TokenHealth } from '../health/health-state';
+import { contentTokensPage, type TokenHealth } from '../health/health-state';
+import { parseReminderId } from '../reminders/reminder-scheduler';
 import type { Problem } from '../result';
 
 /** The last look at every Addigy token: what the popup's overview and the badge show. No secrets. */
@@ -15,3 +16,10 @@ export const tokenSnapshotItem = storage.defineItem<TokenSnapshot>('local:tokenS
   fallback: { health: [] },
   version: 1,
 });
+
+/** The Apple page a clicked reminder should open: where that token's fresh file is downloaded. */
+export function pageForReminder(notificationId: string, health: TokenHealth[]): string | undefined {
+  const locationId = parseReminderId(notificationId)?.locationId;
+  const token = health.find((h) => h.locationId === locationId);
+  return token && contentTokensPage(token.websiteURL);
+}
