@@ -2,19 +2,20 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
+import type { Sandbox } from '../sandbox/index.mjs';
 import {
   chooseTokenFile,
+  closeBrowserUnderTest,
   downloadedFiles,
   eventually,
   everyTokenHealthy,
   forgetRenewals,
-  launchExtension,
-  saveApiKey,
+  openBrowserUnderTest,
+  startCleanTest,
   storedRenewals,
 } from './harness.mjs';
+import type { ExtensionSession } from './harness.mjs';
 
-type Session = Awaited<ReturnType<typeof launchExtension>>;
 type Scope = Page | FrameLocator;
 type StoredRenewal = { id: string; step: string; source?: string; fileName?: string; failure?: { kind: string; step: string } };
 
@@ -27,22 +28,13 @@ const BUSINESS_LOCATIONS = ['Main Campus', 'Warehouse', 'Satellite Office', 'Des
 
 describe('Apple Business Manager and School Manager: Send to Addigy and every capture path', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
   const pages: Page[] = [];
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ seed: everyTokenHealthy });
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-    await saveApiKey(session, sandbox.apiKey);
-  });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
+  beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ seed: everyTokenHealthy, saveKey: true })));
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(async () => {
-    for (const page of pages.splice(0)) await page.close().catch(() => undefined);
-    sandbox.reset();
-    await forgetRenewals(session);
+    await startCleanTest({ sandbox, session, pages });
     for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
   });
 

@@ -1,23 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { EXPIRED_SCAN_ERROR, startSandbox, type RecordedRequest, type Sandbox } from '../sandbox/index.mjs';
+import { EXPIRED_SCAN_ERROR, type RecordedRequest, type Sandbox } from '../sandbox/index.mjs';
 import {
   chooseTokenFile,
+  closeBrowserUnderTest,
   detailValue,
   downloadTokenOnPage,
   eventually,
-  forgetRenewals,
-  launchExtension,
+  openBrowserUnderTest,
   renewalCard,
-  screenshotRenewal,
   saveApiKey,
+  screenshotRenewal,
+  startCleanTest,
   stopServiceWorker,
   storedRenewals,
   TOKENS_ROUTE,
 } from './harness.mjs';
-
-type Session = Awaited<ReturnType<typeof launchExtension>>;
+import type { ExtensionSession } from './harness.mjs';
 
 const WAREHOUSE_FILE = 'sToken_for_Warehouse.vpptoken';
 const WAREHOUSE_PATH = '/api/v2/oa/apps-and-books/tokens/loc-warehouse';
@@ -25,24 +24,13 @@ const WAREHOUSE_PATH = '/api/v2/oa/apps-and-books/tokens/loc-warehouse';
 // Issue 4: the relay speaks Addigy's contract and stays honest when Addigy, the key or the worker fail.
 describe('the Addigy relay, in Chromium against the sandbox', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
   const pages: Page[] = [];
 
-  beforeAll(async () => {
-    mkdirSync('.output/e2e', { recursive: true });
-    sandbox = await startSandbox();
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-  });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
-  beforeEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-    await forgetRenewals(session);
-    await saveApiKey(session, sandbox.apiKey);
-    sandbox.reset();
-  });
+  beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest()));
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
+  // Some tests save a wrong key: every test starts from the right one.
+  beforeEach(() => startCleanTest({ sandbox, session, pages, saveKey: true }));
 
   const openPopup = async () => {
     const popup = await session.openPopup();

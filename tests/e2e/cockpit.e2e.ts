@@ -2,10 +2,16 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox, type SandboxState } from '../sandbox/index.mjs';
-import { eventually, everyTokenHealthy, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
-
-type Session = Awaited<ReturnType<typeof launchExtension>>;
+import { type Sandbox, type SandboxState } from '../sandbox/index.mjs';
+import {
+  closeBrowserUnderTest,
+  eventually,
+  everyTokenHealthy,
+  openBrowserUnderTest,
+  saveApiKey,
+  TOKENS_ROUTE,
+} from './harness.mjs';
+import type { ExtensionSession } from './harness.mjs';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -45,16 +51,10 @@ function cockpitSeed(state: SandboxState) {
 
 describe('the cockpit: overview, badge, reminders, accessibility', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ seed: cockpitSeed });
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-  });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
+  beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ seed: cockpitSeed })));
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(() => sandbox.reset());
 
   it('starts by asking for the API key; that state and the Options page pass axe', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { startSandbox } from '../sandbox/index.mjs';
 
 export const EXTENSION_DIR = process.env.TOKEN_RELAY_EXTENSION_DIR
   ? resolve(process.env.TOKEN_RELAY_EXTENSION_DIR)
@@ -89,6 +90,8 @@ export async function launchExtension({ hostResolverRules, headless = true }) {
     close: () => context.close(),
   };
 }
+
+/** @typedef {Awaited<ReturnType<typeof launchExtension>>} ExtensionSession */
 
 /**
  * Saves the API key through the Options page, as a user would.
@@ -288,4 +291,33 @@ export function everyTokenHealthy(state) {
     t.errMsg = null;
   }
   state.systemEvents.length = 0;
+}
+
+/**
+ * One e2e file's world: the sandbox, and Chromium with the production build mapped onto it.
+ * @param {{ seed?: (state: import('../sandbox/index.mjs').SandboxState) => void, saveKey?: boolean }} [options]
+ */
+export async function openBrowserUnderTest({ seed, saveKey = false } = {}) {
+  mkdirSync('.output/e2e', { recursive: true });
+  const sandbox = await startSandbox({ seed });
+  const session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+  if (saveKey) await saveApiKey(session, sandbox.apiKey);
+  return { sandbox, session };
+}
+
+/** @param {{ sandbox?: { close(): Promise<void> }, session?: { close(): Promise<void> } }} world */
+export async function closeBrowserUnderTest({ sandbox, session }) {
+  await session?.close();
+  await sandbox?.close();
+}
+
+/**
+ * Before each test: close the pages the last one opened, forget its renewals, reset the sandbox.
+ * @param {{ sandbox: import('../sandbox/index.mjs').Sandbox, session: Awaited<ReturnType<typeof launchExtension>>, pages: import('playwright-core').Page[], saveKey?: boolean }} world
+ */
+export async function startCleanTest({ sandbox, session, pages, saveKey = false }) {
+  for (const page of pages.splice(0)) await page.close().catch(() => undefined);
+  await forgetRenewals(session);
+  if (saveKey) await saveApiKey(session, sandbox.apiKey);
+  sandbox.reset();
 }

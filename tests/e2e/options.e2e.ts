@@ -1,31 +1,24 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
-import { chooseTokenFile, forgetRenewals, launchExtension, saveApiKey } from './harness.mjs';
-
-type Session = Awaited<ReturnType<typeof launchExtension>>;
+import type { Sandbox } from '../sandbox/index.mjs';
+import {
+  chooseTokenFile,
+  closeBrowserUnderTest,
+  openBrowserUnderTest,
+  startCleanTest,
+} from './harness.mjs';
+import type { ExtensionSession } from './harness.mjs';
 
 const DEFAULT_BASE_URL = 'https://api.addigy.com/api/v2';
 
 describe('the Options page, in Chromium against the sandbox', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
   const pages: Page[] = [];
 
-  beforeAll(async () => {
-    sandbox = await startSandbox();
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-  });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
-  beforeEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-    await forgetRenewals(session);
-    await saveApiKey(session, sandbox.apiKey);
-    sandbox.reset();
-  });
+  beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest()));
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
+  beforeEach(() => startCleanTest({ sandbox, session, pages, saveKey: true }));
 
   const openOptions = async () => {
     const options = await session.openOptions();

@@ -1,9 +1,16 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
-import { downloadedFiles, eventually, everyTokenHealthy, launchExtension, saveApiKey, TOKENS_ROUTE } from './harness.mjs';
-
-type Session = Awaited<ReturnType<typeof launchExtension>>;
+import type { Sandbox } from '../sandbox/index.mjs';
+import {
+  closeBrowserUnderTest,
+  downloadedFiles,
+  eventually,
+  everyTokenHealthy,
+  openBrowserUnderTest,
+  saveApiKey,
+  TOKENS_ROUTE,
+} from './harness.mjs';
+import type { ExtensionSession } from './harness.mjs';
 
 /** Clicks the page's own Download control in a location's row, as the admin would. */
 async function clickDownload(page: Page, locationName: string) {
@@ -11,7 +18,7 @@ async function clickDownload(page: Page, locationName: string) {
 }
 
 /** Everything the extension persists outside the pending renewal: storage.local and IndexedDB. */
-async function persistedState(session: Session): Promise<string> {
+async function persistedState(session: ExtensionSession): Promise<string> {
   const worker = await session.worker();
   return worker.evaluate(async () => {
     // @ts-ignore chrome is the worker's global
@@ -30,20 +37,16 @@ async function persistedState(session: Session): Promise<string> {
 
 describe('the first renewal, end to end', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
   const consoleLines: string[] = [];
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: everyTokenHealthy });
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+    ({ sandbox, session } = await openBrowserUnderTest({ seed: everyTokenHealthy }));
     (await session.worker()).on('console', (message) => consoleLines.push(message.text()));
     session.context.on('page', (page) => page.on('console', (message) => consoleLines.push(message.text())));
     await saveApiKey(session, sandbox.apiKey);
   });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(() => sandbox.reset());
 
   it('captures the page’s own download, asks for confirmation, and renews with a PUT of the exact file', async () => {

@@ -1,45 +1,31 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startSandbox, type Sandbox } from '../sandbox/index.mjs';
+import type { Sandbox } from '../sandbox/index.mjs';
 import {
   chooseTokenFile,
+  closeBrowserUnderTest,
   detailValue,
   downloadTokenOnPage,
   eventually,
-  forgetRenewals,
-  launchExtension,
+  openBrowserUnderTest,
   renewalCard,
-  screenshotRenewal,
   RESTING_STEPS,
-  saveApiKey,
+  screenshotRenewal,
+  startCleanTest,
   storedRenewals,
   TOKENS_ROUTE,
 } from './harness.mjs';
-
-type Session = Awaited<ReturnType<typeof launchExtension>>;
+import type { ExtensionSession } from './harness.mjs';
 
 // Issue 3: the extension knows which token this is, whether it is alive and where it belongs before Addigy is written to.
 describe('token intelligence, in Chromium against the sandbox', () => {
   let sandbox: Sandbox;
-  let session: Session;
+  let session: ExtensionSession;
   const pages: Page[] = [];
 
-  beforeAll(async () => {
-    mkdirSync('.output/e2e', { recursive: true });
-    sandbox = await startSandbox();
-    session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
-    await saveApiKey(session, sandbox.apiKey);
-  });
-  afterAll(async () => {
-    await session?.close();
-    await sandbox?.close();
-  });
-  beforeEach(async () => {
-    for (const page of pages.splice(0)) await page.close();
-    await forgetRenewals(session);
-    sandbox.reset();
-  });
+  beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ saveKey: true })));
+  afterAll(() => closeBrowserUnderTest({ sandbox, session }));
+  beforeEach(() => startCleanTest({ sandbox, session, pages }));
 
   const openPopup = async () => {
     const popup = await session.openPopup();
