@@ -2,20 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { BADGE_COLORS, computeBadge, showBadge, type TokenWatch } from '../../../lib/badge';
 import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
+import { renewalRecord } from '../../support/renewal-record-factory';
 
 // WXT's fake browser implements action.setBadgeText/BackgroundColor/Title and their getters,
 // so the real global badge state is read back here, as the toolbar would show it.
 
-let ids = 0;
-const record = (step: RenewalRecord['step'], extra: Partial<RenewalRecord> = {}): RenewalRecord => ({
-  id: `r${++ids}`,
-  step,
-  createdAt: '2026-11-24T00:00:00Z',
-  updatedAt: '2026-11-24T00:00:00Z',
-  source: 'blob',
-  discrepancies: [],
-  ...extra,
-});
+const record = renewalRecord;
 
 /** The fake reports colours as Chrome does: [r, g, b, alpha]. */
 function rgba(hex: string): number[] {

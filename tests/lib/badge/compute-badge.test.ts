@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BADGE_COLORS, computeBadge } from '../../../lib/badge';
-import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
+import { renewalRecord } from '../../support/renewal-record-factory';
 
-const record = (step: RenewalRecord['step'], extra: Partial<RenewalRecord> = {}): RenewalRecord => ({
-  id: Math.random().toString(36),
-  step,
-  createdAt: '2026-11-24T00:00:00Z',
-  updatedAt: '2026-11-24T00:00:00Z',
-  source: 'blob',
-  discrepancies: [],
-  ...extra,
-});
+const record = renewalRecord;
 
 describe('computeBadge', () => {
   it('is empty when nothing needs the user', () => {

@@ -1,0 +1,14 @@
+import type { RenewalRecord } from '../../lib/renewal/renewal-record';
+
+let ids = 0;
+
+/** A renewal record in the given step, with only what every record has. */
+export const renewalRecord = (step: RenewalRecord['step'], extra: Partial<RenewalRecord> = {}): RenewalRecord => ({
+  id: `r${++ids}`,
+  step,
+  createdAt: '2026-11-24T00:00:00Z',
+  updatedAt: '2026-11-24T00:00:00Z',
+  source: 'blob',
+  discrepancies: [],
+  ...extra,
+});
