@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createMessageHandler } from '../../../lib/messaging/handle-message';
+import { createMessageHandler, type MessageHandlerDeps } from '../../../lib/messaging/handle-message';
 import { RenewalMachine } from '../../../lib/renewal/renewal-machine';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
@@ -36,16 +36,19 @@ describe('createMessageHandler', () => {
       createAddigy: () => addigy.api,
       sleep: async () => undefined,
     });
-    handle = createMessageHandler({
-      machine,
-      ownId: ID,
-      ownOrigin: ORIGIN,
-      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
-      refreshTokens: async () => undefined,
-      snoozeReminders: async () => undefined,
-      testConnection: async () => ({ ok: true, note: 'Connected.' }),
-      onButtonCapture: () => popupOpened++,
-    });
+    handle = createMessageHandler(handlerDeps({ onButtonCapture: () => popupOpened++ }));
+  });
+
+  /** What the background wires in, with in-memory stand-ins. */
+  const handlerDeps = (overrides: Partial<MessageHandlerDeps> = {}): MessageHandlerDeps => ({
+    machine,
+    ownId: ID,
+    ownOrigin: ORIGIN,
+    getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
+    refreshTokens: async () => undefined,
+    snoozeReminders: async () => undefined,
+    testConnection: async () => ({ ok: true, note: 'Connected.' }),
+    ...overrides,
   });
 
   const settle = async () => {
@@ -64,17 +67,9 @@ describe('createMessageHandler', () => {
   it('keeps the delivery route of a button capture (an https take-over is still saved) and records the button', async () => {
     const arrived: string[] = [];
     let opened = 0;
-    const withButton = createMessageHandler({
-      machine,
-      ownId: ID,
-      ownOrigin: ORIGIN,
-      getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
-      refreshTokens: async () => undefined,
-      snoozeReminders: async () => undefined,
-      testConnection: async () => ({ ok: true }),
-      onFileArrived: (file) => arrived.push(file.via),
-      onButtonCapture: () => opened++,
-    });
+    const withButton = createMessageHandler(
+      handlerDeps({ onFileArrived: (file) => arrived.push(file.via), onButtonCapture: () => opened++ }),
+    );
     const capture = { type: 'capture:file', via: 'https', fromButton: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT };
     expect(await withButton(capture, APPLE_TAB)).toEqual({ ok: true });
     await settle();
