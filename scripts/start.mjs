@@ -2,7 +2,7 @@
 // with the production build. Headed when there is a display; otherwise a headless tour with screenshots.
 import { mkdirSync } from 'node:fs';
 import { startSandbox } from '../tests/sandbox/index.mjs';
-import { downloadedFiles, eventually, launchExtension, saveApiKey, TOKENS_ROUTE } from '../tests/e2e/harness.mjs';
+import { downloadedFiles, eventually, launchExtension, openTokensPage, saveApiKey } from '../tests/e2e/harness.mjs';
 
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI;
 const sandbox = await startSandbox();
@@ -10,8 +10,7 @@ const session = await launchExtension({ hostResolverRules: sandbox.hostResolverR
 await saveApiKey(session, sandbox.apiKey);
 console.log(`Sandbox on 127.0.0.1:${sandbox.port}; Addigy API key: ${sandbox.apiKey}`);
 
-const page = await session.context.newPage();
-await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+const page = await openTokensPage(session);
 
 if (headed) {
   console.log('Chromium is open on the sandbox Apple Business Manager. Click Download (or Send to Addigy) beside a token,');

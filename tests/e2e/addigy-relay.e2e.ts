@@ -8,13 +8,13 @@ import {
   downloadTokenOnPage,
   eventually,
   openBrowserUnderTest,
+  openTokensPage,
   renewalCard,
   saveApiKey,
   screenshotRenewal,
   startCleanTest,
   stopServiceWorker,
   storedRenewals,
-  TOKENS_ROUTE,
 } from './harness.mjs';
 import type { ExtensionSession } from './harness.mjs';
 
@@ -94,9 +94,8 @@ describe('the Addigy relay, in Chromium against the sandbox', () => {
 
   it('points to Options on a wrong API key, and Retry then finishes the same renewal without a new download', async () => {
     await saveApiKey(session, 'wrong-key-9999');
-    const page = await session.context.newPage();
+    const page = await openTokensPage(session);
     pages.push(page);
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
     const download = await downloadTokenOnPage(session, page, 'Warehouse');
     expect(sandbox.tokenDownloads('LOC-1002')).toHaveLength(1);
 

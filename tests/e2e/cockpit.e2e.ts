@@ -8,6 +8,7 @@ import {
   eventually,
   everyTokenHealthy,
   openBrowserUnderTest,
+  openTokensPage,
   saveApiKey,
   TOKENS_ROUTE,
 } from './harness.mjs';
@@ -105,8 +106,7 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
   });
 
   it('passes axe in the confirmation, progress and result states', async () => {
-    const page = await session.context.newPage();
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    const page = await openTokensPage(session);
     await page.getByRole('row', { name: /Warehouse/ }).getByRole('button', { name: 'Download' }).click();
     const popup = await session.openPopup();
     const renew = popup.getByRole('button', { name: /^Renew Warehouse/ });
@@ -134,8 +134,7 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
 
   it('passes axe when a renewal fails, and in the history that follows', async () => {
     sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
-    const page = await session.context.newPage();
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    const page = await openTokensPage(session);
     await page.getByRole('row', { name: /Design Studio/ }).getByRole('button', { name: 'Download' }).click();
     const popup = await session.openPopup();
     await popup.getByLabel(/move this location from Jamf Pro to Addigy/).check();
@@ -158,8 +157,7 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
     await eventually(async () => (await session.badge()).text === '');
     await refresh.close();
 
-    const page = await session.context.newPage();
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    const page = await openTokensPage(session);
     await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: 'Download' }).click();
     await eventually(async () => (await session.badge()).text === '1');
     expect((await session.badge()).title).toBe('Token Relay: 1 token awaiting your confirmation');

@@ -170,6 +170,16 @@ export function renewalCard(popup, heading) {
 }
 
 /**
+ * A new tab on the sandbox Apple Business Manager's Content Tokens page.
+ * @param {{ context: import('playwright-core').BrowserContext }} session
+ */
+export async function openTokensPage(session) {
+  const page = await session.context.newPage();
+  await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+  return page;
+}
+
+/**
  * Clicks the Apple page's own Download button for a location and returns the file the browser saved.
  * @param {{ downloadsDir: string }} session
  * @param {import('playwright-core').Page} page  on the Content Tokens route

@@ -7,8 +7,8 @@ import {
   eventually,
   everyTokenHealthy,
   openBrowserUnderTest,
+  openTokensPage,
   saveApiKey,
-  TOKENS_ROUTE,
 } from './harness.mjs';
 import type { ExtensionSession } from './harness.mjs';
 
@@ -50,8 +50,7 @@ describe('the first renewal, end to end', () => {
   beforeEach(() => sandbox.reset());
 
   it('captures the page’s own download, asks for confirmation, and renews with a PUT of the exact file', async () => {
-    const page = await session.context.newPage();
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    const page = await openTokensPage(session);
     await clickDownload(page, 'Main Campus');
 
     const saved = await eventually(() => downloadedFiles(session.downloadsDir).get('sToken_for_Main Campus.vpptoken'));
@@ -91,8 +90,7 @@ describe('the first renewal, end to end', () => {
 
   it('shows Addigy’s refusal in plain words and marks nothing renewed', async () => {
     sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
-    const page = await session.context.newPage();
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+    const page = await openTokensPage(session);
     await clickDownload(page, 'Warehouse');
     await eventually(async () => (await session.badge()).text === '1');
 

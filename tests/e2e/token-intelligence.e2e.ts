@@ -8,12 +8,12 @@ import {
   downloadTokenOnPage,
   eventually,
   openBrowserUnderTest,
+  openTokensPage,
   renewalCard,
   RESTING_STEPS,
   screenshotRenewal,
   startCleanTest,
   storedRenewals,
-  TOKENS_ROUTE,
 } from './harness.mjs';
 import type { ExtensionSession } from './harness.mjs';
 
@@ -39,9 +39,8 @@ describe('token intelligence, in Chromium against the sandbox', () => {
   const addigyRequestsWith = (text: string) => sandbox.addigyRequests((r) => r.body.includes(text.trim()));
 
   it('refuses a token Apple revoked (9625 in an HTTP 200 body) and sends Addigy nothing', async () => {
-    const page = await session.context.newPage();
+    const page = await openTokensPage(session);
     pages.push(page);
-    await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
     // Two downloads in a row: the second one revokes the first, as on Apple's real page.
     const first = await downloadTokenOnPage(session, page, 'Main Campus');
     const second = await downloadTokenOnPage(session, page, 'Main Campus');
