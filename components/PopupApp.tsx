@@ -24,7 +24,9 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
 
   const apply = useCallback((reply: IntentReply) => {
     if (reply.ok) {
-      if (reply.state) setState(reply.state);
+      // A slow reply (a token refresh) may arrive after a newer one: never step back to older state.
+      const next = reply.state;
+      if (next) setState((shown) => (shown && shown.readAt > next.readAt ? shown : next));
       setProblem(undefined);
     } else {
       setProblem(reply.problem);

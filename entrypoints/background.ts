@@ -41,7 +41,8 @@ export default defineBackground({
         tokenSnapshotItem.getValue(),
         loadSnoozes(new Date()),
       ]);
-      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil };
+      const readAt = Date.now();
+      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
     }
 
     async function publish() {

@@ -70,6 +70,8 @@ export const popupStateSchema = z.object({
   }),
   /** Reminders snoozed until (ISO), by locationId. */
   snoozedUntil: z.record(z.string(), z.string()),
+  /** When the background read this state (ms): replies can overtake each other, the newest read wins. */
+  readAt: z.number(),
 });
 export type PopupState = z.infer<typeof popupStateSchema>;
 

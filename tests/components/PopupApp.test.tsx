@@ -18,7 +18,7 @@ const base: RenewalRecord = {
   preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2027-11-24T10:00:00Z' },
 };
 
-const EMPTY = { noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} };
+const EMPTY = { noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {}, readAt: 1 };
 
 function clientWith(state: PopupState) {
   const sent: PageIntent[] = [];
@@ -166,5 +166,29 @@ describe('PopupApp with several renewals', () => {
     });
     expect(await screen.findByRole('heading', { name: 'Not renewed' })).toBeTruthy();
     expect(screen.getByRole('heading', { name: 'Confirm the renewal' })).toBeTruthy();
+  });
+});
+
+describe('PopupApp and replies that overtake each other', () => {
+  it('keeps the newer state when an older, slower reply arrives last', async () => {
+    const failure = { kind: 'scan-failed', message: 'Addigy could not sync with this token.', nextStep: 'Download a fresh token.', step: 'scanning' as const, retryable: true };
+    const newer = { ...EMPTY, configured: true, readAt: 20, renewals: [{ ...base, step: 'failed' as const, renewedAt: base.createdAt, failure }] };
+    const older = { ...EMPTY, configured: true, readAt: 10, renewals: [{ ...base, step: 'scanning' as const }] };
+    let releaseSlow: () => void = () => undefined;
+    const client: BackgroundClient = {
+      // The stale-overview refresh is slow and its reply carries an older read of the state.
+      send: async (intent) =>
+        intent.type === 'tokens:refresh'
+          ? new Promise((resolve) => (releaseSlow = () => resolve({ ok: true, state: older })))
+          : { ok: true, state: newer },
+      onStateChanged: () => () => undefined,
+    };
+    render(<PopupApp client={client} openOptions={() => undefined} />);
+    expect(await screen.findByRole('heading', { name: 'Renewed, but the scan failed' })).toBeTruthy();
+    await waitFor(() => expect(releaseSlow).not.toBe(undefined));
+    releaseSlow();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(screen.getByRole('heading', { name: 'Renewed, but the scan failed' })).toBeTruthy();
+    expect(screen.queryByRole('heading', { name: /^Renewing/ })).toBeNull();
   });
 });

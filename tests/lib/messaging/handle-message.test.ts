@@ -44,7 +44,7 @@ describe('createMessageHandler', () => {
     machine,
     ownId: ID,
     ownOrigin: ORIGIN,
-    getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {} }),
+    getState: async () => ({ configured: true, renewals: await store.list(), noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {}, readAt: Date.now() }),
     refreshTokens: async () => undefined,
     snoozeReminders: async () => undefined,
     testConnection: async () => ({ ok: true, note: 'Connected.' }),
