@@ -1,0 +1,86 @@
+import * as z from 'zod/mini';
+
+/**
+ * The wire between the background and the Addigy console content script (top frame of the tab
+ * the background opened on https://app.addigy.com). Both ends validate what they receive.
+ *
+ * background → content script (tabs.sendMessage, frameId 0): jobs.
+ * content script → background (runtime.sendMessage): a request for the file, and reports.
+ * Reports only describe what the page showed: the background checks the outcome with Addigy's API.
+ */
+
+/** The steps of the seed's Renew path, named so a failure can say which one it could not do. */
+export const CONSOLE_STEPS = [
+  'opening-apple-apps',
+  'finding-token',
+  'opening-renew',
+  'handing-over-file',
+  'waiting-for-confirmation',
+  'saving',
+] as const;
+export const consoleStepSchema = z.enum(CONSOLE_STEPS);
+export type ConsoleStep = z.infer<typeof consoleStepSchema>;
+
+const shortText = z.string().check(z.maxLength(300));
+
+/** What Addigy's confirmation window shows before its Save. */
+export const consoleConfirmationSchema = z.object({
+  idNumber: shortText,
+  name: shortText,
+  appleId: shortText,
+  organization: shortText,
+});
+export type ConsoleConfirmation = z.infer<typeof consoleConfirmationSchema>;
+
+export const consoleJobSchema = z.object({
+  renewalId: z.string().check(z.minLength(1), z.maxLength(100)),
+  /** The token's location as Addigy lists it: the row/card to press Renew on. */
+  locationName: shortText,
+  /** The file name to give the upload, like the download's (`sToken_for_<Location>.vpptoken`). */
+  fileName: shortText,
+});
+export type ConsoleJob = z.infer<typeof consoleJobSchema>;
+
+export const backgroundToConsoleSchema = z.discriminatedUnion('type', [
+  /** Do the seed's Renew steps up to Addigy's confirmation window, then report it. */
+  z.object({ type: z.literal('console:upload'), job: consoleJobSchema }),
+  /** The admin confirmed in the popup: press Save in Addigy's confirmation window. */
+  z.object({ type: z.literal('console:press-save'), renewalId: z.string() }),
+]);
+export type BackgroundToConsole = z.infer<typeof backgroundToConsoleSchema>;
+
+/** A page outline with no values in it (see lib/page-report): sent with a missing step. */
+export const pageOutlineSchema = z.object({
+  page: shortText,
+  takenAt: shortText,
+  nodes: z.array(z.string().check(z.maxLength(400))).check(z.maxLength(2000)),
+});
+export type PageOutline = z.infer<typeof pageOutlineSchema>;
+
+export const consoleReportSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('progress'), step: consoleStepSchema }),
+  z.object({ kind: z.literal('confirmation'), details: consoleConfirmationSchema }),
+  /** Addigy accepted the Save (its window closed, no error box). `by` says whose click it was. */
+  z.object({ kind: z.literal('saved'), by: z.enum(['token-relay', 'admin']) }),
+  /** Addigy's red error box, its words (secrets redacted by the sender and again by the receiver). */
+  z.object({ kind: z.literal('refused'), text: shortText }),
+  /** A step's control, window or answer did not appear in time. `what`: "Addigy's Renew button". */
+  z.object({ kind: z.literal('step-missing'), step: consoleStepSchema, what: shortText, outline: z.optional(pageOutlineSchema) }),
+]);
+export type ConsoleReport = z.infer<typeof consoleReportSchema>;
+
+export const consoleToBackgroundSchema = z.discriminatedUnion('type', [
+  /** The file input or drop zone is ready: hand over the token file. Answered with ConsoleFileReply. */
+  z.object({ type: z.literal('console:need-file'), renewalId: z.string() }),
+  z.object({ type: z.literal('console:report'), renewalId: z.string(), report: consoleReportSchema }),
+]);
+export type ConsoleToBackground = z.infer<typeof consoleToBackgroundSchema>;
+
+export const consoleFileReplySchema = z.union([
+  z.object({ ok: z.literal(true), fileName: shortText, text: z.string().check(z.minLength(1), z.maxLength(128 * 1024)) }),
+  z.object({ ok: z.literal(false) }),
+]);
+export type ConsoleFileReply = z.infer<typeof consoleFileReplySchema>;
+
+export const ADDIGY_CONSOLE_ORIGIN = 'https://app.addigy.com';
+export const ADDIGY_LOGIN_ORIGIN = 'https://login.addigy.com';
