@@ -110,15 +110,15 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
     await page.getByRole('row', { name: /Warehouse/ }).getByRole('button', { name: 'Download' }).click();
     const popup = await session.openPopup();
     const renew = popup.getByRole('button', { name: /^Renew Warehouse/ });
-    await renew.waitFor();
+    await renew.waitFor({ timeout: 30_000 });
     await expectAccessible(popup, 'confirmation');
-    // Keyboard only: Tab reaches Options, then Renew, then Cancel, in reading order.
+    // Keyboard only: Tab reaches Options, then Renew, then Cancel, then the Addigy tab, in reading order.
     const focused: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       await popup.keyboard.press('Tab');
       focused.push(await popup.evaluate(() => document.activeElement?.textContent?.trim() ?? ''));
     }
-    expect(focused).toEqual(['Options', 'Renew Warehouse in Addigy', 'Cancel']);
+    expect(focused).toEqual(['Options', 'Renew Warehouse in Addigy', 'Cancel', 'Show the Addigy tab']);
     await popup.emulateMedia({ colorScheme: 'dark' });
     await expectAccessible(popup, 'confirmation, dark');
     await popup.emulateMedia({ colorScheme: 'light' });
@@ -133,12 +133,13 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
   });
 
   it('passes axe when a renewal fails, and in the history that follows', async () => {
-    sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
+    sandbox.console.variant('refuse-identifier');
     const page = await openTokensPage(session);
     await page.getByRole('row', { name: /Design Studio/ }).getByRole('button', { name: 'Download' }).click();
     const popup = await session.openPopup();
     await popup.getByLabel(/move this location from Jamf Pro to Addigy/).check();
-    await popup.getByRole('button', { name: /^Renew Design Studio/ }).click();
+    await expectAccessible(popup, 'another MDM');
+    await popup.getByRole('button', { name: 'Continue in Addigy' }).click();
     await popup.getByRole('heading', { name: 'Not renewed' }).waitFor({ timeout: 30_000 });
     await expectAccessible(popup, 'failed');
     await popup.getByRole('button', { name: 'Dismiss' }).click();
