@@ -174,19 +174,43 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
     await popup.close();
   });
 
-  it('notifies once when the watch alarm finds a token 7 days from expiry', async () => {
-    const main = sandbox.state.addigyTokens.filter((t) => t.locationId === 'loc-main');
-    for (const t of main) t.clientConfig.tokenExpirationDate = new Date(Date.now() + 6.5 * 86_400_000).toISOString();
+  it('notifies once when the watch alarm finds a token 7 days from expiry, however often it looks', async () => {
+    const sevenDays = new Date(Date.now() + 6.5 * 86_400_000).toISOString();
+    for (const t of sandbox.state.addigyTokens.filter((t) => t.locationId === 'loc-main')) {
+      t.expDate = sevenDays;
+      t.clientConfig.tokenExpirationDate = sevenDays;
+    }
     const worker = await session.worker();
-    // Fire the real 'watch-tokens' alarm now instead of in six hours.
-    // @ts-ignore chrome is the worker's global
-    await worker.evaluate(() => chrome.alarms.create('watch-tokens', { when: Date.now() + 50, periodInMinutes: 360 }));
-    const notifications = await eventually(async () => {
+    // Count every notifications.create (a second create with the same id would replace the first, unseen),
+    // and every save of the reminder ledger, which ends each look.
+    await worker.evaluate(() => {
+      type Scope = { created: string[]; looks: number; chrome: any };
+      const scope = globalThis as unknown as Scope;
+      scope.created = [];
+      scope.looks = 0;
+      const create = scope.chrome.notifications.create.bind(scope.chrome.notifications);
+      scope.chrome.notifications.create = (...args: unknown[]) => {
+        scope.created.push(String(args[0]));
+        return create(...args);
+      };
+      const set = scope.chrome.storage.local.set.bind(scope.chrome.storage.local);
+      scope.chrome.storage.local.set = async (items: Record<string, unknown>, ...rest: unknown[]) => {
+        const result = await set(items, ...rest);
+        if ('reminderLedger' in items) scope.looks++;
+        return result;
+      };
+    });
+    const created = () =>
+      worker.evaluate(() =>
+        (globalThis as unknown as { created: string[] }).created.filter((id) => id.includes('loc-main') && id.endsWith('expiry-7')),
+      );
+    const looks = () => worker.evaluate(() => (globalThis as unknown as { looks: number }).looks);
+    // Fire the real 'watch-tokens' alarm now instead of in six hours, twice.
+    for (let look = 1; look <= 2; look++) {
       // @ts-ignore chrome is the worker's global
-      const all = (await worker.evaluate(() => chrome.notifications.getAll())) as Record<string, unknown>;
-      const ids = Object.keys(all).filter((id) => id.includes('loc-main') && id.endsWith('expiry-7'));
-      return ids.length ? ids : undefined;
-    }, 30_000);
-    expect(notifications).toHaveLength(1);
+      await worker.evaluate(() => chrome.alarms.create('watch-tokens', { when: Date.now() + 50, periodInMinutes: 360 }));
+      await eventually(async () => (await looks()) >= look, 30_000);
+    }
+    expect(await created()).toHaveLength(1);
   });
 });
