@@ -1,7 +1,11 @@
 // @ts-check
-/** The sandbox's Addigy API v2 (api.addigy.com/api/v2): the calls in relay-contract.md. */
+/**
+ * The sandbox's Addigy API v2 (api.addigy.com/api/v2): the public calls in relay-contract.md (1: list tokens,
+ * 5: system events). The contract's guessed calls 2-4 are recognised, so tests can see they were tried, and
+ * answered 404 like Addigy's real API: renewing happens in the console stand-in (addigy-console.mjs).
+ */
 import { takeFault } from './faults.mjs';
-import { parseAppleDate, publicAddigyToken, tokenStanding } from './world.mjs';
+import { publicAddigyToken, tokenStanding } from './world.mjs';
 
 /** @typedef {import('./world.mjs').SandboxState} SandboxState */
 /** @typedef {import('./world.mjs').AddigyToken} AddigyToken */
@@ -80,14 +84,11 @@ export function handleAddigy({ state, faults, apiKey }, request) {
   switch (route.call) {
     case 'list-tokens':
       return { call, reply: listTokens(state, faults, body, now) };
-    case 'preview-renewal':
-      return { call, reply: previewRenewal(state, route.id ?? '', body, now) };
-    case 'renew':
-      return { call, reply: renew(state, route.id ?? '', body, now) };
-    case 'request-sync':
-      return { call, reply: requestSync(state, faults, route.id ?? '', now) };
     case 'list-token-events':
       return { call, reply: listEvents(state, body) };
+    default:
+      // Calls 2-4 are not in Addigy's published API.
+      return { call, reply: problem(404, 'route not found') };
   }
 }
 
@@ -115,9 +116,7 @@ function okJson(body, status = 200) {
  * @param {SandboxState} state @param {FaultState} faults @param {any} body @param {number} now
  */
 function listTokens(state, faults, body, now) {
-  for (const [locationId, scan] of Object.entries(state.pendingScans)) {
-    if (scan.pollsLeft <= 0) finishScan(state, faults, locationId, now);
-  }
+  finishDueScans(state, faults, now);
   const policyIds = Array.isArray(body?.policy_ids) ? body.policy_ids.filter((/** @type {unknown} */ id) => typeof id === 'string') : [];
   const tokens = state.addigyTokens
     .filter((token) => policyIds.length === 0 || policyIds.includes(token.policyId))
@@ -127,64 +126,19 @@ function listTokens(state, faults, body, now) {
 }
 
 /**
- * Checks shared by preview and renew: the id, the file, Apple's view of it, and the location match.
- * @param {SandboxState} state @param {string} id @param {any} body @param {number} now
+ * A scan (after a console Save or Scan Now): the token shows `syncing` for the next list polls, then its outcome.
+ * @param {SandboxState} state @param {FaultState} faults @param {string} locationId @param {number} now
  */
-function checkRenewal(state, id, body, now) {
-  const copies = state.addigyTokens.filter((token) => token.locationId === id);
-  const root = copies.find((token) => !token.inheritedFrom) ?? copies[0];
-  if (!root) return { reply: problem(404, 'Apps and Books token not found') };
-  const text = typeof body?.token === 'string' ? body.token.trim() : '';
-  const standing = tokenStanding(state, text, now);
-  if (standing.kind === 'unknown') return { reply: problem(400, 'Token is invalid') };
-  if (standing.kind === 'expired') return { reply: problem(400, 'Token has expired') };
-  if (standing.kind === 'revoked') return { reply: problem(400, 'The server has revoked the sToken.') };
-  if (standing.location.uId !== root.clientConfig.uId) {
-    return { reply: problem(409, 'Token identifier does not match this location') };
+export function startScan(state, faults, locationId, now) {
+  for (const token of state.addigyTokens) if (token.locationId === locationId) token.syncing = true;
+  state.pendingScans[locationId] = { pollsLeft: faults.syncingPolls[locationId] ?? 1, requestedAt: now };
+}
+
+/** Scans with no polls left end now; the console's own list calls this without counting as a poll. */
+export function finishDueScans(/** @type {SandboxState} */ state, /** @type {FaultState} */ faults, /** @type {number} */ now) {
+  for (const [locationId, scan] of Object.entries(state.pendingScans)) {
+    if (scan.pollsLeft <= 0) finishScan(state, faults, locationId, now);
   }
-  return { copies, root, text, standing };
-}
-
-/** Call 2: what Addigy's Renew dialog shows. Writes nothing. */
-function previewRenewal(/** @type {SandboxState} */ state, /** @type {string} */ id, /** @type {any} */ body, /** @type {number} */ now) {
-  const checked = checkRenewal(state, id, body, now);
-  if (checked.reply) return checked.reply;
-  const { root, standing } = checked;
-  return okJson({
-    idNumber: root.idNumber,
-    name: standing.location.locationName,
-    appleId: root.appleId,
-    organization: standing.orgName,
-    expirationDate: new Date(parseAppleDate(standing.record.expDate)).toISOString(),
-  });
-}
-
-/** Call 3: the Save. Renewing one copy renews every policy that inherits it. */
-function renew(/** @type {SandboxState} */ state, /** @type {string} */ id, /** @type {any} */ body, /** @type {number} */ now) {
-  const checked = checkRenewal(state, id, body, now);
-  if (checked.reply) return checked.reply;
-  const { copies, root, text, standing } = checked;
-  if (root.tokenText !== text) {
-    const expires = new Date(parseAppleDate(standing.record.expDate)).toISOString();
-    for (const token of copies) {
-      token.tokenText = text;
-      token.clientConfig.tokenExpirationDate = expires;
-      token.clientConfig.locationName = standing.location.locationName;
-      token.version = typeof token.version === 'number' ? token.version + 1 : String((Number(token.version) || 0) + 1);
-      token.active = true;
-      token.errMsg = null;
-    }
-  }
-  return okJson(publicAddigyToken(root));
-}
-
-/** Call 4: Scan Now. The outcome shows on a later list poll. */
-function requestSync(/** @type {SandboxState} */ state, /** @type {FaultState} */ faults, /** @type {string} */ id, /** @type {number} */ now) {
-  const copies = state.addigyTokens.filter((token) => token.locationId === id);
-  if (copies.length === 0) return problem(404, 'Apps and Books token not found');
-  for (const token of copies) token.syncing = true;
-  state.pendingScans[id] = { pollsLeft: faults.syncingPolls[id] ?? 1, requestedAt: now };
-  return okJson({}, 202);
 }
 
 /**
@@ -201,7 +155,7 @@ function finishScan(state, faults, locationId, now) {
   const error =
     faults.scanErrors[locationId] ??
     (standing.kind === 'valid' ? null : standing.kind === 'revoked' ? REVOKED_SCAN_ERROR : EXPIRED_SCAN_ERROR);
-  // Strictly after the request, so "lastSync later than the PUT" holds even within one millisecond.
+  // Strictly after the request, so "lastSync later than the Save" holds even within one millisecond.
   const finishedAt = new Date(Math.max(now, scan.requestedAt + 1)).toISOString();
   for (const token of copies) {
     token.syncing = false;

@@ -11,6 +11,8 @@ export const SANDBOX_HOSTS = /** @type {const} */ ([
   'school.apple.com',
   'api.addigy.com',
   'vpp.itunes.apple.com',
+  'app.addigy.com',
+  'login.addigy.com',
 ]);
 
 const OPENSSL = '/usr/bin/openssl';

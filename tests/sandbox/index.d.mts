@@ -1,7 +1,40 @@
 /** Types for index.mjs, so TypeScript tests and e2e scripts can import the sandbox without a TS loader. */
 
 export type Site = 'business' | 'school';
+/**
+ * Which Addigy API call a request was. 'preview-renewal', 'renew' and 'request-sync' are the contract's old
+ * guesses (calls 2-4): still recognised so tests can assert they are never made, and answered 404 as by Addigy.
+ */
 export type AddigyCall = 'list-tokens' | 'preview-renewal' | 'renew' | 'request-sync' | 'list-token-events';
+
+/** Switches for the console stand-in (app.addigy.com), cleared by reset(). */
+export type ConsoleVariant =
+  /** The tokens have no Renew button. */
+  | 'no-renew'
+  /** Modal windows have no role="dialog" / aria-modal. */
+  | 'dialog-without-role'
+  /** The Renew window has no file input: its drop zone reads `event.dataTransfer.files`. */
+  | 'drop-only'
+  /** Tokens as cards instead of a table. */
+  | 'cards'
+  /** Every upload is refused as an identifier mismatch (IDENTIFIER_MISMATCH_ERROR). */
+  | 'refuse-identifier'
+  /** The confirmation window opens `delayMs` (default 1500) after the Renew window's Save. */
+  | 'slow-confirmation';
+
+/** A token file the console stand-in was given. */
+export interface ConsoleUpload {
+  at: number;
+  locationId: string;
+  policyId: string;
+  fileName: string;
+  /** The file's text as the page read it and posted it. */
+  text: string;
+  /** 'preview': the Renew window's Save (shows the confirmation); 'saved': the confirmation's Save. */
+  stage: 'preview' | 'saved';
+  /** False when the console refused it (red error box). */
+  accepted: boolean;
+}
 
 export interface MdmInfo {
   id: string;
@@ -53,7 +86,9 @@ export interface AddigyToken {
     subscribedNotificationTypes: string[];
     tokenExpirationDate: string;
   };
-  /** Private to Addigy: shown by the renewal preview, never by the list. */
+  /** Top-level expiry (ISO), as in the current published spec; moved by a console Save. */
+  expDate: string;
+  /** Private to Addigy: shown by the console's confirmation window, never by the list. */
   appleId: string;
   idNumber: string;
   /** The file text Addigy holds for the location; a scan asks Apple about it. */
@@ -128,12 +163,21 @@ export interface Sandbox {
   revoke(uId: string): void;
   /** Apple reports another MDM; null hands the location back (to Addigy when Addigy knows it). */
   setOtherMdm(uId: string, name: string | null): void;
+  /** Every token file given to the console stand-in, oldest first. */
+  consoleUploads(): ConsoleUpload[];
+  console: {
+    /** app.addigy.com pages then 302 to `https://login.addigy.com/?return_to=<url>` until its form is submitted. */
+    signOut(): void;
+    /** Back to the default: no session needed. */
+    signIn(): void;
+    variant(name: ConsoleVariant, options?: { delayMs?: number }): void;
+  };
   faults: {
     addigy(call: AddigyCall | '*', fault: AddigyFault): void;
     apple(fault: AppleFault): void;
     /** Scans of this token end with this errMsg until reset; null clears it. */
     scanError(locationId: string, errMsg: string | null): void;
-    /** How many list polls still show `syncing: true` after a scan request (default 1; 0 = the next poll shows the outcome). */
+    /** How many list polls still show `syncing: true` after a scan starts (a console Save or Scan Now; default 1; 0 = the next poll shows the outcome). */
     syncingPolls(locationId: string, n: number): void;
   };
   /** Back to the default seed (a fresh one: new token texts), no requests, no faults. */
@@ -150,9 +194,16 @@ export interface SandboxOptions {
 }
 
 export const DEFAULT_API_KEY: string;
-export const SANDBOX_HOSTS: readonly ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com'];
+export const SANDBOX_HOSTS: readonly ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com'];
 export const REVOKED_SCAN_ERROR: string;
 export const EXPIRED_SCAN_ERROR: string;
+/** The console's red box for a file of another location. */
+export const IDENTIFIER_MISMATCH_ERROR: string;
+/** The console's red box for an expired or revoked file, and for Scan Now on a dead token. */
+export const SYNC_ERROR: string;
+/** The session cookie login.addigy.com sets (Domain=addigy.com). */
+export const SESSION_COOKIE: string;
+export const CONSOLE_VARIANTS: readonly ConsoleVariant[];
 
 export function startSandbox(options?: SandboxOptions): Promise<Sandbox>;
 

@@ -1,12 +1,13 @@
 // @ts-check
 /**
- * The sandbox: one HTTPS server that plays Apple Business/School Manager, Apple's Apps and Books API
- * and Addigy's API, told apart by the Host header. Chromium reaches it through --host-resolver-rules.
+ * The sandbox: one HTTPS server that plays Apple Business/School Manager, Apple's Apps and Books API,
+ * Addigy's API and Addigy's web console with its sign-in, told apart by the Host header. Chromium reaches it through --host-resolver-rules.
  * Types: index.d.mts.
  */
 import { createServer } from 'node:https';
 import { handleAbm, siteOfHost } from './abm-site.mjs';
 import { handleAddigy } from './addigy-api.mjs';
+import { CONSOLE_HOST, CONSOLE_VARIANTS, LOGIN_HOST, clearConsoleState, createConsoleState, handleAddigyConsole } from './addigy-console.mjs';
 import { handleAppleVpp } from './apple-vpp-api.mjs';
 import { SANDBOX_HOSTS, sandboxCertificate } from './certificate.mjs';
 import { clearFaults, createFaultState } from './faults.mjs';
@@ -15,6 +16,7 @@ import { ADDIGY_MDM, DAY_MS, createSeedState, findLocation, issueToken } from '.
 export { makeVppTokenText, decodeVppTokenText, formatAppleDate } from './world.mjs';
 export { SANDBOX_HOSTS } from './certificate.mjs';
 export { REVOKED_SCAN_ERROR, EXPIRED_SCAN_ERROR } from './addigy-api.mjs';
+export { IDENTIFIER_MISMATCH_ERROR, SYNC_ERROR, SESSION_COOKIE, CONSOLE_VARIANTS } from './addigy-console.mjs';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key-0001';
 
@@ -35,6 +37,7 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
   const { key, cert } = await sandboxCertificate();
   const state = /** @type {SandboxState} */ ({});
   const faultState = createFaultState();
+  const consoleState = createConsoleState();
   /** @type {RecordedRequest[]} */
   const requests = [];
   /** @type {Set<import('node:http').ServerResponse>} */
@@ -69,6 +72,8 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         const handled = handleAddigy({ state, faults: faultState, apiKey }, { method, pathname: url.pathname, headers: req.headers, body });
         record.call = handled.call;
         reply = handled.reply;
+      } else if (host === CONSOLE_HOST || host === LOGIN_HOST) {
+        reply = handleAddigyConsole({ state, faults: faultState, console: consoleState }, { host, method, url, headers: req.headers, body });
       } else if (host === 'vpp.itunes.apple.com') {
         reply = handleAppleVpp({ state, faults: faultState }, { method, pathname: url.pathname, headers: req.headers });
       } else {
@@ -164,6 +169,30 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         ? { id: `mdm-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, metadata: '' }
         : addigyKnows ? { ...ADDIGY_MDM } : null;
     },
+    /** Every token file given to the console stand-in (preview and Save), oldest first. */
+    consoleUploads() {
+      return consoleState.uploads.map((upload) => ({ ...upload }));
+    },
+    console: {
+      /** From now on app.addigy.com needs a session from login.addigy.com's form; reset() signs back in. */
+      signOut() {
+        consoleState.signedOut = true;
+        consoleState.sessions.clear();
+      },
+      /** Back to the default: every console request counts as the signed-in admin's. */
+      signIn() {
+        consoleState.signedOut = false;
+      },
+      /**
+       * Switches a console variant on until reset(); `delayMs` sets the slow confirmation's delay.
+       * @param {import('./addigy-console.mjs').ConsoleVariant} name @param {{ delayMs?: number }} [options]
+       */
+      variant(name, { delayMs } = {}) {
+        if (!CONSOLE_VARIANTS.includes(name)) throw new Error(`sandbox: no console variant ${name}`);
+        consoleState.variants.add(name);
+        if (name === 'slow-confirmation' && delayMs !== undefined) consoleState.confirmationDelayMs = delayMs;
+      },
+    },
     faults: {
       /**
        * @param {AddigyCall | '*'} call
@@ -190,6 +219,7 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
       seedWorld();
       requests.length = 0;
       clearFaults(faultState);
+      clearConsoleState(consoleState);
     },
     async close() {
       if (closed) return;

@@ -3,7 +3,10 @@ import { request } from 'node:https';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   EXPIRED_SCAN_ERROR,
+  IDENTIFIER_MISMATCH_ERROR,
   REVOKED_SCAN_ERROR,
+  SESSION_COOKIE,
+  SYNC_ERROR,
   decodeVppTokenText,
   makeVppTokenText,
   startSandbox,
@@ -58,9 +61,18 @@ function call(
 const addigy = (method: string, path: string, body: unknown = {}, key: string | null = sandbox.apiKey) =>
   call('api.addigy.com', method, `/api/v2${path}`, { body, headers: key === null ? {} : { 'x-api-key': key } });
 const listTokens = (policyIds: string[] = []) => addigy('POST', '/oa/apps-and-books/tokens/policies/query', { policy_ids: policyIds });
-const preview = (id: string, token: string) => addigy('POST', `/oa/apps-and-books/tokens/${encodeURIComponent(id)}/renew/preview`, { token });
-const renew = (id: string, token: string) => addigy('PUT', `/oa/apps-and-books/tokens/${encodeURIComponent(id)}`, { token });
-const requestSync = (id: string) => addigy('POST', `/oa/apps-and-books/tokens/${encodeURIComponent(id)}/sync`, {});
+const consoleCall = (method: string, path: string, { body, cookie }: { body?: unknown; cookie?: string } = {}) =>
+  call('app.addigy.com', method, path, { body, headers: cookie ? { cookie } : {} });
+const consolePreview = (locationId: string, token: string, policyId = 'pol-root') =>
+  consoleCall('POST', '/sandbox-console/api/renew/preview', { body: { policyId, locationId, fileName: 'sToken_for_x.vpptoken', token } });
+const consoleSave = (locationId: string, token: string, policyId = 'pol-root') =>
+  consoleCall('POST', '/sandbox-console/api/renew', { body: { policyId, locationId, fileName: 'sToken_for_x.vpptoken', token } });
+/** Both Saves, as the console's Renew window and confirmation window make them. */
+const renewInConsole = async (locationId: string, token: string, policyId = 'pol-root') => {
+  const preview = await consolePreview(locationId, token, policyId);
+  return preview.status === 200 ? consoleSave(locationId, token, policyId) : preview;
+};
+const expiryOf = (text: string) => new Date(Date.parse((decodeVppTokenText(text)?.expDate ?? '').replace('+0000', 'Z'))).toISOString();
 const appleConfig = (authorization?: string) =>
   call('vpp.itunes.apple.com', 'GET', '/mdm/v2/client/config', { headers: authorization === undefined ? {} : { authorization } });
 const tokensOf = async (locationId: string) =>
@@ -81,13 +93,13 @@ describe('startSandbox', () => {
     expect(sandbox.port).toBeGreaterThan(0);
     expect(sandbox.origin('business.apple.com')).toBe('https://business.apple.com');
     expect(sandbox.hostResolverRules).toBe(
-      ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com']
+      ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com']
         .map((host) => `MAP ${host} 127.0.0.1:${sandbox.port}`)
         .join(', '),
     );
   });
 
-  it('serves a certificate whose names cover the four hosts', async () => {
+  it('serves a certificate whose names cover every host', async () => {
     const names = await new Promise<string>((resolve, reject) => {
       const req = request(
         { host: '127.0.0.1', port: sandbox.port, path: '/', servername: 'api.addigy.com', rejectUnauthorized: false, agent: false, headers: { host: 'api.addigy.com' } },
@@ -99,7 +111,7 @@ describe('startSandbox', () => {
       req.on('error', reject);
       req.end();
     });
-    for (const host of ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com']) {
+    for (const host of ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com']) {
       expect(names).toContain(`DNS:${host}`);
     }
   });
@@ -155,6 +167,7 @@ describe('Addigy call 1: list tokens', () => {
       expect(token).not.toHaveProperty('idNumber');
       expect(token).not.toHaveProperty('tokenText');
       expect(Date.parse(token.clientConfig.tokenExpirationDate)).toBeGreaterThan(Date.now());
+      expect(token.expDate).toBe(token.clientConfig.tokenExpirationDate);
     }
     const daysLeft = (token: Record<string, any> | undefined) =>
       Math.round((Date.parse(token?.clientConfig.tokenExpirationDate) - Date.now()) / 86_400_000);
@@ -168,100 +181,38 @@ describe('Addigy call 1: list tokens', () => {
   });
 });
 
-describe('Addigy call 2: preview', () => {
-  it('shows what the Renew dialog shows and writes nothing', async () => {
+describe('Addigy calls 2-4: not in Addigy\'s published API', () => {
+  it('answers the guessed preview, renew and sync calls 404, records them, and changes nothing', async () => {
     const before = (await listTokens()).text;
     const text = sandbox.mintToken('LOC-1001');
-    const answer = await preview('loc-main', text);
-    expect(answer.status).toBe(200);
-    const expDate = decodeVppTokenText(text)?.expDate ?? '';
-    expect(answer.json()).toEqual({
-      idNumber: '4410021',
-      name: 'Main Campus',
-      appleId: 'it-admin@acme.example',
-      organization: 'Acme Corp',
-      expirationDate: new Date(Date.parse(expDate.replace('+0000', 'Z'))).toISOString(),
-    });
-    expect((await listTokens()).text).toBe(before);
-  });
-
-  it('answers 404 for an unknown token id', async () => {
-    const answer = await preview('loc-nowhere', sandbox.mintToken('LOC-1001'));
-    expect(answer.status).toBe(404);
-    expect(answer.json().code).toBe(404);
-  });
-
-  it('answers 400 for garbage, an expired token and a revoked one', async () => {
-    expect((await preview('loc-main', 'not a token')).json()).toEqual({ code: 400, message: 'Token is invalid' });
-    const forged = makeVppTokenText({ token: 'made-up', orgName: 'Acme Corp', expDate: '2030-11-08T22:33:22+0000' });
-    expect((await preview('loc-main', forged)).json()).toEqual({ code: 400, message: 'Token is invalid' });
-    const expired = await preview('loc-main', sandbox.tokenFor('LOC-1001', { expired: true }));
-    expect(expired.status).toBe(400);
-    expect(expired.json().message).toBe('Token has expired');
-    const older = sandbox.mintToken('LOC-1001');
-    sandbox.mintToken('LOC-1001');
-    const revoked = await preview('loc-main', older);
-    expect(revoked.status).toBe(400);
-    expect(revoked.json().message).toBe('The server has revoked the sToken.');
-  });
-
-  it('answers 409 when the token belongs to another location', async () => {
-    const answer = await preview('loc-main', sandbox.mintToken('LOC-1002'));
-    expect(answer.status).toBe(409);
-    expect(answer.json()).toEqual({ code: 409, message: 'Token identifier does not match this location' });
-  });
-});
-
-describe('Addigy call 3: renew', () => {
-  it('stores the token on every copy, moves the expiry and bumps the version; twice is safe', async () => {
-    const text = sandbox.mintToken('LOC-1001');
-    const first = await renew('loc-main', text);
-    expect(first.status).toBe(200);
-    const expected = new Date(Date.parse((decodeVppTokenText(text)?.expDate ?? '').replace('+0000', 'Z'))).toISOString();
-    expect(first.json()).toMatchObject({ locationId: 'loc-main', inheritedFrom: null, version: '4', active: true, errMsg: null });
-    expect(first.json().clientConfig.tokenExpirationDate).toBe(expected);
-    expect(first.json()).not.toHaveProperty('tokenText');
-    const copies = await tokensOf('loc-main');
-    expect(copies.map((token) => [token.version, token.clientConfig.tokenExpirationDate])).toEqual([
-      ['4', expected],
-      ['4', expected],
-    ]);
-    const again = await renew('loc-main', text);
-    expect(again.status).toBe(200);
-    expect(again.json().version).toBe('4');
-  });
-
-  it('keeps a numeric version numeric', async () => {
-    const answer = await renew('loc-warehouse', sandbox.mintToken('LOC-1002'));
-    expect(answer.json().version).toBe(4);
-  });
-
-  it('refuses what preview refuses, without changing anything', async () => {
-    const before = (await listTokens()).text;
-    expect((await renew('loc-main', sandbox.mintToken('LOC-2001'))).status).toBe(409);
-    expect((await renew('loc-main', 'garbage')).status).toBe(400);
-    expect((await renew('loc-unknown', sandbox.mintToken('LOC-1001'))).status).toBe(404);
+    const answers = [
+      await addigy('POST', '/oa/apps-and-books/tokens/loc-main/renew/preview', { token: text }),
+      await addigy('PUT', '/oa/apps-and-books/tokens/loc-main', { token: text }),
+      await addigy('POST', '/oa/apps-and-books/tokens/loc-main/sync', {}),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([404, 404, 404]);
+    expect(answers[0]?.json()).toEqual({ code: 404, message: 'route not found' });
+    expect(sandbox.addigyRequests('preview-renewal')).toHaveLength(1);
+    expect(sandbox.addigyRequests('renew')).toHaveLength(1);
+    expect(sandbox.addigyRequests('request-sync')).toHaveLength(1);
     expect((await listTokens()).text).toBe(before);
   });
 });
 
-describe('Addigy call 4: scan and its outcome by polling', () => {
-  it('reports syncing on the first poll and success on the next, with lastSync after the request', async () => {
-    await renew('loc-main', sandbox.mintToken('LOC-1001'));
-    const requestedAt = Date.now();
-    const answer = await requestSync('loc-main');
-    expect(answer.status).toBe(202);
-    expect(answer.json()).toEqual({});
+describe('Scans started by the console, followed by polling call 1', () => {
+  it('reports syncing on the first poll and success on the next, with lastSync after the Save', async () => {
+    const savedAt = Date.now();
+    expect((await renewInConsole('loc-main', sandbox.mintToken('LOC-1001'))).status).toBe(200);
     expect((await tokensOf('loc-main')).map((token) => token.syncing)).toEqual([true, true]);
     const done = await tokensOf('loc-main');
     expect(done.map((token) => token.syncing)).toEqual([false, false]);
     expect(done[0]).toMatchObject({ lastSyncingStatus: 'success', errMsg: null });
-    expect(Date.parse(done[0]?.lastSync)).toBeGreaterThanOrEqual(requestedAt);
+    expect(Date.parse(done[0]?.lastSync)).toBeGreaterThanOrEqual(savedAt);
   });
 
   it('holds syncing for as many polls as told', async () => {
     sandbox.faults.syncingPolls('loc-warehouse', 3);
-    await requestSync('loc-warehouse');
+    await renewInConsole('loc-warehouse', sandbox.mintToken('LOC-1002'));
     const seen: boolean[] = [];
     for (let poll = 0; poll < 4; poll++) seen.push((await tokensOf('loc-warehouse'))[0]?.syncing);
     expect(seen).toEqual([true, true, true, false]);
@@ -270,7 +221,7 @@ describe('Addigy call 4: scan and its outcome by polling', () => {
   it('ends in the scheduled error, and Addigy logs a system event', async () => {
     sandbox.faults.scanError('loc-warehouse', 'Bad status response[400]: "Error syncing token"');
     const before = (await tokensOf('loc-warehouse'))[0]?.lastSync;
-    await requestSync('loc-warehouse');
+    await renewInConsole('loc-warehouse', sandbox.mintToken('LOC-1002'));
     await listTokens();
     const [token] = await tokensOf('loc-warehouse');
     expect(token).toMatchObject({ syncing: false, lastSyncingStatus: 'error', errMsg: 'Bad status response[400]: "Error syncing token"', lastSync: before });
@@ -278,21 +229,150 @@ describe('Addigy call 4: scan and its outcome by polling', () => {
     expect(events.items[0]).toMatchObject({ action_receiver: { identifier: 'loc-warehouse' }, result: { status: 'error' } });
   });
 
-  it('fails when Apple no longer honours the file Addigy holds', async () => {
+  it('fails Scan Now when Apple no longer honours the file Addigy holds, until a renewal', async () => {
     // North High's stored file was revoked by a newer download.
-    await requestSync('loc-north');
-    await listTokens();
-    expect((await tokensOf('loc-north'))[0]).toMatchObject({ lastSyncingStatus: 'error', errMsg: REVOKED_SCAN_ERROR });
-    // Renewing with the current file fixes it.
-    await renew('loc-north', sandbox.mintToken('LOC-2001'));
-    await requestSync('loc-north');
+    const scan = await consoleCall('POST', '/sandbox-console/api/scan', { body: { locationId: 'loc-north' } });
+    expect(scan.status).toBe(400);
+    expect(scan.json()).toEqual({ error: SYNC_ERROR });
+    expect(SYNC_ERROR).toBe(EXPIRED_SCAN_ERROR);
+    expect((await renewInConsole('loc-north', sandbox.mintToken('LOC-2001'), 'pol-schools')).status).toBe(200);
     await listTokens();
     expect((await tokensOf('loc-north'))[0]).toMatchObject({ lastSyncingStatus: 'success', errMsg: null });
-    expect(EXPIRED_SCAN_ERROR).toBe('Bad status response[400]: "Error syncing token"');
+    expect((await consoleCall('POST', '/sandbox-console/api/scan', { body: { locationId: 'loc-north' } })).status).toBe(200);
   });
 
-  it('answers 404 for an unknown token', async () => {
-    expect((await requestSync('loc-nowhere')).status).toBe(404);
+  it('finishes a scan with the revoked-token error when the stored file dies during it', async () => {
+    await renewInConsole('loc-north', sandbox.mintToken('LOC-2001'), 'pol-schools');
+    sandbox.revoke('LOC-2001');
+    await listTokens();
+    expect((await tokensOf('loc-north'))[0]).toMatchObject({ lastSyncingStatus: 'error', errMsg: REVOKED_SCAN_ERROR });
+  });
+});
+
+describe('Addigy console stand-in (app.addigy.com)', () => {
+  it('serves the single-page app on its routes, with Bulma classes, build hashes and no role shortcuts', async () => {
+    for (const path of ['/policies', '/policies/pol-root', '/dashboard/events', '/']) {
+      const page = await consoleCall('GET', path);
+      expect(page.status).toBe(200);
+      expect(page.headers['content-type']).toContain('text/html');
+      expect(page.text).toContain('__console_config__');
+    }
+    const shell = (await consoleCall('GET', '/policies/pol-root')).text;
+    const script = await consoleCall('GET', shell.match(/<script src="([^"]+)"/)?.[1] ?? '');
+    expect(script.headers['content-type']).toContain('javascript');
+    for (const text of ['Integrations & Settings', 'Apple Apps', 'Renew', 'Scan Now', 'Save', 'Cancel', 'Drop your .vpptoken file here or click to browse', 'ID number', 'Apple ID', 'Organization', 'data-v-', 'is-primary', 'role: \'alert\'']) {
+      expect(script.text).toContain(text);
+    }
+    const css = await consoleCall('GET', shell.match(/<link rel="stylesheet" href="([^"]+)"/)?.[1] ?? '');
+    expect(css.text).toContain('.modal.is-active');
+  });
+
+  it('lists a policy\'s Apple Apps tokens with the top-level expiry, for the page', async () => {
+    const policies = (await consoleCall('GET', '/sandbox-console/api/policies')).json();
+    expect(policies.map((policy: { id: string }) => policy.id)).toEqual(['pol-root', 'pol-child', 'pol-schools']);
+    const root = (await consoleCall('GET', '/sandbox-console/api/policies/pol-root/apple-apps')).json();
+    expect(root.policy).toEqual({ id: 'pol-root', name: 'Acme Root Policy' });
+    expect(root.tokens.map((token: { locationName: string }) => token.locationName)).toEqual(['Main Campus', 'Warehouse', 'Design Studio']);
+    expect(root.tokens[0]).not.toHaveProperty('tokenText');
+    expect(root.tokens[0].expDate).toBe(sandbox.state.addigyTokens[0]?.expDate);
+  });
+
+  it('shows the confirmation details on the first Save, records the upload and writes nothing', async () => {
+    const before = (await listTokens()).text;
+    const text = sandbox.mintToken('LOC-1002');
+    const answer = await consolePreview('loc-warehouse', text);
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({ idNumber: '4410022', name: 'Warehouse', appleId: 'it-admin@acme.example', organization: 'Acme Corp' });
+    expect((await listTokens()).text).toBe(before);
+    expect(sandbox.consoleUploads()).toEqual([
+      { at: expect.any(Number), locationId: 'loc-warehouse', policyId: 'pol-root', fileName: 'sToken_for_x.vpptoken', text, stage: 'preview', accepted: true },
+    ]);
+  });
+
+  it('renews on the confirmation\'s Save: every copy gets the file, the expiry moves, a scan starts', async () => {
+    const text = sandbox.mintToken('LOC-1001');
+    expect((await renewInConsole('loc-main', text)).json()).toEqual({ saved: true });
+    expect(sandbox.consoleUploads().map((upload) => [upload.stage, upload.accepted])).toEqual([['preview', true], ['saved', true]]);
+    const copies = sandbox.state.addigyTokens.filter((token) => token.locationId === 'loc-main');
+    expect(copies.map((token) => [token.tokenText === text, token.expDate, token.clientConfig.tokenExpirationDate, token.version])).toEqual([
+      [true, expiryOf(text), expiryOf(text), '4'],
+      [true, expiryOf(text), expiryOf(text), '4'],
+    ]);
+    expect(sandbox.state.pendingScans['loc-main']).toMatchObject({ pollsLeft: 1 });
+    const listed = await tokensOf('loc-main');
+    expect(listed[0]).toMatchObject({ expDate: expiryOf(text), syncing: true });
+  });
+
+  it('refuses another location\'s file, an expired or revoked file, and garbage, with Addigy\'s red-box words', async () => {
+    const before = (await listTokens()).text;
+    const other = await consolePreview('loc-main', sandbox.mintToken('LOC-1002'));
+    expect([other.status, other.json()]).toEqual([400, { error: IDENTIFIER_MISMATCH_ERROR }]);
+    expect(IDENTIFIER_MISMATCH_ERROR).toBe('Bad status response[400]: "The identifier of this token does not match the token you are renewing"');
+    expect((await consoleSave('loc-main', sandbox.tokenFor('LOC-1001', { expired: true }))).json()).toEqual({ error: SYNC_ERROR });
+    const older = sandbox.mintToken('LOC-1001');
+    sandbox.mintToken('LOC-1001');
+    expect((await consolePreview('loc-main', older)).json()).toEqual({ error: SYNC_ERROR });
+    expect((await consolePreview('loc-main', 'not a token')).status).toBe(400);
+    expect((await consolePreview('loc-nowhere', older)).status).toBe(404);
+    expect(sandbox.consoleUploads().map((upload) => upload.accepted)).toEqual([false, false, false, false]);
+    expect((await listTokens()).text).toBe(before);
+  });
+
+  it('refuses everything as an identifier mismatch in the refuse-identifier variant, until reset', async () => {
+    sandbox.console.variant('refuse-identifier');
+    expect((await consolePreview('loc-main', sandbox.mintToken('LOC-1001'))).json()).toEqual({ error: IDENTIFIER_MISMATCH_ERROR });
+    sandbox.reset();
+    expect((await consolePreview('loc-main', sandbox.mintToken('LOC-1001'))).status).toBe(200);
+  });
+
+  it('passes layout variants to the page and rejects unknown ones', async () => {
+    sandbox.console.variant('cards');
+    sandbox.console.variant('slow-confirmation', { delayMs: 900 });
+    const config = JSON.parse((await consoleCall('GET', '/policies/pol-root')).text.match(/__console_config__" type="application\/json">([^<]+)</)?.[1] ?? '{}');
+    expect(config).toMatchObject({ variants: ['cards', 'slow-confirmation'], confirmationDelayMs: 900 });
+    expect(() => sandbox.console.variant('nope' as never)).toThrow();
+  });
+});
+
+describe('Addigy sign-in (login.addigy.com)', () => {
+  it('is signed in by default', async () => {
+    expect((await consoleCall('GET', '/policies/pol-root')).status).toBe(200);
+  });
+
+  it('after signOut, redirects console pages to the sign-in page and refuses its endpoints', async () => {
+    sandbox.console.signOut();
+    const page = await consoleCall('GET', '/policies/pol-root?tab=apps');
+    expect(page.status).toBe(302);
+    expect(page.headers.location).toBe(`https://login.addigy.com/?return_to=${encodeURIComponent('https://app.addigy.com/policies/pol-root?tab=apps')}`);
+    expect((await consoleCall('GET', '/sandbox-console/api/policies')).status).toBe(401);
+    const login = await call('login.addigy.com', 'GET', `/?return_to=${encodeURIComponent('https://app.addigy.com/policies/pol-root')}`);
+    expect(login.status).toBe(200);
+    expect(login.text).toContain('type="password"');
+    expect(login.text).toContain('>Sign in</button>');
+    expect(login.text).toContain('value="https://app.addigy.com/policies/pol-root"');
+  });
+
+  it('signs in through the form: a session cookie for addigy.com, then back to return_to', async () => {
+    sandbox.console.signOut();
+    const form = (fields: Record<string, string>) =>
+      call('login.addigy.com', 'POST', '/', { body: new URLSearchParams(fields).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const empty = await form({ email: '', password: '', return_to: 'https://app.addigy.com/policies/pol-root' });
+    expect(empty.status).toBe(200);
+    expect(empty.text).toContain('role="alert"');
+    const signedIn = await form({ email: 'sam.admin@acme.example', password: 'pw', return_to: 'https://app.addigy.com/policies/pol-root' });
+    expect(signedIn.status).toBe(302);
+    expect(signedIn.headers.location).toBe('https://app.addigy.com/policies/pol-root');
+    const cookie = String(signedIn.headers['set-cookie']);
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=[\\w-]+; `));
+    for (const attribute of ['Domain=addigy.com', 'Path=/', 'Secure', 'SameSite=Lax']) expect(cookie).toContain(attribute);
+    const session = cookie.split(';')[0] ?? '';
+    expect((await consoleCall('GET', '/policies/pol-root', { cookie: session })).status).toBe(200);
+    expect((await consoleCall('GET', '/sandbox-console/api/policies', { cookie: session })).status).toBe(200);
+    expect((await consoleCall('GET', '/policies/pol-root', { cookie: `${SESSION_COOKIE}=forged` })).status).toBe(302);
+    const elsewhere = await form({ email: 'a@b.example', password: 'pw', return_to: 'https://evil.example/' });
+    expect(elsewhere.headers.location).toBe('https://app.addigy.com/policies');
+    sandbox.reset();
+    expect((await consoleCall('GET', '/policies/pol-root')).status).toBe(200);
   });
 });
 
@@ -325,33 +405,33 @@ describe('Addigy faults', () => {
   });
 
   it('applies faults before the key check, only to the named call, and sends a given body as is', async () => {
-    sandbox.faults.addigy('renew', { status: 503, body: '<html>upstream down</html>' });
+    sandbox.faults.addigy('list-token-events', { status: 503, body: '<html>upstream down</html>' });
     expect((await listTokens()).status).toBe(200);
-    const answer = await addigy('PUT', '/oa/apps-and-books/tokens/loc-main', { token: 'x' }, 'wrong-key');
+    const answer = await addigy('POST', '/system-events/query', {}, 'wrong-key');
     expect(answer.status).toBe(503);
     expect(answer.text).toBe('<html>upstream down</html>');
-    expect((await renew('loc-main', 'x')).status).toBe(400);
+    expect((await addigy('POST', '/system-events/query', {}, 'wrong-key')).status).toBe(401);
   });
 
   it('"*" matches any call; a JSON body replaces the default', async () => {
     sandbox.faults.addigy('*', { status: 500, times: 2, body: { error: 'boom' } });
-    expect((await requestSync('loc-main')).json()).toEqual({ error: 'boom' });
+    expect((await listTokens()).json()).toEqual({ error: 'boom' });
     expect((await addigy('POST', '/system-events/query', {})).status).toBe(500);
     expect((await addigy('POST', '/system-events/query', {})).status).toBe(200);
   });
 
   it('hangs without answering until the sandbox closes', async () => {
     const own = await startSandbox();
-    own.faults.addigy('preview-renewal', { hang: true });
-    const pending = call('api.addigy.com', 'POST', '/api/v2/oa/apps-and-books/tokens/loc-main/renew/preview', {
+    own.faults.addigy('list-tokens', { hang: true });
+    const pending = call('api.addigy.com', 'POST', '/api/v2/oa/apps-and-books/tokens/policies/query', {
       port: own.port,
       headers: { 'x-api-key': own.apiKey },
-      body: { token: 'x' },
+      body: { policy_ids: [] },
       timeoutMs: 60_000,
     });
     const outcome = await Promise.race([pending.then(() => 'answered', () => 'failed'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 300))]);
     expect(outcome).toBe('waiting');
-    expect(own.addigyRequests('preview-renewal')).toHaveLength(1);
+    expect(own.addigyRequests('list-tokens')).toHaveLength(1);
     await own.close();
     await expect(pending).rejects.toThrow();
   });
@@ -507,13 +587,16 @@ describe('Apple Business Manager and School Manager pages', () => {
 describe('reset and close', () => {
   it('reset restores the seed and forgets requests and faults', async () => {
     sandbox.faults.addigy('*', { status: 500, times: 10 });
-    await renew('loc-main', sandbox.mintToken('LOC-1001'));
+    sandbox.console.variant('cards');
+    await renewInConsole('loc-main', sandbox.mintToken('LOC-1001'));
     sandbox.state.systemEvents.push({ event_id: 'extra' });
     const state = sandbox.state;
     sandbox.reset();
     expect(sandbox.state).toBe(state);
     expect(sandbox.requests).toHaveLength(0);
     expect(sandbox.state.systemEvents).toHaveLength(1);
+    expect(sandbox.consoleUploads()).toEqual([]);
+    expect((await consoleCall('GET', '/policies/pol-root')).text).toContain('"variants":[]');
     const tokens = await tokensOf('loc-main');
     expect(tokens[0]?.version).toBe('3');
   });

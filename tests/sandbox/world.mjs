@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
  * @typedef {{
  *   locationId: string, policyId: string, inheritedFrom: string | null, forceOnPolicyTree: boolean,
  *   active: boolean, orgName: string, lastSync: string, lastSyncingStatus: string, syncing: boolean,
- *   errMsg: string | null, version: string | number, clientConfig: AddigyClientConfig,
+ *   errMsg: string | null, version: string | number, clientConfig: AddigyClientConfig, expDate: string,
  *   appleId: string, idNumber: string, tokenText: string | null,
  * }} AddigyToken
  * @typedef {Record<string, unknown>} SystemEvent
@@ -37,7 +37,7 @@ import { randomBytes } from 'node:crypto';
 export const DAY_MS = 24 * 60 * 60 * 1000;
 export const YEAR_MS = 365 * DAY_MS;
 
-/** Fields Addigy keeps to itself: its API never returns them, only its Renew dialog shows two of them. */
+/** Fields Addigy keeps to itself: its API never returns them, only its console's confirmation window shows two of them. */
 export const ADDIGY_PRIVATE_FIELDS = /** @type {const} */ (['appleId', 'idNumber', 'tokenText']);
 
 export const ADDIGY_MDM = { id: '5f1c7a0e-6d1b-4c3e-9a7f-addigy000001', name: 'Addigy', metadata: '' };
@@ -180,6 +180,8 @@ export function createSeedState(now = Date.now()) {
     errMsg: null,
     version: '3',
     ...fields,
+    // The published spec's top-level expiry; older API copies lack it.
+    expDate: expires,
     clientConfig: {
       uId: apple.uId,
       locationName: apple.locationName,

@@ -1,0 +1,57 @@
+import { browser } from 'wxt/browser';
+import { defineContentScript } from 'wxt/utils/define-content-script';
+import {
+  ADDIGY_CONSOLE_ORIGIN,
+  backgroundToConsoleSchema,
+  consoleFileReplySchema,
+  type ConsoleReport,
+  type ConsoleToBackground,
+} from '../lib/addigy-console/console-messages';
+import { pressConfirmationSave, runUploadJob, type ConsoleIo } from '../lib/addigy-console/console-driver';
+
+// Top frame of Addigy's console. Idle until the background sends a job: one listener, no observers, no DOM work.
+export default defineContentScript({
+  matches: ['https://app.addigy.com/*'],
+  allFrames: false,
+  runAt: 'document_idle',
+  main(ctx) {
+    if (window.top !== window || location.origin !== ADDIGY_CONSOLE_ORIGIN) return;
+    let current: AbortController | undefined;
+    // Save is pressed only for the renewal whose confirmation this tab showed.
+    let confirmationShownFor: string | undefined;
+    ctx.onInvalidated(() => current?.abort());
+
+    const send = (message: ConsoleToBackground): Promise<unknown> => browser.runtime.sendMessage(message);
+    const ioFor = (renewalId: string): ConsoleIo => ({
+      async requestFile() {
+        const reply = consoleFileReplySchema.safeParse(await send({ type: 'console:need-file', renewalId }).catch(() => undefined));
+        return reply.success && reply.data.ok ? { fileName: reply.data.fileName, text: reply.data.text } : undefined;
+      },
+      report(report: ConsoleReport) {
+        if (report.kind === 'confirmation') confirmationShownFor = renewalId;
+        void send({ type: 'console:report', renewalId, report }).catch(() => undefined);
+      },
+    });
+
+    browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+      // Only our own background: sender.id is the one field a page cannot forge.
+      if (sender.id !== browser.runtime.id) return false;
+      const parsed = backgroundToConsoleSchema.safeParse(message);
+      if (!parsed.success) return false;
+      current?.abort();
+      const controller = new AbortController();
+      current = controller;
+      sendResponse({ ok: true });
+      const job = parsed.data;
+      if (job.type === 'console:upload') {
+        confirmationShownFor = undefined;
+        void runUploadJob(document, job.job, ioFor(job.job.renewalId), { signal: controller.signal });
+      } else if (confirmationShownFor === job.renewalId) {
+        void pressConfirmationSave(document, job.renewalId, ioFor(job.renewalId), { signal: controller.signal });
+      } else {
+        ioFor(job.renewalId).report({ kind: 'step-missing', step: 'saving', what: "Addigy's confirmation window" });
+      }
+      return false;
+    });
+  },
+});

@@ -1,0 +1,378 @@
+import { outlinePage } from '../page-report/page-outline';
+import type { ConsoleJob, ConsoleReport, ConsoleStep } from './console-messages';
+import {
+  CONSOLE_KNOWN_LABELS,
+  CONTROL_SELECTOR,
+  DIALOG_SELECTOR,
+  SAVE_LABELS,
+  accessibleName,
+  findAppleAppsNavEntry,
+  findAppleAppsPanel,
+  findConfirmationWindow,
+  findDialogs,
+  findErrorBoxes,
+  findIntegrationsTab,
+  findRenewWindow,
+  findTokenEntriesFor,
+  isSelected,
+  isShown,
+  isSignInPage,
+  nameMatches,
+  visibleText,
+  type AppleAppsPanel,
+  type ConfirmationWindow,
+  type RenewWindow,
+} from './page-knowledge';
+
+/**
+ * The seed's Renew steps in Addigy's console, done in the admin's signed-in tab. Plain DOM: runs in the
+ * content script and in happy-dom. Every wait is bounded and stops on abort; a step that cannot be done is
+ * reported with its name. The token text only ever becomes the uploaded File: never logged, reported or shown.
+ */
+
+export interface ConsoleIo {
+  /** Asked only once the Renew window's file input or drop zone is on screen. */
+  requestFile(): Promise<{ fileName: string; text: string } | undefined>;
+  report(report: ConsoleReport): void;
+}
+
+export interface ConsoleDriverOptions {
+  signal: AbortSignal;
+  /** Bound of each wait for a control, a window or Addigy's answer. */
+  stepTimeoutMs?: number;
+  /** How long after the confirmation window closes an error box may still appear. */
+  settleMs?: number;
+}
+
+export const DEFAULT_STEP_TIMEOUT_MS = 15_000;
+export const DEFAULT_SETTLE_MS = 1_500;
+
+/** How a job ended: the last report's kind, or aborted (a newer job, or the script went away). */
+export type ConsoleJobEnd = ConsoleReport['kind'] | 'aborted';
+
+interface JobContext {
+  doc: Document;
+  io: ConsoleIo;
+  signal: AbortSignal;
+  timeoutMs: number;
+  settleMs: number;
+}
+
+/** Opens Apple Apps, presses Renew on the job's token, hands over the file, saves, and reports the confirmation. */
+export async function runUploadJob(
+  doc: Document,
+  job: ConsoleJob,
+  io: ConsoleIo,
+  options: ConsoleDriverOptions,
+): Promise<ConsoleJobEnd> {
+  const ctx = contextOf(doc, io, options);
+  const location = job.locationName.trim();
+  const missing = (step: ConsoleStep, what: string): ConsoleJobEnd => reportMissing(ctx, step, what);
+
+  progress(ctx, 'opening-apple-apps');
+  if (isSignInPage(doc)) return missing('opening-apple-apps', 'a signed-in Addigy console');
+  const opened = await openAppleApps(ctx);
+  if (ctx.signal.aborted) return 'aborted';
+  if (opened.kind === 'missing') return missing('opening-apple-apps', opened.what);
+
+  progress(ctx, 'finding-token');
+  const entries = await waitFor(ctx, () => {
+    const panel = findAppleAppsPanel(doc);
+    const found = panel ? findTokenEntriesFor(panel, location) : [];
+    return found.length > 0 ? found : null;
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!entries) return missing('finding-token', `the token for ${location}`);
+  if (entries.length > 1) return missing('finding-token', `a single token for ${location} (Addigy lists ${entries.length})`);
+
+  progress(ctx, 'opening-renew');
+  // Looked up again on each change: the console may re-render the row.
+  const renewControl = await waitFor(ctx, () => {
+    const panel = findAppleAppsPanel(doc);
+    const [entry] = panel ? findTokenEntriesFor(panel, location) : [];
+    return entry?.renewControl ?? null;
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!renewControl) return missing('opening-renew', "Addigy's Renew button");
+  const dialogsBefore = new Set(findDialogs(doc));
+  renewControl.click();
+  const renewWindow = await waitFor(ctx, () => findRenewWindow(doc));
+  if (ctx.signal.aborted) return 'aborted';
+  if (!renewWindow) {
+    const opened = findDialogs(doc).some((dialog) => !dialogsBefore.has(dialog));
+    return opened
+      ? missing('handing-over-file', "the file input in Addigy's Renew window")
+      : missing('opening-renew', "Addigy's Renew window");
+  }
+
+  progress(ctx, 'handing-over-file');
+  const file = await io.requestFile();
+  if (ctx.signal.aborted) return 'aborted';
+  if (!file) return missing('handing-over-file', 'the token file');
+  // The page may have re-rendered while the file was on its way.
+  const target = findRenewWindow(doc) ?? renewWindow;
+  const errorsBefore = snapshotErrors(doc);
+  const handed = handOverFile(doc, target, file);
+  if (!handed) return missing('handing-over-file', "the file input in Addigy's Renew window");
+
+  const renewSave = await waitFor(ctx, () => {
+    const refusal = newErrorText(doc, errorsBefore, target.element);
+    if (refusal !== null) return { kind: 'refusal' as const, refusal };
+    const current = findRenewWindow(doc) ?? (target.element.isConnected ? target : null);
+    const save = current?.saveControl;
+    return save && isEnabled(save) ? { kind: 'save' as const, save } : null;
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!renewSave) return missing('handing-over-file', "Addigy's Save button in the Renew window");
+  if (renewSave.kind === 'refusal') return refused(ctx, renewSave.refusal);
+  renewSave.save.click();
+
+  progress(ctx, 'waiting-for-confirmation');
+  const answer = await waitFor(ctx, () => {
+    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc));
+    if (refusal !== null) return { kind: 'refusal' as const, refusal };
+    const confirmation = findConfirmationWindow(doc);
+    return confirmation ? { kind: 'confirmation' as const, confirmation } : null;
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!answer) return missing('waiting-for-confirmation', "Addigy's confirmation window");
+  if (answer.kind === 'refusal') return refused(ctx, answer.refusal);
+  report(ctx, { kind: 'confirmation', details: answer.confirmation.details });
+
+  // The admin may confirm in Addigy's own window instead of the popup: only a real click counts.
+  const adminSave = await awaitAdminSave(ctx);
+  if (!adminSave) return 'aborted';
+  progress(ctx, 'saving');
+  return watchOutcome(ctx, adminSave, 'admin');
+}
+
+/** The popup's Renew: presses Save in Addigy's confirmation window and follows Addigy's answer. */
+export async function pressConfirmationSave(
+  doc: Document,
+  _renewalId: string,
+  io: ConsoleIo,
+  options: ConsoleDriverOptions,
+): Promise<ConsoleJobEnd> {
+  const ctx = contextOf(doc, io, options);
+  progress(ctx, 'saving');
+  const confirmation = await waitFor(ctx, () => findConfirmationWindow(doc));
+  if (ctx.signal.aborted) return 'aborted';
+  if (!confirmation) return reportMissing(ctx, 'saving', "Addigy's confirmation window");
+  const save = confirmation.saveControl;
+  if (!save || !isEnabled(save)) return reportMissing(ctx, 'saving', "Addigy's Save button in the confirmation window");
+  const errorsBefore = snapshotErrors(doc);
+  save.click();
+  return watchOutcome(ctx, errorsBefore, 'token-relay');
+}
+
+function contextOf(doc: Document, io: ConsoleIo, options: ConsoleDriverOptions): JobContext {
+  return {
+    doc,
+    io,
+    signal: options.signal,
+    timeoutMs: options.stepTimeoutMs ?? DEFAULT_STEP_TIMEOUT_MS,
+    settleMs: options.settleMs ?? DEFAULT_SETTLE_MS,
+  };
+}
+
+// ── Steps ─────────────────────────────────────────────────────────────────────
+
+type Opened = { kind: 'panel'; panel: AppleAppsPanel } | { kind: 'missing'; what: string };
+
+/** Integrations & Settings → Apple Apps, pressing each at most once; the panel may already be on screen. */
+async function openAppleApps(ctx: JobContext): Promise<Opened> {
+  const { doc } = ctx;
+  let tabPressed = false;
+  let navPressed = false;
+  for (;;) {
+    const seen = await waitFor(ctx, () => {
+      const panel = findAppleAppsPanel(doc);
+      if (panel) return { kind: 'panel' as const, panel };
+      const nav = navPressed ? null : findAppleAppsNavEntry(doc);
+      if (nav) return { kind: 'nav' as const, control: nav };
+      const tab = tabPressed ? null : findIntegrationsTab(doc);
+      return tab ? { kind: 'tab' as const, control: tab } : null;
+    });
+    if (!seen) {
+      const what = tabPressed || navPressed ? 'the Apple Apps section' : "Addigy's Integrations & Settings tab";
+      return { kind: 'missing', what };
+    }
+    if (seen.kind === 'panel') return seen;
+    if (seen.kind === 'nav') {
+      navPressed = true;
+      seen.control.click();
+    } else {
+      tabPressed = true;
+      if (!isSelected(seen.control)) seen.control.click();
+    }
+  }
+}
+
+/** Gives the page the token as a File: to its file input, or dropped on its drop zone. False when neither works. */
+function handOverFile(doc: Document, target: RenewWindow, file: { fileName: string; text: string }): boolean {
+  const view = doc.defaultView;
+  if (!view || typeof view.DataTransfer !== 'function' || typeof view.File !== 'function') return false;
+  const transfer = new view.DataTransfer();
+  transfer.items.add(new view.File([file.text], file.fileName, { type: 'application/octet-stream' }));
+  if (target.fileInput) {
+    target.fileInput.files = transfer.files;
+    target.fileInput.dispatchEvent(new view.Event('input', { bubbles: true }));
+    target.fileInput.dispatchEvent(new view.Event('change', { bubbles: true }));
+    return true;
+  }
+  if (!target.dropZone) return false;
+  for (const type of ['dragenter', 'dragover', 'drop']) target.dropZone.dispatchEvent(dragEvent(view, type, transfer));
+  return true;
+}
+
+function dragEvent(view: Window & typeof globalThis, type: string, transfer: DataTransfer): Event {
+  const init = { bubbles: true, cancelable: true, composed: true, dataTransfer: transfer };
+  const event = typeof view.DragEvent === 'function' ? new view.DragEvent(type, init) : new view.Event(type, init);
+  // Some DOMs ignore `dataTransfer` in the init dict; the page reads it from the event all the same.
+  if ((event as DragEvent).dataTransfer !== transfer) Object.defineProperty(event, 'dataTransfer', { value: transfer });
+  return event;
+}
+
+/** Resolves with the error snapshot at the moment the admin really clicks Save in the confirmation window. */
+function awaitAdminSave(ctx: JobContext): Promise<ErrorSnapshot | null> {
+  const { doc, signal } = ctx;
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(null);
+    const onClick = (event: Event): void => {
+      if (!event.isTrusted) return;
+      const target = event.target as Element | null;
+      const control = typeof target?.closest === 'function' ? target.closest(CONTROL_SELECTOR) : null;
+      if (!control || !nameMatches(accessibleName(control), SAVE_LABELS)) return;
+      const confirmation: ConfirmationWindow | null = findConfirmationWindow(doc);
+      if (!confirmation?.element.contains(control)) return;
+      // Capture phase: the page has not reacted yet, so the snapshot holds only older errors.
+      done(snapshotErrors(doc));
+    };
+    const done = (value: ErrorSnapshot | null): void => {
+      doc.removeEventListener('click', onClick, true);
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    };
+    const onAbort = (): void => done(null);
+    doc.addEventListener('click', onClick, true);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** After a Save: an error box → refused; the window closes and no error follows → saved; nothing → step-missing. */
+async function watchOutcome(ctx: JobContext, errorsBefore: ErrorSnapshot, by: 'token-relay' | 'admin'): Promise<ConsoleJobEnd> {
+  const { doc } = ctx;
+  const answer = await waitFor(ctx, () => {
+    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc));
+    if (refusal !== null) return { kind: 'refusal' as const, refusal };
+    return findConfirmationWindow(doc) ? null : { kind: 'closed' as const };
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!answer) return reportMissing(ctx, 'saving', "Addigy's answer to Save");
+  if (answer.kind === 'refusal') return refused(ctx, answer.refusal);
+  const late = await waitFor({ ...ctx, timeoutMs: ctx.settleMs }, () => newErrorText(doc, errorsBefore, null));
+  if (ctx.signal.aborted) return 'aborted';
+  if (late !== null) return refused(ctx, late);
+  report(ctx, { kind: 'saved', by });
+  return 'saved';
+}
+
+// ── Errors ────────────────────────────────────────────────────────────────────
+
+interface ErrorSnapshot {
+  elements: ReadonlySet<Element>;
+  texts: ReadonlySet<string>;
+}
+
+function snapshotErrors(doc: Document): ErrorSnapshot {
+  const boxes = findErrorBoxes(doc);
+  return { elements: new Set(boxes), texts: new Set(boxes.map(visibleText)) };
+}
+
+/** A box whose words were not on screen before; inside `within` (our window) any new box counts. */
+function newErrorText(doc: Document, before: ErrorSnapshot, within: Element | null): string | null {
+  for (const box of findErrorBoxes(doc)) {
+    const text = visibleText(box);
+    const fresh = !before.texts.has(text) || (!before.elements.has(box) && within?.contains(box) === true);
+    if (fresh) return text;
+  }
+  return null;
+}
+
+function dialogOrNull(doc: Document): Element | null {
+  return findConfirmationWindow(doc)?.element ?? findRenewWindow(doc)?.element ?? doc.querySelector(DIALOG_SELECTOR);
+}
+
+/** Addigy's words, safe to report: whitespace collapsed, long base64 runs (a token) replaced, at most 300 chars. */
+export function redactErrorText(text: string): string {
+  const redacted = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[A-Za-z0-9+/_-]{40,}={0,2}/g, '[redacted]');
+  return redacted.length > 300 ? `${redacted.slice(0, 299)}…` : redacted;
+}
+
+// ── Waiting and reporting ─────────────────────────────────────────────────────
+
+// Attributes that show or hide windows and panels in Vue/Bulma pages.
+const WATCHED_ATTRIBUTES = ['class', 'style', 'hidden', 'open', 'aria-hidden', 'aria-selected', 'aria-modal', 'disabled', 'aria-disabled', 'role'];
+
+/**
+ * The first non-null `find()`, checked now and after each batch of page changes, or null after the bound or on abort.
+ * Observes the body only while waiting: nothing watches the page between jobs.
+ */
+function waitFor<T>(ctx: Pick<JobContext, 'doc' | 'signal' | 'timeoutMs'>, find: () => T | null): Promise<T | null> {
+  const { doc, signal, timeoutMs } = ctx;
+  if (signal.aborted) return Promise.resolve(null);
+  const now = find();
+  if (now !== null) return Promise.resolve(now);
+  const View = doc.defaultView;
+  return new Promise((resolve) => {
+    const observer = new (View?.MutationObserver ?? MutationObserver)(() => {
+      const found = find();
+      if (found !== null) finish(found);
+    });
+    const timer = setTimeout(() => finish(null), timeoutMs);
+    const onAbort = (): void => finish(null);
+    function finish(value: T | null): void {
+      observer.disconnect();
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    observer.observe(doc.body ?? doc.documentElement, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: WATCHED_ATTRIBUTES,
+    });
+  });
+}
+
+function isEnabled(control: Element): boolean {
+  return isShown(control) && !control.hasAttribute('disabled') && control.getAttribute('aria-disabled') !== 'true';
+}
+
+function report(ctx: JobContext, message: ConsoleReport): void {
+  try {
+    ctx.io.report(message);
+  } catch {
+    // A lost report must not leave the job half done; the background bounds its own wait.
+  }
+}
+
+function progress(ctx: JobContext, step: ConsoleStep): void {
+  report(ctx, { kind: 'progress', step });
+}
+
+function reportMissing(ctx: JobContext, step: ConsoleStep, what: string): ConsoleJobEnd {
+  report(ctx, { kind: 'step-missing', step, what: what.slice(0, 300), outline: outlinePage(ctx.doc, CONSOLE_KNOWN_LABELS) });
+  return 'step-missing';
+}
+
+function refused(ctx: JobContext, text: string): ConsoleJobEnd {
+  report(ctx, { kind: 'refused', text: redactErrorText(text) || "Addigy showed an error without words" });
+  return 'refused';
+}

@@ -1,0 +1,354 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConsoleJob, ConsoleReport } from '../../../lib/addigy-console/console-messages';
+import { consoleReportSchema } from '../../../lib/addigy-console/console-messages';
+import { pressConfirmationSave, redactErrorText, runUploadJob, type ConsoleIo } from '../../../lib/addigy-console/console-driver';
+
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/addigy-console');
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+
+// A token-shaped secret: base64 of JSON, longer than 40 characters.
+const TOKEN_TEXT = btoa(JSON.stringify({ token: 'c2VjcmV0LW9yZy11bml0LWlkZW50aWZpZXItMDAx', expDate: '2027-11-30T10:00:00+0000', orgName: 'Acme Corp' }));
+const JOB: ConsoleJob = { renewalId: 'r-1', locationName: 'Acme Warehouse', fileName: 'sToken_for_Acme Warehouse.vpptoken' };
+const FAST = { stepTimeoutMs: 300, settleMs: 30 };
+
+// happy-dom has DataTransfer; give it a stand-in only where a DOM lacks one.
+if (typeof globalThis.DataTransfer !== 'function') {
+  class MiniDataTransfer {
+    readonly list: File[] = [];
+    readonly items = { add: (file: File) => this.list.push(file) };
+    get files(): FileList {
+      return Object.assign([...this.list], { item: (index: number) => this.list[index] ?? null }) as unknown as FileList;
+    }
+  }
+  globalThis.DataTransfer = MiniDataTransfer as unknown as typeof DataTransfer;
+}
+
+interface PageScript {
+  /** What the page received as the token file. */
+  received: File[];
+  renewWindow: 'hidden-input' | 'drop-only' | 'none';
+  /** After Renew's Save: show the confirmation, an error box, or nothing. */
+  preview: 'confirm' | { error: string } | 'silent';
+  /** After the confirmation's Save: close, or show an error box near Scan Now. */
+  save: 'close' | { error: string } | 'silent';
+}
+
+const confirmationHtml = fixture('confirmation-dialog.html');
+
+/** A small scripted stand-in for the console's reactions, on top of a fixture page. */
+function installPage(start: string, script: Partial<PageScript> = {}): PageScript {
+  const page: PageScript = { received: [], renewWindow: 'hidden-input', preview: 'confirm', save: 'close', ...script };
+  for (const earlier of pageListeners.splice(0)) earlier.abort();
+  document.body.innerHTML = fixture(start);
+  const controller = new AbortController();
+  pageListeners.push(controller);
+  const signal = controller.signal;
+  const showError = (text: string): void => {
+    document.body.insertAdjacentHTML('beforeend', `<div class="notification is-danger" role="alert"></div>`);
+    document.body.lastElementChild!.textContent = text;
+  };
+  const afterSave = (file: File): void => {
+    page.received.push(file);
+    document.querySelector('.modal')?.remove();
+    if (page.preview === 'confirm') document.body.insertAdjacentHTML('beforeend', confirmationHtml);
+    else if (page.preview !== 'silent') showError(page.preview.error);
+  };
+  let chosen: File | undefined;
+  document.addEventListener(
+    'click',
+    (event) => {
+      const target = (event.target as Element).closest('button,a');
+      const label = target?.textContent?.trim();
+      if (label === 'Integrations & Settings') {
+        document.body.innerHTML = fixture('apple-apps-table.html');
+      } else if (label === 'Renew' && page.renewWindow !== 'none') {
+        const html = fixture(page.renewWindow === 'drop-only' ? 'renew-window-drop-only.html' : 'renew-window-hidden-input.html');
+        const holder = document.createElement('div');
+        holder.innerHTML = html;
+        document.body.append(holder.querySelector('.modal')!);
+        const input = document.querySelector<HTMLInputElement>('.modal input[type="file"]');
+        input?.addEventListener('change', () => {
+          chosen = input.files?.[0];
+          document.querySelector('.modal button[disabled]')?.removeAttribute('disabled');
+        });
+        document.querySelector('.modal .dropzone')?.addEventListener('drop', (drop) => {
+          drop.preventDefault();
+          chosen = (drop as DragEvent).dataTransfer?.files[0];
+        });
+      } else if (label === 'Save' && target?.closest('.modal') && chosen) {
+        const file = chosen;
+        chosen = undefined;
+        setTimeout(() => afterSave(file), 5);
+      } else if (label === 'Save' && target?.closest('[aria-label="Confirm token"]')) {
+        setTimeout(() => {
+          if (page.save === 'silent') return;
+          target.closest('.modal')?.remove();
+          if (page.save !== 'close') showError(page.save.error);
+        }, 5);
+      }
+    },
+    { signal },
+  );
+  return page;
+}
+
+const pageListeners: AbortController[] = [];
+
+interface Recorder extends ConsoleIo {
+  reports: ConsoleReport[];
+  fileRequests: number;
+  /** Whether the file input or drop zone was on screen when the file was asked for. */
+  inputSeenAtRequest: boolean[];
+  next(kind: ConsoleReport['kind']): Promise<ConsoleReport>;
+}
+
+function recorder(file: { fileName: string; text: string } | null = { fileName: JOB.fileName, text: TOKEN_TEXT }): Recorder {
+  const waiting: Array<{ kind: ConsoleReport['kind']; resolve: (report: ConsoleReport) => void }> = [];
+  const io: Recorder = {
+    reports: [],
+    fileRequests: 0,
+    inputSeenAtRequest: [],
+    async requestFile() {
+      io.fileRequests += 1;
+      io.inputSeenAtRequest.push(document.querySelector('.modal input[type="file"], .modal .dropzone') !== null);
+      return file ?? undefined;
+    },
+    report(report) {
+      expect(consoleReportSchema.safeParse(report).success).toBe(true);
+      io.reports.push(report);
+      for (const waiter of waiting.filter((candidate) => candidate.kind === report.kind)) {
+        waiting.splice(waiting.indexOf(waiter), 1);
+        waiter.resolve(report);
+      }
+    },
+    next(kind) {
+      const seen = io.reports.find((report) => report.kind === kind);
+      return seen ? Promise.resolve(seen) : new Promise((resolve) => waiting.push({ kind, resolve }));
+    },
+  };
+  return io;
+}
+
+const steps = (io: Recorder): string[] =>
+  io.reports.filter((report) => report.kind === 'progress').map((report) => (report as { step: string }).step);
+
+/** A click the browser would mark as the user's own. */
+function trustedClick(element: Element): void {
+  const event = new MouseEvent('click', { bubbles: true, cancelable: true });
+  Object.defineProperty(event, 'isTrusted', { value: true });
+  element.dispatchEvent(event);
+}
+
+afterEach(() => {
+  for (const controller of pageListeners.splice(0)) controller.abort();
+  document.body.innerHTML = '';
+});
+
+describe('runUploadJob', () => {
+  it('opens Integrations & Settings, renews the token through the hidden input, and reports the confirmation', async () => {
+    const page = installPage('policy-page-integrations-tab.html');
+    const io = recorder();
+    const controller = new AbortController();
+    const job = runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+
+    const confirmation = await io.next('confirmation');
+    expect(confirmation).toEqual({
+      kind: 'confirmation',
+      details: { idNumber: '4410022', name: 'Acme Warehouse', appleId: 'it-admin@acme.example', organization: 'Acme Corp' },
+    });
+    expect(steps(io)).toEqual(['opening-apple-apps', 'finding-token', 'opening-renew', 'handing-over-file', 'waiting-for-confirmation']);
+    expect(io.fileRequests).toBe(1);
+    expect(io.inputSeenAtRequest).toEqual([true]);
+    const [file] = page.received;
+    expect(file?.name).toBe(JOB.fileName);
+    expect(file?.type).toBe('application/octet-stream');
+    expect(await file?.text()).toBe(TOKEN_TEXT);
+
+    controller.abort();
+    expect(await job).toBe('aborted');
+    expect(JSON.stringify(io.reports)).not.toContain(TOKEN_TEXT);
+    expect(document.body.innerHTML).not.toContain(TOKEN_TEXT);
+  });
+
+  it('drops the file on a drop-only zone in a window without role', async () => {
+    const page = installPage('apple-apps-table.html', { renewWindow: 'drop-only' });
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    expect(await page.received[0]?.text()).toBe(TOKEN_TEXT);
+    expect(io.inputSeenAtRequest).toEqual([true]);
+    controller.abort();
+  });
+
+  it('finds a token in cards', async () => {
+    installPage('apple-apps-cards.html');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+  });
+
+  it('goes on to the outcome when the admin really clicks Save in Addigy\'s window, not on a scripted click', async () => {
+    installPage('apple-apps-table.html');
+    const io = recorder();
+    const job = runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    await io.next('confirmation');
+    const save = () => [...document.querySelectorAll('[aria-label="Confirm token"] button')].find((button) => button.textContent === 'Save')!;
+    // A page script's click is not the admin's; the page's handler runs but the driver does not follow it.
+    save().dispatchEvent(new MouseEvent('click', { bubbles: false }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(io.reports.some((report) => report.kind === 'saved')).toBe(false);
+    trustedClick(save());
+    expect(await job).toBe('saved');
+    expect(io.reports.at(-1)).toEqual({ kind: 'saved', by: 'admin' });
+    expect(steps(io).at(-1)).toBe('saving');
+  });
+
+  it('reports Addigy\'s refusal after the first Save, with any token text redacted', async () => {
+    installPage('apple-apps-table.html', {
+      preview: { error: `Bad status response[400]: "The identifier of this token does not match the token you are renewing" ${TOKEN_TEXT}` },
+    });
+    const io = recorder();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(end).toBe('refused');
+    expect(io.reports.at(-1)).toEqual({
+      kind: 'refused',
+      text: 'Bad status response[400]: "The identifier of this token does not match the token you are renewing" [redacted]',
+    });
+    expect(JSON.stringify(io.reports)).not.toContain(TOKEN_TEXT);
+  });
+
+  it('ignores an error box that was already on screen', async () => {
+    installPage('apple-apps-table.html');
+    document.body.insertAdjacentHTML('beforeend', '<div role="alert">Bad status response[400]: "Error syncing token"</div>');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+  });
+
+  it('says the Renew button is missing, within the bound, with a page outline', async () => {
+    installPage('apple-apps-table.html');
+    for (const button of [...document.querySelectorAll('button')].filter((candidate) => candidate.textContent === 'Renew')) button.remove();
+    const io = recorder();
+    const startedAt = Date.now();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, stepTimeoutMs: 200 });
+    expect(end).toBe('step-missing');
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    const missing = io.reports.at(-1);
+    expect(missing).toMatchObject({ kind: 'step-missing', step: 'opening-renew', what: "Addigy's Renew button" });
+    expect(missing?.kind === 'step-missing' && missing.outline?.nodes.some((node) => node.includes('button "Scan Now"'))).toBe(true);
+    expect(JSON.stringify(missing)).not.toContain('Acme Warehouse');
+    expect(io.fileRequests).toBe(0);
+  });
+
+  it('says the token is missing, or that there are several', async () => {
+    installPage('apple-apps-table.html');
+    const io = recorder();
+    await runUploadJob(document, { ...JOB, locationName: 'Southwind' }, io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'finding-token', what: 'the token for Southwind' });
+    const row = document.querySelector('tbody tr:nth-child(2)')!;
+    row.after(row.cloneNode(true));
+    const again = recorder();
+    await runUploadJob(document, JOB, again, { signal: new AbortController().signal, ...FAST });
+    expect(again.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'finding-token', what: 'a single token for Acme Warehouse (Addigy lists 2)' });
+  });
+
+  it('says the Renew window is missing, and never asks for the file', async () => {
+    installPage('apple-apps-table.html', { renewWindow: 'none' });
+    const io = recorder();
+    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-renew', what: "Addigy's Renew window" });
+    expect(io.fileRequests).toBe(0);
+  });
+
+  it('says the Apple Apps section is missing on a page without it', async () => {
+    document.body.innerHTML = '<main><h1>Devices</h1></main>';
+    const io = recorder();
+    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: "Addigy's Integrations & Settings tab" });
+  });
+
+  it('stops on the sign-in page', async () => {
+    document.body.innerHTML = fixture('login-page.html');
+    const io = recorder();
+    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: 'a signed-in Addigy console' });
+  });
+
+  it('says when no file came, and when the confirmation never shows', async () => {
+    installPage('apple-apps-table.html');
+    const noFile = recorder(null);
+    await runUploadJob(document, JOB, noFile, { signal: new AbortController().signal, ...FAST });
+    expect(noFile.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'handing-over-file', what: 'the token file' });
+
+    installPage('apple-apps-table.html', { preview: 'silent' });
+    const io = recorder();
+    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'waiting-for-confirmation', what: "Addigy's confirmation window" });
+  });
+
+  it('reports nothing more once aborted', async () => {
+    installPage('policy-page-integrations-tab.html', { preview: 'silent' });
+    const io = recorder();
+    const controller = new AbortController();
+    const job = runUploadJob(document, JOB, io, { signal: controller.signal, stepTimeoutMs: 5_000 });
+    await io.next('progress');
+    controller.abort();
+    expect(await job).toBe('aborted');
+    const count = io.reports.length;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(io.reports).toHaveLength(count);
+  });
+});
+
+describe('pressConfirmationSave', () => {
+  async function toConfirmation(script: Partial<PageScript>): Promise<void> {
+    installPage('apple-apps-table.html', script);
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+  }
+
+  it('presses Save and reports saved once the window closed and no error followed', async () => {
+    await toConfirmation({});
+    const io = recorder();
+    expect(await pressConfirmationSave(document, 'r-1', io, { signal: new AbortController().signal, ...FAST })).toBe('saved');
+    expect(io.reports).toEqual([{ kind: 'progress', step: 'saving' }, { kind: 'saved', by: 'token-relay' }]);
+  });
+
+  it('reports the red error box Addigy shows after Save', async () => {
+    await toConfirmation({ save: { error: 'Bad status response[400]: "Error syncing token"' } });
+    const io = recorder();
+    await pressConfirmationSave(document, 'r-1', io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toEqual({ kind: 'refused', text: 'Bad status response[400]: "Error syncing token"' });
+  });
+
+  it('says when Addigy does not answer, or when there is no confirmation window', async () => {
+    await toConfirmation({ save: 'silent' });
+    const io = recorder();
+    await pressConfirmationSave(document, 'r-1', io, { signal: new AbortController().signal, ...FAST });
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'saving', what: "Addigy's answer to Save" });
+
+    document.body.innerHTML = fixture('apple-apps-table.html');
+    const none = recorder();
+    await pressConfirmationSave(document, 'r-1', none, { signal: new AbortController().signal, ...FAST });
+    expect(none.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'saving', what: "Addigy's confirmation window" });
+  });
+});
+
+describe('redactErrorText', () => {
+  it('collapses whitespace, hides long base64 runs and caps the length', () => {
+    expect(redactErrorText(`  Bad\n status  ${TOKEN_TEXT} `)).toBe('Bad status [redacted]');
+    expect(redactErrorText('x'.repeat(20))).toBe('x'.repeat(20));
+    expect(redactErrorText('word '.repeat(100)).length).toBeLessThanOrEqual(300);
+  });
+});
