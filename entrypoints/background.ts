@@ -115,6 +115,7 @@ export default defineBackground({
           return file ? { ok: true, ...file } : { ok: false };
         },
         report: (renewalId, tabId, report) => machine.consoleReport(renewalId, tabId, report),
+        signInPage: (tabId) => machine.consoleNeedsSignIn(tabId),
       },
       onFileArrived(file) {
         downloadWatch.noteCapture(file.fileName);
@@ -151,10 +152,7 @@ export default defineBackground({
     browser.tabs.onUpdated.addListener((tabId, change, tab) => {
       const url = change.url ?? tab.url ?? '';
       if (isConsoleSignInUrl(url) && (change.url || change.status === 'complete')) {
-        void machine.consoleNeedsSignIn(tabId).then(async (ours) => {
-          // Say it in the tab too: a sign-in page the admin did not open needs a word of why.
-          if (ours) await browser.tabs.sendMessage(tabId, { type: 'console:sign-in-needed' }, { frameId: 0 }).catch(() => undefined);
-        });
+        void machine.consoleNeedsSignIn(tabId);
       } else if (change.status === 'complete' && originOf(url) === ADDIGY_CONSOLE_ORIGIN) {
         void machine.consoleTabLoaded(tabId);
       }

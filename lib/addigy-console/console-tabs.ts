@@ -36,7 +36,13 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
     private readonly routes: ConsoleRoutes,
   ) {}
 
-  async openForUpload(input: { tabId?: number; policyId: string; job: ConsoleJob }): Promise<Result<{ tabId: number }, Problem>> {
+  async openForUpload(input: {
+    tabId?: number;
+    policyId: string;
+    job: ConsoleJob;
+    /** Load the policy page afresh (a retry): what the last attempt left on screen is not trusted. */
+    reload?: boolean;
+  }): Promise<Result<{ tabId: number }, Problem>> {
     const url = this.routes.policyUrl(input.policyId);
     const existing = input.tabId === undefined ? undefined : await this.tabs.get(input.tabId).catch(() => undefined);
     if (existing?.id === undefined) {
@@ -52,7 +58,7 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
     const current = existing.url ?? '';
     // Waiting on Addigy's sign-in page: going back to the policy would only lead there again.
     if (this.routes.isSignInUrl(current)) return ok({ tabId });
-    if (!samePage(current, url) && !this.navigated.has(tabId)) {
+    if (input.reload || (!samePage(current, url) && !this.navigated.has(tabId))) {
       this.navigated.add(tabId);
       await this.tabs.update(tabId, { url }).catch(() => undefined);
       return ok({ tabId });

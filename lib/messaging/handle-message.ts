@@ -35,6 +35,8 @@ export interface MessageHandlerDeps {
   console?: {
     fileFor(renewalId: string, tabId: number): Promise<ConsoleFileReply>;
     report(renewalId: string, tabId: number, report: ConsoleReport): Promise<void>;
+    /** Addigy's sign-in page loaded in `tabId`: is it a console tab Token Relay opened (then say why it is there)? */
+    signInPage?(tabId: number): Promise<boolean>;
   };
 }
 
@@ -45,7 +47,7 @@ const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
  * so forged or foreign messages get no answer at all.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
-  return (message: unknown, sender: SenderInfo): Promise<IntentReply | ConsoleFileReply> | undefined => {
+  return (message: unknown, sender: SenderInfo): Promise<IntentReply | ConsoleFileReply | { ok: true; ours: boolean }> | undefined => {
     const from = classifySender(sender, deps.ownId, deps.ownOrigin);
     if (from === 'apple-content-script') {
       const request = contentRequestSchema.safeParse(message);
@@ -66,6 +68,13 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       if (request.data.type === 'console:need-file') return deps.console.fileFor(request.data.renewalId, tabId);
       void deps.console.report(request.data.renewalId, tabId, request.data.report);
       return Promise.resolve({ ok: true });
+    }
+    if (from === 'addigy-sign-in-script') {
+      const tabId = (sender.tab as { id?: unknown } | undefined)?.id;
+      if ((message as { type?: unknown } | null)?.type !== 'console:sign-in-page' || typeof tabId !== 'number' || !deps.console?.signInPage) {
+        return undefined;
+      }
+      return deps.console.signInPage(tabId).then((ours) => ({ ok: true, ours }));
     }
     if (from === 'extension-page') {
       const intent = pageIntentSchema.safeParse(message);

@@ -34,7 +34,7 @@ export interface AddigyApi {
 /** Where the renewal is written: Addigy's web console, in a tab Token Relay opened (lib/addigy-console). */
 export interface AddigyConsoleApi {
   /** Opens a tab on the policy's page (or reuses `tabId`, when it is still open) and hands its console script the job. */
-  openForUpload(input: { tabId?: number; policyId: string; job: ConsoleJob }): Promise<Result<{ tabId: number }, Problem>>;
+  openForUpload(input: { tabId?: number; policyId: string; job: ConsoleJob; reload?: boolean }): Promise<Result<{ tabId: number }, Problem>>;
   /** Asks the console script in `tabId` to press Save in Addigy's confirmation window. */
   pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>>;
 }
@@ -445,6 +445,7 @@ export class RenewalMachine {
       tabId: previousTab,
       policyId: record.match!.policyId!,
       job: jobOf(record),
+      reload: previousTab !== undefined,
     });
     if (!opened.ok) return this.fail(record, { ...opened.error, step: 'handing-over', retryable: true });
     // Read again: the tab may have reported while it was being opened.

@@ -156,7 +156,7 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
     expect(report).not.toContain(sandbox.apiKey);
 
     // Addigy's page is back to normal: Retry finishes with the same token, without a new download.
-    sandbox.console.variant(null);
+    sandbox.console.clearVariants();
     await failed.getByRole('button', { name: 'Retry' }).click();
     await renewButton(popup).waitFor({ timeout: 30_000 });
     await renewButton(popup).click();
@@ -213,7 +213,7 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
     await expect(failed.getByRole('alert').textContent()).resolves.toMatch(/Addigy tab Token Relay opened for Warehouse was closed/);
     await eventually(async () => (await session.badge()).text !== '…');
 
-    sandbox.console.variant(null);
+    sandbox.console.clearVariants();
     await failed.getByRole('button', { name: 'Retry' }).click();
     await renewButton(popup).waitFor({ timeout: 30_000 });
     await renewButton(popup).click();
