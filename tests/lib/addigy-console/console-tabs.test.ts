@@ -95,6 +95,25 @@ describe('AddigyConsoleTabs', () => {
       expect(tabs.sent).toEqual([{ tabId, message: { type: 'console:upload', job: JOB }, options: { frameId: 0 } }]);
     });
 
+    it('a retry (reload) loads the policy page afresh in a live tab, even one already there; the load hands the job over', async () => {
+      const tabId = tabs.open(POLICY_URL);
+      expect(await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB, reload: true })).toEqual({ ok: true, value: { tabId } });
+      expect(tabs.updated).toEqual([{ tabId, url: POLICY_URL }]);
+      expect(tabs.sent).toEqual([]);
+      expect(tabs.created).toEqual([]);
+    });
+
+    it('a reload still leaves a tab on the sign-in page alone, and a closed tab gets a new one', async () => {
+      const signIn = tabs.open(SIGN_IN_URL);
+      await consoleTabs.openForUpload({ tabId: signIn, policyId: 'pol-root', job: JOB, reload: true });
+      expect(tabs.updated).toEqual([]);
+      const closed = tabs.open(POLICY_URL);
+      tabs.close(closed);
+      const result = await consoleTabs.openForUpload({ tabId: closed, policyId: 'pol-root', job: JOB, reload: true });
+      expect(result.ok && result.value.tabId).not.toBe(closed);
+      expect(tabs.created).toEqual([{ url: POLICY_URL, active: false }]);
+    });
+
     it('does not send the job to a page still loading: its load hands the job over', async () => {
       const tabId = tabs.open(POLICY_URL, 'loading');
       expect(await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB })).toEqual({ ok: true, value: { tabId } });

@@ -15,6 +15,8 @@ const POPUP = { id: ID, url: `${ORIGIN}popup.html` };
 const APPLE_TAB = { id: ID, url: 'https://business.apple.com/#/main', origin: 'https://business.apple.com', tab: { id: 1 } };
 /** Our console script: the top frame of the Addigy tab Token Relay opened (tab 100, the fake console's first). */
 const CONSOLE_TAB = { id: ID, url: 'https://app.addigy.com/policies/pol-root', origin: 'https://app.addigy.com', tab: { id: 100 }, frameId: 0 };
+/** Our script on Addigy's sign-in page, in the top frame of a tab. */
+const SIGN_IN_TAB = { id: ID, url: 'https://login.addigy.com/u/login?state=abc', origin: 'https://login.addigy.com', tab: { id: 100 }, frameId: 0 };
 const TEXT = makeVppTokenText();
 const CONFIRMATION = { idNumber: '1', name: 'Main Campus', appleId: 'a@b.c', organization: 'Acme Corp' };
 
@@ -60,6 +62,7 @@ describe('createMessageHandler', () => {
         return file ? { ok: true, ...file } : { ok: false };
       },
       report: (renewalId, tabId, report) => machine.consoleReport(renewalId, tabId, report),
+      signInPage: (tabId) => machine.consoleNeedsSignIn(tabId),
     },
     ...overrides,
   });
@@ -236,6 +239,50 @@ describe('createMessageHandler', () => {
       expect(routed(message, { ...CONSOLE_TAB, tab: {} })).toBeUndefined();
       expect(createMessageHandler(handlerDeps({ console: undefined }))(message, CONSOLE_TAB)).toBeUndefined();
       expect(fileFor).not.toHaveBeenCalled();
+    });
+  });
+
+  describe('our script on Addigy’s sign-in page', () => {
+    it('learns whether its tab is one Token Relay opened, and the renewal notes the wait for sign-in', async () => {
+      await handle({ type: 'renewal:import-file', fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }, POPUP);
+      const id = (await store.list())[0]!.id;
+      expect(await handle({ type: 'console:sign-in-page' }, SIGN_IN_TAB)).toEqual({ ok: true, ours: true });
+      expect((await store.get(id))?.console?.signInSince).toBeTruthy();
+      expect(await handle({ type: 'console:sign-in-page' }, { ...SIGN_IN_TAB, tab: { id: 7 } })).toEqual({ ok: true, ours: false });
+    });
+
+    it('may ask nothing else: no file, no reports, no capture, no state', () => {
+      const signInPage = vi.fn(async () => true);
+      const fileFor = vi.fn(async (): Promise<ConsoleFileReply> => ({ ok: false }));
+      const report = vi.fn(async () => undefined);
+      const routed = createMessageHandler(handlerDeps({ console: { fileFor, report, signInPage } }));
+      for (const message of [
+        { type: 'console:need-file', renewalId: 'r1' },
+        { type: 'console:report', renewalId: 'r1', report: { kind: 'saved', by: 'admin' } },
+        { type: 'capture:file', via: 'blob', text: TEXT },
+        { type: 'state:get' },
+        { type: 'renewal:confirm', id: 'r1' },
+        'console:sign-in-page',
+        null,
+      ]) {
+        expect(routed(message, SIGN_IN_TAB)).toBeUndefined();
+      }
+      expect(fileFor).not.toHaveBeenCalled();
+      expect(report).not.toHaveBeenCalled();
+      expect(signInPage).not.toHaveBeenCalled();
+    });
+
+    it('the sign-in question is answered only for the sign-in script’s top frame', () => {
+      const signInPage = vi.fn(async () => true);
+      const routed = createMessageHandler(handlerDeps({ console: { fileFor: async () => ({ ok: false }), report: async () => undefined, signInPage } }));
+      const question = { type: 'console:sign-in-page' };
+      expect(routed(question, CONSOLE_TAB)).toBeUndefined();
+      expect(routed(question, APPLE_TAB)).toBeUndefined();
+      expect(routed(question, POPUP)).toBeUndefined();
+      expect(routed(question, { ...SIGN_IN_TAB, frameId: 1 })).toBeUndefined();
+      expect(routed(question, { ...SIGN_IN_TAB, tab: {} })).toBeUndefined();
+      expect(signInPage).not.toHaveBeenCalled();
+      expect(createMessageHandler(handlerDeps({ console: undefined }))(question, SIGN_IN_TAB)).toBeUndefined();
     });
   });
 });

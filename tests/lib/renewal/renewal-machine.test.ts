@@ -106,6 +106,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
           tabId: undefined,
           policyId: 'pol-root',
           job: { renewalId: record.id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' },
+          reload: false,
         },
       ]);
       expect(record.console).toMatchObject({ tabId: consoleTabs.created[0], since: new Date(START).toISOString() });
@@ -418,6 +419,8 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect(again.pageReport).toBeUndefined();
       expect(again.console?.tabId).toBe(tabId);
       expect(consoleTabs.opened.map((o) => o.tabId)).toEqual([undefined, tabId]);
+      // What the failed attempt left on screen is not trusted: the page is loaded afresh.
+      expect(consoleTabs.opened.map((o) => o.reload)).toEqual([false, true]);
       expect(consoleTabs.created).toEqual([tabId]);
       expect(await m.fileForConsole(id, tabId)).toEqual({ fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
     });
@@ -449,7 +452,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect((await m.retry(id)).ok).toBe(true);
       await m.settled();
       const reopened = await stored(id);
-      expect(consoleTabs.opened[1]).toMatchObject({ tabId, policyId: 'pol-root' });
+      expect(consoleTabs.opened[1]).toMatchObject({ tabId, policyId: 'pol-root', reload: true });
       expect(consoleTabs.created).toHaveLength(2);
       const newTab = consoleTabs.created[1]!;
       expect(newTab).not.toBe(tabId);
@@ -607,7 +610,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect((await stored(first.id)).step).toBe('discarded');
       expect(await vault.get(first.id)).toBeUndefined();
       expect(await vault.get(second.id)).toBe(NEWER_TEXT);
-      expect(consoleTabs.opened[1]).toMatchObject({ tabId: first.tabId, job: { renewalId: second.id } });
+      expect(consoleTabs.opened[1]).toMatchObject({ tabId: first.tabId, job: { renewalId: second.id }, reload: true });
       expect(consoleTabs.created).toEqual([first.tabId]);
       expect(second.console?.tabId).toBe(first.tabId);
       expect(await m.fileForConsole(first.id, first.tabId)).toBeUndefined();
@@ -735,7 +738,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
       await restarted.resume();
       await restarted.settled();
       expect(consoleTabs.opened).toHaveLength(2);
-      expect(consoleTabs.opened[1]).toMatchObject({ tabId, policyId: 'pol-root', job: { renewalId: id } });
+      expect(consoleTabs.opened[1]).toMatchObject({ tabId, policyId: 'pol-root', job: { renewalId: id }, reload: true });
       expect((await stored(id)).step).toBe('handing-over');
     });
 
