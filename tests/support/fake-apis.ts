@@ -3,7 +3,6 @@ import type { AddigyToken } from '../../lib/addigy/schemas';
 import type { AddigyProblem } from '../../lib/addigy/addigy-client';
 import type { AppleClientConfig } from '../../lib/apple/schemas';
 import type { AppleProblem } from '../../lib/apple/apple-client';
-import type { ConsoleJob } from '../../lib/addigy-console/console-messages';
 import { err, ok, type Problem, type Result } from '../../lib/result';
 
 type Answer<T, E> = Result<T, E> | (() => Result<T, E>);
@@ -103,7 +102,7 @@ export const CONSOLE_CLOSED: Problem = {
 export function fakeConsole(firstTabId = 100) {
   let nextTabId = firstTabId;
   const openTabs = new Set<number>();
-  const opened: { tabId?: number; policyId: string; job: ConsoleJob }[] = [];
+  const opened: Parameters<AddigyConsoleApi['openForUpload']>[0][] = [];
   const created: number[] = [];
   const saves: { tabId: number; renewalId: string }[] = [];
   const results: {
