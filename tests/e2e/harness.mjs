@@ -302,8 +302,10 @@ export async function screenshotRenewal(popup, card, path) {
  * @param {import('../sandbox/index.mjs').SandboxState} state
  */
 export function everyTokenHealthy(state) {
+  const farAway = new Date(Date.now() + 300 * 86_400_000).toISOString();
   for (const t of state.addigyTokens) {
-    t.clientConfig.tokenExpirationDate = new Date(Date.now() + 300 * 86_400_000).toISOString();
+    t.expDate = farAway;
+    t.clientConfig.tokenExpirationDate = farAway;
     if (t.clientConfig.mdmInfo) t.clientConfig.mdmInfo.name = 'Addigy';
     t.syncing = false;
     t.lastSyncingStatus = 'success';

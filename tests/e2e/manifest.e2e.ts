@@ -15,16 +15,29 @@ describe('the production manifest', () => {
   it('asks for the permissions the README lists, and no more', () => {
     expect(manifest.manifest_version).toBe(3);
     expect([...manifest.permissions].sort()).toEqual(['alarms', 'downloads', 'notifications', 'storage']);
-    expect([...manifest.host_permissions].sort()).toEqual(['https://api.addigy.com/*', 'https://vpp.itunes.apple.com/*']);
+    expect([...manifest.host_permissions].sort()).toEqual([
+      'https://api.addigy.com/*',
+      'https://app.addigy.com/*',
+      'https://login.addigy.com/*',
+      'https://vpp.itunes.apple.com/*',
+    ]);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
   });
 
-  it('runs content scripts only on the two Apple consoles, in every frame', () => {
-    for (const script of manifest.content_scripts) {
+  it('runs content scripts on the two Apple consoles in every frame, and on Addigy’s console and sign-in page in the top frame only', () => {
+    const apple = manifest.content_scripts.filter((s: { matches: string[] }) => s.matches.some((m) => m.includes('apple.com')));
+    for (const script of apple) {
       expect([...script.matches].sort()).toEqual(['https://business.apple.com/*', 'https://school.apple.com/*']);
       expect(script.all_frames).toBe(true);
     }
-    expect(manifest.content_scripts.map((s: { world?: string }) => s.world ?? 'ISOLATED').sort()).toEqual(['ISOLATED', 'MAIN']);
+    expect(apple.map((s: { world?: string }) => s.world ?? 'ISOLATED').sort()).toEqual(['ISOLATED', 'MAIN']);
+    const addigy = manifest.content_scripts.filter((s: { matches: string[] }) => s.matches.some((m) => m.includes('addigy.com')));
+    expect(addigy.map((s: { matches: string[] }) => s.matches).sort()).toEqual([['https://app.addigy.com/*'], ['https://login.addigy.com/*']]);
+    for (const script of addigy) {
+      expect(script.all_frames ?? false).toBe(false);
+      expect(script.world ?? 'ISOLATED').toBe('ISOLATED');
+    }
+    expect(manifest.content_scripts).toHaveLength(4);
   });
 
   it('has its icons', () => {
