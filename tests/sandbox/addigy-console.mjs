@@ -7,6 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { finishDueScans, startScan } from './addigy-api.mjs';
 import { parseAppleDate, tokenStanding } from './world.mjs';
 
@@ -33,7 +35,8 @@ export const IDENTIFIER_MISMATCH_ERROR = 'Bad status response[400]: "The identif
 export const SYNC_ERROR = 'Bad status response[400]: "Error syncing token"';
 const INVALID_FILE_ERROR = 'Bad status response[400]: "Invalid token file"';
 
-const APP_SCRIPT = readFileSync(new URL('./addigy-console-app.js', import.meta.url), 'utf8');
+// A path, not a URL object: under happy-dom the global URL is not Node's.
+const APP_SCRIPT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'addigy-console-app.js'), 'utf8');
 const APP_SCRIPT_PATH = '/js/app.3f9c1e2a.js';
 const STYLESHEET_PATH = '/css/app.8b41d07e.css';
 const DEFAULT_CONFIRMATION_DELAY_MS = 1500;
