@@ -507,7 +507,7 @@ export function readConfirmationDetails(root: Element): { details: ConsoleConfir
 
 /** Elements whose own text is one of the captions ("Apple ID" or "Apple ID:"), deepest first. */
 function captionsIn(root: Element, labels: ReadonlySet<string>): HTMLElement[] {
-  const first = [...labels].map((label) => label.split(' ')[0]).filter(Boolean);
+  const first = [...labels].flatMap((label) => label.split(' ').slice(0, 1));
   const startsLikeCaption = new RegExp(`^\\s*(${first.map(escapeRegExp).join('|')})`, 'i');
   const captions: HTMLElement[] = [];
   // A caption's own text node starts with the caption's first word; its element holds the caption (and maybe the value).

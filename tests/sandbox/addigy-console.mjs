@@ -346,7 +346,8 @@ body{margin:0;font:14px/1.5 BlinkMacSystemFont,-apple-system,"Segoe UI",Roboto,H
 .notification{border-radius:4px;padding:14px 36px 14px 18px;margin:12px 0;position:relative}
 .notification.is-danger{background:#f14668;color:#fff}
 .notification.is-success{background:#48c78e;color:#fff}
-.delete{position:absolute;right:8px;top:8px;border:none;background:rgba(10,10,10,.2);border-radius:50%;width:20px;height:20px;cursor:pointer}
+.delete{position:absolute;right:8px;top:8px;border:none;background:rgba(10,10,10,.2);border-radius:50%;width:20px;height:20px;cursor:pointer;color:#fff;font-size:14px;line-height:20px;padding:0}
+.delete::before{content:"\\00d7"}
 .tag{display:inline-block;border-radius:4px;padding:1px 8px;font-size:12px;background:#f5f5f5}
 .tag.is-warning{background:#ffe08a}.tag.is-success{background:#effaf5;color:#257953}.tag.is-danger{background:#feecf0;color:#cc0f35}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
