@@ -1,8 +1,10 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
-// Apple and Addigy hosts the background worker talks to (neither sends CORS headers).
+// Apple and Addigy hosts the background worker talks to (neither sends CORS headers), and Addigy's
+// console and sign-in pages, whose tab the background opens for a renewal and must be able to see.
 const API_HOSTS = ['https://vpp.itunes.apple.com/*', 'https://api.addigy.com/*'];
+const CONSOLE_HOSTS = ['https://app.addigy.com/*', 'https://login.addigy.com/*'];
 
 export default defineConfig({
   // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
@@ -11,7 +13,7 @@ export default defineConfig({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
     permissions: ['storage', 'downloads', 'alarms', 'notifications'],
-    host_permissions: API_HOSTS,
+    host_permissions: [...API_HOSTS, ...CONSOLE_HOSTS],
     // Another Addigy region or a staging host is asked for at run time, never granted up front.
     optional_host_permissions: ['https://*/*'],
     action: { default_title: 'Token Relay' },

@@ -55,6 +55,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
     retry: (id) => void send({ type: 'renewal:retry', id }),
     discard: (id) => void send({ type: 'renewal:discard', id }),
+    showConsole: (id) => void send({ type: 'renewal:show-console', id }),
     openOptions,
   };
 

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { RenewalRecord } from '../lib/renewal/renewal-record';
+import { pageReportFile } from '../lib/page-report';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
 
 export interface RenewalActions {
@@ -7,37 +8,49 @@ export interface RenewalActions {
   retry(id: string): void;
   discard(id: string): void;
   openOptions(): void;
+  /** Bring the Addigy tab Token Relay opened for this renewal to the front. */
+  showConsole(id: string): void;
 }
 
-const CHECK_STEPS: { step: RenewalRecord['step']; label: string }[] = [
-  { step: 'parsed', label: 'Read the token file' },
-  { step: 'verified', label: 'Checked the token with Apple' },
-  { step: 'matched', label: 'Found the token in Addigy' },
-  { step: 'previewed', label: 'Addigy checked the new token' },
+type Step = { key: string; label: string };
+
+const CHECK_STEPS: Step[] = [
+  { key: 'parsed', label: 'Read the token file' },
+  { key: 'verified', label: 'Checked the token with Apple' },
+  { key: 'matched', label: 'Found the token in Addigy' },
 ];
-const RENEW_STEPS: { step: RenewalRecord['step']; label: string }[] = [
-  { step: 'renewing', label: 'Saving the token in Addigy' },
-  { step: 'scanning', label: 'Addigy is scanning the licences' },
+const CHECK_ORDER = ['captured', 'parsed', 'verified', 'matched'];
+
+/** The seed's Renew steps, as the console tab reports them. */
+const CONSOLE_STEPS: Step[] = [
+  { key: 'opening-apple-apps', label: 'Opening Apple Apps in Addigy' },
+  { key: 'finding-token', label: 'Finding the token' },
+  { key: 'opening-renew', label: 'Pressing Renew' },
+  { key: 'handing-over-file', label: 'Handing the file to Addigy' },
+  { key: 'waiting-for-confirmation', label: 'Waiting for Addigy’s confirmation' },
 ];
-const ORDER = ['captured', 'parsed', 'verified', 'matched', 'previewed', 'awaiting-confirmation', 'renewing', 'scanning', 'done'];
+
+const RENEW_STEPS: Step[] = [
+  { key: 'renewing', label: 'Saving in Addigy' },
+  { key: 'scanning', label: 'Addigy is scanning the licences' },
+];
 
 /** Failures the user fixes in Options. */
 const SETTINGS_FAILURES = ['unauthorized', 'forbidden', 'not-configured', 'bad-settings'];
 
-function locationLabel(r: RenewalRecord): string {
+export function locationLabel(r: RenewalRecord): string {
   return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
 }
 
-/** Check steps are named after what finished; renew steps after what is under way. */
-function StepList({ record, steps, naming }: { record: RenewalRecord; steps: typeof CHECK_STEPS; naming: 'finished' | 'underway' }) {
-  const at = ORDER.indexOf(record.step) + (naming === 'finished' ? 1 : 0);
+/** Steps before `current` are done; `current` is under way (or, with `finished`, just done). */
+function StepList({ steps, current, finished = false }: { steps: Step[]; current: number; finished?: boolean }) {
+  const at = current + (finished ? 1 : 0);
   return (
     <ol class="steps">
-      {steps.map(({ step, label }) => {
-        const index = ORDER.indexOf(step);
+      {steps.map(({ key, label }, index) => {
         const state = index < at ? 'done' : index === at ? 'current' : 'todo';
         return (
-          <li key={step} data-state={state}>
+          <li key={key} data-state={state}>
             {label}
             {state === 'current' && <span class="visually-hidden"> (in progress)</span>}
           </li>
@@ -56,35 +69,63 @@ function Retrying({ record }: { record: RenewalRecord }) {
   );
 }
 
-function Confirmation({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
-  const [acceptOtherMdm, setAcceptOtherMdm] = useState(false);
+function OtherMdmWarning({ record }: { record: RenewalRecord }) {
+  return (
+    <p>
+      This location is in use by another MDM ({record.otherMdm}). Renewing it here moves its app licences to Addigy and
+      stops {record.otherMdm} from managing them.
+    </p>
+  );
+}
+
+/** Another MDM holds the location: an explicit yes before anything is handed to Addigy's console. */
+function OtherMdmGate({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
+  const [accepted, setAccepted] = useState(false);
   const [sent, setSent] = useState(false);
-  const preview = record.preview;
+  return (
+    <section class="card" aria-labelledby={`gate-${record.id}`}>
+      <h2 id={`gate-${record.id}`}>Another MDM uses this location</h2>
+      <div class="notice bad" role="alert">
+        <OtherMdmWarning record={record} />
+        <label>
+          <input type="checkbox" checked={accepted} onChange={(e) => setAccepted((e.target as HTMLInputElement).checked)} />{' '}
+          Yes, move this location from {record.otherMdm} to Addigy
+        </label>
+      </div>
+      <div class="actions">
+        <button
+          class="primary"
+          disabled={!accepted || sent}
+          onClick={() => {
+            setSent(true);
+            actions.confirm(record.id, true);
+          }}
+        >
+          Continue in Addigy
+        </button>
+        <button onClick={() => actions.discard(record.id)}>Cancel</button>
+      </div>
+    </section>
+  );
+}
+
+function Confirmation({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
+  const [sent, setSent] = useState(false);
+  const preview = record.preview!;
   const name = locationLabel(record);
-  const blocked = Boolean(record.otherMdm) && !acceptOtherMdm;
   return (
     <section class="card" aria-labelledby={`confirm-${record.id}`}>
       <h2 id={`confirm-${record.id}`}>Confirm the renewal</h2>
-      <p class="muted">Check these details, as Addigy’s Renew dialog would show them.</p>
+      <p class="muted">Addigy’s confirmation window shows these details. Nothing is saved until you confirm.</p>
       <dl class="details">
-        {preview && (
-          <>
-            <dt>ID number</dt>
-            <dd>{preview.idNumber}</dd>
-            <dt>Name</dt>
-            <dd>{preview.name}</dd>
-            <dt>Apple ID</dt>
-            <dd>{preview.appleId}</dd>
-            <dt>Organization</dt>
-            <dd>{preview.organization}</dd>
-          </>
-        )}
-        {!preview && record.file && (
-          <>
-            <dt>Organization</dt>
-            <dd>{record.file.orgName}</dd>
-          </>
-        )}
+        <dt>ID number</dt>
+        <dd>{preview.idNumber}</dd>
+        <dt>Name</dt>
+        <dd>{preview.name}</dd>
+        <dt>Apple ID</dt>
+        <dd>{preview.appleId}</dd>
+        <dt>Organization</dt>
+        <dd>{preview.organization}</dd>
         <dt>Expires</dt>
         <dd>
           {formatDate(record.file?.expiresAt)} <span class="muted">({formatDaysFrom(record.file?.expiresAt)})</span>
@@ -94,7 +135,7 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.apple?.status === 'unreachable' && (
         <p class="notice warn">
           {record.apple.note ?? 'Apple could not be reached, so the token was not checked with Apple.'} Addigy’s own
-          check of the token passed.
+          confirmation window is the check.
         </p>
       )}
       {record.apple?.status === 'skipped' && <p class="notice warn">Checking with Apple is turned off in Options.</p>}
@@ -113,36 +154,69 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
         </p>
       ))}
       {record.otherMdm && (
-        <div class="notice bad" role="alert">
-          <p>
-            This location is in use by another MDM ({record.otherMdm}). Renewing it here moves its app licences to
-            Addigy and stops {record.otherMdm} from managing them.
-          </p>
-          <label>
-            <input
-              type="checkbox"
-              checked={acceptOtherMdm}
-              onChange={(e) => setAcceptOtherMdm((e.target as HTMLInputElement).checked)}
-            />{' '}
-            Yes, move this location from {record.otherMdm} to Addigy
-          </label>
+        <div class="notice warn">
+          <OtherMdmWarning record={record} />
         </div>
       )}
       <div class="actions">
         <button
           class="primary"
-          disabled={blocked || sent}
+          disabled={sent}
           onClick={() => {
             setSent(true);
-            actions.confirm(record.id, acceptOtherMdm);
+            actions.confirm(record.id, Boolean(record.otherMdmAccepted));
           }}
         >
           Renew {name} in Addigy
         </button>
         <button onClick={() => actions.discard(record.id)}>Cancel</button>
       </div>
+      <p class="muted">
+        Renew presses Save in Addigy’s window; pressing Save there yourself works too.{' '}
+        <button class="link" onClick={() => actions.showConsole(record.id)}>
+          Show the Addigy tab
+        </button>
+      </p>
     </section>
   );
+}
+
+/** The console tab is doing the seed's Renew steps, or waits for the admin to sign in. */
+function HandingOver({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
+  const name = locationLabel(record);
+  const phase = CONSOLE_STEPS.findIndex((s) => s.key === record.console?.phase);
+  return (
+    <section class="card" aria-busy="true" aria-labelledby={`console-${record.id}`}>
+      <h2 id={`console-${record.id}`}>Preparing {name} in Addigy…</h2>
+      {record.console?.signInSince ? (
+        <div class="notice warn" role="alert">
+          <p>
+            <strong>Sign in to Addigy in the tab Token Relay opened.</strong> The renewal goes on by itself once you are
+            signed in.
+          </p>
+        </div>
+      ) : (
+        <p class="muted">Addigy’s console is doing the Renew steps in a tab Token Relay opened. Nothing is saved yet.</p>
+      )}
+      <div role="status">
+        <StepList steps={CONSOLE_STEPS} current={Math.max(0, phase)} />
+        <Retrying record={record} />
+      </div>
+      <div class="actions">
+        <button onClick={() => actions.showConsole(record.id)}>Show the Addigy tab</button>
+      </div>
+    </section>
+  );
+}
+
+/** A file for the maintainers: the outline of the page where a step was not found, with no values in it. */
+function savePageReport(record: RenewalRecord) {
+  if (!record.pageReport) return;
+  const { fileName, json } = pageReportFile(record.pageReport.outline, record.pageReport.site);
+  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
@@ -166,6 +240,7 @@ function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalA
             </button>
           )}
           {SETTINGS_FAILURES.includes(failure.kind) && <button onClick={actions.openOptions}>Open Options</button>}
+          {record.pageReport && <button onClick={() => savePageReport(record)}>Save a page report</button>}
           <button onClick={() => actions.discard(record.id)}>Dismiss</button>
         </div>
       )}
@@ -178,7 +253,10 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
   const name = locationLabel(record);
   switch (record.step) {
     case 'awaiting-confirmation':
-      return <Confirmation record={record} actions={actions} />;
+      return record.preview ? <Confirmation record={record} actions={actions} /> : <OtherMdmGate record={record} actions={actions} />;
+    case 'handing-over':
+    case 'previewed':
+      return <HandingOver record={record} actions={actions} />;
     case 'failed':
       return <Failure record={record} actions={actions} />;
     case 'done':
@@ -202,7 +280,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
           <h2 id={`busy-${record.id}`}>Renewing {name}…</h2>
           <div role="status">
-            <StepList record={record} steps={RENEW_STEPS} naming="underway" />
+            <StepList steps={RENEW_STEPS} current={record.step === 'scanning' ? 1 : 0} />
             <Retrying record={record} />
           </div>
         </section>
@@ -212,7 +290,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
           <h2 id={`busy-${record.id}`}>Checking the token…</h2>
           <div role="status">
-            <StepList record={record} steps={CHECK_STEPS} naming="finished" />
+            <StepList steps={CHECK_STEPS} current={CHECK_ORDER.indexOf(record.step) - 1} finished />
             <Retrying record={record} />
           </div>
         </section>

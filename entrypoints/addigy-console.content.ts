@@ -19,6 +19,7 @@ export default defineContentScript({
     let current: AbortController | undefined;
     // Save is pressed only for the renewal whose confirmation this tab showed.
     let confirmationShownFor: string | undefined;
+    let runningUpload: string | undefined;
     ctx.onInvalidated(() => current?.abort());
 
     const send = (message: ConsoleToBackground): Promise<unknown> => browser.runtime.sendMessage(message);
@@ -38,6 +39,11 @@ export default defineContentScript({
       if (sender.id !== browser.runtime.id) return false;
       const parsed = backgroundToConsoleSchema.safeParse(message);
       if (!parsed.success) return false;
+      // The background hands the job over again after a route change or a worker restart: one run per renewal.
+      if (parsed.data.type === 'console:upload' && parsed.data.job.renewalId === runningUpload) {
+        sendResponse({ ok: true });
+        return false;
+      }
       current?.abort();
       const controller = new AbortController();
       current = controller;
@@ -45,7 +51,11 @@ export default defineContentScript({
       const job = parsed.data;
       if (job.type === 'console:upload') {
         confirmationShownFor = undefined;
-        void runUploadJob(document, job.job, ioFor(job.job.renewalId), { signal: controller.signal });
+        const renewalId = job.job.renewalId;
+        runningUpload = renewalId;
+        void runUploadJob(document, job.job, ioFor(renewalId), { signal: controller.signal }).finally(() => {
+          if (runningUpload === renewalId) runningUpload = undefined;
+        });
       } else if (confirmationShownFor === job.renewalId) {
         void pressConfirmationSave(document, job.renewalId, ioFor(job.renewalId), { signal: controller.signal });
       } else {

@@ -16,6 +16,9 @@ import type { Reminder } from '../lib/reminders/reminder-scheduler';
 import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
 import { currentTokenWatch, runTokenWatch } from '../lib/watch/run-token-watch';
 import { pageForReminder, tokenSnapshotItem } from '../lib/watch/token-snapshot';
+import { AddigyConsoleTabs, originOf } from '../lib/addigy-console/console-tabs';
+import { ADDIGY_CONSOLE_ORIGIN, type ConsoleFileReply } from '../lib/addigy-console/console-messages';
+import { consolePolicyUrl, isConsoleSignInUrl } from '../lib/addigy-console/page-knowledge';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -25,7 +28,16 @@ const KEEP_AWAKE_MS = 20_000;
 export default defineBackground({
   type: 'module',
   main() {
-    const machine = createRenewalMachine((record) => {
+    const consoleTabs = new AddigyConsoleTabs(
+      {
+        create: (props) => browser.tabs.create(props),
+        get: (tabId) => browser.tabs.get(tabId).catch(() => undefined),
+        update: (tabId, props) => browser.tabs.update(tabId, props),
+        sendMessage: (tabId, message, options) => browser.tabs.sendMessage(tabId, message, options),
+      },
+      { policyUrl: consolePolicyUrl, isSignInUrl: isConsoleSignInUrl },
+    );
+    const machine = createRenewalMachine(consoleTabs, (record) => {
       void publish();
       // A finished renewal changes that token's health: look again.
       if (record.step === 'done') void refreshTokens();
@@ -84,10 +96,27 @@ export default defineBackground({
       getState,
       testConnection,
       refreshTokens,
+      async showConsoleTab(renewalId) {
+        const tabId = (await idbRenewalStore.get(renewalId))?.console?.tabId;
+        if (tabId === undefined) return;
+        const tab = await browser.tabs.update(tabId, { active: true }).catch(() => undefined);
+        if (tab?.windowId !== undefined) await browser.windows.update(tab.windowId, { focused: true }).catch(() => undefined);
+      },
       async snoozeReminders(locationId, days) {
         await snoozeToken(locationId, days, new Date());
       },
       onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
+      console: {
+        async fileFor(renewalId, tabId): Promise<ConsoleFileReply> {
+          // The browser's own view of the tab: the token goes only to Addigy's console, top frame (checked by the sender class).
+          const tab = await browser.tabs.get(tabId).catch(() => undefined);
+          if (originOf(tab?.url) !== ADDIGY_CONSOLE_ORIGIN) return { ok: false };
+          const file = await machine.fileForConsole(renewalId, tabId);
+          return file ? { ok: true, ...file } : { ok: false };
+        },
+        report: (renewalId, tabId, report) => machine.consoleReport(renewalId, tabId, report),
+        signInPage: (tabId) => machine.consoleNeedsSignIn(tabId),
+      },
       onFileArrived(file) {
         downloadWatch.noteCapture(file.fileName);
         void forgetNoticedDownload(file.fileName);
@@ -118,6 +147,17 @@ export default defineBackground({
         await publish();
       }
     });
+
+    // The console tab: Addigy's sign-in page, a new page load (a new console script), or closed.
+    browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+      const url = change.url ?? tab.url ?? '';
+      if (isConsoleSignInUrl(url) && (change.url || change.status === 'complete')) {
+        void machine.consoleNeedsSignIn(tabId);
+      } else if (change.status === 'complete' && originOf(url) === ADDIGY_CONSOLE_ORIGIN) {
+        void machine.consoleTabLoaded(tabId);
+      }
+    });
+    browser.tabs.onRemoved.addListener((tabId) => void machine.consoleTabClosed(tabId));
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === RESUME_ALARM) void machine.resume();

@@ -1,8 +1,8 @@
-// `npm start`: the sandbox (Apple Business Manager, Apple's API and Addigy on local HTTPS) plus Chromium
+// `npm start`: the sandbox (Apple Business Manager, Apple's API, Addigy's API and console on local HTTPS) plus Chromium
 // with the production build. Headed when there is a display; otherwise a headless tour with screenshots.
 import { mkdirSync } from 'node:fs';
 import { startSandbox } from '../tests/sandbox/index.mjs';
-import { downloadedFiles, eventually, launchExtension, openTokensPage, saveApiKey } from '../tests/e2e/harness.mjs';
+import { addigyConsoleTab, downloadedFiles, eventually, launchExtension, openTokensPage, saveApiKey } from '../tests/e2e/harness.mjs';
 
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI;
 const sandbox = await startSandbox();
@@ -22,20 +22,22 @@ if (headed) {
   console.log('No display: running the renewal headlessly, screenshots go to .output/demo/');
   await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: /Send to Addigy/ }).waitFor();
   await page.screenshot({ path: `${out}/1-apple-business-manager.png` });
-  await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: 'Download' }).click();
+  await page.getByRole('row', { name: /Main Campus/ }).getByRole('button', { name: /Send to Addigy/ }).click();
   await eventually(() => downloadedFiles(session.downloadsDir).get('sToken_for_Main Campus.vpptoken'));
-  await eventually(async () => (await session.badge()).text === '1');
-  console.log(`Captured the download; badge: ${JSON.stringify(await session.badge())}`);
   const popup = await session.openPopup();
-  await popup.setViewportSize({ width: 400, height: 520 });
+  await popup.setViewportSize({ width: 400, height: 600 });
   const renew = popup.getByRole('button', { name: /^Renew/ });
-  await renew.waitFor();
+  await renew.waitFor({ timeout: 30_000 });
+  console.log(`Captured; Addigy's console shows its confirmation; badge: ${JSON.stringify(await session.badge())}`);
   await popup.screenshot({ path: `${out}/2-popup-confirmation.png` });
+  const addigy = await addigyConsoleTab(session);
+  await addigy.screenshot({ path: `${out}/3-addigy-console-confirmation.png` });
   await renew.click();
-  await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
-  await popup.screenshot({ path: `${out}/3-popup-renewed.png` });
-  const puts = sandbox.addigyRequests('renew');
-  console.log(`Renewed: Addigy received ${puts.length} PUT ${puts[0]?.path ?? ''}. Screenshots are in ${out}/`);
+  await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 60_000 });
+  await popup.screenshot({ path: `${out}/4-popup-renewed.png` });
+  await addigy.screenshot({ path: `${out}/5-addigy-console-after-save.png` });
+  const saved = sandbox.consoleUploads().filter((u) => u.stage === 'saved');
+  console.log(`Renewed: Addigy's console saved ${saved.length} file (${saved[0]?.fileName ?? ''}). Screenshots are in ${out}/`);
   await session.close();
 }
 await sandbox.close();

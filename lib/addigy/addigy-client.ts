@@ -13,38 +13,26 @@ import {
   addigyErrorBodySchema,
   addigyTokenListSchema,
   addigyTokenSchema,
-  renewalPreviewSchema,
   systemEventPageSchema,
   type AddigyToken,
-  type RenewalPreview,
   type SystemEvent,
 } from './schemas';
 
 export const DEFAULT_ADDIGY_BASE_URL = 'https://api.addigy.com/api/v2';
 
-export type AddigyCall = 'list-tokens' | 'preview-renewal' | 'renew' | 'request-sync' | 'list-token-events';
+export type AddigyCall = 'list-tokens' | 'list-token-events';
 
 // ─────────────────────────────────────────────────────────────────────────────
-// Addigy's endpoints. Calls 1 and 5 are public; 2, 3 and 4 are [assumed]: Addigy has not
-// published them. When Addigy documents its own, change them here, in the sandbox
-// (tests/sandbox/, the test double) and in docs/management-api.md. Nothing else should change.
-// `encodedId` is the token's `locationId`, already URL-encoded.
+// Addigy's published API v2 is read-only for Apps and Books tokens: list them (call 1) and read
+// the system events about them (call 5). A renewal is done in Addigy's web console instead
+// (lib/addigy-console). See docs/management-api.md.
 // ─────────────────────────────────────────────────────────────────────────────
 export const ADDIGY_PATHS = {
-  /** Call 1, public: every token (or those of the given policies). */
-  'list-tokens': { method: 'POST', path: () => '/oa/apps-and-books/tokens/policies/query' },
-  /** Call 2 [assumed]: what Addigy's Renew dialog shows before Save; writes nothing. */
-  'preview-renewal': {
-    method: 'POST',
-    path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}/renew/preview`,
-  },
-  /** Call 3 [assumed]: the Save. Idempotent: the same token twice is safe. */
-  renew: { method: 'PUT', path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}` },
-  /** Call 4 [assumed]: Scan Now; answers 202, the outcome is read by polling call 1. */
-  'request-sync': { method: 'POST', path: (encodedId: string) => `/oa/apps-and-books/tokens/${encodedId}/sync` },
-  /** Call 5, public: Addigy's own record of disabled and revoked tokens. */
-  'list-token-events': { method: 'POST', path: () => '/system-events/query' },
-} as const satisfies Record<AddigyCall, { method: string; path: (encodedId: string) => string }>;
+  /** Call 1: every token (or those of the given policies). */
+  'list-tokens': { method: 'POST', path: '/oa/apps-and-books/tokens/policies/query' },
+  /** Call 5: Addigy's own record of disabled and revoked tokens. */
+  'list-token-events': { method: 'POST', path: '/system-events/query' },
+} as const satisfies Record<AddigyCall, { method: string; path: string }>;
 
 /** Call 5's body: the newest 50 events whose receiver is a VPP token. */
 export const TOKEN_EVENTS_QUERY = {
@@ -55,11 +43,9 @@ export const TOKEN_EVENTS_QUERY = {
 } as const;
 
 export type AddigyProblemKind =
-  | 'invalid-token'
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
-  | 'identifier-mismatch'
   | 'rate-limited'
   | 'server-error'
   | 'unreachable'
@@ -98,9 +84,8 @@ const DETAIL_MAX_CHARS = 300;
 
 const API_KEY_STEP =
   "Open Token Relay's Options and paste a valid V2 API key from Addigy: Account → Integrations → API & Webhooks.";
-const DOWNLOAD_FRESH_STEP =
-  'Download a fresh token from Apple Business Manager or Apple School Manager (Content Tokens) and send it again.';
-const NEW_TOKEN_STEP =
+/** What to do when Addigy cannot renew with this file: its identifier belongs to another token. */
+export const NEW_TOKEN_STEP =
   'Create a new token in Addigy (Policy → Integrations & Settings → Apple Apps) with a fresh download for this location, then transfer the licences from the old token to it.';
 const BASE_URL_STEP =
   "Check the Addigy API address in Token Relay's Options (normally https://api.addigy.com/api/v2).";
@@ -109,9 +94,6 @@ const REPORT_STEP = 'If it is right, Addigy may have changed its API: report it 
 /** What each call was doing, for messages: "… while <doing>." */
 const CALL_WORDS: Record<AddigyCall, string> = {
   'list-tokens': 'listing the Apple Apps tokens',
-  'preview-renewal': 'checking the token',
-  renew: 'saving the renewed token',
-  'request-sync': 'starting a scan',
   'list-token-events': 'reading the token events',
 };
 
@@ -152,54 +134,23 @@ export class AddigyClient {
 
   /** Call 1: the tokens of the given policies; none given = every token. */
   async listTokens(policyIds: string[] = []): Promise<Result<AddigyToken[], AddigyProblem>> {
-    const answer = await this.send('list-tokens', '', { policy_ids: [...policyIds] }, true);
+    const answer = await this.send('list-tokens', { policy_ids: [...policyIds] });
     return answer.ok ? validate('list-tokens', addigyTokenListSchema, answer.value) : answer;
-  }
-
-  /** Call 2 [assumed]: what Addigy would save, without saving. `tokenText` is the trimmed file text. */
-  async previewRenewal(locationId: string, tokenText: string): Promise<Result<RenewalPreview, AddigyProblem>> {
-    const answer = await this.send('preview-renewal', locationId, { token: tokenText }, true, tokenText);
-    return answer.ok ? validate('preview-renewal', renewalPreviewSchema, answer.value, tokenText) : answer;
-  }
-
-  /**
-   * Call 3 [assumed]: the Save. The first attempt is never retried automatically (the contract);
-   * pass `repeat: true` when the user asked to send the same token again.
-   */
-  async renew(
-    locationId: string,
-    tokenText: string,
-    options: { repeat?: boolean } = {},
-  ): Promise<Result<AddigyToken, AddigyProblem>> {
-    const answer = await this.send('renew', locationId, { token: tokenText }, options.repeat === true, tokenText);
-    return answer.ok ? validate('renew', addigyTokenSchema, answer.value, tokenText) : answer;
-  }
-
-  /** Call 4 [assumed]: Scan Now. Any 2xx is success; poll `listTokens` for the outcome. */
-  async requestSync(locationId: string): Promise<Result<void, AddigyProblem>> {
-    const answer = await this.send('request-sync', locationId, {}, true);
-    return answer.ok ? ok(undefined) : answer;
   }
 
   /** Call 5: the newest events about VPP tokens (revocations, failed syncs). */
   async listTokenEvents(): Promise<Result<SystemEvent[], AddigyProblem>> {
-    const answer = await this.send('list-token-events', '', TOKEN_EVENTS_QUERY, true);
+    const answer = await this.send('list-token-events', TOKEN_EVENTS_QUERY);
     if (!answer.ok) return answer;
     const page = validate('list-token-events', systemEventPageSchema, answer.value);
     return page.ok ? ok(page.value.items) : page;
   }
 
   /** One call, retried while the failure is transient and `retryable` allows; resolves to the parsed 2xx answer. */
-  private async send(
-    call: AddigyCall,
-    locationId: string,
-    body: unknown,
-    retryable: boolean,
-    tokenText?: string,
-  ): Promise<Result<Answer, AddigyProblem>> {
+  private async send(call: AddigyCall, body: unknown): Promise<Result<Answer, AddigyProblem>> {
     if (this.settingsProblem) return err(this.settingsProblem(call));
     const route = ADDIGY_PATHS[call];
-    const url = `${this.baseUrl}${route.path(encodeURIComponent(locationId))}`;
+    const url = `${this.baseUrl}${route.path}`;
     const init: RequestInit = {
       method: route.method,
       headers: { 'x-api-key': this.apiKey, accept: 'application/json', 'content-type': 'application/json' },
@@ -209,14 +160,13 @@ export class AddigyClient {
       credentials: 'omit',
       cache: 'no-store',
     };
-    const secrets = [this.apiKey, tokenText];
-    const maxAttempts = retryable ? Math.max(1, this.retry.maxAttempts) : 1;
+    const secrets = [this.apiKey];
+    const maxAttempts = Math.max(1, this.retry.maxAttempts);
 
     for (let attempt = 1; ; attempt++) {
       if (this.signal?.aborted) return err(cancelled(call));
       const outcome = await this.attempt(call, url, init, secrets);
       if (outcome.kind === 'body') {
-        if (call === 'request-sync') return ok({ status: outcome.status, body: undefined });
         try {
           return ok({ status: outcome.status, body: JSON.parse(outcome.text) as unknown });
         } catch {
@@ -300,12 +250,7 @@ async function readText(response: Response, timeoutMs: number): Promise<string |
   }
 }
 
-function validate<T>(
-  call: AddigyCall,
-  schema: z.ZodMiniType<T>,
-  answer: Answer,
-  tokenText?: string,
-): Result<T, AddigyProblem> {
+function validate<T>(call: AddigyCall, schema: z.ZodMiniType<T>, answer: Answer): Result<T, AddigyProblem> {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return ok(parsed.data);
   // Paths and messages only: zod's issues can carry input values, which may echo a secret.
@@ -313,7 +258,7 @@ function validate<T>(
     .slice(0, 3)
     .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
     .join('; ');
-  return err(badResponse(call, redactSecrets(where, [tokenText]), answer.status));
+  return err(badResponse(call, redactSecrets(where, []), answer.status));
 }
 
 /** Addigy's own words from an error body: `{code, message, error_chain}`, `{error}`, or plain text. */
@@ -357,17 +302,11 @@ function problemForStatus(
 ): AddigyProblem {
   const base = { status, call, ...(detail ? { detail } : {}) };
   const said = detail ? ` Addigy said: “${detail}”` : '';
-  const aboutToken = call === 'preview-renewal' || call === 'renew' || call === 'request-sync';
-
   if (status === 400) {
     return {
-      kind: 'invalid-token',
-      message: aboutToken
-        ? `Addigy refused the token: it is invalid, expired or revoked.${said}`
-        : `Addigy refused the request while ${CALL_WORDS[call]} (HTTP 400).${said}`,
-      nextStep: aboutToken
-        ? DOWNLOAD_FRESH_STEP
-        : 'Try again. If it keeps happening, Addigy may have changed its API: report it to whoever maintains Token Relay.',
+      kind: 'bad-response',
+      message: `Addigy refused the request while ${CALL_WORDS[call]} (HTTP 400).${said}`,
+      nextStep: 'Try again. If it keeps happening, Addigy may have changed its API: report it to whoever maintains Token Relay.',
       transient: false,
       ...base,
     };
@@ -386,28 +325,10 @@ function problemForStatus(
     };
   }
   if (status === 404) {
-    return aboutToken
-      ? {
-          kind: 'not-found',
-          message: 'Addigy does not know this token location.',
-          nextStep:
-            'Check that the token still exists in Addigy (Policy → Integrations & Settings → Apple Apps) and start again. If the location is not there, create a new token for it in Addigy instead of renewing.',
-          transient: false,
-          ...base,
-        }
-      : {
-          kind: 'not-found',
-          message: `Addigy's API was not found at this address while ${CALL_WORDS[call]} (HTTP 404).`,
-          nextStep: BASE_URL_STEP,
-          transient: false,
-          ...base,
-        };
-  }
-  if (status === 409) {
     return {
-      kind: 'identifier-mismatch',
-      message: `This token's identifier does not match the Addigy token location, so Addigy cannot renew it with this file.${said}`,
-      nextStep: NEW_TOKEN_STEP,
+      kind: 'not-found',
+      message: `Addigy's API was not found at this address while ${CALL_WORDS[call]} (HTTP 404).`,
+      nextStep: BASE_URL_STEP,
       transient: false,
       ...base,
     };
@@ -426,7 +347,7 @@ function problemForStatus(
   if (status >= 500 && status <= 599) {
     return {
       kind: 'server-error',
-      message: `Addigy had a problem on its side (HTTP ${status}) while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+      message: `Addigy had a problem on its side (HTTP ${status}) while ${CALL_WORDS[call]}.`,
       nextStep: 'Try again in a few minutes. If it keeps failing, check Addigy’s status page.',
       transient: true,
       ...base,
@@ -451,10 +372,6 @@ function problemForStatus(
   };
 }
 
-/** A PUT that failed in transit may still have landed; saying so keeps the user from a new download. */
-const maybeSaved = (call: AddigyCall) =>
-  call === 'renew' ? ' Addigy may already have saved the token; sending the same token again is safe.' : '';
-
 function badResponse(call: AddigyCall, detail: string, status: number): AddigyProblem {
   return {
     kind: 'bad-response',
@@ -470,7 +387,7 @@ function badResponse(call: AddigyCall, detail: string, status: number): AddigyPr
 function unreachable(call: AddigyCall, host: string): AddigyProblem {
   return {
     kind: 'unreachable',
-    message: `Token Relay could not reach Addigy (${host}) while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    message: `Token Relay could not reach Addigy (${host}) while ${CALL_WORDS[call]}.`,
     nextStep: "Check your internet connection and the Addigy API address in Token Relay's Options, then try again.",
     transient: true,
     call,
@@ -480,7 +397,7 @@ function unreachable(call: AddigyCall, host: string): AddigyProblem {
 function timedOut(call: AddigyCall, timeoutMs: number): AddigyProblem {
   return {
     kind: 'timeout',
-    message: `Addigy did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    message: `Addigy did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds while ${CALL_WORDS[call]}.`,
     nextStep: 'Try again in a few minutes.',
     transient: true,
     call,
@@ -490,7 +407,7 @@ function timedOut(call: AddigyCall, timeoutMs: number): AddigyProblem {
 function cancelled(call: AddigyCall): AddigyProblem {
   return {
     kind: 'unreachable',
-    message: `The request to Addigy was cancelled while ${CALL_WORDS[call]}.${maybeSaved(call)}`,
+    message: `The request to Addigy was cancelled while ${CALL_WORDS[call]}.`,
     nextStep: 'Try again.',
     transient: true,
     call,
@@ -505,7 +422,7 @@ function hostOf(url: string): string {
   }
 }
 
-// ─── Reading call 1's answer after a renewal [assumed]: relay-contract.md, "Outcome of a scan" and "Expiry". ───
+// ─── Reading call 1's answer after a renewal: relay-contract.md, "Renewing in the console" step 5, and "Expiry". ───
 
 export type ScanOutcome =
   | { state: 'syncing' }
@@ -514,8 +431,7 @@ export type ScanOutcome =
   | { state: 'unknown' };
 
 /**
- * [assumed] What a token from call 1 says about the scan that followed a renewal made at `since`
- * (relay-contract.md, "Outcome of a scan"). `unknown` means: not finished yet, keep polling.
+ * What a token from call 1 says about the scan Addigy runs after a renewal saved at `since`. `unknown` means: not finished yet, keep polling.
  * `secrets` (the token text, the API key) are redacted from Addigy's text should it echo them.
  */
 export function describeScanOutcome(
@@ -565,9 +481,9 @@ function scanFailure(errMsg: string): Problem<'scan-failed'> {
   };
 }
 
-/** [assumed] The token's expiry from `clientConfig.tokenExpirationDate`, as ISO-8601 UTC; undefined unless valid. */
+/** The token's expiry as ISO-8601 UTC: the top-level `expDate`, else `clientConfig.tokenExpirationDate`; undefined unless valid. */
 export function tokenExpiry(token: AddigyToken): string | undefined {
-  return parseIsoDate(token.clientConfig?.tokenExpirationDate)?.toISOString();
+  return (parseIsoDate(token.expDate) ?? parseIsoDate(token.clientConfig?.tokenExpirationDate))?.toISOString();
 }
 
 // A date, or a date-time with a zone (Z, +00:00 or Apple's +0000): a zoneless time would be read as local time.

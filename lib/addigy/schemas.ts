@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 
-/** Wire shapes of Addigy's API v2 (public and assumed parts; see docs/management-api.md). */
+/** Wire shapes of Addigy's published API v2, read-only for tokens (see docs/management-api.md). */
 
 const optionalText = z.optional(z.nullable(z.string()));
 
@@ -10,7 +10,7 @@ export const addigyClientConfigSchema = z.looseObject({
   countryISO2ACode: optionalText,
   defaultPlatform: optionalText,
   websiteURL: optionalText,
-  // [assumed] mirrors Apple's client config; absent in Addigy's published model.
+  // In the current published spec; older copies lack it.
   tokenExpirationDate: optionalText,
   mdmInfo: z.optional(
     z.nullable(z.looseObject({ id: optionalText, name: optionalText, metadata: optionalText })),
@@ -22,6 +22,8 @@ export const addigyTokenSchema = z.looseObject({
   active: z.optional(z.nullable(z.boolean())),
   clientConfig: z.optional(z.nullable(addigyClientConfigSchema)),
   errMsg: optionalText,
+  // In the current published spec; older copies lack it.
+  expDate: optionalText,
   forceOnPolicyTree: z.optional(z.nullable(z.boolean())),
   inheritedFrom: optionalText,
   lastSync: optionalText,
@@ -36,16 +38,6 @@ export const addigyTokenSchema = z.looseObject({
 });
 export type AddigyToken = z.infer<typeof addigyTokenSchema>;
 export const addigyTokenListSchema = z.array(addigyTokenSchema);
-
-/** Call 2 [assumed]: what Addigy's Renew dialog shows before Save. */
-export const renewalPreviewSchema = z.looseObject({
-  idNumber: z.string(),
-  name: z.string(),
-  appleId: z.string(),
-  organization: z.string(),
-  expirationDate: z.string(),
-});
-export type RenewalPreview = z.infer<typeof renewalPreviewSchema>;
 
 export const systemEventSchema = z.looseObject({
   event_id: z.optional(z.string()),

@@ -141,7 +141,8 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
   if (status >= 500) {
     return { kind: 'retry', reason: `Apple answered with a server error (HTTP ${status})`, problem: unreachable(`Apple answered with a server error (HTTP ${status})`, status) };
   }
-  if (status === 401 || status === 403) {
+  // Any other 4xx is Apple refusing this token, never "Apple could not be asked".
+  if (status >= 400 && status <= 499) {
     return done(
       err({
         kind: 'invalid',

@@ -15,7 +15,7 @@ export interface TokenWatch {
 }
 
 export const BADGE_COLORS = { alert: '#C5221F', attention: '#B06000', busy: '#1A56DB' } as const;
-const IN_PROGRESS: RenewalRecord['step'][] = ['captured', 'parsed', 'verified', 'matched', 'previewed', 'renewing', 'scanning'];
+const IN_PROGRESS: RenewalRecord['step'][] = ['captured', 'parsed', 'verified', 'matched', 'handing-over', 'previewed', 'renewing', 'scanning'];
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** The one most important thing, by priority: failure > awaiting confirmation > expiring soon > in progress. */
@@ -27,6 +27,14 @@ export function computeBadge(renewals: RenewalRecord[], watch: TokenWatch = { un
       watch.unhealthy.length ? `needs attention: ${watch.unhealthy.join(', ')}` : '',
     ].filter(Boolean);
     return { text: '!', color: BADGE_COLORS.alert, title: `Token Relay: ${parts.join('; ')}` };
+  }
+  const signIn = renewals.filter((r) => r.step === 'handing-over' && r.console?.signInSince);
+  if (signIn.length) {
+    return {
+      text: String(signIn.length),
+      color: BADGE_COLORS.attention,
+      title: 'Token Relay: sign in to Addigy in the tab Token Relay opened',
+    };
   }
   const waiting = renewals.filter((r) => r.step === 'awaiting-confirmation');
   if (waiting.length) {

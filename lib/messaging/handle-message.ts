@@ -3,6 +3,11 @@ import type { CaptureSource } from '../renewal/renewal-record';
 import type { Problem } from '../result';
 import { classifySender, type SenderInfo } from './classify-sender';
 import {
+  consoleToBackgroundSchema,
+  type ConsoleFileReply,
+  type ConsoleReport,
+} from '../addigy-console/console-messages';
+import {
   contentRequestSchema,
   pageIntentSchema,
   type IntentReply,
@@ -20,10 +25,19 @@ export interface MessageHandlerDeps {
   /** Look at every Addigy token now (the periodic watch, on demand). */
   refreshTokens(): Promise<void>;
   snoozeReminders(locationId: string, days: number): Promise<void>;
+  /** Bring the renewal's Addigy console tab to the front. */
+  showConsoleTab?(renewalId: string): Promise<void>;
   /** A token file arrived (captured on the page or dropped into the popup), before its checks run. */
   onFileArrived?(file: { via: CaptureSource; fileName?: string; text: string }): void;
   /** A capture came from the one-click button: bring the popup up where the browser allows it. */
   onButtonCapture?(): void;
+  /** The Addigy console script's requests. `tabId` is the sender's tab, as the browser reports it. */
+  console?: {
+    fileFor(renewalId: string, tabId: number): Promise<ConsoleFileReply>;
+    report(renewalId: string, tabId: number, report: ConsoleReport): Promise<void>;
+    /** Addigy's sign-in page loaded in `tabId`: is it a console tab Token Relay opened (then say why it is there)? */
+    signInPage?(tabId: number): Promise<boolean>;
+  };
 }
 
 const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
@@ -33,7 +47,7 @@ const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
  * so forged or foreign messages get no answer at all.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
-  return (message: unknown, sender: SenderInfo): Promise<IntentReply> | undefined => {
+  return (message: unknown, sender: SenderInfo): Promise<IntentReply | ConsoleFileReply | { ok: true; ours: boolean }> | undefined => {
     const from = classifySender(sender, deps.ownId, deps.ownOrigin);
     if (from === 'apple-content-script') {
       const request = contentRequestSchema.safeParse(message);
@@ -46,6 +60,21 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       void deps.machine.capture({ text, source: byButton ? 'button' : via, fileName });
       if (byButton) deps.onButtonCapture?.();
       return Promise.resolve({ ok: true });
+    }
+    if (from === 'addigy-console-script') {
+      const request = consoleToBackgroundSchema.safeParse(message);
+      const tabId = (sender.tab as { id?: unknown } | undefined)?.id;
+      if (!request.success || typeof tabId !== 'number' || !deps.console) return undefined;
+      if (request.data.type === 'console:need-file') return deps.console.fileFor(request.data.renewalId, tabId);
+      void deps.console.report(request.data.renewalId, tabId, request.data.report);
+      return Promise.resolve({ ok: true });
+    }
+    if (from === 'addigy-sign-in-script') {
+      const tabId = (sender.tab as { id?: unknown } | undefined)?.id;
+      if ((message as { type?: unknown } | null)?.type !== 'console:sign-in-page' || typeof tabId !== 'number' || !deps.console?.signInPage) {
+        return undefined;
+      }
+      return deps.console.signInPage(tabId).then((ours) => ({ ok: true, ours }));
     }
     if (from === 'extension-page') {
       const intent = pageIntentSchema.safeParse(message);
@@ -73,6 +102,9 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
       const result = await machine.discard(intent.id);
       return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
     }
+    case 'renewal:show-console':
+      await deps.showConsoleTab?.(intent.id);
+      return { ok: true };
     case 'renewal:import-file':
       deps.onFileArrived?.({ via: 'file', fileName: intent.fileName, text: intent.text });
       await machine.capture({ text: intent.text, source: 'file', fileName: intent.fileName });

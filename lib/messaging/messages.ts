@@ -30,6 +30,7 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renewal:confirm'), id: z.string(), acceptOtherMdm: z.optional(z.boolean()) }),
   z.object({ type: z.literal('renewal:retry'), id: z.string() }),
   z.object({ type: z.literal('renewal:discard'), id: z.string() }),
+  z.object({ type: z.literal('renewal:show-console'), id: z.string() }),
   z.object({ type: z.literal('renewal:import-file'), fileName, text: fileText }),
   z.object({ type: z.literal('settings:test-connection') }),
   z.object({ type: z.literal('tokens:refresh') }),

@@ -4,11 +4,11 @@ import { loadApiKey } from '../storage/api-key';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { sessionTokenVault } from '../storage/token-vault';
-import { RenewalMachine } from './renewal-machine';
+import { RenewalMachine, type AddigyConsoleApi } from './renewal-machine';
 import type { RenewalRecord } from './renewal-record';
 
 /** The machine as the background worker runs it: real clients, real storage. */
-export function createRenewalMachine(onChange: (record: RenewalRecord) => void): RenewalMachine {
+export function createRenewalMachine(console: AddigyConsoleApi, onChange: (record: RenewalRecord) => void): RenewalMachine {
   return new RenewalMachine({
     store: idbRenewalStore,
     vault: sessionTokenVault,
@@ -22,6 +22,7 @@ export function createRenewalMachine(onChange: (record: RenewalRecord) => void):
         apiKey,
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
       }),
+    console,
     onChange,
   });
 }

@@ -1,5 +1,5 @@
 import type { AppleClientConfig } from '../apple/schemas';
-import type { RenewalPreview } from '../addigy/schemas';
+import type { ConsoleConfirmation } from '../addigy-console/console-messages';
 
 const DAY_MS = 86_400_000;
 const same = (a?: string | null, b?: string | null) => !a || !b || a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -9,11 +9,11 @@ const sameDay = (a?: string | null, b?: string | null) => {
 };
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
-/** Where the file, Apple and Addigy's preview disagree: shown before the Renew button. */
+/** Where the file, Apple and Addigy's confirmation window disagree: shown before the Renew button. */
 export function findDiscrepancies(input: {
   file: { orgName: string; expiresAt: string };
   apple?: AppleClientConfig;
-  preview: RenewalPreview;
+  preview: ConsoleConfirmation;
 }): string[] {
   const { file, apple, preview } = input;
   const found: string[] = [];
@@ -22,9 +22,6 @@ export function findDiscrepancies(input: {
   }
   if (apple && !same(apple.locationName, preview.name)) {
     found.push(`Apple says this token is for "${apple.locationName}", but Addigy's token is named "${preview.name}".`);
-  }
-  if (!sameDay(file.expiresAt, preview.expirationDate)) {
-    found.push(`The file expires on ${day(file.expiresAt)}, but Addigy reads ${day(preview.expirationDate)}.`);
   }
   if (apple?.tokenExpirationDate && !sameDay(file.expiresAt, apple.tokenExpirationDate)) {
     found.push(`The file expires on ${day(file.expiresAt)}, but Apple reports ${day(apple.tokenExpirationDate)}.`);

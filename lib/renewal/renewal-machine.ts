@@ -3,9 +3,10 @@ import { locationFromTokenFileName, parseVppToken, redactSecret } from '../token
 import type { AppleClientConfig } from '../apple/schemas';
 import type { AppleProblem } from '../apple/apple-client';
 import { isManagedByOtherMdm, otherMdmName } from '../apple/apple-client';
-import type { AddigyToken, RenewalPreview } from '../addigy/schemas';
+import type { AddigyToken } from '../addigy/schemas';
 import type { AddigyProblem } from '../addigy/addigy-client';
-import { describeScanOutcome, tokenExpiry } from '../addigy/addigy-client';
+import { describeScanOutcome, NEW_TOKEN_STEP, tokenExpiry } from '../addigy/addigy-client';
+import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../addigy-console/console-messages';
 import type { Settings } from '../storage/settings';
 import type { RenewalStore } from '../storage/renewal-store';
 import type { TokenVault } from '../storage/token-vault';
@@ -25,12 +26,17 @@ export interface AppleApi {
   getClientConfig(tokenText: string): Promise<Result<AppleClientConfig, AppleProblem>>;
 }
 
-/** The slice of AddigyClient the machine uses. */
+/** The slice of AddigyClient the machine uses: Addigy's API only reads. */
 export interface AddigyApi {
   listTokens(): Promise<Result<AddigyToken[], AddigyProblem>>;
-  previewRenewal(locationId: string, tokenText: string): Promise<Result<RenewalPreview, AddigyProblem>>;
-  renew(locationId: string, tokenText: string, options?: { repeat?: boolean }): Promise<Result<AddigyToken, AddigyProblem>>;
-  requestSync(locationId: string): Promise<Result<void, AddigyProblem>>;
+}
+
+/** Where the renewal is written: Addigy's web console, in a tab Token Relay opened (lib/addigy-console). */
+export interface AddigyConsoleApi {
+  /** Opens a tab on the policy's page (or reuses `tabId`, when it is still open) and hands its console script the job. */
+  openForUpload(input: { tabId?: number; policyId: string; job: ConsoleJob; reload?: boolean }): Promise<Result<{ tabId: number }, Problem>>;
+  /** Asks the console script in `tabId` to press Save in Addigy's confirmation window. */
+  pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>>;
 }
 
 export type RetryNotice = { attempt: number; delayMs: number; reason: string };
@@ -42,13 +48,27 @@ export interface RenewalDeps {
   loadApiKey(): Promise<string | undefined>;
   createApple(onRetry: (notice: RetryNotice) => void): AppleApi;
   createAddigy(config: { baseUrl: string; apiKey: string }, onRetry: (notice: RetryNotice) => void): AddigyApi;
+  console: AddigyConsoleApi;
   onChange?(record: RenewalRecord): void;
   now?(): Date;
   newId?(): string;
   sleep?(ms: number): Promise<void>;
   /** How long scanning may poll Addigy before it is reported as unfinished. */
   scanPolicy?: RetryPolicy;
+  /** Bounds on the console steps (ms); tests shorten them. */
+  consoleBounds?: Partial<ConsoleBounds>;
 }
+
+export interface ConsoleBounds {
+  /** How long the console tab may stay silent during the Renew steps (its own steps are bounded too). */
+  handOverMs: number;
+  /** How long the admin has to sign in to Addigy in the tab Token Relay opened. */
+  signInMs: number;
+  /** How long Addigy may take to answer Save before Token Relay checks with the API. */
+  saveMs: number;
+}
+
+export const CONSOLE_BOUNDS: ConsoleBounds = { handOverMs: 90_000, signInMs: 10 * 60_000, saveMs: 60_000 };
 
 export interface CaptureInput {
   text: string;
@@ -56,18 +76,38 @@ export interface CaptureInput {
   fileName?: string;
 }
 
-export type IntentProblem = Problem<'unknown-renewal' | 'wrong-step' | 'needs-mdm-override'>;
+export type IntentProblem = Problem<'unknown-renewal' | 'wrong-step' | 'needs-mdm-override' | 'console-closed'>;
 
-/** Apple's answer said nothing about the token itself: go on, with Addigy's preview as the gate. */
-const APPLE_NOT_CONSULTED: readonly AppleProblem['kind'][] = ['unreachable', 'rate-limited', 'apple-error', 'bad-response'];
+/** Apple's answer said nothing about the token itself: go on, with Addigy's confirmation window as the gate. */
+function appleNotConsulted(problem: AppleProblem): boolean {
+  if (problem.kind === 'unreachable' || problem.kind === 'rate-limited') return true;
+  if (problem.kind === 'apple-error') return problem.transient === true;
+  // A 200 in a shape we do not know; a 4xx is Apple refusing the token.
+  return problem.kind === 'bad-response' && problem.status === 200;
+}
 
 const SCAN_POLICY: RetryPolicy = { maxAttempts: 30, baseDelayMs: 1_000, maxDelayMs: 10_000 };
+
+/** Steps in which a renewal's token is with, or on its way to, Addigy's console tab. */
+const CONSOLE_STEPS_OF_RENEWAL: readonly RenewalStep[] = ['handing-over', 'previewed', 'awaiting-confirmation', 'renewing'];
+
+/** What each console step was looking for, for "Token Relay could not find … for <location>". */
+const CONSOLE_STEP_WORDS: Record<ConsoleStep, string> = {
+  'opening-apple-apps': 'Addigy’s Apple Apps section',
+  'finding-token': 'the token in Addigy’s Apple Apps section',
+  'opening-renew': 'Addigy’s Renew button',
+  'handing-over-file': 'the file upload in Addigy’s Renew window',
+  'waiting-for-confirmation': 'Addigy’s confirmation window',
+  saving: 'Addigy’s answer to Save',
+};
 
 const DOWNLOAD_AGAIN =
   'Download a fresh token in Apple Business Manager (your name → Preferences → Payments and Billing → Content Tokens) and send it again.';
 
 /**
- * captured → parsed → verified → matched → previewed → awaiting-confirmation → renewing → scanning → done | failed.
+ * captured → parsed → verified → matched → handing-over (Addigy's console tab does Renew, file, Save)
+ * → previewed (Addigy's confirmation window read) → awaiting-confirmation → renewing (Save pressed)
+ * → scanning (call 1 polled) → done | failed.
  * Each step is persisted before the next begins, so a restarted worker can resume or report it.
  */
 export class RenewalMachine {
@@ -75,10 +115,14 @@ export class RenewalMachine {
   private readonly flows = new Set<Promise<unknown>>();
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly bounds: ConsoleBounds;
+  /** Renewals this worker has handed to a console tab: after a restart the job is handed over again. */
+  private readonly handedOverHere = new Set<string>();
 
   constructor(private readonly deps: RenewalDeps) {
     this.now = deps.now ?? (() => new Date());
     this.sleep = deps.sleep ?? ((ms) => realSleep(ms));
+    this.bounds = { ...CONSOLE_BOUNDS, ...deps.consoleBounds };
   }
 
   /** A token file arrived. Returns the new renewal's record after its checks ran. */
@@ -104,22 +148,30 @@ export class RenewalMachine {
     return this.runChecks(record.id);
   }
 
-  /** The user said yes in extension-owned UI. */
+  /**
+   * The user said yes in extension-owned UI: to Addigy's confirmation (Token Relay presses Addigy's Save),
+   * or, for a location another MDM holds, to handing the token to Addigy's console at all.
+   */
   async confirm(id: string, options: { acceptOtherMdm?: boolean } = {}): Promise<Result<RenewalRecord, IntentProblem>> {
     const record = await this.deps.store.get(id);
     if (!record) return unknownRenewal();
     if (record.step !== 'awaiting-confirmation') return wrongStep(record);
-    if (record.otherMdm && !options.acceptOtherMdm) {
-      return {
-        ok: false,
-        error: {
-          kind: 'needs-mdm-override',
-          message: `This location is in use by another MDM (${record.otherMdm}).`,
-          nextStep: 'Confirm that Addigy should take it over, or cancel.',
-        },
-      };
+    if (!record.preview) {
+      // The other-MDM gate comes before anything is handed to Addigy's console.
+      if (record.otherMdm && !options.acceptOtherMdm) return needsOverride(record);
+      record.otherMdmAccepted = true;
+      this.track(this.handOver(record));
+      return { ok: true, value: record };
     }
-    this.track(this.renew(record, false));
+    const tabId = record.console?.tabId;
+    if (tabId === undefined) return wrongStep(record);
+    record.failure = undefined;
+    await this.enterConsoleStep(record, 'renewing', 'saving');
+    const pressed = await this.deps.console.pressSave(tabId, record.id);
+    if (!pressed.ok) {
+      await this.fail(record, { ...pressed.error, step: 'awaiting-confirmation', retryable: true });
+      return { ok: false, error: { kind: 'console-closed', message: pressed.error.message, nextStep: pressed.error.nextStep } };
+    }
     return { ok: true, value: record };
   }
 
@@ -129,8 +181,9 @@ export class RenewalMachine {
     if (!record) return unknownRenewal();
     if (record.step !== 'failed' || !record.failure?.retryable) return wrongStep(record);
     const failedAt = record.failure.step;
-    if (failedAt === 'renewing') this.track(this.renew(record, true));
+    if (failedAt === 'renewing') this.track(this.checkSaved(record));
     else if (failedAt === 'scanning') this.track(this.scan(record));
+    else if (CONSOLE_STEPS_OF_RENEWAL.includes(failedAt)) this.track(this.handOver(record));
     else this.track(this.runChecks(id));
     return { ok: true, value: record };
   }
@@ -161,33 +214,31 @@ export class RenewalMachine {
     return { ok: true, value: await this.save(record, 'discarded') };
   }
 
-  /** After a worker restart: pick every unfinished renewal up again, or say why it stopped. */
+  /** After a worker restart, and on every resume alarm: pick unfinished renewals up again, or say why they stopped. */
   async resume(): Promise<void> {
     for (const record of await this.deps.store.list()) {
       if (this.running.has(record.id)) continue;
       const waitsForToken = record.step === 'failed' && record.failure?.retryable && record.failure.step !== 'scanning';
       if (isFinished(record) && !waitsForToken) continue;
       const token = await this.deps.vault.get(record.id);
-      if (!token && record.step !== 'scanning') {
+      const tokenNeeded = record.step !== 'scanning' && record.step !== 'renewing';
+      if (!token && tokenNeeded) {
         await this.fail(record, lostToken(record.step === 'failed' ? record.failure!.step : record.step));
         continue;
       }
-      if (record.step === 'failed') continue;
       switch (record.step) {
+        case 'failed':
         case 'awaiting-confirmation':
           break;
         case 'scanning':
           this.track(this.scan(record));
           break;
+        case 'handing-over':
+        case 'previewed':
+          await this.checkHandOver(record);
+          break;
         case 'renewing':
-          // Unknown whether Addigy saw the PUT: let the user decide, Retry repeats it safely.
-          await this.fail(record, {
-            kind: 'interrupted',
-            message: 'Token Relay was stopped while it was saving the token in Addigy, so it does not know whether Addigy received it.',
-            nextStep: 'Choose Retry: sending the same token again is safe.',
-            step: 'renewing',
-            retryable: true,
-          });
+          await this.checkSaveAnswered(record);
           break;
         default:
           this.track(this.runChecks(record.id));
@@ -195,7 +246,106 @@ export class RenewalMachine {
     }
   }
 
-  /** Parse-level checks passed; now ask Apple and Addigy. Ends at awaiting-confirmation or failed. */
+  // ─── The console tab's side: it asks for the file and reports what Addigy's page showed. ───
+
+  /**
+   * The console script in `tabId` found the upload control and asks for the file. Only the renewal's own
+   * tab gets it, and only while the Renew steps are under way. The caller has checked the tab is Addigy's.
+   */
+  async fileForConsole(id: string, tabId: number): Promise<{ fileName: string; text: string } | undefined> {
+    const record = await this.deps.store.get(id);
+    if (!record || record.step !== 'handing-over' || record.console?.tabId !== tabId) return undefined;
+    const text = await this.deps.vault.get(id);
+    if (!text) return undefined;
+    return { fileName: uploadFileName(record), text };
+  }
+
+  /** What the console script saw. A report about another tab, or at the wrong step, changes nothing. */
+  async consoleReport(id: string, tabId: number, report: ConsoleReport): Promise<void> {
+    const record = await this.deps.store.get(id);
+    if (!record || record.console?.tabId !== tabId || !CONSOLE_STEPS_OF_RENEWAL.includes(record.step)) return;
+    const location = locationLabel(record);
+    switch (report.kind) {
+      case 'progress':
+        if (record.step !== 'handing-over') return;
+        record.console = { ...record.console, phase: report.step, since: this.now().toISOString(), signInSince: undefined };
+        await this.save(record, 'handing-over');
+        return;
+      case 'confirmation': {
+        if (record.step !== 'handing-over') return;
+        record.preview = { ...report.details };
+        record.discrepancies = findDiscrepancies({ file: record.file!, apple: appleConfigOf(record), preview: report.details });
+        record.console = { ...record.console, phase: 'waiting-for-confirmation', since: this.now().toISOString() };
+        await this.save(record, 'previewed');
+        await this.save(record, 'awaiting-confirmation');
+        return;
+      }
+      case 'saved':
+        // The admin's own Save in Addigy's window counts as the confirmation, as the popup's Renew does.
+        if (record.step !== 'renewing' && record.step !== 'awaiting-confirmation') return;
+        record.savedBy = report.by;
+        this.track(this.saved(record));
+        return;
+      case 'refused':
+        await this.fail(record, refusal(report.text, location, record.step));
+        return;
+      case 'step-missing':
+        record.pageReport = report.outline ? { site: 'addigy', outline: report.outline } : undefined;
+        await this.fail(record, {
+          kind: 'console-step-missing',
+          message: `Token Relay could not find ${CONSOLE_STEP_WORDS[report.step]} for ${location}.`,
+          nextStep: manualRenewal(record),
+          step: record.step,
+          retryable: true,
+        });
+        return;
+    }
+  }
+
+  /** The console tab landed on Addigy's sign-in page: wait for the admin, within a bound. */
+  async consoleNeedsSignIn(tabId: number): Promise<boolean> {
+    const record = await this.recordOfTab(tabId);
+    if (!record || record.step !== 'handing-over') return false;
+    if (record.console?.signInSince) return true;
+    record.console = { ...record.console!, signInSince: this.now().toISOString() };
+    await this.save(record, 'handing-over');
+    return true;
+  }
+
+  /** The console tab finished loading a page of Addigy's console: a new page has a new script, so hand it the job. */
+  async consoleTabLoaded(tabId: number): Promise<void> {
+    const record = await this.recordOfTab(tabId);
+    if (record?.step !== 'handing-over' || !record.match?.policyId) return;
+    // The script ignores a job it is already doing, so a same-page route change costs nothing.
+    await this.deps.console.openForUpload({ tabId, policyId: record.match.policyId, job: jobOf(record) });
+  }
+
+  /** The admin closed the console tab before Addigy saved the token. */
+  async consoleTabClosed(tabId: number): Promise<void> {
+    const record = await this.recordOfTab(tabId);
+    if (!record) return;
+    if (record.step === 'renewing') {
+      // Save was pressed: whether Addigy took it is for its API to say.
+      this.track(this.checkSaved(record));
+      return;
+    }
+    await this.fail(record, {
+      kind: 'console-closed',
+      message: `The Addigy tab Token Relay opened for ${locationLabel(record)} was closed before the token was saved.`,
+      nextStep: 'Choose Retry to open it again. Nothing was saved in Addigy.',
+      step: record.step,
+      retryable: true,
+    });
+  }
+
+  private async recordOfTab(tabId: number): Promise<RenewalRecord | undefined> {
+    const records = await this.deps.store.list();
+    return records.find((r) => r.console?.tabId === tabId && CONSOLE_STEPS_OF_RENEWAL.includes(r.step));
+  }
+
+  // ─── The flows. ───
+
+  /** Parse-level checks passed; now ask Apple and Addigy. Ends handing over to the console, or failed. */
   private async runChecks(id: string): Promise<RenewalRecord> {
     const record = await this.deps.store.get(id);
     if (!record) throw new Error('renewal vanished');
@@ -225,7 +375,7 @@ export class RenewalMachine {
             websiteURL: apple.websiteURL,
             otherMdm: isManagedByOtherMdm(apple) ? otherMdmName(apple) : undefined,
           };
-        } else if (APPLE_NOT_CONSULTED.includes(answer.error.kind)) {
+        } else if (appleNotConsulted(answer.error)) {
           record.apple = { status: 'unreachable', note: answer.error.message };
         } else {
           return this.fail(record, { ...answer.error, step: 'verified', retryable: false });
@@ -235,7 +385,7 @@ export class RenewalMachine {
       }
       await this.save(record, 'verified');
 
-      // 2. Addigy: which of its tokens is this?
+      // 2. Addigy's API: which of its tokens is this, and in which policy?
       const list = await addigy.listTokens();
       record.retrying = undefined;
       if (!list.ok) return this.failAddigy(record, list.error, 'matched', text);
@@ -251,36 +401,145 @@ export class RenewalMachine {
         strength: match.value.strength,
       };
       record.otherMdm = record.apple?.otherMdm;
-      await this.replaceOtherPending(record);
+      const waiting = await this.takeOverWaiting(record);
+      if (waiting === 'blocked') {
+        return this.fail(record, {
+          kind: 'already-waiting',
+          message: `A renewal of ${locationLabel(record)} is already waiting, and Apple could not confirm that this file is for the same location, so it was not allowed to replace it.`,
+          nextStep: 'Finish or discard the waiting renewal first, then send this file again.',
+          step: 'matched',
+          retryable: false,
+        });
+      }
       await this.save(record, 'matched');
-
-      // 3. Addigy's own check: what its Renew dialog would show.
-      const preview = await addigy.previewRenewal(target.locationId, text);
-      record.retrying = undefined;
-      if (!preview.ok) return this.failAddigy(record, preview.error, 'previewed', text);
-      record.preview = { ...preview.value };
-      record.discrepancies = findDiscrepancies({ file: record.file!, apple, preview: preview.value });
-      await this.save(record, 'previewed');
-      return this.save(record, 'awaiting-confirmation');
+      if (!record.match.policyId) {
+        return this.fail(record, {
+          kind: 'no-policy',
+          message: `Addigy's API did not say which policy holds ${locationLabel(record)}, so Token Relay cannot open it in Addigy.`,
+          nextStep: manualRenewal(record),
+          step: 'matched',
+          retryable: false,
+        });
+      }
+      // 3. Another MDM holds the location: an explicit yes comes before anything goes to Addigy's console.
+      if (record.otherMdm && !record.otherMdmAccepted) return this.save(record, 'awaiting-confirmation');
+      return this.handOverNow(record);
     });
   }
 
-  private async renew(record: RenewalRecord, repeat: boolean): Promise<RenewalRecord> {
-    return this.exclusive(record, async () => {
-      const text = await this.deps.vault.get(record.id);
-      if (!text) return this.failTokenGone(record, 'renewing');
-      const addigy = await this.connectAddigy(record);
-      if (!addigy || !record.match) return this.failNoApiKey(record, 'renewing');
-      record.failure = undefined;
-      await this.save(record, 'renewing');
-      const renewed = await addigy.renew(record.match.locationId, text, { repeat });
-      record.retrying = undefined;
-      if (!renewed.ok) return this.failAddigy(record, renewed.error, 'renewing', text);
-      record.renewedAt = this.now().toISOString();
-      record.newExpiry = tokenExpiry(renewed.value) ?? record.file?.expiresAt;
-      await this.save(record, 'scanning');
-      return this.scanLoop(record, addigy);
+  private handOver(record: RenewalRecord): Promise<RenewalRecord> {
+    return this.exclusive(record, () => this.handOverNow(record));
+  }
+
+  /** Open (or reuse) the console tab on the policy's page and give its script the Renew job. */
+  private async handOverNow(record: RenewalRecord): Promise<RenewalRecord> {
+    if (!(await this.deps.vault.get(record.id))) return this.failTokenGone(record, 'handing-over');
+    record.failure = undefined;
+    record.preview = undefined;
+    record.pageReport = undefined;
+    record.discrepancies = [];
+    const previousTab = record.console?.tabId;
+    this.handedOverHere.add(record.id);
+    await this.enterConsoleStep(record, 'handing-over', undefined);
+    const opened = await this.deps.console.openForUpload({
+      tabId: previousTab,
+      policyId: record.match!.policyId!,
+      job: jobOf(record),
+      reload: previousTab !== undefined,
     });
+    if (!opened.ok) return this.fail(record, { ...opened.error, step: 'handing-over', retryable: true });
+    // Read again: the tab may have reported while it was being opened.
+    const latest = (await this.deps.store.get(record.id)) ?? record;
+    if (latest.step !== 'handing-over' || latest.console?.tabId === opened.value.tabId) return latest;
+    latest.console = { ...latest.console!, tabId: opened.value.tabId };
+    return this.save(latest, 'handing-over');
+  }
+
+  /** A console step under way: remember since when, so it stays bounded. */
+  private async enterConsoleStep(record: RenewalRecord, step: RenewalStep, phase: ConsoleStep | undefined) {
+    record.console = { tabId: record.console?.tabId, phase, since: this.now().toISOString() };
+    return this.save(record, step);
+  }
+
+  /** Bounded waits while handing over: the tab silent for too long, or the admin not signing in. */
+  private async checkHandOver(record: RenewalRecord): Promise<void> {
+    const now = this.now().getTime();
+    const signInSince = record.console?.signInSince ? Date.parse(record.console.signInSince) : undefined;
+    if (signInSince !== undefined) {
+      if (now - signInSince < this.bounds.signInMs) return;
+      await this.fail(record, {
+        kind: 'sign-in-timeout',
+        message: `Token Relay waited ${Math.round(this.bounds.signInMs / 60_000)} minutes for you to sign in to Addigy, and stopped.`,
+        nextStep: 'Sign in to Addigy, then choose Retry. The token is kept until then.',
+        step: 'handing-over',
+        retryable: true,
+      });
+      return;
+    }
+    const since = Date.parse(record.console?.since ?? record.updatedAt);
+    if (now - since < this.bounds.handOverMs) {
+      // A restarted worker: hand the job over again; the console script starts it afresh.
+      if (record.step === 'handing-over' && !this.handedOverHere.has(record.id)) this.track(this.handOver(record));
+      return;
+    }
+    await this.fail(record, {
+      kind: 'console-silent',
+      message: `Addigy’s page in the tab Token Relay opened did not get as far as ${record.console?.phase ? CONSOLE_STEP_WORDS[record.console.phase] : 'the Apple Apps section'} for ${locationLabel(record)}.`,
+      nextStep: `Choose Retry. ${manualRenewal(record)}`,
+      step: record.step,
+      retryable: true,
+    });
+  }
+
+  /** Save was pressed; Addigy's page has not answered within the bound: ask Addigy's API instead. */
+  private async checkSaveAnswered(record: RenewalRecord): Promise<void> {
+    const since = Date.parse(record.console?.since ?? record.updatedAt);
+    if (this.now().getTime() - since < this.bounds.saveMs) return;
+    this.track(this.checkSaved(record));
+  }
+
+  /** Did Addigy save this file? Its API knows: the token's expiry is the file's. Else hand over again. */
+  private async checkSaved(record: RenewalRecord): Promise<RenewalRecord> {
+    return this.exclusive(record, async () => {
+      const addigy = await this.connectAddigy(record);
+      if (!addigy) return this.failNoApiKey(record, 'renewing');
+      const list = await addigy.listTokens();
+      record.retrying = undefined;
+      if (!list.ok) return this.failAddigy(record, list.error, 'renewing');
+      const token = owningToken(list.value, record.match!.locationId);
+      if (token && sameExpiry(tokenExpiry(token), record.file?.expiresAt)) {
+        record.renewedAt ??= record.console?.since ?? this.now().toISOString();
+        return this.savedNow(record, addigy);
+      }
+      if (!(await this.deps.vault.get(record.id))) {
+        return this.fail(record, lostToken('renewing'));
+      }
+      return this.fail(record, {
+        kind: 'not-saved',
+        message: `Addigy has not saved the new token for ${locationLabel(record)}: it still shows the old expiry.`,
+        nextStep: 'Choose Retry to do the Renew steps in Addigy again.',
+        step: 'handing-over',
+        retryable: true,
+      });
+    });
+  }
+
+  private saved(record: RenewalRecord): Promise<RenewalRecord> {
+    return this.exclusive(record, async () => {
+      const addigy = await this.connectAddigy(record);
+      if (!addigy) return this.failNoApiKey(record, 'scanning');
+      record.renewedAt = this.now().toISOString();
+      return this.savedNow(record, addigy);
+    });
+  }
+
+  /** Addigy holds the token now: forget it, and follow Addigy's own rescan through its API. */
+  private async savedNow(record: RenewalRecord, addigy: AddigyApi): Promise<RenewalRecord> {
+    record.failure = undefined;
+    // Saved as 'scanning' first, so a crash cannot lose the fact that Addigy has it.
+    await this.save(record, 'scanning');
+    await this.deps.vault.wipe(record.id);
+    return this.scanLoop(record, addigy);
   }
 
   private async scan(record: RenewalRecord): Promise<RenewalRecord> {
@@ -289,28 +548,24 @@ export class RenewalMachine {
       if (!addigy) return this.failNoApiKey(record, 'scanning');
       record.failure = undefined;
       await this.save(record, 'scanning');
+      await this.deps.vault.wipe(record.id);
       return this.scanLoop(record, addigy);
     });
   }
 
-  /** Scan Now (call 4), then poll the list (call 1) until Addigy says how the scan went. */
+  /** Poll the list (call 1) until Addigy's rescan after the Save ends: success, or its error. */
   private async scanLoop(record: RenewalRecord, addigy: AddigyApi): Promise<RenewalRecord> {
-    // Addigy holds the token now (saved as 'scanning' first, so a crash cannot lose that fact).
-    await this.deps.vault.wipe(record.id);
     const locationId = record.match!.locationId;
     const since = new Date(record.renewedAt ?? record.updatedAt);
-    const sync = await addigy.requestSync(locationId);
-    record.retrying = undefined;
-    if (!sync.ok) return this.failAddigy(record, sync.error, 'scanning');
     const policy = this.deps.scanPolicy ?? SCAN_POLICY;
     let sawSyncing = false;
+    let oldExpiry = false;
     for (let poll = 1; poll <= policy.maxAttempts; poll++) {
       await this.sleep(backoffDelayMs(poll, policy));
       const list = await addigy.listTokens();
       record.retrying = undefined;
       if (!list.ok) return this.failAddigy(record, list.error, 'scanning');
-      const tokens = list.value.filter((t) => t.locationId === locationId);
-      const token = tokens.find((t) => !t.inheritedFrom) ?? tokens[0];
+      const token = owningToken(list.value, locationId);
       if (!token) {
         return this.fail(record, {
           kind: 'not-found',
@@ -320,17 +575,29 @@ export class RenewalMachine {
           retryable: false,
         });
       }
+      const expiry = tokenExpiry(token);
+      // Addigy's expiry must become the file's: until then the save has not shown up in its API.
+      oldExpiry = Boolean(expiry) && !sameExpiry(expiry, record.file?.expiresAt);
       const outcome = describeScanOutcome(token, since);
       sawSyncing ||= outcome.state === 'syncing';
-      if (outcome.state === 'success') {
+      if (outcome.state === 'success' && !oldExpiry) {
         record.lastSync = outcome.lastSync;
-        record.newExpiry = tokenExpiry(token) ?? record.newExpiry;
+        record.newExpiry = expiry ?? record.file?.expiresAt;
         return this.save(record, 'done');
       }
       // An error seen before Addigy ever reported syncing may be the previous scan's: look once more.
       if (outcome.state === 'error' && (sawSyncing || poll > 1)) {
         return this.fail(record, { ...outcome.problem, detail: outcome.detail, step: 'scanning', retryable: true });
       }
+    }
+    if (oldExpiry) {
+      return this.fail(record, {
+        kind: 'not-saved',
+        message: `Addigy’s page accepted the Save, but Addigy still shows the old expiry for ${locationLabel(record)}.`,
+        nextStep: 'Check the token in Addigy (Policy → Integrations & Settings → Apple Apps). If the expiry did not change, download a fresh token and send it again.',
+        step: 'scanning',
+        retryable: true,
+      });
     }
     return this.fail(record, {
       kind: 'scan-slow',
@@ -358,17 +625,33 @@ export class RenewalMachine {
     });
   }
 
-  /** One renewal per location: a newer capture replaces the pending one. */
-  private async replaceOtherPending(record: RenewalRecord): Promise<void> {
+  /**
+   * One renewal per location. A newer capture replaces one still waiting (its console tab is reused),
+   * but only when Apple confirmed both are the same location by `uId`: a name match never replaces.
+   */
+  private async takeOverWaiting(record: RenewalRecord): Promise<'none' | 'replaced' | 'blocked'> {
+    let outcome: 'none' | 'replaced' | 'blocked' = 'none';
     for (const other of await this.deps.store.list()) {
       if (other.id === record.id || other.match?.locationId !== record.match?.locationId) continue;
-      const pending = other.step === 'awaiting-confirmation' || (other.step === 'failed' && other.failure?.retryable && other.failure.step !== 'renewing' && other.failure.step !== 'scanning');
-      if (!pending) continue;
+      const waiting =
+        other.step === 'awaiting-confirmation' ||
+        other.step === 'handing-over' ||
+        other.step === 'previewed' ||
+        (other.step === 'failed' && other.failure?.retryable && other.failure.step !== 'renewing' && other.failure.step !== 'scanning');
+      if (!waiting) continue;
+      const sameByUid = record.match?.strength === 'uid' && Boolean(record.apple?.uId) && other.apple?.uId === record.apple?.uId;
+      if (!sameByUid) {
+        outcome = 'blocked';
+        continue;
+      }
       await this.deps.vault.wipe(other.id);
       other.failure = undefined;
+      if (other.console?.tabId !== undefined) record.console = { tabId: other.console.tabId, since: this.now().toISOString() };
       await this.save(other, 'discarded');
       record.replacedPending = true;
+      if (outcome === 'none') outcome = 'replaced';
     }
+    return outcome;
   }
 
   private async failAddigy(record: RenewalRecord, problem: AddigyProblem, step: RenewalStep, secret?: string) {
@@ -443,6 +726,81 @@ export class RenewalMachine {
   }
 }
 
+/** The name the renewal goes by in messages: Addigy's, else Apple's, else the file's organisation. */
+export function locationLabel(r: RenewalRecord): string {
+  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
+}
+
+function jobOf(record: RenewalRecord): ConsoleJob {
+  return { renewalId: record.id, locationName: locationLabel(record), fileName: uploadFileName(record) };
+}
+
+/** The upload is named like the download: Addigy's window shows it, and the admin recognises it. */
+function uploadFileName(record: RenewalRecord): string {
+  const own = record.fileName?.split(/[\\/]/).pop();
+  if (own && /\.vpptoken$/i.test(own)) return own;
+  return `sToken_for_${locationLabel(record).replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'token'}.vpptoken`;
+}
+
+/** The seed's steps, for when Token Relay cannot do them. */
+function manualRenewal(record: RenewalRecord): string {
+  const file = uploadFileName(record);
+  return `To renew by hand: in Addigy open the policy → Integrations & Settings → Apple Apps, press Renew beside ${locationLabel(record)}, drop ${file} from your Downloads folder into the window (or click to choose it), press Save, check the ID number, name, Apple ID and organization, and press Save again. Or choose Retry.`;
+}
+
+/** Addigy's red error box, in plain words with what to do. */
+function refusal(text: string, location: string, step: RenewalStep): RenewalFailure {
+  const detail = text.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]').slice(0, 300);
+  if (/identifier|does not match|doesn't match|mismatch/i.test(text)) {
+    return {
+      kind: 'identifier-mismatch',
+      message: `Addigy refused the file: its identifier does not match the token it has for ${location}, so Addigy cannot renew that token with it.`,
+      nextStep: NEW_TOKEN_STEP,
+      detail,
+      step,
+      retryable: false,
+    };
+  }
+  if (/error syncing token|expired|revoked|9625|9621|invalid/i.test(text)) {
+    return {
+      kind: 'console-refused-token',
+      message: `Addigy refused the file for ${location}: Apple no longer accepts this token (it is expired, revoked or invalid).`,
+      nextStep: DOWNLOAD_AGAIN,
+      detail,
+      step,
+      retryable: false,
+    };
+  }
+  return {
+    kind: 'console-refused',
+    message: `Addigy showed an error and did not renew ${location}.`,
+    nextStep: 'Read Addigy’s words below. Choose Retry to try again, or renew by hand in Addigy (Policy → Integrations & Settings → Apple Apps → Renew).',
+    detail,
+    step,
+    retryable: true,
+  };
+}
+
+/** Apple's answer as the discrepancy check wants it, from what the record kept. */
+function appleConfigOf(record: RenewalRecord): AppleClientConfig | undefined {
+  const a = record.apple;
+  if (a?.status !== 'verified' || !a.uId) return undefined;
+  return { uId: a.uId, locationName: a.locationName ?? '', tokenExpirationDate: a.tokenExpirationDate } as AppleClientConfig;
+}
+
+/** The copy of a location's token that owns it (inherited copies name their source). */
+function owningToken(tokens: AddigyToken[], locationId: string): AddigyToken | undefined {
+  const copies = tokens.filter((t) => t.locationId === locationId);
+  return copies.find((t) => !t.inheritedFrom) ?? copies[0];
+}
+
+/** Two expiries that name the same second (Addigy may drop Apple's offset style or the milliseconds). */
+function sameExpiry(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const [x, y] = [Date.parse(a), Date.parse(b.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))];
+  return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) < 1000;
+}
+
 /** After a browser restart the token held in memory is gone; say what that means for this step. */
 function lostToken(step: RenewalStep): RenewalFailure {
   const saving = step === 'renewing';
@@ -450,12 +808,23 @@ function lostToken(step: RenewalStep): RenewalFailure {
     kind: 'interrupted',
     message: saving
       ? 'The browser was closed while Token Relay was saving this token in Addigy, and the token is no longer held in memory. Addigy may already have it.'
-      : 'The browser was closed before this renewal finished, and the token is no longer held in memory. Nothing was sent to Addigy.',
+      : 'The browser was closed before this renewal finished, and the token is no longer held in memory. Nothing was saved in Addigy.',
     nextStep: saving
       ? 'Check the token’s last successful sync in Addigy. If it was not renewed, drop the .vpptoken file from your Downloads folder into the Token Relay popup.'
       : 'The .vpptoken file is still in your Downloads folder: drop it into the Token Relay popup to continue.',
     step,
     retryable: false,
+  };
+}
+
+function needsOverride(record: RenewalRecord): { ok: false; error: IntentProblem } {
+  return {
+    ok: false,
+    error: {
+      kind: 'needs-mdm-override',
+      message: `This location is in use by another MDM (${record.otherMdm}).`,
+      nextStep: 'Confirm that Addigy should take it over, or cancel.',
+    },
   };
 }
 

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { consoleStepSchema, pageOutlineSchema } from '../addigy-console/console-messages';
 
 /**
  * One renewal, as persisted in IndexedDB and shown in the popup.
@@ -9,6 +10,7 @@ export const RENEWAL_STEPS = [
   'parsed',
   'verified',
   'matched',
+  'handing-over',
   'previewed',
   'awaiting-confirmation',
   'renewing',
@@ -69,9 +71,27 @@ export const renewalRecordSchema = z.object({
       strength: z.enum(['uid', 'name']),
     }),
   ),
-  preview: z.optional(
-    z.object({ idNumber: text, name: text, appleId: text, organization: text, expirationDate: text }),
+  /** What Addigy's confirmation window showed, read from the console tab. */
+  preview: z.optional(z.object({ idNumber: text, name: text, appleId: text, organization: text })),
+  /** The Addigy console tab doing this renewal's Renew steps. */
+  console: z.optional(
+    z.object({
+      /** The tab Token Relay opened; the only page that may be handed the token. */
+      tabId: z.optional(z.number()),
+      /** The Renew step the console script reported last. */
+      phase: z.optional(consoleStepSchema),
+      /** When the current step began (ISO): every step is bounded. */
+      since: text,
+      /** The tab landed on Addigy's sign-in page: waiting for the admin to sign in. */
+      signInSince: optionalText,
+    }),
   ),
+  /** An outline of the page where a step could not be found, with no values in it: "Save a page report". */
+  pageReport: z.optional(z.object({ site: z.enum(['addigy', 'apple']), outline: pageOutlineSchema })),
+  /** Who pressed Save in Addigy's confirmation window. */
+  savedBy: z.optional(z.enum(['token-relay', 'admin'])),
+  /** The admin said yes to taking the location over from another MDM. */
+  otherMdmAccepted: z.optional(z.boolean()),
   /** Disagreements between the file, Apple and Addigy, said before the Renew button. */
   discrepancies: z.array(text),
   /** Set when another MDM has claimed the location: confirming needs an extra, explicit yes. */

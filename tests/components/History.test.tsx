@@ -32,7 +32,7 @@ describe('History', () => {
         renewals={[
           record('done', '2026-03-01T10:00:00Z', { match: { locationId: 'a', strength: 'uid', locationName: 'Main Campus' }, renewedAt: '2026-03-01T09:59:00Z' }),
           record('awaiting-confirmation', '2026-03-05T10:00:00Z'),
-          record('failed', '2026-03-03T10:00:00Z', { match: undefined, preview: { idNumber: '1', name: 'Warehouse', appleId: 'x', organization: 'Acme', expirationDate: '' } }),
+          record('failed', '2026-03-03T10:00:00Z', { match: undefined, preview: { idNumber: '1', name: 'Warehouse', appleId: 'x', organization: 'Acme' } }),
           record('discarded', '2026-03-02T10:00:00Z', { match: undefined, file: { orgName: 'Acme Corp', expiresAt: '2027-01-01T00:00:00Z' } }),
           record('failed', '2026-03-04T10:00:00Z', { match: { locationId: 'b', strength: 'uid', locationName: 'North High' }, renewedAt: '2026-03-04T09:58:00Z' }),
           record('scanning', '2026-03-06T10:00:00Z'),

@@ -14,8 +14,9 @@ const base: RenewalRecord = {
   discrepancies: [],
   file: { orgName: 'Acme Corp', expiresAt: '2027-11-24T10:00:00Z' },
   apple: { status: 'verified', uId: 'LOC-1001', locationName: 'Main Campus' },
-  match: { locationId: 'loc-main', strength: 'uid', locationName: 'Main Campus' },
-  preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2027-11-24T10:00:00Z' },
+  match: { locationId: 'loc-main', policyId: 'pol-root', strength: 'uid', locationName: 'Main Campus' },
+  console: { tabId: 100, phase: 'waiting-for-confirmation', since: new Date().toISOString() },
+  preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp' },
 };
 
 const EMPTY = { noticedDownloads: [], tokens: { health: [] }, snoozedUntil: {}, readAt: 1 };
@@ -71,15 +72,37 @@ describe('PopupApp', () => {
     expect(note.compareDocumentPosition(renew) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
   });
 
-  it('needs the extra confirmation for a location another MDM holds', async () => {
-    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro' }] });
-    const renew = (await screen.findByRole('button', { name: /^Renew/ })) as HTMLButtonElement;
+  it('needs the extra yes for a location another MDM holds before anything goes to Addigy', async () => {
+    const gate = { ...base, otherMdm: 'Jamf Pro', preview: undefined, console: undefined };
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [gate] });
+    const go = (await screen.findByRole('button', { name: 'Continue in Addigy' })) as HTMLButtonElement;
     expect(screen.getByRole('alert').textContent).toMatch(/in use by another MDM \(Jamf Pro\)/);
-    expect(renew.disabled).toBe(true);
+    expect(go.disabled).toBe(true);
     fireEvent.click(screen.getByLabelText(/move this location from Jamf Pro to Addigy/));
-    expect(renew.disabled).toBe(false);
-    fireEvent.click(renew);
+    expect(go.disabled).toBe(false);
+    fireEvent.click(go);
     await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:confirm', id: 'r1', acceptOtherMdm: true }));
+  });
+
+  it('confirms with the extra yes already given once Addigy’s window shows the location another MDM holds', async () => {
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [{ ...base, otherMdm: 'Jamf Pro', otherMdmAccepted: true }] });
+    fireEvent.click(await screen.findByRole('button', { name: /^Renew Main Campus in Addigy/ }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:confirm', id: 'r1', acceptOtherMdm: true }));
+  });
+
+  it('shows the Addigy tab on request: renewal:show-console', async () => {
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [base] });
+    fireEvent.click(await screen.findByRole('button', { name: 'Show the Addigy tab' }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:show-console', id: 'r1' }));
+  });
+
+  it('follows the Renew steps in Addigy while handing over, and can show the tab', async () => {
+    const handingOver = { ...base, step: 'handing-over' as const, preview: undefined, console: { tabId: 100, phase: 'opening-renew' as const, since: new Date().toISOString() } };
+    const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [handingOver] });
+    expect(await screen.findByRole('heading', { name: 'Preparing Main Campus in Addigy…' })).toBeTruthy();
+    expect(screen.getByText(/Pressing Renew/).closest('li')?.dataset.state).toBe('current');
+    fireEvent.click(screen.getByRole('button', { name: 'Show the Addigy tab' }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'renewal:show-console', id: 'r1' }));
   });
 
   it('names the current step while renewing', async () => {

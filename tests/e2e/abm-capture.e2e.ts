@@ -75,9 +75,9 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
   async function renewIn(popup: Page, location: string): Promise<string> {
     await popup.getByRole('button', { name: `Renew ${location} in Addigy` }).click();
     await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
-    const puts = sandbox.addigyRequests('renew');
-    expect(puts).toHaveLength(1);
-    return (JSON.parse(puts[0]!.body) as { token: string }).token;
+    const saves = sandbox.consoleUploads().filter((u) => u.stage === 'saved');
+    expect(saves).toHaveLength(1);
+    return saves[0]!.text;
   }
 
   const vpptokenFiles = () => [...downloadedFiles(session.downloadsDir)].filter(([name]) => name.endsWith('.vpptoken'));
@@ -101,7 +101,7 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
 
       const popup = await confirmationFor('Main Campus');
       await popup.screenshot({ path: '.output/e2e/abm-one-click-confirmation.png' });
-      expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+      expect(sandbox.consoleUploads().filter((u) => u.stage === 'saved')).toHaveLength(0);
       // The token went to the background only: never into the page.
       const [, saved] = await firstTokenFile();
       expect(await page.content()).not.toContain(saved.trim());
@@ -323,8 +323,7 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
     await page.waitForTimeout(1_500);
     const all = await renewals();
     expect(all.map((r) => [r.step, r.source, r.failure?.kind, r.failure?.step])).toEqual([['failed', 'blob', 'invalid', 'verified']]);
-    expect(sandbox.addigyRequests('preview-renewal')).toHaveLength(0);
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(sandbox.consoleUploads()).toHaveLength(0);
     expect(sandbox.tokenDownloads()).toHaveLength(0);
     expect((await session.badge()).text).not.toBe('1');
   });

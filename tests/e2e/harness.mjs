@@ -197,6 +197,15 @@ export async function downloadTokenOnPage(session, page, locationName) {
 }
 
 /**
+ * The tab Token Relay opened on Addigy's console (or its sign-in page), once it is there.
+ * @param {{ context: import('playwright-core').BrowserContext }} session
+ * @param {string} [origin]
+ */
+export async function addigyConsoleTab(session, origin = 'https://app.addigy.com') {
+  return eventually(() => session.context.pages().find((page) => page.url().startsWith(origin)), 30_000);
+}
+
+/**
  * Stops the extension's service worker the way Chromium does when it idles, through CDP
  * (`ServiceWorker.stopWorker`); resolves once Chromium reports it stopped. Storage survives.
  * @param {{ context: import('playwright-core').BrowserContext, extensionId: string }} session

@@ -101,7 +101,7 @@ describe('the Options page, in Chromium against the sandbox', () => {
       await popup.getByRole('button', { name: /^Renew Warehouse in Addigy/ }).waitFor({ timeout: 30_000 });
       await popup.getByText('Checking with Apple is turned off in Options.').waitFor();
       expect(sandbox.appleRequests()).toHaveLength(0);
-      expect(sandbox.addigyRequests('preview-renewal').map((r) => r.status)).toEqual([200]);
+      expect(sandbox.consoleUploads().map((u) => u.stage)).toEqual(['preview']);
       await popup.getByRole('button', { name: 'Cancel' }).click();
     } finally {
       await options.getByLabel('Check each token with Apple before sending it').check();

@@ -49,7 +49,7 @@ describe('the first renewal, end to end', () => {
   afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(() => sandbox.reset());
 
-  it('captures the page’s own download, asks for confirmation, and renews with a PUT of the exact file', async () => {
+  it('captures the page’s own download, asks for confirmation, and renews in Addigy’s console with the exact file', async () => {
     const page = await openTokensPage(session);
     await clickDownload(page, 'Main Campus');
 
@@ -65,22 +65,24 @@ describe('the first renewal, end to end', () => {
     await expect(confirmation.locator('dt:text-is("Expires") + dd').textContent()).resolves.toMatch(/\d{4}/);
     await popup.screenshot({ path: '.output/e2e/slice-confirmation.png' });
 
-    // Until the user confirms, nothing is written to Addigy.
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    // Until the user confirms, nothing is saved in Addigy.
+    expect(sandbox.consoleUploads().filter((u) => u.stage === 'saved')).toHaveLength(0);
     await renew.click();
     await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
     await popup.screenshot({ path: '.output/e2e/slice-renewed.png' });
 
-    const puts = sandbox.addigyRequests('renew');
-    expect(puts).toHaveLength(1);
-    expect(puts[0]).toMatchObject({ method: 'PUT', path: '/api/v2/oa/apps-and-books/tokens/loc-main', status: 200 });
-    expect(puts[0]!.headers['x-api-key']).toBe(sandbox.apiKey);
-    expect(JSON.parse(puts[0]!.body)).toEqual({ token: saved.trim() });
+    const saves = sandbox.consoleUploads().filter((u) => u.stage === 'saved');
+    expect(saves).toHaveLength(1);
+    expect(saves[0]).toMatchObject({ locationId: 'loc-main', fileName: 'sToken_for_Main Campus.vpptoken' });
+    expect(saves[0]!.text.trim()).toBe(saved.trim());
+    // Addigy's API was only read, with the key.
+    expect(sandbox.addigyRequests().every((r) => r.method === 'POST' && r.headers['x-api-key'] === sandbox.apiKey)).toBe(true);
+    expect(sandbox.addigyRequests((r) => r.body.includes(saved.trim()))).toHaveLength(0);
     // Matched by Apple's uId: the location's own token, not another of the same organisation.
     expect(sandbox.appleRequests()).toHaveLength(1);
     await eventually(async () => (await session.badge()).text === '');
 
-    // The token went download → background → Apple/Addigy, and nowhere else.
+    // The token went download → background → Apple and Addigy's console upload, and nowhere else.
     expect(await page.content()).not.toContain(saved.trim());
     expect(await persistedState(session)).not.toContain(saved.trim());
     expect(consoleLines.join('\n')).not.toContain(saved.trim());
@@ -89,19 +91,16 @@ describe('the first renewal, end to end', () => {
   });
 
   it('shows Addigy’s refusal in plain words and marks nothing renewed', async () => {
-    sandbox.faults.addigy('renew', { status: 400, body: { code: 400, message: 'Token is invalid' } });
+    sandbox.console.variant('refuse-identifier');
     const page = await openTokensPage(session);
     await clickDownload(page, 'Warehouse');
-    await eventually(async () => (await session.badge()).text === '1');
 
     const popup = await session.openPopup();
-    await popup.getByRole('button', { name: /^Renew Warehouse/ }).click();
     await popup.getByRole('heading', { name: 'Not renewed' }).waitFor({ timeout: 30_000 });
     const alert = await popup.getByRole('alert').textContent();
-    expect(alert).toContain('Token is invalid');
+    expect(alert).toContain('identifier does not match');
     expect(await popup.getByRole('heading', { name: 'Renewed', exact: true }).count()).toBe(0);
-    expect(sandbox.addigyRequests('renew').map((r) => r.status)).toEqual([400]);
-    expect(sandbox.addigyRequests('request-sync')).toHaveLength(0);
+    expect(sandbox.consoleUploads().filter((u) => u.stage === 'saved')).toHaveLength(0);
     expect((await session.badge()).text).toBe('!');
     await page.close();
     await popup.close();

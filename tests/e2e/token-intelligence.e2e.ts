@@ -37,6 +37,9 @@ describe('token intelligence, in Chromium against the sandbox', () => {
     sandbox.state.addigyTokens.find((t) => t.locationId === locationId && !t.inheritedFrom)!;
   /** Addigy requests that carried this token file (the popup's token overview also lists tokens, without one). */
   const addigyRequestsWith = (text: string) => sandbox.addigyRequests((r) => r.body.includes(text.trim()));
+  /** What Addigy's console was handed (`preview`: up to its confirmation window; `saved`: its Save). */
+  const uploadsOf = (text: string) => sandbox.consoleUploads().filter((u) => u.text.trim() === text.trim());
+  const saves = () => sandbox.consoleUploads().filter((u) => u.stage === 'saved');
 
   it('refuses a token Apple revoked (9625 in an HTTP 200 body) and sends Addigy nothing', async () => {
     const page = await openTokensPage(session);
@@ -70,17 +73,17 @@ describe('token intelligence, in Chromium against the sandbox', () => {
     expect(apple[0]).toMatchObject({ method: 'GET', path: '/mdm/v2/client/config', status: 200 });
     expect(apple[0]!.headers.authorization).toBe(`Bearer ${first.text.trim()}`);
     const afterApple = (r: { at: number }) => r.at >= apple[0]!.at;
-    expect(sandbox.addigyRequests('preview-renewal').filter(afterApple)).toHaveLength(0);
+    expect(uploadsOf(first.text)).toHaveLength(0);
     expect(addigyRequestsWith(first.text).filter(afterApple)).toHaveLength(0);
-    // Nobody confirmed anything in this test: Addigy was never written to.
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    // Nobody confirmed anything in this test: nothing was saved in Addigy.
+    expect(saves()).toHaveLength(0);
 
     // Dismissed, the failure makes way for the newer download, which still waits for the admin's yes.
     await card.getByRole('button', { name: 'Dismiss' }).click();
     const pending = renewalCard(popup, 'Confirm the renewal');
     await pending.getByRole('button', { name: /^Renew Main Campus in Addigy/ }).waitFor();
     expect(await detailValue(pending, 'Name')).toBe('Main Campus');
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(saves()).toHaveLength(0);
   });
 
   it('relays nothing for a token whose location Addigy does not know, and says so', async () => {
@@ -98,42 +101,46 @@ describe('token intelligence, in Chromium against the sandbox', () => {
     // Apple was asked (it knows the location); Addigy's list was read, and nothing else was sent.
     expect(sandbox.appleRequests().map((r) => r.status)).toEqual([200]);
     expect(sandbox.addigyRequests('list-tokens').length).toBeGreaterThan(0);
-    expect(sandbox.addigyRequests('preview-renewal')).toHaveLength(0);
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(sandbox.consoleUploads()).toHaveLength(0);
     expect(addigyRequestsWith(text)).toHaveLength(0);
   });
 
-  it('warns about a location another MDM holds and renews only after the extra confirmation', async () => {
+  it('warns about a location another MDM holds and hands nothing to Addigy before the extra yes', async () => {
     const otherMdm = sandbox.state.locations.find((l) => l.uId === 'LOC-1003')!.mdmInfo!.name;
     expect(otherMdm).not.toMatch(/addigy/i);
     const popup = await openPopup();
     const text = sandbox.tokenFor('LOC-1003');
     await chooseTokenFile(popup, 'sToken_for_Design Studio.vpptoken', text);
 
+    const gate = renewalCard(popup, 'Another MDM uses this location');
+    const proceed = gate.getByRole('button', { name: 'Continue in Addigy' });
+    await proceed.waitFor({ timeout: 30_000 });
+    expect(await gate.getByRole('alert').textContent()).toContain(`in use by another MDM (${otherMdm})`);
+    expect(await proceed.isDisabled()).toBe(true);
+    // A click on the disabled button does nothing.
+    await proceed.click({ force: true });
+    const override = gate.getByRole('checkbox', { name: new RegExp(`move this location from ${otherMdm} to Addigy`) });
+    expect(await override.isChecked()).toBe(false);
+    // Not even Addigy's console has seen the file yet.
+    expect(sandbox.consoleUploads()).toHaveLength(0);
+    expect(session.context.pages().some((p) => p.url().startsWith('https://app.addigy.com'))).toBe(false);
+
+    await override.check();
+    await proceed.click();
     const card = renewalCard(popup, 'Confirm the renewal');
     const renew = card.getByRole('button', { name: /^Renew Design Studio in Addigy/ });
     await renew.waitFor({ timeout: 30_000 });
-    expect(await card.getByRole('alert').textContent()).toContain(`in use by another MDM (${otherMdm})`);
-    expect(await renew.isDisabled()).toBe(true);
-    // A click on the disabled button does nothing.
-    await renew.click({ force: true });
-    const override = card.getByRole('checkbox', { name: new RegExp(`move this location from ${otherMdm} to Addigy`) });
-    expect(await override.isChecked()).toBe(false);
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
-
-    await override.check();
-    expect(await renew.isEnabled()).toBe(true);
+    expect(await card.textContent()).toContain(`in use by another MDM (${otherMdm})`);
     await renew.click();
     await renewalCard(popup, 'Renewed').waitFor({ timeout: 30_000 });
 
-    const puts = sandbox.addigyRequests('renew');
-    expect(puts).toHaveLength(1);
-    expect(puts[0]).toMatchObject({ method: 'PUT', path: '/api/v2/oa/apps-and-books/tokens/loc-design', status: 200 });
-    expect(JSON.parse(puts[0]!.body)).toEqual({ token: text.trim() });
+    expect(saves()).toHaveLength(1);
+    expect(saves()[0]).toMatchObject({ locationId: 'loc-design' });
+    expect(saves()[0]!.text.trim()).toBe(text.trim());
     expect(rootToken('loc-design').tokenText).toBe(text.trim());
   });
 
-  it('shows the details Addigy’s Renew dialog shows for a valid token, and writes nothing yet', async () => {
+  it('shows the details of Addigy’s confirmation window for a valid token, and saves nothing yet', async () => {
     const popup = await openPopup();
     const text = sandbox.tokenFor('LOC-1001');
     await chooseTokenFile(popup, 'sToken_for_Main Campus.vpptoken', text);
@@ -152,17 +159,16 @@ describe('token intelligence, in Chromium against the sandbox', () => {
     await screenshotRenewal(popup, card, '.output/e2e/popup-confirmation.png');
 
     expect(sandbox.appleRequests()).toHaveLength(1);
-    const previews = sandbox.addigyRequests('preview-renewal');
+    const previews = uploadsOf(text);
     expect(previews).toHaveLength(1);
-    expect(previews[0]).toMatchObject({ path: '/api/v2/oa/apps-and-books/tokens/loc-main/renew/preview', status: 200 });
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(previews[0]).toMatchObject({ stage: 'preview', locationId: 'loc-main', fileName: 'sToken_for_Main Campus.vpptoken' });
 
     await card.getByRole('button', { name: 'Cancel' }).click();
     await eventually(async () => (await storedRenewals(session))[0]?.step === 'discarded');
-    expect(sandbox.addigyRequests('renew')).toHaveLength(0);
+    expect(saves()).toHaveLength(0);
   });
 
-  it('goes on without Apple when Apple cannot be reached, says so, and Addigy’s check still gates', async () => {
+  it('goes on without Apple when Apple cannot be reached, says so, and Addigy’s confirmation still gates', async () => {
     sandbox.faults.apple({ status: 503, times: 10 });
     const popup = await openPopup();
     const text = sandbox.tokenFor('LOC-1001');
@@ -182,13 +188,12 @@ describe('token intelligence, in Chromium against the sandbox', () => {
     expect(apple.length).toBeGreaterThan(1);
     expect(apple.length).toBeLessThan(10);
     expect(apple.every((r) => r.status === 503)).toBe(true);
-    expect(sandbox.addigyRequests('preview-renewal').map((r) => r.status)).toEqual([200]);
+    expect(saves()).toHaveLength(0);
 
     await renew.click();
     await renewalCard(popup, 'Renewed').waitFor({ timeout: 30_000 });
-    const puts = sandbox.addigyRequests('renew');
-    expect(puts).toHaveLength(1);
-    expect(puts[0]!.path).toBe('/api/v2/oa/apps-and-books/tokens/loc-main');
-    expect(JSON.parse(puts[0]!.body)).toEqual({ token: text.trim() });
+    expect(saves()).toHaveLength(1);
+    expect(saves()[0]).toMatchObject({ locationId: 'loc-main' });
+    expect(saves()[0]!.text.trim()).toBe(text.trim());
   });
 });

@@ -171,6 +171,8 @@ export interface Sandbox {
     /** Back to the default: no session needed. */
     signIn(): void;
     variant(name: ConsoleVariant, options?: { delayMs?: number }): void;
+    /** Addigy's page is back to normal, the rest of the world as it is. */
+    clearVariants(): void;
   };
   faults: {
     addigy(call: AddigyCall | '*', fault: AddigyFault): void;

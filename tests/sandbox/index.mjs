@@ -192,6 +192,10 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         consoleState.variants.add(name);
         if (name === 'slow-confirmation' && delayMs !== undefined) consoleState.confirmationDelayMs = delayMs;
       },
+      /** Addigy's page is back to normal, the rest of the world as it is. */
+      clearVariants() {
+        consoleState.variants.clear();
+      },
     },
     faults: {
       /**

@@ -10,7 +10,7 @@ import tokensList from '../../fixtures/addigy/tokens-list.json';
 const token = (raw: unknown, overrides: Record<string, unknown> = {}): AddigyToken =>
   addigyTokenSchema.parse({ ...(raw as object), ...overrides });
 
-// The moment of the PUT: the fixtures' successful sync (10:00:05) came after it.
+// The moment Addigy's console saved the renewal: the fixtures' successful sync (10:00:05) came after it.
 const RENEWED_AT = new Date('2025-06-03T10:00:00Z');
 
 describe('describeScanOutcome', () => {
@@ -120,6 +120,25 @@ describe('tokenExpiry', () => {
       expect(tokenExpiry(token({ locationId: 'l', clientConfig: { tokenExpirationDate } }))).toBeUndefined();
     },
   );
+
+  it('prefers the top-level expDate over clientConfig.tokenExpirationDate', () => {
+    const both = token({ locationId: 'l', expDate: '2027-03-01T10:00:00+0000', clientConfig: { tokenExpirationDate: '2026-03-01T10:00:00+0000' } });
+    expect(tokenExpiry(both)).toBe('2027-03-01T10:00:00.000Z');
+  });
+
+  it('reads expDate alone, in Apple’s +0000 form, without any clientConfig', () => {
+    expect(tokenExpiry(token({ locationId: 'l', expDate: '2027-03-01T10:00:00+0000' }))).toBe('2027-03-01T10:00:00.000Z');
+    expect(tokenExpiry(token({ locationId: 'l', expDate: '2027-03-01T12:00:00+02:00', clientConfig: null }))).toBe('2027-03-01T10:00:00.000Z');
+  });
+
+  it.each([null, '', 'soon', '2027-03-01T10:00:00'])('falls back to clientConfig.tokenExpirationDate when expDate is %j', (expDate) => {
+    const fallback = token({ locationId: 'l', expDate, clientConfig: { tokenExpirationDate: '2026-03-01T10:00:00+0000' } });
+    expect(tokenExpiry(fallback)).toBe('2026-03-01T10:00:00.000Z');
+  });
+
+  it('is undefined when neither expDate nor clientConfig.tokenExpirationDate is a valid date', () => {
+    expect(tokenExpiry(token({ locationId: 'l', expDate: 'soon', clientConfig: { tokenExpirationDate: 'later' } }))).toBeUndefined();
+  });
 
   it('is undefined when the field or the whole clientConfig is missing (Addigy’s published model has no expiry)', () => {
     expect(tokenExpiry(token((tokensList as unknown[])[1]))).toBeUndefined();

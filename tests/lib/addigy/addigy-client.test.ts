@@ -1,35 +1,32 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
+  ADDIGY_PATHS,
   AddigyClient,
   DEFAULT_ADDIGY_BASE_URL,
+  NEW_TOKEN_STEP,
+  TOKEN_EVENTS_QUERY,
   type AddigyClientOptions,
   type AddigyProblem,
   type AddigyProblemKind,
 } from '../../../lib/addigy/addigy-client';
-import { tokenExpiry } from '../../../lib/addigy';
+import * as addigyModule from '../../../lib/addigy';
 import type { Result } from '../../../lib/result';
 import errorBodyErrorField from '../../fixtures/addigy/error-body-error-field.json';
-import errorBodyIdentifierMismatch from '../../fixtures/addigy/error-body-identifier-mismatch.json';
 import errorBodyPublished from '../../fixtures/addigy/error-body-published.json';
-import renewalPreview from '../../fixtures/addigy/renewal-preview.json';
 import systemEventsTokenRevoked from '../../fixtures/addigy/system-events-token-revoked.json';
-import tokenRenewed from '../../fixtures/addigy/token-renewed.json';
 import tokensList from '../../fixtures/addigy/tokens-list.json';
 
 const FIXTURES: Record<string, unknown> = {
   'tokens-list.json': tokensList,
-  'token-renewed.json': tokenRenewed,
-  'renewal-preview.json': renewalPreview,
   'system-events-token-revoked.json': systemEventsTokenRevoked,
   'error-body-published.json': errorBodyPublished,
-  'error-body-identifier-mismatch.json': errorBodyIdentifierMismatch,
   'error-body-error-field.json': errorBodyErrorField,
 };
 const fixture = (name: string): unknown => structuredClone(FIXTURES[name]);
 const fixtureText = (name: string): string => JSON.stringify(FIXTURES[name]);
 
 const API_KEY = 'ak_live_7f3c9e21d4b84a6f9c0e5d1b2a3f4e5d';
-// A well-formed .vpptoken text (base64 of {token, expDate, orgName}): the bearer secret.
+// A well-formed .vpptoken text (base64 of {token, expDate, orgName}): a secret Addigy might echo in an error.
 const TOKEN_TEXT = btoa(
   JSON.stringify({
     token: 'VGhpcyBpcyBhIHRlc3Qgb3JnYW5pc2F0aW9uYWwgdW5pdCBpZGVudGlmaWVy',
@@ -102,20 +99,51 @@ function valueOf<T>(result: Result<T, AddigyProblem>): T {
   return result.value;
 }
 
-/** Every call, made once, so mapping and retry rules can be checked for each. */
+/** Both published calls, made once, so mapping and retry rules can be checked for each. */
 const CALLS = {
   'list-tokens': (client: AddigyClient) => client.listTokens(),
-  'preview-renewal': (client: AddigyClient) => client.previewRenewal(LOCATION_ID, TOKEN_TEXT),
-  renew: (client: AddigyClient) => client.renew(LOCATION_ID, TOKEN_TEXT),
-  'repeated renew': (client: AddigyClient) => client.renew(LOCATION_ID, TOKEN_TEXT, { repeat: true }),
-  'request-sync': (client: AddigyClient) => client.requestSync(LOCATION_ID),
   'list-token-events': (client: AddigyClient) => client.listTokenEvents(),
 } satisfies Record<string, (client: AddigyClient) => Promise<Result<unknown, AddigyProblem>>>;
+/** A successful answer for each call. */
+const SUCCESS = {
+  'list-tokens': () => json(200, fixture('tokens-list.json')),
+  'list-token-events': () => json(200, fixture('system-events-token-revoked.json')),
+};
+const CALL_NAMES = Object.keys(CALLS) as Array<keyof typeof CALLS>;
+
+describe('AddigyClient: only the two published read calls', () => {
+  it('ADDIGY_PATHS holds call 1 and call 5 and nothing else', () => {
+    expect(ADDIGY_PATHS).toEqual({
+      'list-tokens': { method: 'POST', path: '/oa/apps-and-books/tokens/policies/query' },
+      'list-token-events': { method: 'POST', path: '/system-events/query' },
+    });
+  });
+
+  it('has no write methods: no preview, no renew, no sync request', () => {
+    const { client } = makeClient(scriptedAddigy(json(200, [])).fetch);
+    for (const name of ['previewRenewal', 'renew', 'requestSync']) expect(name in client).toBe(false);
+  });
+
+  it('the module no longer exports the preview schema', () => {
+    expect('renewalPreviewSchema' in addigyModule).toBe(false);
+  });
+
+  it('exports the step for a file Addigy cannot renew with: a new token, then move the licences', () => {
+    expect(NEW_TOKEN_STEP).toMatch(/Create a new token in Addigy/);
+    expect(NEW_TOKEN_STEP).toMatch(/transfer the licences/);
+  });
+
+  it.each(CALL_NAMES)('%s is a POST to its published path, never a PUT', async (call) => {
+    const addigy = scriptedAddigy(SUCCESS[call]());
+    const { client } = makeClient(addigy.fetch);
+    valueOf<unknown>(await CALLS[call](client));
+    expect(addigy.requests.map((r) => r.method)).toEqual(['POST']);
+    expect(addigy.requests[0]!.url).toBe(`${DEFAULT_ADDIGY_BASE_URL}${ADDIGY_PATHS[call].path}`);
+  });
+});
 
 describe('AddigyClient: requests', () => {
   const base = 'https://api.addigy.com/api/v2';
-  const oddId = 'loc/1 ?#&%';
-  const encoded = 'loc%2F1%20%3F%23%26%25';
 
   it.each([
     {
@@ -133,30 +161,6 @@ describe('AddigyClient: requests', () => {
       method: 'POST',
       url: `${base}/oa/apps-and-books/tokens/policies/query`,
       body: '{"policy_ids":["policy-a","policy-b"]}',
-    },
-    {
-      name: 'preview-renewal',
-      run: (c: AddigyClient) => c.previewRenewal(oddId, TOKEN_TEXT),
-      reply: json(200, fixture('renewal-preview.json')),
-      method: 'POST',
-      url: `${base}/oa/apps-and-books/tokens/${encoded}/renew/preview`,
-      body: JSON.stringify({ token: TOKEN_TEXT }),
-    },
-    {
-      name: 'renew',
-      run: (c: AddigyClient) => c.renew(oddId, TOKEN_TEXT),
-      reply: json(200, fixture('token-renewed.json')),
-      method: 'PUT',
-      url: `${base}/oa/apps-and-books/tokens/${encoded}`,
-      body: JSON.stringify({ token: TOKEN_TEXT }),
-    },
-    {
-      name: 'request-sync',
-      run: (c: AddigyClient) => c.requestSync(oddId),
-      reply: new Response(null, { status: 202 }),
-      method: 'POST',
-      url: `${base}/oa/apps-and-books/tokens/${encoded}/sync`,
-      body: '{}',
     },
     {
       name: 'list-token-events',
@@ -186,11 +190,13 @@ describe('AddigyClient: requests', () => {
     expect(request!.init.redirect).toBe('manual');
   });
 
-  it('sends the token text exactly as given (already trimmed by the caller)', async () => {
-    const addigy = scriptedAddigy(json(200, fixture('renewal-preview.json')));
-    const { client } = makeClient(addigy.fetch);
-    await client.previewRenewal(LOCATION_ID, TOKEN_TEXT);
-    expect(JSON.parse(addigy.requests[0]!.body)).toEqual({ token: TOKEN_TEXT });
+  it('asks call 5 for the newest 50 VPP-token events', () => {
+    expect(TOKEN_EVENTS_QUERY).toEqual({
+      query: [{ field: 'action_receiver.type', operator: 'contains', value: 'vpp-token' }],
+      page: 1,
+      per_page: 50,
+      sort_direction: 'desc',
+    });
   });
 
   it('joins a base URL with trailing slashes and a custom host without doubling slashes', async () => {
@@ -225,7 +231,7 @@ describe('AddigyClient: settings it refuses', () => {
       const problem = problemOf(await run(client));
       expect(problem.kind).toBe('bad-settings');
       expect(problem.transient).toBe(false);
-      expect(problem.call).toBe(call === 'repeated renew' ? 'renew' : call);
+      expect(problem.call).toBe(call);
       expect(problem.message).not.toBe('');
       expect(problem.nextStep).toMatch(/Options/);
     }
@@ -253,29 +259,12 @@ describe('AddigyClient: successful answers', () => {
     expect(tokens[1]!.clientConfig?.mdmInfo).toBeNull();
   });
 
-  it('returns the preview Addigy would show before Save', async () => {
-    const { client } = makeClient(scriptedAddigy(json(200, fixture('renewal-preview.json'))).fetch);
-    expect(valueOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT))).toMatchObject({
-      idNumber: '2049025000431439',
-      name: 'Example School – Main Campus',
-      appleId: 'content.manager@example.edu',
-      organization: 'Example School',
-      expirationDate: '2026-11-08T22:33:22+0000',
-    });
-  });
-
-  it('returns the renewed token, whose expiry can be read', async () => {
-    const { client } = makeClient(scriptedAddigy(json(200, fixture('token-renewed.json'))).fetch);
-    const token = valueOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
-    expect(token.locationId).toBe(LOCATION_ID);
-    expect(token.version).toBe('4');
-    expect(tokenExpiry(token)).toBe('2026-11-08T22:33:22.000Z');
-  });
-
-  it.each([202, 200, 204])('accepts %i for a scan request, whatever the body', async (status) => {
-    const reply = status === 204 ? new Response(null, { status }) : text(status, 'queued');
-    const { client } = makeClient(scriptedAddigy(reply).fetch);
-    expect(await client.requestSync(LOCATION_ID)).toEqual({ ok: true, value: undefined });
+  it('keeps the top-level expDate of a token, which tokenExpiry prefers', async () => {
+    const withExpDate = [{ ...(fixture('tokens-list.json') as object[])[0], expDate: '2026-11-08T22:33:22+0000' }];
+    const { client } = makeClient(scriptedAddigy(json(200, withExpDate)).fetch);
+    const [token] = valueOf(await client.listTokens());
+    expect(token!.expDate).toBe('2026-11-08T22:33:22+0000');
+    expect(addigyModule.tokenExpiry(token!)).toBe('2026-11-08T22:33:22.000Z');
   });
 
   it('returns the token events', async () => {
@@ -291,8 +280,7 @@ describe('AddigyClient: successful answers', () => {
     ['an object instead of a list', 'list-tokens', json(200, { tokens: [] })],
     ['a non-JSON 200', 'list-tokens', text(200, '<html>Welcome</html>')],
     ['an empty 200', 'list-tokens', new Response('', { status: 200 })],
-    ['a preview missing its Apple ID', 'preview-renewal', json(200, { idNumber: '1', name: 'n', organization: 'o', expirationDate: 'e' })],
-    ['a renew answer that is not a token', 'renew', json(200, { ok: true })],
+    ['an expDate that is not text', 'list-tokens', json(200, [{ locationId: 'a', expDate: 20261108 }])],
     ['events without items', 'list-token-events', json(200, { metadata: {} })],
   ] as const)('%s: bad-response, not retried', async (_name, call, reply) => {
     const addigy = scriptedAddigy(reply);
@@ -314,40 +302,43 @@ describe('AddigyClient: successful answers', () => {
 
 describe('AddigyClient: error answers', () => {
   const published = fixtureText('error-body-published.json');
-  const mismatch = fixtureText('error-body-identifier-mismatch.json');
   const errorField = fixtureText('error-body-error-field.json');
 
-  it.each<[number, AddigyProblemKind, boolean]>([
-    [400, 'invalid-token', false],
-    [401, 'unauthorized', false],
-    [403, 'forbidden', false],
-    [404, 'not-found', false],
-    [409, 'identifier-mismatch', false],
-    [429, 'rate-limited', true],
-    [500, 'server-error', true],
-    [502, 'server-error', true],
-    [503, 'server-error', true],
-    [504, 'server-error', true],
-  ])('HTTP %i → %s (transient: %s)', async (status, kind, transient) => {
-    const { client } = makeClient(scriptedAddigy(json(status, { code: status, message: 'addigy words', error_chain: [] })).fetch, {
-      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+  describe.each(CALL_NAMES)('%s', (call) => {
+    it.each<[number, AddigyProblemKind, boolean]>([
+      [400, 'bad-response', false],
+      [401, 'unauthorized', false],
+      [403, 'forbidden', false],
+      [404, 'not-found', false],
+      [409, 'bad-response', false],
+      [410, 'bad-response', false],
+      [422, 'bad-response', false],
+      [429, 'rate-limited', true],
+      [500, 'server-error', true],
+      [502, 'server-error', true],
+      [503, 'server-error', true],
+      [504, 'server-error', true],
+    ])('HTTP %i → %s (transient: %s)', async (status, kind, transient) => {
+      const { client } = makeClient(scriptedAddigy(json(status, { code: status, message: 'addigy words', error_chain: [] })).fetch, {
+        retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      });
+      const problem = problemOf(await CALLS[call](client));
+      expect(problem).toMatchObject({ kind, status, transient, call, detail: 'addigy words' });
+      expect(problem.message.length).toBeGreaterThan(10);
+      expect(problem.nextStep.length).toBeGreaterThan(10);
     });
-    const problem = problemOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT));
-    expect(problem).toMatchObject({ kind, status, transient, call: 'preview-renewal', detail: 'addigy words' });
-    expect(problem.message.length).toBeGreaterThan(10);
-    expect(problem.nextStep.length).toBeGreaterThan(10);
   });
 
   it.each([
     ['the published {code, message, error_chain}', published, 'token is expired'],
     ['{error}', errorField, 'invalid api key'],
-    ['{code: "string", message}', '{"code":"E_TOKEN","message":"token is revoked"}', 'token is revoked'],
-    ['plain text', 'token rejected by upstream', 'token rejected by upstream'],
-    ['an HTML page', '<html><body><h1>Bad Request</h1><p>token rejected</p></body></html>', 'Bad Request token rejected'],
+    ['{code: "string", message}', '{"code":"E_QUERY","message":"query is malformed"}', 'query is malformed'],
+    ['plain text', 'rejected by upstream', 'rejected by upstream'],
+    ['an HTML page', '<html><body><h1>Bad Request</h1><p>query rejected</p></body></html>', 'Bad Request query rejected'],
     ['JSON of another shape', '{"detail":"nope"}', '{"detail":"nope"}'],
   ])('reads Addigy’s words from %s', async (_name, body, words) => {
     const { client } = makeClient(scriptedAddigy(text(400, body)).fetch);
-    const problem = problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
+    const problem = problemOf(await client.listTokens());
     expect(problem.detail).toBe(words);
   });
 
@@ -358,21 +349,22 @@ describe('AddigyClient: error answers', () => {
     expect(problem.detail).toBeUndefined();
   });
 
-  it('400 on a token call: invalid, expired or revoked, with Addigy’s text, and download a fresh one', async () => {
-    const { client } = makeClient(scriptedAddigy(text(400, published)).fetch);
-    const problem = problemOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT));
-    expect(problem.kind).toBe('invalid-token');
-    expect(problem.message).toMatch(/invalid, expired or revoked/);
-    expect(problem.message).toContain('token is expired');
-    expect(problem.nextStep).toMatch(/Download a fresh token/);
-  });
-
-  it('400 on a listing call does not blame the token', async () => {
+  it('400: a refused request, with Addigy’s words, that never blames the token', async () => {
     const { client } = makeClient(scriptedAddigy(text(400, published)).fetch);
     const problem = problemOf(await client.listTokens());
-    expect(problem.kind).toBe('invalid-token');
-    expect(problem.message).toMatch(/refused the request while listing/);
-    expect(problem.nextStep).not.toMatch(/fresh token/);
+    expect(problem.kind).toBe('bad-response');
+    expect(problem.message).toBe(
+      'Addigy refused the request while listing the Apple Apps tokens (HTTP 400). Addigy said: “token is expired”',
+    );
+    expect(problem.nextStep).toMatch(/^Try again\./);
+    expect(problem.nextStep).toMatch(/report it/);
+    expect(problem.nextStep).not.toMatch(/fresh token|download/i);
+  });
+
+  it('400 on call 5 names what it was doing', async () => {
+    const { client } = makeClient(scriptedAddigy(text(400, 'bad query')).fetch);
+    const problem = problemOf(await client.listTokenEvents());
+    expect(problem.message).toBe('Addigy refused the request while reading the token events (HTTP 400). Addigy said: “bad query”');
   });
 
   it('401: the API key, and where to paste a valid one', async () => {
@@ -386,31 +378,29 @@ describe('AddigyClient: error answers', () => {
 
   it('403: the key lacks permission for Apple Apps tokens', async () => {
     const { client } = makeClient(scriptedAddigy(json(403, { error: 'forbidden' })).fetch);
-    const problem = problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
+    const problem = problemOf(await client.listTokenEvents());
     expect(problem.message).toMatch(/permission/);
     expect(problem.message).toMatch(/Apple Apps tokens/);
   });
 
-  it('404 on a token call: Addigy does not know this token location', async () => {
-    const { client } = makeClient(scriptedAddigy(json(404, { error: 'not found' })).fetch);
-    const problem = problemOf(await client.requestSync(LOCATION_ID));
-    expect(problem.message).toBe('Addigy does not know this token location.');
-  });
-
-  it('404 on a listing call points at the API address', async () => {
+  it.each([
+    ['list-tokens', 'listing the Apple Apps tokens'],
+    ['list-token-events', 'reading the token events'],
+  ] as const)('404 on %s: Addigy’s API is not at this address', async (call, doing) => {
     const { client } = makeClient(scriptedAddigy(text(404, 'Not Found')).fetch);
-    const problem = problemOf(await client.listTokenEvents());
+    const problem = problemOf(await CALLS[call](client));
     expect(problem.kind).toBe('not-found');
+    expect(problem.message).toBe(`Addigy's API was not found at this address while ${doing} (HTTP 404).`);
+    expect(problem.message).not.toMatch(/token location/);
     expect(problem.nextStep).toMatch(/API address/);
   });
 
-  it('409: identifier does not match; create a new token and transfer licences', async () => {
-    const { client } = makeClient(scriptedAddigy(text(409, mismatch)).fetch);
-    const problem = problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
-    expect(problem.kind).toBe('identifier-mismatch');
-    expect(problem.message).toContain('does not match');
-    expect(problem.nextStep).toMatch(/Create a new token in Addigy/);
-    expect(problem.nextStep).toMatch(/transfer the licences/);
+  it('409 is no longer an identifier mismatch: an unexpected answer that names it', async () => {
+    const { client } = makeClient(scriptedAddigy(text(409, 'conflict')).fetch);
+    const problem = problemOf(await client.listTokens());
+    expect(problem).toMatchObject({ kind: 'bad-response', status: 409, detail: 'conflict' });
+    expect(problem.message).toContain('HTTP 409');
+    expect(problem.nextStep).not.toBe(NEW_TOKEN_STEP);
   });
 
   it('an unexpected status is a bad-response that names it', async () => {
@@ -431,7 +421,7 @@ describe('AddigyClient: error answers', () => {
 
   it('caps Addigy’s words at about 300 characters', async () => {
     const { client } = makeClient(scriptedAddigy(json(400, { message: 'word '.repeat(200) })).fetch);
-    const problem = problemOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT));
+    const problem = problemOf(await client.listTokens());
     expect(problem.detail!.length).toBeLessThanOrEqual(300);
     expect(problem.detail).toMatch(/…$/);
   });
@@ -445,10 +435,12 @@ describe('AddigyClient: error answers', () => {
     expect(problem.message).toContain('api.addigy.com');
   });
 
-  it('a renew that failed in transit says sending the same token again is safe', async () => {
-    const { client } = makeClient(scriptedAddigy(json(503, { message: 'down' })).fetch);
-    const problem = problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
-    expect(problem.message).toMatch(/may already have saved the token/);
+  it('no problem speaks of a token that may already be saved: the API saves nothing', async () => {
+    for (const call of CALL_NAMES) {
+      const { client } = makeClient(scriptedAddigy(json(503, { message: 'down' })).fetch);
+      const problem = problemOf(await CALLS[call](client));
+      expect(problem.message).not.toMatch(/may already have saved/);
+    }
   });
 });
 
@@ -556,65 +548,21 @@ describe('AddigyClient: retries', () => {
   it('reports Retry-After on the final rate-limited problem', async () => {
     const addigy = scriptedAddigy(json(429, {}, { 'retry-after': '12' }));
     const { client, sleeps } = makeClient(addigy.fetch);
-    const problem = problemOf(await client.requestSync(LOCATION_ID));
+    const problem = problemOf(await client.listTokenEvents());
     expect(problem).toMatchObject({ kind: 'rate-limited', transient: true, retryAfterMs: 12_000 });
     expect(sleeps).toEqual([12_000, 12_000, 12_000]);
   });
 
-  it.each(['preview-renewal', 'request-sync', 'list-token-events', 'repeated renew'] as const)(
-    '%s is retried on transient failures',
-    async (call) => {
-      const success =
-        call === 'preview-renewal'
-          ? json(200, fixture('renewal-preview.json'))
-          : call === 'request-sync'
-            ? new Response(null, { status: 202 })
-            : call === 'list-token-events'
-              ? json(200, fixture('system-events-token-revoked.json'))
-              : json(200, fixture('token-renewed.json'));
-      const addigy = scriptedAddigy(json(503, {}), new TypeError('offline'), success);
-      const { client, sleeps } = makeClient(addigy.fetch);
-      expect((await CALLS[call](client)).ok).toBe(true);
-      expect(addigy.requests).toHaveLength(3);
-      expect(sleeps).toHaveLength(2);
-    },
-  );
-
-  it.each([
-    ['a 5xx', json(503, {})],
-    ['a 429', json(429, {}, { 'retry-after': '1' })],
-    ['a network failure', new TypeError('offline')],
-  ])('the first renew is never retried automatically after %s', async (_name, reply) => {
-    const addigy = scriptedAddigy(reply, json(200, fixture('token-renewed.json')));
+  it.each(CALL_NAMES)('%s is retried on transient failures (5xx, then a network failure)', async (call) => {
+    const addigy = scriptedAddigy(json(503, {}), new TypeError('offline'), SUCCESS[call]());
     const { client, sleeps, retries } = makeClient(addigy.fetch);
-    const problem = problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT));
-    expect(problem.transient).toBe(true);
-    expect(addigy.requests).toHaveLength(1);
-    expect(sleeps).toEqual([]);
-    expect(retries).toEqual([]);
-  });
-
-  it('the first renew is not retried after a timeout either', async () => {
-    const addigy = scriptedAddigy(
-      (request) =>
-        new Promise<Response>((_resolve, reject) => {
-          request.init.signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
-        }),
-    );
-    const { client } = makeClient(addigy.fetch, { timeoutMs: 10 });
-    expect(problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT)).kind).toBe('timeout');
-    expect(addigy.requests).toHaveLength(1);
-  });
-
-  it('a repeated renew gives up after maxAttempts', async () => {
-    const addigy = scriptedAddigy(json(500, {}));
-    const { client, sleeps } = makeClient(addigy.fetch, { retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 } });
-    expect(problemOf(await client.renew(LOCATION_ID, TOKEN_TEXT, { repeat: true })).kind).toBe('server-error');
+    expect((await CALLS[call](client)).ok).toBe(true);
     expect(addigy.requests).toHaveLength(3);
-    expect(sleeps).toEqual([75, 150]);
+    expect(sleeps).toHaveLength(2);
+    expect(retries.map((r) => r.call)).toEqual([call, call]);
   });
 
-  it.each([400, 401, 403, 404, 409])('HTTP %i is never retried, on any call', async (status) => {
+  it.each([400, 401, 403, 404, 409, 410])('HTTP %i is never retried, on any call', async (status) => {
     for (const [, run] of Object.entries(CALLS)) {
       const addigy = scriptedAddigy(json(status, { message: 'no' }), json(200, []));
       const { client, sleeps } = makeClient(addigy.fetch);
@@ -652,10 +600,10 @@ describe('AddigyClient: retries', () => {
 });
 
 describe('AddigyClient: secrets stay out of problems', () => {
-  /** A careless server that repeats the request (body and key) in its error text. */
+  /** A careless server that repeats the request's key, and a token text it holds, in its error text. */
   const echoingServer = (status: number, shape: 'json' | 'text') =>
     scriptedAddigy((request) => {
-      const words = `could not use ${request.body} sent with key ${request.headers['x-api-key']}`;
+      const words = `could not use ${TOKEN_TEXT} sent with key ${request.headers['x-api-key']}`;
       return shape === 'json' ? json(status, { code: status, message: words, error_chain: [words] }) : text(status, words);
     });
 
@@ -670,32 +618,31 @@ describe('AddigyClient: secrets stay out of problems', () => {
     [500, 'text'],
     [418, 'text'],
     [403, 'json'],
+    [429, 'text'],
   ] as const)('HTTP %i with a %s echo: no token text and no API key anywhere', async (status, shape) => {
     const { client, retries } = makeClient(echoingServer(status, shape).fetch);
-    for (const result of [
-      await client.previewRenewal(LOCATION_ID, TOKEN_TEXT),
-      await client.renew(LOCATION_ID, TOKEN_TEXT, { repeat: true }),
-    ]) {
-      const problem = problemOf(result);
-      expect(problem.detail).toMatch(/could not use .*\[(token|redacted)\]/);
+    for (const call of CALL_NAMES) {
+      const problem = problemOf(await CALLS[call](client));
+      expect(problem.detail).toMatch(/could not use \[redacted\] sent with key \[(token|redacted)\]/);
       expect(leaks(problem)).toEqual([]);
     }
     expect(leaks(retries)).toEqual([]);
   });
 
-  it('redacts a truncated echo of the token', async () => {
-    const addigy = scriptedAddigy((request) => text(400, `bad token ${JSON.parse(request.body).token.slice(0, 64)}...`));
+  it('redacts a truncated echo of a token text', async () => {
+    const addigy = scriptedAddigy(text(400, `bad token ${TOKEN_TEXT.slice(0, 64)}...`));
     const { client } = makeClient(addigy.fetch);
-    const problem = problemOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT));
+    const problem = problemOf(await client.listTokens());
     expect(leaks(problem)).toEqual([]);
     expect(problem.detail).toContain('[redacted]');
   });
 
-  it('a 2xx that echoes the token and fails the schema does not leak it', async () => {
-    const addigy = scriptedAddigy((request) => json(200, JSON.parse(request.body)));
+  it('a 2xx that echoes secrets and fails the schema does not leak them', async () => {
+    const addigy = scriptedAddigy((request) => json(200, [{ token: TOKEN_TEXT, key: request.headers['x-api-key'] }]));
     const { client } = makeClient(addigy.fetch);
-    const problem = problemOf(await client.previewRenewal(LOCATION_ID, TOKEN_TEXT));
+    const problem = problemOf(await client.listTokens());
     expect(problem.kind).toBe('bad-response');
+    expect(problem.detail).toContain('0.locationId');
     expect(leaks(problem)).toEqual([]);
   });
 });

@@ -256,16 +256,54 @@ describe('AppleClient.getClientConfig', () => {
     expect(calls).toHaveLength(1);
   });
 
+  it.each([400, 401, 403, 404, 405, 409, 410, 418, 422, 451, 499])(
+    'calls HTTP %i without an error number Apple refusing the token (invalid), not retried',
+    async (status) => {
+      const { fetch, calls } = scriptedFetch({ status, body: 'nope' });
+      const { client, sleeps } = clientWith(fetch);
+      const problem = await problemFrom(client.getClientConfig(TOKEN));
+      expect(problem).toMatchObject({ kind: 'invalid', status });
+      expect(problem.transient).toBeFalsy();
+      expect(problem.message).toBe(`Apple did not accept this token (HTTP ${status}). It may be damaged, expired or revoked.`);
+      expect(problem.nextStep).toMatch(/Download a fresh token/);
+      expect(calls).toHaveLength(1);
+      expect(sleeps).toEqual([]);
+    },
+  );
+
   it.each([
-    [401, 'invalid'],
-    [403, 'invalid'],
-    [400, 'bad-response'],
-    [404, 'bad-response'],
-    [302, 'bad-response'],
-  ] as const)('maps HTTP %i without an error number to %s', async (status, kind) => {
-    const { fetch, calls } = scriptedFetch({ status, body: 'nope' });
+    ['JSON of another shape', '{"detail":"gone"}'],
+    ['an HTML page', '<html><body>Not Found</body></html>'],
+    ['an empty body', ''],
+  ])('calls a 4xx with %s a refusal too', async (_name, body) => {
+    const { fetch } = scriptedFetch({ status: 404, body });
     const problem = await problemFrom(clientWith(fetch).client.getClientConfig(TOKEN));
-    expect(problem).toMatchObject({ kind, status });
+    expect(problem).toMatchObject({ kind: 'invalid', status: 404 });
+  });
+
+  it('still retries a bare HTTP 429, the one 4xx that is not a refusal', async () => {
+    const { fetch, calls } = scriptedFetch({ status: 429 }, { body: fixture('client-config-addigy.json') });
+    const { client } = clientWith(fetch);
+    expect((await client.getClientConfig(TOKEN)).ok).toBe(true);
+    expect(calls).toHaveLength(2);
+  });
+
+  it.each([400, 404, 410])('keeps an unknown error number with HTTP %i as apple-error, not invalid', async (status) => {
+    const { fetch, calls } = scriptedFetch({ status, body: JSON.stringify({ errorNumber: 9999, errorMessage: 'Something new' }) });
+    const problem = await problemFrom(clientWith(fetch).client.getClientConfig(TOKEN));
+    expect(problem).toMatchObject({ kind: 'apple-error', errorNumber: 9999, status });
+    expect(problem.transient).toBeUndefined();
+    expect(problem.message).toContain('Something new');
+    expect(calls).toHaveLength(1);
+  });
+
+  it.each([
+    [302, 'a redirect'],
+    [204, 'no content'],
+  ])('maps HTTP %i (%s) without an error number to bad-response', async (status) => {
+    const { fetch, calls } = scriptedFetch({ status, body: status === 204 ? undefined : 'nope' });
+    const problem = await problemFrom(clientWith(fetch).client.getClientConfig(TOKEN));
+    expect(problem).toMatchObject({ kind: 'bad-response', status });
     expect(calls).toHaveLength(1);
   });
 

@@ -28,4 +28,45 @@ describe('classifySender', () => {
     // sender.origin wins over a URL a frame might misreport.
     expect(classifySender({ id: ID, url: 'https://business.apple.com/', origin: 'https://evil.example', tab }, ID, ORIGIN)).toBe('untrusted');
   });
+
+  describe('our Addigy console script', () => {
+    const CONSOLE = { id: ID, url: 'https://app.addigy.com/policies/pol-root', origin: 'https://app.addigy.com', tab: { id: 42 }, frameId: 0 };
+
+    it('is the top frame of a tab on https://app.addigy.com, sent by our extension', () => {
+      expect(classifySender(CONSOLE, ID, ORIGIN)).toBe('addigy-console-script');
+      // The origin may come from the URL when the browser gives no sender.origin.
+      const { origin: _, ...withoutOrigin } = CONSOLE;
+      expect(classifySender(withoutOrigin, ID, ORIGIN)).toBe('addigy-console-script');
+    });
+
+    it.each([
+      ['plain http', { url: 'http://app.addigy.com/policies', origin: 'http://app.addigy.com' }],
+      ['a look-alike host', { url: 'https://app.addigy.com.evil.example/', origin: 'https://app.addigy.com.evil.example' }],
+      ['another Addigy host', { url: 'https://docs.addigy.com/', origin: 'https://docs.addigy.com' }],
+      ['a port on the host', { url: 'https://app.addigy.com:8443/', origin: 'https://app.addigy.com:8443' }],
+      ['a subframe', { frameId: 3 }],
+      ['no frameId', { frameId: undefined }],
+      ['no tab', { tab: undefined }],
+      ['another extension', { id: 'someone-else' }],
+      ['no extension id', { id: undefined }],
+      ['sender.origin that is not Addigy’s, whatever the URL', { origin: 'https://evil.example' }],
+    ])('is untrusted with %s', (_name, change) => {
+      expect(classifySender({ ...CONSOLE, ...change }, ID, ORIGIN)).toBe('untrusted');
+    });
+
+    it('tells our script on Addigy’s sign-in page apart from the console script: top frame of https://login.addigy.com only', () => {
+      const SIGN_IN = { ...CONSOLE, url: 'https://login.addigy.com/u/login?state=abc', origin: 'https://login.addigy.com' };
+      expect(classifySender(SIGN_IN, ID, ORIGIN)).toBe('addigy-sign-in-script');
+      expect(classifySender({ ...SIGN_IN, frameId: 1 }, ID, ORIGIN)).toBe('untrusted');
+      expect(classifySender({ ...SIGN_IN, tab: undefined }, ID, ORIGIN)).toBe('untrusted');
+      expect(classifySender({ ...SIGN_IN, id: 'someone-else' }, ID, ORIGIN)).toBe('untrusted');
+      expect(classifySender({ ...SIGN_IN, url: 'http://login.addigy.com/', origin: 'http://login.addigy.com' }, ID, ORIGIN)).toBe('untrusted');
+      expect(classifySender({ ...SIGN_IN, url: 'https://login.addigy.com.evil.example/', origin: 'https://login.addigy.com.evil.example' }, ID, ORIGIN)).toBe('untrusted');
+    });
+
+    it('never mistakes an Apple frame or our own page for the console script', () => {
+      expect(classifySender({ ...CONSOLE, url: 'https://business.apple.com/', origin: 'https://business.apple.com' }, ID, ORIGIN)).toBe('apple-content-script');
+      expect(classifySender({ ...CONSOLE, url: `${ORIGIN}popup.html`, origin: undefined }, ID, ORIGIN)).toBe('extension-page');
+    });
+  });
 });

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { findDiscrepancies } from '../../../lib/renewal/discrepancies';
 import type { AppleClientConfig } from '../../../lib/apple/schemas';
-import type { RenewalPreview } from '../../../lib/addigy/schemas';
+import type { ConsoleConfirmation } from '../../../lib/addigy-console/console-messages';
 
 const FILE = { orgName: 'Acme Corp', expiresAt: '2030-11-08T22:33:22.000Z' };
 const APPLE: AppleClientConfig = { uId: 'LOC-1001', locationName: 'Main Campus', tokenExpirationDate: '2030-11-08T22:33:22+00:00' };
-const PREVIEW: RenewalPreview = { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp', expirationDate: '2030-11-08T22:33:22Z' };
+/** What Addigy's confirmation window shows: no expiry. */
+const PREVIEW: ConsoleConfirmation = { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp' };
 
 describe('findDiscrepancies', () => {
   it('finds nothing when the file, Apple and Addigy agree', () => {
@@ -18,9 +19,8 @@ describe('findDiscrepancies', () => {
   });
 
   it('tolerates expiry dates less than a day apart (time zones, rounding)', () => {
-    const preview = { ...PREVIEW, expirationDate: '2030-11-09T10:00:00Z' };
     const apple = { ...APPLE, tokenExpirationDate: '2030-11-08T00:00:00-08:00' };
-    expect(findDiscrepancies({ file: FILE, apple, preview })).toEqual([]);
+    expect(findDiscrepancies({ file: FILE, apple, preview: PREVIEW })).toEqual([]);
   });
 
   it('compares only the file and Addigy when Apple was not consulted', () => {
@@ -46,12 +46,10 @@ describe('findDiscrepancies', () => {
     expect(found[0]).toMatch(/Apple/);
   });
 
-  it('names both dates when the file and Addigy disagree on expiry by more than a day', () => {
-    const found = findDiscrepancies({ file: FILE, preview: { ...PREVIEW, expirationDate: '2029-11-08T22:33:22Z' } });
-    expect(found).toHaveLength(1);
-    expect(found[0]).toContain('2030-11-08');
-    expect(found[0]).toContain('2029-11-08');
-    expect(found[0]).toMatch(/Addigy/);
+  it('never compares an expiry with Addigy: its confirmation window shows none, and extra fields are ignored', () => {
+    const withStrayDate = { ...PREVIEW, expirationDate: '2029-11-08T22:33:22Z' } as ConsoleConfirmation;
+    expect(findDiscrepancies({ file: FILE, preview: withStrayDate })).toEqual([]);
+    expect(findDiscrepancies({ file: FILE, apple: APPLE, preview: withStrayDate })).toEqual([]);
   });
 
   it('names both dates when the file and Apple disagree on expiry', () => {
@@ -66,15 +64,16 @@ describe('findDiscrepancies', () => {
     const found = findDiscrepancies({
       file: FILE,
       apple: { ...APPLE, locationName: 'North High', tokenExpirationDate: '2031-01-15T00:00:00Z' },
-      preview: { ...PREVIEW, organization: 'Globex Inc', expirationDate: '2029-01-01T00:00:00Z' },
+      preview: { ...PREVIEW, organization: 'Globex Inc' },
     });
-    expect(found).toHaveLength(4);
-    expect(new Set(found).size).toBe(4);
+    expect(found).toHaveLength(3);
+    expect(new Set(found).size).toBe(3);
+    expect(found.join(' ')).toMatch(/organisation.*North High.*2031-01-15/);
   });
 
   it('says nothing about dates it cannot read', () => {
-    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: 'soon' }, preview: { ...PREVIEW, expirationDate: '' } })).toEqual([]);
-    expect(findDiscrepancies({ file: { ...FILE, expiresAt: 'not a date' }, apple: APPLE, preview: { ...PREVIEW, expirationDate: '2029-01-01T00:00:00Z' } })).toEqual([]);
+    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: 'soon' }, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ file: { ...FILE, expiresAt: 'not a date' }, apple: APPLE, preview: PREVIEW })).toEqual([]);
   });
 
   it('says nothing about a location name Apple did not give', () => {

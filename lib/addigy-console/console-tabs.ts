@@ -1,0 +1,104 @@
+import { err, ok, type Problem, type Result } from '../result';
+import type { AddigyConsoleApi } from '../renewal/renewal-machine';
+import { ADDIGY_CONSOLE_ORIGIN, type BackgroundToConsole, type ConsoleJob } from './console-messages';
+
+/** The slice of `browser.tabs` the console needs; tests hand in a double. */
+export interface ConsoleTabsAdapter {
+  create(props: { url: string; active: boolean }): Promise<{ id?: number }>;
+  /** Undefined when the tab no longer exists. */
+  get(tabId: number): Promise<{ id?: number; url?: string; status?: string } | undefined>;
+  update(tabId: number, props: { url: string }): Promise<unknown>;
+  sendMessage(tabId: number, message: BackgroundToConsole, options: { frameId: number }): Promise<unknown>;
+}
+
+export interface ConsoleRoutes {
+  /** The policy's page in Addigy's console (lib/addigy-console/page-knowledge). */
+  policyUrl(policyId: string): string;
+  isSignInUrl(url: string): boolean;
+}
+
+const CLOSED: Problem = {
+  kind: 'console-closed',
+  message: 'The Addigy tab Token Relay opened is no longer open, or no longer shows Addigy.',
+  nextStep: 'Choose Retry to open it again.',
+};
+
+/**
+ * The Addigy console tabs Token Relay opens for renewals. Jobs go only to the top frame of a tab
+ * that shows https://app.addigy.com; the token itself is handed over later, on the script's request.
+ */
+export class AddigyConsoleTabs implements AddigyConsoleApi {
+  /** Tabs sent to the policy page once: if Addigy routes elsewhere, the job goes to the page it shows. */
+  private readonly navigated = new Set<number>();
+
+  constructor(
+    private readonly tabs: ConsoleTabsAdapter,
+    private readonly routes: ConsoleRoutes,
+  ) {}
+
+  async openForUpload(input: {
+    tabId?: number;
+    policyId: string;
+    job: ConsoleJob;
+    /** Load the policy page afresh (a retry): what the last attempt left on screen is not trusted. */
+    reload?: boolean;
+  }): Promise<Result<{ tabId: number }, Problem>> {
+    const url = this.routes.policyUrl(input.policyId);
+    const existing = input.tabId === undefined ? undefined : await this.tabs.get(input.tabId).catch(() => undefined);
+    if (existing?.id === undefined) {
+      // In the background, so the popup with the renewal stays open; the tab's load delivers the job.
+      const created = await this.tabs.create({ url, active: false }).catch(() => undefined);
+      if (created?.id === undefined) {
+        return err({ kind: 'console-unavailable', message: 'Token Relay could not open a tab for Addigy.', nextStep: 'Choose Retry.' });
+      }
+      this.navigated.add(created.id);
+      return ok({ tabId: created.id });
+    }
+    const tabId = existing.id;
+    const current = existing.url ?? '';
+    // Waiting on Addigy's sign-in page: going back to the policy would only lead there again.
+    if (this.routes.isSignInUrl(current)) return ok({ tabId });
+    if (input.reload || (!samePage(current, url) && !this.navigated.has(tabId))) {
+      this.navigated.add(tabId);
+      await this.tabs.update(tabId, { url }).catch(() => undefined);
+      return ok({ tabId });
+    }
+    // Not ready yet: the 'complete' event hands the job over again.
+    if (existing.status === 'complete') await this.send(tabId, { type: 'console:upload', job: input.job });
+    return ok({ tabId });
+  }
+
+  async pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>> {
+    const sent = await this.send(tabId, { type: 'console:press-save', renewalId });
+    return sent ? ok(undefined) : err(CLOSED);
+  }
+
+  /** To the top frame only, and only while the tab shows Addigy's console. */
+  private async send(tabId: number, message: BackgroundToConsole): Promise<boolean> {
+    const tab = await this.tabs.get(tabId).catch(() => undefined);
+    if (!tab?.url || originOf(tab.url) !== ADDIGY_CONSOLE_ORIGIN) return false;
+    try {
+      await this.tabs.sendMessage(tabId, message, { frameId: 0 });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+function samePage(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    return x.origin === y.origin && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+}
+
+export function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
