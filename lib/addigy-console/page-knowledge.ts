@@ -437,16 +437,29 @@ function fileInputIn(root: Element): HTMLInputElement | null {
 
 /** The deepest visible element whose text invites a drop ("Drop … or click …"), or its focusable holder. */
 export function findDropZone(root: Element): HTMLElement | null {
-  let best: HTMLElement | null = null;
-  for (const element of root.querySelectorAll<HTMLElement>('*')) {
-    if (element.matches(NOT_TEXT_SELECTOR)) continue;
-    const text = visibleText(element);
-    if (text.length > 200 || !DROP_ZONE_TEXT.some((pattern) => pattern.test(text)) || !isShown(element)) continue;
-    // Later matches are inside earlier ones (document order): keep the deepest.
-    if (!best || best.contains(element)) best = element;
+  // From text nodes up, not over every element: this runs on each page change while a job waits.
+  for (const text of textNodesMatching(root, /\b(drop|drag)\b/i)) {
+    let element = text.parentElement;
+    for (let climb = 0; element && climb < 3 && root.contains(element); climb++, element = element.parentElement) {
+      if (element.matches(NOT_TEXT_SELECTOR)) break;
+      const shown = visibleText(element);
+      if (shown.length > 200) break;
+      if (DROP_ZONE_TEXT.some((pattern) => pattern.test(shown)) && isShown(element)) {
+        return element.closest<HTMLElement>('[role="button"],[tabindex],label') ?? element;
+      }
+    }
   }
-  if (!best) return null;
-  return best.closest<HTMLElement>('[role="button"],[tabindex],label') ?? best;
+  return null;
+}
+
+function textNodesMatching(root: Node, pattern: RegExp): Text[] {
+  const doc = root.ownerDocument ?? (root as Document);
+  const walker = doc.createTreeWalker(root, 4);
+  const found: Text[] = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (pattern.test(node.nodeValue ?? '')) found.push(node as Text);
+  }
+  return found;
 }
 
 function saveControlIn(root: Element): HTMLElement | null {
@@ -494,13 +507,23 @@ export function readConfirmationDetails(root: Element): { details: ConsoleConfir
 
 /** Elements whose own text is one of the captions ("Apple ID" or "Apple ID:"), deepest first. */
 function captionsIn(root: Element, labels: ReadonlySet<string>): HTMLElement[] {
-  const captions = [...root.querySelectorAll<HTMLElement>('*')].filter((element) => {
-    if (element.matches(NOT_TEXT_SELECTOR)) return false;
-    const text = visibleText(element);
-    return text.length <= 400 && (labels.has(normaliseLabel(text)) || captionLine(text, labels) !== null) && isShown(element);
-  });
+  const first = [...labels].flatMap((label) => label.split(' ').slice(0, 1));
+  const startsLikeCaption = new RegExp(`^\\s*(${first.map(escapeRegExp).join('|')})`, 'i');
+  const captions: HTMLElement[] = [];
+  // A caption's own text node starts with the caption's first word; its element holds the caption (and maybe the value).
+  for (const text of textNodesMatching(root, startsLikeCaption)) {
+    const element = text.parentElement;
+    if (!element || captions.includes(element) || element.matches(NOT_TEXT_SELECTOR)) continue;
+    const shown = visibleText(element);
+    if (shown.length > 400 || !(labels.has(normaliseLabel(shown)) || captionLine(shown, labels) !== null)) continue;
+    if (isShown(element)) captions.push(element);
+  }
   // The deepest only: "<p>Apple ID: x</p>" inside a body that also starts with a caption is the p.
   return captions.filter((caption) => !captions.some((other) => other !== caption && caption.contains(other)));
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function captionLine(text: string, labels: ReadonlySet<string>): string | null {

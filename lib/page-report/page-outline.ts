@@ -129,54 +129,58 @@ export function outlinePage(doc: Document, knownLabels: readonly string[], now: 
     const tag = element.tagName.toUpperCase();
     const explicitRole = element.getAttribute('role') ?? '';
     const role = KEPT_ATTRIBUTE_ROLES.has(explicitRole) ? explicitRole : '';
-    const flags: string[] = [];
-    if (element.getAttribute('aria-modal') === 'true') flags.push('modal');
-    if (element.getAttribute('aria-selected') === 'true') flags.push('selected');
-    const current = element.getAttribute('aria-current');
-    if (current && current !== 'false') flags.push('current');
-    if (element.hasAttribute('disabled') || element.getAttribute('aria-disabled') === 'true') flags.push('disabled');
-    if (isHidden(element)) flags.push('hidden');
-    const suffix = flags.length ? ` [${flags.join(', ')}]` : '';
+    // Computed style is costly: asked only for elements that get a line.
+    const flagged = (): string => {
+      const flags: string[] = [];
+      if (element.getAttribute('aria-modal') === 'true') flags.push('modal');
+      if (element.getAttribute('aria-selected') === 'true') flags.push('selected');
+      const current = element.getAttribute('aria-current');
+      if (current && current !== 'false') flags.push('current');
+      if (element.hasAttribute('disabled') || element.getAttribute('aria-disabled') === 'true') flags.push('disabled');
+      if (isHidden(element)) flags.push('hidden');
+      return flags.length ? ` [${flags.join(', ')}]` : '';
+    };
 
     if (/^H[1-6]$/.test(tag) || role === 'heading') {
-      return { line: `heading ${tag.startsWith('H') ? tag.slice(1) : element.getAttribute('aria-level') ?? ''}${quoted(words(element.textContent))}${suffix}` };
+      return { line: `heading ${tag.startsWith('H') ? tag.slice(1) : element.getAttribute('aria-level') ?? ''}${quoted(words(element.textContent))}${flagged()}` };
     }
     if (tag === 'INPUT') {
       const type = (element.getAttribute('type') ?? 'text').toLowerCase();
       const accept = type === 'file' ? element.getAttribute('accept') ?? '' : '';
       const safeAccept = /^[\w.,/*+\s-]{1,60}$/.test(accept) ? ` accept="${accept}"` : '';
-      if (type === 'button' || type === 'submit') return { line: `button${quoted(words(element.getAttribute('value')))}${suffix}` };
-      return { line: `field ${type}${quoted(words(labelOf(element)))}${safeAccept}${suffix}` };
+      if (type === 'button' || type === 'submit') return { line: `button${quoted(words(element.getAttribute('value')))}${flagged()}` };
+      return { line: `field ${type}${quoted(words(labelOf(element)))}${safeAccept}${flagged()}` };
     }
     const controlRole = role || CONTROL_TAGS[tag];
     if (controlRole === 'button' || controlRole === 'link' || controlRole === 'tab' || controlRole === 'menuitem' || controlRole === 'option' || controlRole === 'treeitem' || controlRole === 'checkbox' || controlRole === 'switch' || controlRole === 'radio') {
       const name = element.getAttribute('aria-label') ?? element.textContent;
-      return { line: `${controlRole}${quoted(words(name))}${suffix}` };
+      return { line: `${controlRole}${quoted(words(name))}${flagged()}` };
     }
     if (tag === 'SELECT' || tag === 'TEXTAREA' || role === 'textbox' || role === 'combobox') {
-      return { line: `field ${role || tag.toLowerCase()}${quoted(words(labelOf(element)))}${suffix}` };
+      return { line: `field ${role || tag.toLowerCase()}${quoted(words(labelOf(element)))}${flagged()}` };
     }
-    if (tag === 'LABEL') return { line: `label${quoted(words(element.textContent))}${suffix}` };
+    if (tag === 'LABEL') return { line: `label${quoted(words(element.textContent))}${flagged()}` };
     if (tag === 'TABLE' || role === 'table' || role === 'grid') {
       const headers = [...element.querySelectorAll('th,[role="columnheader"]')].map((cell) => words(cell.textContent) || '…');
       const rows = [...element.querySelectorAll('tr,[role="row"]')].filter((row) => !row.closest('thead') && !row.querySelector('th,[role="columnheader"]')).length;
-      return { line: `table columns [${headers.join(' | ')}] rows ${rows}${suffix}`, countOnly: 'row' };
+      return { line: `table columns [${headers.join(' | ')}] rows ${rows}${flagged()}`, countOnly: 'row' };
     }
     if (tag === 'UL' || tag === 'OL' || role === 'list' || role === 'menu' || role === 'tablist') {
       const items = [...element.children].length;
       const label = words(labelOf(element));
-      return { line: `${role || 'list'}${quoted(label)} items ${items}${suffix}`, countOnly: role === 'tablist' ? undefined : 'item' };
+      return { line: `${role || 'list'}${quoted(label)} items ${items}${flagged()}`, countOnly: role === 'tablist' ? undefined : 'item' };
     }
     if (role === 'dialog' || role === 'alertdialog' || tag === 'DIALOG' || element.getAttribute('aria-modal') === 'true') {
-      return { line: `${role || 'dialog'}${quoted(words(labelOf(element)))}${suffix}` };
+      return { line: `${role || 'dialog'}${quoted(words(labelOf(element)))}${flagged()}` };
     }
     if (role === 'alert' || role === 'status' || role === 'tabpanel' || role === 'region' || role === 'search' || role === 'form') {
-      return { line: `${role}${quoted(words(labelOf(element) || (role === 'alert' || role === 'status' ? element.textContent : '')))}${suffix}` };
+      return { line: `${role}${quoted(words(labelOf(element) || (role === 'alert' || role === 'status' ? element.textContent : '')))}${flagged()}` };
     }
     const landmark = role || LANDMARK_ROLES[tag];
-    if (landmark) return { line: `${landmark}${quoted(words(labelOf(element)))}${suffix}` };
-    if (TEXT_TAGS[tag]) return { line: `${TEXT_TAGS[tag]}${quoted(words(element.textContent))}${suffix}` };
-    if (flags.includes('hidden')) return { line: `${tag.toLowerCase()}${suffix}` };
+    if (landmark) return { line: `${landmark}${quoted(words(labelOf(element)))}${flagged()}` };
+    if (TEXT_TAGS[tag]) return { line: `${TEXT_TAGS[tag]}${quoted(words(element.textContent))}${flagged()}` };
+    // A container hidden by attribute or inline style, e.g. a closed window: cheap to tell, useful to see.
+    if (element.hasAttribute('hidden') || (element as HTMLElement).style?.display === 'none') return { line: `${tag.toLowerCase()} [hidden]` };
     return null;
   };
 

@@ -7,6 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { finishDueScans, startScan } from './addigy-api.mjs';
 import { parseAppleDate, tokenStanding } from './world.mjs';
 
@@ -33,7 +35,8 @@ export const IDENTIFIER_MISMATCH_ERROR = 'Bad status response[400]: "The identif
 export const SYNC_ERROR = 'Bad status response[400]: "Error syncing token"';
 const INVALID_FILE_ERROR = 'Bad status response[400]: "Invalid token file"';
 
-const APP_SCRIPT = readFileSync(new URL('./addigy-console-app.js', import.meta.url), 'utf8');
+// A path, not a URL object: under happy-dom the global URL is not Node's.
+const APP_SCRIPT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'addigy-console-app.js'), 'utf8');
 const APP_SCRIPT_PATH = '/js/app.3f9c1e2a.js';
 const STYLESHEET_PATH = '/css/app.8b41d07e.css';
 const DEFAULT_CONFIRMATION_DELAY_MS = 1500;
@@ -343,7 +346,8 @@ body{margin:0;font:14px/1.5 BlinkMacSystemFont,-apple-system,"Segoe UI",Roboto,H
 .notification{border-radius:4px;padding:14px 36px 14px 18px;margin:12px 0;position:relative}
 .notification.is-danger{background:#f14668;color:#fff}
 .notification.is-success{background:#48c78e;color:#fff}
-.delete{position:absolute;right:8px;top:8px;border:none;background:rgba(10,10,10,.2);border-radius:50%;width:20px;height:20px;cursor:pointer}
+.delete{position:absolute;right:8px;top:8px;border:none;background:rgba(10,10,10,.2);border-radius:50%;width:20px;height:20px;cursor:pointer;color:#fff;font-size:14px;line-height:20px;padding:0}
+.delete::before{content:"\\00d7"}
 .tag{display:inline-block;border-radius:4px;padding:1px 8px;font-size:12px;background:#f5f5f5}
 .tag.is-warning{background:#ffe08a}.tag.is-success{background:#effaf5;color:#257953}.tag.is-danger{background:#feecf0;color:#cc0f35}
 .cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}
