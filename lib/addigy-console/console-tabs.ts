@@ -42,19 +42,23 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
     job: ConsoleJob;
     /** Load the policy page afresh (a retry): what the last attempt left on screen is not trusted. */
     reload?: boolean;
-  }): Promise<Result<{ tabId: number }, Problem>> {
+  }, onTab?: (tabId: number) => Promise<void>): Promise<Result<{ tabId: number }, Problem>> {
     const url = this.routes.policyUrl(input.policyId);
     const existing = input.tabId === undefined ? undefined : await this.tabs.get(input.tabId).catch(() => undefined);
     if (existing?.id === undefined) {
-      // In the background, so the popup with the renewal stays open; the tab's load delivers the job.
-      const created = await this.tabs.create({ url, active: false }).catch(() => undefined);
+      // In the background, so the popup with the renewal stays open; blank first, so the tab is known
+      // before Addigy loads in it. The load then delivers the job.
+      const created = await this.tabs.create({ url: 'about:blank', active: false }).catch(() => undefined);
       if (created?.id === undefined) {
         return err({ kind: 'console-unavailable', message: 'Token Relay could not open a tab for Addigy.', nextStep: 'Choose Retry.' });
       }
+      await onTab?.(created.id);
       this.navigated.add(created.id);
+      await this.tabs.update(created.id, { url }).catch(() => undefined);
       return ok({ tabId: created.id });
     }
     const tabId = existing.id;
+    await onTab?.(tabId);
     const current = existing.url ?? '';
     // Waiting on Addigy's sign-in page: going back to the policy would only lead there again.
     if (this.routes.isSignInUrl(current)) return ok({ tabId });

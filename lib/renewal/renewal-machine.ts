@@ -34,7 +34,11 @@ export interface AddigyApi {
 /** Where the renewal is written: Addigy's web console, in a tab Token Relay opened (lib/addigy-console). */
 export interface AddigyConsoleApi {
   /** Opens a tab on the policy's page (or reuses `tabId`, when it is still open) and hands its console script the job. */
-  openForUpload(input: { tabId?: number; policyId: string; job: ConsoleJob; reload?: boolean }): Promise<Result<{ tabId: number }, Problem>>;
+  openForUpload(
+    input: { tabId?: number; policyId: string; job: ConsoleJob; reload?: boolean },
+    /** Called with the tab before it starts loading Addigy, so its first reports are known to be this renewal's. */
+    onTab?: (tabId: number) => Promise<void>,
+  ): Promise<Result<{ tabId: number }, Problem>>;
   /** Asks the console script in `tabId` to press Save in Addigy's confirmation window. */
   pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>>;
 }
@@ -233,8 +237,12 @@ export class RenewalMachine {
         case 'scanning':
           this.track(this.scan(record));
           break;
-        case 'handing-over':
         case 'previewed':
+          // Stopped between reading Addigy's window and saying so: the confirmation is there.
+          if (record.preview) await this.save(record, 'awaiting-confirmation');
+          else await this.checkHandOver(record);
+          break;
+        case 'handing-over':
           await this.checkHandOver(record);
           break;
         case 'renewing':
@@ -275,7 +283,7 @@ export class RenewalMachine {
         if (record.step !== 'handing-over') return;
         record.preview = { ...report.details };
         record.discrepancies = findDiscrepancies({ file: record.file!, apple: appleConfigOf(record), preview: report.details });
-        record.console = { ...record.console, phase: 'waiting-for-confirmation', since: this.now().toISOString() };
+        record.console = { ...record.console, phase: 'waiting-for-confirmation', since: this.now().toISOString(), signInSince: undefined };
         await this.save(record, 'previewed');
         await this.save(record, 'awaiting-confirmation');
         return;
@@ -402,6 +410,15 @@ export class RenewalMachine {
       };
       record.otherMdm = record.apple?.otherMdm;
       const waiting = await this.takeOverWaiting(record);
+      if (waiting === 'saving') {
+        return this.fail(record, {
+          kind: 'already-saving',
+          message: `Addigy is saving another token for ${locationLabel(record)} right now, so this file was not handed over.`,
+          nextStep: 'Wait until that renewal has finished. If Addigy then still needs a new token, send this file again.',
+          step: 'matched',
+          retryable: false,
+        });
+      }
       if (waiting === 'blocked') {
         return this.fail(record, {
           kind: 'already-waiting',
@@ -441,12 +458,15 @@ export class RenewalMachine {
     const previousTab = record.console?.tabId;
     this.handedOverHere.add(record.id);
     await this.enterConsoleStep(record, 'handing-over', undefined);
-    const opened = await this.deps.console.openForUpload({
-      tabId: previousTab,
-      policyId: record.match!.policyId!,
-      job: jobOf(record),
-      reload: previousTab !== undefined,
-    });
+    const knowTab = async (tabId: number) => {
+      if (record.console?.tabId === tabId) return;
+      record.console = { ...record.console!, tabId };
+      await this.save(record, 'handing-over');
+    };
+    const opened = await this.deps.console.openForUpload(
+      { tabId: previousTab, policyId: record.match!.policyId!, job: jobOf(record), reload: previousTab !== undefined },
+      knowTab,
+    );
     if (!opened.ok) return this.fail(record, { ...opened.error, step: 'handing-over', retryable: true });
     // Read again: the tab may have reported while it was being opened.
     const latest = (await this.deps.store.get(record.id)) ?? record;
@@ -628,9 +648,11 @@ export class RenewalMachine {
   /**
    * One renewal per location. A newer capture replaces one still waiting (its console tab is reused),
    * but only when Apple confirmed both are the same location by `uId`: a name match never replaces.
+   * While one is being saved in Addigy, a newer capture waits its turn.
    */
-  private async takeOverWaiting(record: RenewalRecord): Promise<'none' | 'replaced' | 'blocked'> {
+  private async takeOverWaiting(record: RenewalRecord): Promise<'none' | 'replaced' | 'blocked' | 'saving'> {
     let outcome: 'none' | 'replaced' | 'blocked' = 'none';
+    let saving = false;
     for (const other of await this.deps.store.list()) {
       if (other.id === record.id || other.match?.locationId !== record.match?.locationId) continue;
       const waiting =
@@ -638,6 +660,10 @@ export class RenewalMachine {
         other.step === 'handing-over' ||
         other.step === 'previewed' ||
         (other.step === 'failed' && other.failure?.retryable && other.failure.step !== 'renewing' && other.failure.step !== 'scanning');
+      if (other.step === 'renewing' || other.step === 'scanning') {
+        saving = true;
+        continue;
+      }
       if (!waiting) continue;
       const sameByUid = record.match?.strength === 'uid' && Boolean(record.apple?.uId) && other.apple?.uId === record.apple?.uId;
       if (!sameByUid) {
@@ -651,7 +677,7 @@ export class RenewalMachine {
       record.replacedPending = true;
       if (outcome === 'none') outcome = 'replaced';
     }
-    return outcome;
+    return saving ? 'saving' : outcome;
   }
 
   private async failAddigy(record: RenewalRecord, problem: AddigyProblem, step: RenewalStep, secret?: string) {

@@ -189,10 +189,12 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
       await expectNoTokenInIndexedDb();
     });
 
-    it('a renewal killed between previewed and awaiting-confirmation is waited on like a hand-over, within its bound', async () => {
+    it('a renewal killed between previewed and awaiting-confirmation goes on to the confirmation it had read', async () => {
       const { id } = await killedAt('previewed');
       await resumeInNewWorker();
-      expect((await stored(id)).step).toBe('previewed');
+      const record = await stored(id);
+      expect(record.step).toBe('awaiting-confirmation');
+      expect(record.preview).toBeTruthy();
       expect(consoleTabs.opened).toHaveLength(0);
     });
 

@@ -512,6 +512,16 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect(await m.consoleNeedsSignIn(tabId + 1)).toBe(false);
     });
 
+    it('a confirmation straight after sign-in clears the wait too, so no stale mark can time the renewal out', async () => {
+      const m = machine();
+      const { id, tabId } = await handedOver(m);
+      await m.consoleNeedsSignIn(tabId);
+      await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
+      const record = await stored(id);
+      expect(record.step).toBe('awaiting-confirmation');
+      expect(record.console?.signInSince).toBeUndefined();
+    });
+
     it('gives the admin signInMs to sign in, then fails sign-in-timeout, retryable, keeping the token', async () => {
       const m = machine();
       const { id, tabId } = await handedOver(m);
@@ -624,6 +634,19 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect(second.replacedPending).toBe(true);
       expect((await stored(first.id)).step).toBe('discarded');
       expect(second.console?.tabId).toBe(first.tabId);
+    });
+
+    it('a newer capture while Addigy is saving the same location waits its turn: already-saving, nothing handed over', async () => {
+      const m = machine();
+      const first = await awaitingConfirmation(m);
+      await m.confirm(first.id);
+      expect((await stored(first.id)).step).toBe('renewing');
+      const opened = consoleTabs.opened.length;
+      const second = await m.capture({ text: NEWER_TEXT, source: 'blob' });
+      expect(second.failure).toMatchObject({ kind: 'already-saving', step: 'matched', retryable: false });
+      expect(consoleTabs.opened).toHaveLength(opened);
+      expect((await stored(first.id)).step).toBe('renewing');
+      expect(await vault.get(second.id)).toBeUndefined();
     });
 
     it('a name-only match (Apple unreachable) never replaces a waiting renewal: already-waiting', async () => {

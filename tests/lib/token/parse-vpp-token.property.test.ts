@@ -170,7 +170,7 @@ describe('parseVppToken, generated inputs', () => {
       expect(result.value).toEqual(expected);
       if (typeof input === 'string') expect(looksLikeVppToken(input)).toBe(true);
     }
-  });
+  }, 30_000);
 
   it('refuses 4000 damaged or unrelated inputs with a known reason, never throwing or quoting them', () => {
     const random = mulberry32(0x5eed_0002);
@@ -195,7 +195,7 @@ describe('parseVppToken, generated inputs', () => {
       }
     }
     expect([...kindsSeen].sort()).toEqual(KNOWN_KINDS.filter((kind) => kind !== 'too-large').sort());
-  });
+  }, 30_000);
 
   it('refuses oversized inputs of every form', () => {
     const random = mulberry32(0x5eed_0003);
