@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Window } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEND_HOST_TAG, watchTokenEntries, type TokenEntry, type TokenSection } from '../../../lib/abm';
-import { simulateHeadingAnimations } from '../../support/heading-animations';
+import { simulateHeadingFlag } from '../../support/heading-flag';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/abm');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -17,6 +17,7 @@ interface Seen<T> {
 /** Starts a watch on `doc` and records every call, like the content script would receive them. */
 function startWatch(doc: Document = document, onEntry?: (entry: TokenEntry, signal: AbortSignal) => void) {
   const controller = new AbortController();
+  simulateHeadingFlag(doc, controller.signal);
   const entries: Seen<TokenEntry>[] = [];
   const sections: Seen<TokenSection>[] = [];
   const stats = { looks: 0, observerCalls: 0 };
@@ -35,7 +36,6 @@ function startWatch(doc: Document = document, onEntry?: (entry: TokenEntry, sign
     },
     controller.signal,
   );
-  simulateHeadingAnimations(doc, controller.signal);
   const live = () => entries.filter((seen) => !seen.signal.aborted);
   return { controller, entries, sections, stats, live, liveNames: () => live().map((seen) => seen.value.locationName) };
 }
