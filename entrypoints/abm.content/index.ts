@@ -5,7 +5,7 @@ import { openBridgeInContentScript } from '../../lib/capture/bridge';
 import { DownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { ContentRequest } from '../../lib/messaging/messages';
-import { looksLikeVppToken } from '../../lib/token/looks-like-vpp-token';
+import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
 import { showNoRightsHint } from './no-rights-hint';
 import { addSendButton } from './send-button';
 
@@ -21,7 +21,7 @@ export default defineContentScript({
     const controls = new WeakSet<EventTarget>();
 
     const relay = (via: ContentRequest['via'], file: { fileName?: string; text: string }): void => {
-      if (!looksLikeVppToken(file.text)) return;
+      if (!hasTokenShape(file.text)) return;
       const request: ContentRequest = { type: 'capture:file', via, fileName: file.fileName, text: file.text };
       if (intent.takeArmed()) request.fromButton = true;
       if (intent.takeTrustedClick()) request.afterTrustedClick = true;

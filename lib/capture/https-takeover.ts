@@ -1,5 +1,5 @@
 import { MAX_VPP_TOKEN_BYTES } from '../token/types';
-import { looksLikeVppToken } from '../token/looks-like-vpp-token';
+import { hasTokenShape } from '../token/looks-like-vpp-token';
 import { parseContentDisposition } from './content-disposition';
 
 // Runs in the isolated content script: plain DOM and fetch, no libraries.
@@ -35,7 +35,7 @@ export async function fetchTakenOverDownload(url: string, fetchImpl: Fetch, sugg
   const fileName = disposition.fileName ?? (suggestedName || undefined);
   if (response.ok && blob.size <= MAX_VPP_TOKEN_BYTES) {
     const text = await utf8Text(blob);
-    if (text !== undefined && looksLikeVppToken(text)) return { kind: 'token', fileName, text };
+    if (text !== undefined && hasTokenShape(text)) return { kind: 'token', fileName, text };
   }
   if (disposition.attachment || suggestedName !== undefined) return { kind: 'attachment', fileName, blob };
   return { kind: 'page' };
