@@ -9,6 +9,13 @@ const CONSOLE_HOSTS = ['https://app.addigy.com/*', 'https://login.addigy.com/*']
 export default defineConfig({
   // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
   vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // The page-world hooks run first at document_start: their end of the private bridge must be listening
+    // before abm.content hands over its element (lib/capture/bridge.ts).
+    'build:manifestGenerated': (_wxt, manifest) => {
+      manifest.content_scripts?.sort((a, b) => Number(isMainWorld(b)) - Number(isMainWorld(a)));
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
@@ -22,3 +29,7 @@ export default defineConfig({
       : {}),
   }),
 });
+
+function isMainWorld(script: object): boolean {
+  return (script as { world?: string }).world === 'MAIN';
+}

@@ -1,14 +1,19 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { openBridgeInPage } from '../lib/capture/bridge';
 import { installDownloadHooks } from '../lib/capture/download-hooks';
-import { postCapturedFile } from '../lib/capture/bridge';
+import { hasTokenShape } from '../lib/token/looks-like-vpp-token';
 
-// The page's own world: sees blob: and data: downloads. Hands bytes to abm.content, nothing more.
+// The page's own world: sees blob: and data: downloads. Hands token-shaped files, and nothing else, to abm.content
+// through the private bridge. Must run before abm.content (wxt.config.ts puts it first in the manifest).
 export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
   world: 'MAIN',
   runAt: 'document_start',
   allFrames: true,
   main() {
-    installDownloadHooks(window, (file) => postCapturedFile(window, file));
+    const send = openBridgeInPage(document);
+    installDownloadHooks(window, (file) => {
+      if (hasTokenShape(file.text)) send(file);
+    });
   },
 });

@@ -1,222 +1,176 @@
-// Benchmark of the page-detection part of the content script (lib/abm). Not a test.
-// Run: node scripts/bench-content.mjs             (happy-dom)
-//      node scripts/bench-content.mjs --chromium  (also in headless Chromium at /usr/bin/chromium or $CHROMIUM_PATH)
-// Bundles lib/abm/index.ts with esbuild (minified, in memory) and drives it with the same suite in both places.
-// happy-dom has no real frames: its requestAnimationFrame is a setImmediate, so there "one look per frame" means one
-// look per macrotask turn and latencies leave out the wait for the next frame. Chromium's numbers include that wait.
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { Window } from 'happy-dom';
+// What the Apple-page content scripts cost the page, measured on the production build in headless Chromium.
+// Run: npm run bench (builds first), or node scripts/bench-content.mjs after `npm run build`. Not a test.
+//
+// Side by side in one run: the sandbox's Content Tokens page in a Chromium with the extension and in one without it,
+// same page, same burst, rounds alternating between the two. Reports medians over the rounds.
+//  1. Overhead per 10,000 unrelated DOM mutations: the whole cost on the page's main thread (the burst's task, the
+//     mutation observers of every world, style and layout, the next two frames), as CPU time of that thread
+//     (CDP Performance.getMetrics ThreadTime) and as wall time. With minus without is the extension's share.
+//  2. First painted frame: in each frame, a ResizeObserver armed from requestAnimationFrame runs after that frame's
+//     rAF callbacks and before it paints. The first frame in which the token rows exist must already hold a
+//     Send to Addigy button in every row.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH, launchExtension } from '../tests/e2e/harness.mjs';
+import { startSandbox } from '../tests/sandbox/index.mjs';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SETTINGS = { runs: 200, burst: 10_000 };
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 9);
+const BURSTS_PER_ROUND = Number(process.env.BENCH_BURSTS ?? 6);
+const LOADS = Number(process.env.BENCH_LOADS ?? 8);
+const MUTATIONS = 10_000;
+const TOKENS = '#/main/preferences/paymentsandbilling/appsandbooks';
 
-async function bundle(format) {
-  const result = await build({
-    entryPoints: [`${ROOT}lib/abm/index.ts`],
-    bundle: true,
-    format,
-    globalName: format === 'iife' ? 'TokenRelayAbm' : undefined,
-    minify: true,
-    write: false,
-    platform: 'browser',
-    target: 'es2022',
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0].text;
-}
-
-const fixture = (name) => readFileSync(`${ROOT}tests/fixtures/abm/${name}`, 'utf8');
-const FIXTURES = {
-  table: fixture('abm-content-tokens-table.html'),
-  cards: fixture('abm-server-tokens-cards.html'),
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 };
+const ms = (value) => `${value.toFixed(2)} ms`;
 
-/**
- * The measurements. Runs in Node against happy-dom and, serialised, inside a Chromium page:
- * it must not use anything from outside its own body.
- */
-async function suite(abm, document, window, { runs, burst, fixtures }) {
-  const now = () => window.performance.now();
-  const ms = (value) => `${value.toFixed(3)} ms`;
-  const percentile = (sorted, fraction) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * fraction))];
-  const settle = async () => {
-    for (let frame = 0; frame < 2; frame++) {
-      await Promise.resolve();
-      await new Promise((resolve) => window.requestAnimationFrame(resolve));
+/** Chromium without the extension, with the same flags and host mapping as the harness uses. */
+async function launchPlain(hostResolverRules) {
+  return chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'token-relay-bench-')), {
+    executablePath: CHROMIUM_PATH,
+    headless: false,
+    args: ['--headless=new', `--host-resolver-rules=${hostResolverRules}`, '--ignore-certificate-errors', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+    viewport: { width: 1100, height: 760 },
+  });
+}
+
+/** In the page: `count` mutations outside the token section: subtrees appended, removed, texts swapped. */
+function burst(count) {
+  return new Promise((resolve) => {
+    let noise = document.getElementById('bench-noise');
+    if (!noise) {
+      noise = document.createElement('div');
+      noise.id = 'bench-noise';
+      for (let index = 0; index < 400; index++) noise.insertAdjacentHTML('beforeend', `<div><span>Item ${index}</span><a href="#">Open</a></div>`);
+      document.body.append(noise);
     }
-  };
-
-  // A console-sized page around the slot where the token section appears: ~2,400 elements, hash classes.
-  const items = [];
-  for (let index = 0; index < 400; index++) {
-    items.push(
-      `<div class="css-${index.toString(36)}x"><span class="css-a${index}">Item ${index}</span><a href="#/main/${index}">Open</a><p>Note</p><i></i></div>`,
-    );
-  }
-  const backgroundPage = `<nav aria-label="Main"><ul>${'<li><a href="#">Link</a></li>'.repeat(40)}</ul></nav>
-    <header><h1>Apple Business Manager</h1></header><div id="noise">${items.join('')}</div><div id="slot"></div>`;
-  const tableOf = (locations) => {
-    const rows = Array.from(
-      { length: locations },
-      (_, index) => `<tr><td>Location ${index}</td><td>Nov 8, 2026</td><td><button type="button">Download</button></td></tr>`,
-    );
-    return `<div><h2>Content Tokens</h2><table><thead><tr><th>Location</th><th>Expires</th><th></th></tr></thead><tbody>${rows.join('')}</tbody></table></div>`;
-  };
-
-  // A fresh page with one watch on it; stats add up what the watch reports through its measurement hooks.
-  const startPage = () => {
-    document.body.innerHTML = backgroundPage;
-    const controller = new AbortController();
-    const stats = { observerMs: 0, observerCalls: 0, lookMs: 0, looks: 0, entries: 0 };
-    const page = { stats, onEntry: () => {}, stop: () => controller.abort() };
-    abm.watchTokenEntries(
-      document,
-      {
-        onEntry: () => {
-          stats.entries++;
-          page.onEntry();
-        },
-        onObserverWork: (spent) => {
-          stats.observerMs += spent;
-          stats.observerCalls++;
-        },
-        onLookWork: (spent) => {
-          stats.lookMs += spent;
-          stats.looks++;
-        },
-      },
-      controller.signal,
-    );
-    return page;
-  };
-
-  // (1) Insert the section (parsed beforehand) and wait until onEntry ran for every entry.
-  const measureDetection = async (label, html, expectedEntries) => {
-    const page = startPage();
-    await settle();
-    const slot = document.getElementById('slot');
-    const template = document.createElement('template');
-    template.innerHTML = html;
-    const latencies = [];
-    for (let run = 0; run < runs; run++) {
-      const fragment = template.content.cloneNode(true);
-      let seen = 0;
-      const done = new Promise((resolve) => {
-        page.onEntry = () => {
-          if (++seen === expectedEntries) resolve(now());
-        };
-      });
-      const started = now();
-      slot.append(fragment);
-      latencies.push((await done) - started);
-      slot.replaceChildren();
-      await settle();
-    }
-    page.stop();
-    latencies.sort((a, b) => a - b);
-    return [`insert → onEntry for all, ${label}`, `p50 ${ms(percentile(latencies, 0.5))} · p95 ${ms(percentile(latencies, 0.95))}`];
-  };
-
-  // (2) `burst` mutations outside any token section. Leaves: appends and removals of empty elements plus text swaps
-  // (spinners, counters, tooltips). Subtrees: small subtrees appended instead, the worst case while no section is
-  // shown, since any new subtree may hold one.
-  const measureBurst = async (label, { withSection, spreadOverTasks, subtrees }) => {
-    const page = startPage();
-    if (withSection) document.getElementById('slot').innerHTML = fixtures.table;
-    await settle();
-    const noise = document.getElementById('noise');
     const texts = [...noise.querySelectorAll('span')];
-    const before = { ...page.stats };
-    const chunk = spreadOverTasks ? 100 : burst;
-    const addition = () => {
-      if (!subtrees) return document.createElement('span');
-      const toast = document.createElement('div');
-      toast.append(document.createElement('span'));
-      return toast;
-    };
-    for (let done = 0; done < burst; done += chunk) {
-      for (let index = done; index < done + chunk; index++) {
-        const kind = index % 3;
-        if (kind === 0) noise.append(addition());
-        else if (kind === 1) noise.lastElementChild?.remove();
-        else texts[index % texts.length].textContent = `Item ${index}`;
-      }
-      if (spreadOverTasks) await new Promise((resolve) => window.setTimeout(resolve, 0));
-    }
-    await settle();
-    page.stop();
-    const after = page.stats;
-    return [
-      `${burst.toLocaleString('en')} unrelated mutations, ${label}`,
-      `observer ${ms(after.observerMs - before.observerMs)} in ${after.observerCalls - before.observerCalls} callback(s)` +
-        ` · ${after.looks - before.looks} look(s) ${ms(after.lookMs - before.lookMs)} · new onEntry ${after.entries - before.entries}`,
-    ];
-  };
-
-  const rows = [];
-  rows.push(await measureDetection('fixture table (3 rows)', fixtures.table, 3));
-  rows.push(await measureDetection('table of 50 locations', tableOf(50), 50));
-  rows.push(await measureDetection('cards fixture (2 cards)', fixtures.cards, 2));
-  for (const withSection of [true, false]) {
-    for (const [spreadOverTasks, subtrees] of [[false, false], [true, false], [false, true], [true, true]]) {
-      const label = `${withSection ? 'section shown' : 'no section'}, ${spreadOverTasks ? '100 tasks' : '1 task'}, ${subtrees ? 'subtrees' : 'leaves'}`;
-      rows.push(await measureBurst(label, { withSection, spreadOverTasks, subtrees }));
-    }
-  }
-  return rows;
-}
-
-function printTable(title, rows) {
-  console.log(`\n${title}`);
-  const width = Math.max(...rows.map(([name]) => name.length));
-  for (const [name, value] of rows) console.log(`  ${name.padEnd(width)}  ${value}`);
-}
-
-async function inHappyDom(esm) {
-  const abm = await import(`data:text/javascript;base64,${Buffer.from(esm).toString('base64')}`);
-  const window = new Window({ url: 'https://business.apple.com/#/main/preferences/paymentsandbilling/appsandbooks' });
-  try {
-    return await suite(abm, window.document, window, { ...SETTINGS, fixtures: FIXTURES });
-  } finally {
-    await window.happyDOM.close();
-  }
-}
-
-async function inChromium(iife) {
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  if (!existsSync(executablePath)) return null;
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, args: ['--no-sandbox'] });
-  try {
-    const page = await browser.newPage();
-    await page.setContent('<!doctype html><html><head></head><body></body></html>');
-    await page.addScriptTag({ content: iife });
-    return await page.evaluate(
-      `(${suite.toString()})(window.TokenRelayAbm, document, window, ${JSON.stringify({ ...SETTINGS, fixtures: FIXTURES })})`,
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        const started = performance.now();
+        for (let index = 0; index < count; index++) {
+          const kind = index % 3;
+          if (kind === 0) {
+            const toast = document.createElement('div');
+            toast.append(document.createElement('span'));
+            noise.append(toast);
+          } else if (kind === 1) noise.lastElementChild?.remove();
+          else texts[index % texts.length].textContent = `Item ${index}`;
+        }
+        // Every world's mutation observers run in this task's microtask checkpoint; then style and layout.
+        void document.body.offsetHeight;
+        const done = performance.now() - started;
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve(done)));
+      }, 0),
     );
-  } finally {
-    await browser.close();
-  }
+  });
 }
 
-const esm = await bundle('esm');
-const happyDomVersion = JSON.parse(readFileSync(`${ROOT}node_modules/happy-dom/package.json`, 'utf8')).version;
-console.log(`lib/abm content bench · Node ${process.versions.node} · ${SETTINGS.runs} runs per latency`);
-console.log('The module looks at the page at most once per requestAnimationFrame (happy-dom: a setImmediate).');
-printTable(`happy-dom ${happyDomVersion}`, await inHappyDom(esm));
-
-if (process.argv.includes('--chromium')) {
-  const rows = await inChromium(await bundle('iife'));
-  if (rows) {
-    printTable('headless Chromium (real frames)', rows);
-    console.log('  Latency there is mostly the wait for the next frame, when the table first paints too (the look runs');
-    console.log('  just before that paint). Chromium rounds performance.now() to 0.1 ms, so tiny sums read as 0.');
-  }
-  else console.log('\nChromium not found: set CHROMIUM_PATH to run the same suite in a real browser.');
+async function openPage(context, url, ready) {
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.getByRole('heading', { name: ready }).waitFor();
+  await page.waitForTimeout(200);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  return { page, cdp };
 }
 
-const gzipped = gzipSync(esm, { level: 9 }).length;
-printTable('size', [['lib/abm bundle (esbuild, minified ESM)', `${esm.length.toLocaleString('en')} B raw · ${gzipped.toLocaleString('en')} B gzip`]]);
+async function measureBurst({ page, cdp }) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]));
+  const before = await metrics();
+  const wall = await page.evaluate(burst, MUTATIONS);
+  const after = await metrics();
+  if (process.env.BENCH_DEBUG) console.log(['ThreadTime', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => `${k} ${(after[k] - before[k]).toFixed(1)}`).join(' · '));
+  return { thread: after.ThreadTime - before.ThreadTime, wall };
+}
+
+async function overhead(withExtension, withoutExtension, url, ready) {
+  const pages = { with: await openPage(withExtension, url, ready), without: await openPage(withoutExtension, url, ready) };
+  const rounds = { with: { thread: [], wall: [] }, without: { thread: [], wall: [] } };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const side of round % 2 ? ['without', 'with'] : ['with', 'without']) {
+      const samples = [];
+      for (let index = 0; index < BURSTS_PER_ROUND; index++) samples.push(await measureBurst(pages[side]));
+      // Other processes on the machine only ever add time: a round's value is its quickest burst.
+      rounds[side].thread.push(Math.min(...samples.map((s) => s.thread)));
+      rounds[side].wall.push(Math.min(...samples.map((s) => s.wall)));
+    }
+  }
+  const sendHosts = await pages.with.page.locator('token-relay-send').count();
+  for (const { page } of Object.values(pages)) await page.close();
+  const row = (metric) => {
+    const withMs = median(rounds.with[metric]);
+    const withoutMs = median(rounds.without[metric]);
+    const differences = rounds.with[metric].map((value, index) => value - rounds.without[metric][index]);
+    return { withMs, withoutMs, overheadMs: median(differences) };
+  };
+  return { thread: row('thread'), wall: row('wall'), sendHosts };
+}
+
+/** Before any page script: in every frame, a ResizeObserver armed in rAF checks the token rows before paint. */
+function watchFirstFrame() {
+  const frames = [];
+  window.__firstFrame = frames;
+  const check = () => {
+    const rows = [...document.querySelectorAll('tbody tr, [role="list"] > li')].filter((row) => /Download/.test(row.textContent ?? ''));
+    if (rows.length === 0) return;
+    frames.push({ rows: rows.length, withButton: rows.filter((row) => row.querySelector('token-relay-send')).length });
+  };
+  const tick = () => {
+    const observer = new ResizeObserver(() => {
+      observer.disconnect();
+      check();
+    });
+    observer.observe(document.documentElement);
+    if (frames.length < 3) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+async function firstFrames(withExtension, origin) {
+  const results = [];
+  for (let load = 0; load < LOADS; load++) {
+    const layout = load % 2 ? 'cards' : 'table';
+    const page = await withExtension.newPage();
+    await page.addInitScript(watchFirstFrame);
+    await page.goto(`${origin}/?layout=${layout}&delay=${50 + 40 * load}${TOKENS}`);
+    await page.waitForFunction(() => window.__firstFrame.length >= 3);
+    const [first] = await page.evaluate(() => window.__firstFrame);
+    results.push({ layout, ...first, ok: first.rows > 0 && first.withButton === first.rows });
+    await page.close();
+  }
+  return results;
+}
+
+const sandbox = await startSandbox({});
+const extension = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
+const plain = await launchPlain(sandbox.hostResolverRules);
+try {
+  const origin = 'https://business.apple.com';
+  console.log(`Apple-page content scripts · headless Chromium ${extension.context.browser()?.version() ?? ''} · Node ${process.versions.node}`);
+  console.log(`${ROUNDS} rounds × ${BURSTS_PER_ROUND} bursts of ${MUTATIONS.toLocaleString('en')} unrelated mutations, with and without the extension, alternating; medians.`);
+  for (const [label, url, ready] of [
+    ['Content Tokens page (token section shown)', `${origin}/?delay=0${TOKENS}`, 'Content Tokens'],
+    ['Devices page (no token section)', `${origin}/?delay=0#/main/devices`, 'Devices'],
+  ]) {
+    const { thread, wall, sendHosts } = await overhead(extension.context, plain, url, ready);
+    console.log(`\n${label} · ${sendHosts} Send buttons on the page with the extension`);
+    console.log(`  main-thread CPU time  with ${ms(thread.withMs)} · without ${ms(thread.withoutMs)} · overhead ${ms(thread.overheadMs)}`);
+    console.log(`  burst task wall time  with ${ms(wall.withMs)} · without ${ms(wall.withoutMs)} · overhead ${ms(wall.overheadMs)}`);
+  }
+  const loads = await firstFrames(extension.context, origin);
+  const passed = loads.filter((load) => load.ok).length;
+  console.log(`\nFirst painted frame with the token rows: Send to Addigy in every row in ${passed} of ${loads.length} loads (${Math.round((100 * passed) / loads.length)} %)`);
+  for (const load of loads) console.log(`  ${load.layout.padEnd(5)} rows ${load.rows} · with a button ${load.withButton}`);
+} finally {
+  await extension.close();
+  await plain.close();
+  await sandbox.close();
+}

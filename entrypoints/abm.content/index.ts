@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
-import { readCapturedFile } from '../../lib/capture/bridge';
-import { isTokenCandidate } from '../../lib/capture/captured-file';
+import { openBridgeInContentScript } from '../../lib/capture/bridge';
 import { DownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { ContentRequest } from '../../lib/messaging/messages';
+import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
 import { showNoRightsHint } from './no-rights-hint';
 import { addSendButton } from './send-button';
 
@@ -21,21 +21,21 @@ export default defineContentScript({
     const controls = new WeakSet<EventTarget>();
 
     const relay = (via: ContentRequest['via'], file: { fileName?: string; text: string }): void => {
+      if (!hasTokenShape(file.text)) return;
       const request: ContentRequest = { type: 'capture:file', via, fileName: file.fileName, text: file.text };
       if (intent.takeArmed()) request.fromButton = true;
+      if (intent.takeTrustedClick()) request.afterTrustedClick = true;
       void browser.runtime.sendMessage(request).catch(() => undefined);
     };
 
-    // a, b: blob: and data: downloads, read by the MAIN-world hooks and posted here. Untrusted: a page can post too.
-    ctx.addEventListener(window, 'message', (event) => {
-      const file = readCapturedFile(event, window);
-      if (file && isTokenCandidate(file)) relay(file.via, file);
-    });
+    // a, b: blob: and data: downloads, read by the MAIN-world hooks and handed over on the private bridge.
+    openBridgeInContentScript(document, (file) => relay(file.via, file));
 
+    // Only the user's own clicks count: a page script's click (isTrusted false) never starts a take-over.
     document.addEventListener(
       'click',
       (event) => {
-        if (event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
+        if (event.isTrusted && event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
       },
       { capture: true, signal: ctx.signal },
     );

@@ -13,7 +13,7 @@ const BUSY_MS = 4_000;
 
 /**
  * Puts a "Send to Addigy" button right after the entry's own Download control, until `signal` aborts.
- * A click calls `onSend` (which arms the capture and clicks Download); confirmation happens in the popup.
+ * A user's click calls `onSend` (which arms the capture and clicks Download); confirmation happens in the popup.
  */
 export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: AbortSignal, onSend: () => void): void {
   const doc = control.ownerDocument;
@@ -28,7 +28,8 @@ export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: A
   button.addEventListener('click', (event) => {
     // The page's own row handlers have no business with our click.
     event.stopPropagation();
-    if (button.disabled) return;
+    // Only the user: a page script can click our (open shadow root) button too.
+    if (!event.isTrusted || button.disabled) return;
     button.disabled = true;
     setTimeout(() => (button.disabled = false), BUSY_MS);
     onSend();

@@ -6,6 +6,8 @@ import {
   LIST_SELECTOR,
   LOCATION_LABELS,
   MAX_HEADING_CLIMB,
+  MAX_NAME_LENGTH,
+  MAX_NAME_WORDS,
   NOT_NAME_SELECTOR,
   PROSE_OR_MENU_SELECTOR,
   ROW_SELECTOR,
@@ -48,12 +50,22 @@ const TABLE_OR_LIST = `${TABLE_SELECTOR},${LIST_SELECTOR}`;
 
 /** The first token section in `root`, or null. Structure decides: a heading alone is not a section. */
 export function findTokenSection(root: ParentNode): TokenSection | null {
+  return findSectionHeadings(root).section;
+}
+
+/**
+ * The token section and the section headings still waiting for their entries, each with the element to watch
+ * for them (where the search from that heading stopped).
+ */
+export function findSectionHeadings(root: ParentNode): { section: TokenSection | null; waiting: HTMLElement[] } {
+  const waiting: HTMLElement[] = [];
   for (const heading of root.querySelectorAll<HTMLElement>(HEADING_SELECTOR)) {
     if (!isSectionHeading(heading)) continue;
-    const section = sectionFromHeading(heading);
-    if (section) return section;
+    const search = searchFromHeading(heading);
+    if (search.section) return { section: search.section, waiting };
+    waiting.push(search.scope);
   }
-  return null;
+  return { section: null, waiting };
 }
 
 /** The entries of a section as the page shows them now, header rows left out. */
@@ -70,17 +82,22 @@ export function isSectionHeading(heading: Element): boolean {
 
 /** The section this heading opens, when a table, list or card group follows it before the next peer heading. */
 export function sectionFromHeading(heading: HTMLElement): TokenSection | null {
+  return searchFromHeading(heading).section;
+}
+
+/** The section this heading opens, or null and the outermost element the search looked in. */
+function searchFromHeading(heading: HTMLElement): { section: TokenSection | null; scope: HTMLElement } {
   const level = headingLevel(heading);
   const top = heading.ownerDocument.body;
   let node: HTMLElement = heading;
   for (let climb = 0; climb < MAX_HEADING_CLIMB && node !== top; climb++) {
     const parent = node.parentElement;
-    if (!parent) return null;
+    if (!parent) break;
     const { siblings, hitBoundary } = siblingsBeforeNextSection(node, level);
     const found = containerAmong(siblings, heading, parent);
     if (found) {
       const entries = entriesOf(found.container, found.layout, heading);
-      return {
+      const section: TokenSection = {
         element: parent,
         heading,
         label: (heading.textContent ?? '').replace(/\s+/g, ' ').trim() || heading.getAttribute('aria-label') || '',
@@ -88,12 +105,13 @@ export function sectionFromHeading(heading: HTMLElement): TokenSection | null {
         layout: found.layout,
         canDownload: entries.some((entry) => entry.downloadControl !== null),
       };
+      return { section, scope: parent };
     }
     // The next peer heading ends our section: whatever follows belongs to someone else.
-    if (hitBoundary) return null;
+    if (hitBoundary) return { section: null, scope: parent };
     node = parent;
   }
-  return null;
+  return { section: null, scope: node };
 }
 
 function headingLevel(heading: Element): number {
@@ -132,13 +150,31 @@ function containerAmong(
       if (isLayoutOnly(container)) continue;
       const layout: EntryLayout = container.matches(TABLE_SELECTOR) ? 'table' : 'list';
       const entries = entriesOf(container, layout, heading);
-      // A table of locations counts even without download rights; a bullet list counts only with controls.
-      if (layout === 'table' ? entries.length > 0 : entries.some((entry) => entry.downloadControl)) {
+      // A table of locations counts even without download rights; a list needs controls or items that read like names.
+      if (layout === 'table' ? entries.length > 0 : entries.some((entry) => entry.downloadControl) || isListOfNames(container, entries)) {
         return { container, layout };
       }
     }
   }
-  return cardGroupAmong(siblings, parent);
+  return cardGroupAmong(siblings, parent, heading);
+}
+
+// Without download rights a list of locations is only names; bullet points of help text are sentences.
+function isListOfNames(container: HTMLElement, entries: TokenEntry[]): boolean {
+  return entries.length > 0 && !container.closest(PROSE_OR_MENU_SELECTOR) && entries.every((entry) => readsLikeName(entry.element, entry.locationName));
+}
+
+/** A short name, not a sentence, a paragraph or a lone link. */
+function readsLikeName(item: Element, name: string): boolean {
+  if (!name || name.length > MAX_NAME_LENGTH || /[.!?:;]$/.test(name) || name.split(' ').length > MAX_NAME_WORDS) return false;
+  const link = item.querySelector('a[href]');
+  return !item.querySelector('p') && !(link && link.textContent?.trim() === item.textContent?.trim());
+}
+
+/** A card of a location without download rights: a lower heading that reads like a name. */
+function isNamedCard(element: Element, level: number): boolean {
+  const title = element.querySelector(HEADING_SELECTOR);
+  return title !== null && headingLevel(title) > level && readsLikeName(element, readableText(title));
 }
 
 function isLayoutOnly(element: Element): boolean {
@@ -146,14 +182,23 @@ function isLayoutOnly(element: Element): boolean {
   return role === 'presentation' || role === 'none';
 }
 
-// Cards without list roles are recognised by their download controls alone.
-function cardGroupAmong(siblings: HTMLElement[], parent: HTMLElement): { container: HTMLElement; layout: EntryLayout } | null {
+// Cards without list roles are recognised by their download controls, or (no rights) by their named sub-headings.
+function cardGroupAmong(
+  siblings: HTMLElement[],
+  parent: HTMLElement,
+  heading: HTMLElement,
+): { container: HTMLElement; layout: EntryLayout } | null {
   const holders = siblings.filter((sibling) => downloadControlsIn(sibling).length > 0);
   const [first] = holders;
-  if (!first) return null;
-  // Several controls inside one sibling: that sibling wraps the cards. Otherwise the siblings are the cards.
-  const controls = holders.length === 1 ? downloadControlsIn(first) : [];
-  return { container: controls.length > 1 ? commonAncestor(controls, first) : parent, layout: 'cards' };
+  if (first) {
+    // Several controls inside one sibling: that sibling wraps the cards. Otherwise the siblings are the cards.
+    const controls = holders.length === 1 ? downloadControlsIn(first) : [];
+    return { container: controls.length > 1 ? commonAncestor(controls, first) : parent, layout: 'cards' };
+  }
+  const level = headingLevel(heading);
+  if (siblings.filter((sibling) => isNamedCard(sibling, level)).length > 1) return { container: parent, layout: 'cards' };
+  const wrapper = siblings.find((sibling) => [...sibling.children].some((child) => isNamedCard(child, level)));
+  return wrapper ? { container: wrapper, layout: 'cards' } : null;
 }
 
 function commonAncestor(elements: HTMLElement[], within: HTMLElement): HTMLElement {
@@ -173,7 +218,9 @@ function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLEle
         )
       : [...container.children].filter(
           (child): child is HTMLElement =>
-            !isOwnElement(child) && !child.contains(heading) && downloadControlsIn(child as HTMLElement).length > 0,
+            !isOwnElement(child) &&
+            !child.contains(heading) &&
+            (downloadControlsIn(child as HTMLElement).length > 0 || isNamedCard(child, headingLevel(heading))),
         );
   return items.map((element) => ({
     element,

@@ -1,5 +1,6 @@
 export {
   findTokenEntries,
+  findSectionHeadings,
   findTokenSection,
   isDownloadControl,
   isSectionHeading,
@@ -11,3 +12,4 @@ export {
 export { watchTokenEntries, type TokenEntryHandlers } from './watch-token-entries';
 export { OWN_TAG_PREFIX, SEND_HOST_TAG, isOwnElement } from './own-elements';
 export { LABELS, ROUTE_FRAGMENTS, looksLikeTokenRoute, type PageLabels } from './page-knowledge';
+export { FLAG_TAG, SEEN_ATTRIBUTE } from './heading-watch';

@@ -96,3 +96,7 @@ export const NOT_NAME_SELECTOR = 'button,[role="button"],script,style,template,s
 
 /** How far up from the heading we look for the list of entries that follows it. */
 export const MAX_HEADING_CLIMB = 6;
+
+/** A location's name, as told apart from a sentence of help text (lists and cards without Download controls). */
+export const MAX_NAME_LENGTH = 80;
+export const MAX_NAME_WORDS = 10;

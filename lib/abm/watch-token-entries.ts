@@ -1,11 +1,12 @@
 import {
+  findSectionHeadings,
   findTokenEntries,
-  findTokenSection,
   isSectionHeading,
   sectionFromHeading,
   type TokenEntry,
   type TokenSection,
 } from './find-token-entries';
+import { watchHeadings } from './heading-watch';
 import { CELL_ROLES, CELL_TAGS, HEADING_OR_CONTROL_ROLES, HEADING_OR_CONTROL_TAGS } from './page-knowledge';
 import { isOwnElement } from './own-elements';
 
@@ -26,10 +27,13 @@ export interface TokenEntryHandlers {
   onLookWork?(ms: number): void;
 }
 
+const SCOPE_OPTIONS: MutationObserverInit = { childList: true, characterData: true, subtree: true };
+
 /**
  * Reports token entries as the single-page console renders, re-renders and routes away from them.
- * Idle when the page is idle: one MutationObserver (childList, subtree) whose callback only decides
- * whether a record could matter; the real look happens at most once per animation frame.
+ * Nothing watches the whole document: headings are reported by the browser's style engine (heading-watch.ts),
+ * and a MutationObserver follows only the token section (its subtree, and its ancestors' child lists) or, while a
+ * section heading waits for its entries, the part of the page where they will appear. Idle pages cost nothing.
  */
 export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
   if (signal.aborted) return;
@@ -49,6 +53,11 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     else queueMicrotask(look);
   };
 
+  const lookNow = (): void => {
+    if (frame !== undefined) win?.cancelAnimationFrame(frame);
+    look();
+  };
+
   const look = (): void => {
     scheduled = false;
     frame = undefined;
@@ -56,10 +65,8 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     const started = handlers.onLookWork ? performance.now() : 0;
     const previous = current?.section;
     // Re-reading from the known heading is cheaper than a scan and keeps the section's identity.
-    const section =
-      previous && previous.heading.isConnected && isSectionHeading(previous.heading)
-        ? (sectionFromHeading(previous.heading) ?? findTokenSection(doc))
-        : findTokenSection(doc);
+    const known = previous && previous.heading.isConnected && isSectionHeading(previous.heading) ? sectionFromHeading(previous.heading) : null;
+    const { section, waiting } = known ? { section: known, waiting: [] } : findSectionHeadings(doc);
     const same = current && section && section.element === current.section.element && section.heading === current.section.heading;
     if (current && same && section.canDownload === current.section.canDownload) {
       current.section = section;
@@ -75,6 +82,7 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
       }
     }
     syncEntries(section ? findTokenEntries(section) : []);
+    observeScopes(section, waiting);
     handlers.onLookWork?.(performance.now() - started);
   };
 
@@ -104,42 +112,27 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     current = null;
   };
 
-  // O(1) per record in practice: a few property reads, and nothing at all once a look is scheduled.
-  const recordMatters = (record: MutationRecord): boolean => {
-    const target = record.target;
-    if (isOwnElement(target)) return false;
-    if (current) {
-      const element = current.section.element;
-      if (!element.isConnected) return true;
-      if (!element.contains(target)) return false;
-    }
-    const added = kindOfNodes(record.addedNodes);
-    if (added === NodesKind.Page) return true;
-    const removed = kindOfNodes(record.removedNodes);
-    if (removed === NodesKind.Page) return true;
-    // Text swaps and empty elements matter only where they can rename a heading or a download control.
-    return (added === NodesKind.Text || removed === NodesKind.Text) && textCanMatter(target);
-  };
-
-  const LARGE_BATCH = 256;
   const MutationObserverClass = win?.MutationObserver ?? MutationObserver;
-  const observer = new MutationObserverClass((records) => {
+  const scopeObserver = new MutationObserverClass((records) => {
     const started = handlers.onObserverWork ? performance.now() : 0;
-    // With no section on screen, one look (a selector pass) is cheaper than reading a big batch.
-    if (!scheduled && !current && records.length > LARGE_BATCH) schedule();
-    if (!scheduled) {
-      for (const record of records) {
-        if (recordMatters(record)) {
-          schedule();
-          break;
-        }
-      }
-    }
+    if (!scheduled && records.some(recordMatters)) schedule();
     handlers.onObserverWork?.(performance.now() - started);
   });
-  observer.observe(doc, { childList: true, subtree: true });
 
-  // Routes change by hash and by pushState; the observer sees the DOM, these catch in-place text changes.
+  // The section's subtree for its rows; its ancestors' child lists, so we see it leave. A heading that waits for
+  // its entries: the part of the page its search looked in.
+  const observeScopes = (section: TokenSection | null, waiting: HTMLElement[]): void => {
+    scopeObserver.disconnect();
+    if (section) {
+      scopeObserver.observe(section.element, SCOPE_OPTIONS);
+      for (let node = section.element.parentNode; node; node = node.parentNode) scopeObserver.observe(node, { childList: true });
+    }
+    for (const scope of waiting) scopeObserver.observe(scope, SCOPE_OPTIONS);
+  };
+
+  watchHeadings(doc, { soon: schedule, now: lookNow, onObserverWork: handlers.onObserverWork }, signal);
+
+  // Routes change by hash, by pushState and through the Navigation API.
   if (win) {
     win.addEventListener('hashchange', schedule, { signal });
     win.addEventListener('popstate', schedule, { signal });
@@ -150,7 +143,7 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
   signal.addEventListener(
     'abort',
     () => {
-      observer.disconnect();
+      scopeObserver.disconnect();
       if (frame !== undefined) win?.cancelAnimationFrame(frame);
       endSection();
     },
@@ -158,6 +151,19 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
   );
 
   schedule();
+}
+
+// A few property reads per record: our own elements and text that cannot rename anything are not a reason to look.
+function recordMatters(record: MutationRecord): boolean {
+  const target = record.target;
+  if (isOwnElement(target)) return false;
+  if (record.type === 'characterData') return textCanMatter(target.parentNode);
+  const added = kindOfNodes(record.addedNodes);
+  if (added === NodesKind.Page) return true;
+  const removed = kindOfNodes(record.removedNodes);
+  if (removed === NodesKind.Page) return true;
+  // Text swaps and empty elements matter only where they can rename a heading or a download control.
+  return (added === NodesKind.Text || removed === NodesKind.Text) && textCanMatter(target);
 }
 
 // What a record's added or removed nodes are: nothing or only ours, text (or empty elements
@@ -183,8 +189,8 @@ function kindOfNodes(nodes: NodeList): NodesKind {
   return kind;
 }
 
-function textCanMatter(target: Node): boolean {
-  if (target.nodeType !== 1) return false;
+function textCanMatter(target: Node | null): boolean {
+  if (target?.nodeType !== 1) return false;
   const parent = (target as Element).parentElement;
   return isHeadingOrControl(target as Element) || (parent !== null && isHeadingOrControl(parent));
 }

@@ -13,18 +13,28 @@ export const CLICKED_MS = 10_000;
 export class DownloadIntent {
   private armedUntil = 0;
   private clickedUntil = 0;
+  private clickedAt = -Infinity;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** "Send to Addigy" was clicked; it clicks the entry's Download control next. */
+  /** The user clicked "Send to Addigy" (a trusted click); it clicks the entry's Download control next. */
   arm(): void {
     this.armedUntil = this.now() + ARMED_MS;
     this.clickedUntil = this.armedUntil;
+    this.clickedAt = this.now();
   }
 
-  /** A token entry's Download control was clicked, by the user or by our button. */
+  /** The user clicked a token entry's Download control (a trusted click: page scripts cannot make one). */
   noteControlClick(): void {
     this.clickedUntil = Math.max(this.clickedUntil, this.now() + CLICKED_MS);
+    this.clickedAt = this.now();
+  }
+
+  /** Whether a capture now follows the user's own click within 10 s. Yes once per click. */
+  takeTrustedClick(): boolean {
+    const recent = this.now() - this.clickedAt <= CLICKED_MS;
+    this.clickedAt = -Infinity;
+    return recent;
   }
 
   /** Whether a button click is still waiting for its capture. */

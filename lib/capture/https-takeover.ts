@@ -1,5 +1,5 @@
 import { MAX_VPP_TOKEN_BYTES } from '../token/types';
-import { isTokenCandidate } from './captured-file';
+import { hasTokenShape } from '../token/looks-like-vpp-token';
 import { parseContentDisposition } from './content-disposition';
 
 // Runs in the isolated content script: plain DOM and fetch, no libraries.
@@ -9,7 +9,7 @@ import { parseContentDisposition } from './content-disposition';
  * before, so the URL is fetched exactly once and whatever came back is used: relayed, saved, or shown.
  */
 export type TakeoverOutcome =
-  /** A token file (by name or content): relay it; the background saves these bytes for the user. */
+  /** A token file (by its content: a name the page chose proves nothing): relay it; the background saves these bytes. */
   | { kind: 'token'; fileName?: string; text: string }
   /** Some other download: give the user the file, as the browser would have. */
   | { kind: 'attachment'; fileName?: string; blob: Blob }
@@ -35,7 +35,7 @@ export async function fetchTakenOverDownload(url: string, fetchImpl: Fetch, sugg
   const fileName = disposition.fileName ?? (suggestedName || undefined);
   if (response.ok && blob.size <= MAX_VPP_TOKEN_BYTES) {
     const text = await utf8Text(blob);
-    if (text !== undefined && isTokenCandidate({ fileName, text })) return { kind: 'token', fileName, text };
+    if (text !== undefined && hasTokenShape(text)) return { kind: 'token', fileName, text };
   }
   if (disposition.attachment || suggestedName !== undefined) return { kind: 'attachment', fileName, blob };
   return { kind: 'page' };

@@ -19,6 +19,8 @@ export const contentRequestSchema = z.discriminatedUnion('type', [
     via: z.enum(['blob', 'data', 'https', 'button']),
     /** The capture followed a click on our "Send to Addigy" button: bring the popup up. */
     fromButton: z.optional(z.boolean()),
+    /** The capture followed the user's own (trusted) click on a Download control or Send to Addigy within 10 s. */
+    afterTrustedClick: z.optional(z.boolean()),
     fileName,
     text: fileText,
   }),

@@ -61,3 +61,16 @@ export function locationFromTokenFileName(name: string | undefined): string | un
   const match = /^sToken_for_(.+?)(?: \(\d+\))?\.vpptoken$/i.exec(baseName);
   return match?.[1]?.trim() || undefined;
 }
+
+/**
+ * The smallest test that a download is a token, for the page-world hook that sees every small download:
+ * base64 (standard or URL-safe) of JSON with a string `token` and `expDate`. The background parses strictly.
+ */
+export function hasTokenShape(text: string): boolean {
+  try {
+    const json = JSON.parse(atob(text.replace(/^\uFEFF|\s+/g, '').replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof json?.token === 'string' && typeof json.expDate === 'string';
+  } catch {
+    return false;
+  }
+}

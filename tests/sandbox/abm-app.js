@@ -185,13 +185,21 @@
       // A real SPA re-renders by throwing the old nodes away: every entry is a new element.
       fillEntries(entries, await fetchLocations(), notice);
     } }, 'Refresh');
+    // A CSV of the locations: a page-made blob: download that is not a token, beside the token downloads.
+    const exportCsv = h('button', { cls: 'buttonSecondary', type: 'button', onClick: () => {
+      const rows = locations.map((location) => `${location.locationName},${location.expiresAt ?? ''}`);
+      const url = URL.createObjectURL(new Blob([`Location,Expires\n${rows.join('\n')}\n`], { type: 'text/csv' }));
+      const link = h('a', { href: url, download: 'content-tokens.csv' });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 0);
+    } }, 'Export CSV');
     fillEntries(entries, locations, notice);
     return [
       pageHeader(paymentsLabel, newLayout ? ['Settings', 'Payments & Billing'] : undefined),
       h(
         'section',
         { cls: 'section', 'aria-labelledby': 'tokens-heading' },
-        h('div', { cls: 'sectionHeader' }, h('h2', { cls: 'sectionTitle', id: 'tokens-heading' }, headingText), refresh),
+        h('div', { cls: 'sectionHeader' }, h('h2', { cls: 'sectionTitle', id: 'tokens-heading' }, headingText), h('div', null, exportCsv, ' ', refresh)),
         h('p', { cls: 'sectionText' },
           'Download a token for each location and upload it to your device management service. ',
           'Each download creates a new token and revokes the one downloaded before it.'),

@@ -212,4 +212,53 @@ describe('findTokenSection and findTokenEntries', () => {
       <ul><li><span>Main Office</span><ul><li>Expires Nov 8, 2026</li></ul><button>Download</button></li></ul>`;
     expect(names(mustFindSection())).toEqual(['Main Office']);
   });
+
+  describe('a role without download rights: the section is still found, whatever the layout', () => {
+    it('reads a list of location names with no Download controls', () => {
+      loadFixture('abm-content-tokens-list-no-rights.html');
+      const section = mustFindSection();
+      expect([section.label, section.layout, section.canDownload]).toEqual(['Content Tokens', 'list', false]);
+      expect(findTokenEntries(section).map((entry) => [entry.locationName, entry.downloadControl])).toEqual([
+        ['Main Office', null],
+        ['Warehouse', null],
+        ['Northwind Traders – Berlin', null],
+      ]);
+    });
+
+    it('reads cards named by their sub-headings with no Download controls', () => {
+      loadFixture('abm-server-tokens-cards-no-rights.html');
+      const section = mustFindSection();
+      expect([section.label, section.layout, section.canDownload]).toEqual(['Server Tokens', 'cards', false]);
+      expect(names(section)).toEqual(['Lincoln High School', 'District Office']);
+    });
+
+    it('reads a role=list of names, and cards that sit right after the heading', () => {
+      document.body.innerHTML = `
+        <div role="heading" aria-level="2">Apps &amp; Books</div>
+        <div role="list"><div role="listitem"><div>North Campus</div><div>Expires 12/05/2026</div></div></div>`;
+      expect([mustFindSection().layout, names(mustFindSection())]).toEqual(['list', ['North Campus']]);
+
+      document.body.innerHTML = `
+        <section><h2>Server Tokens</h2><div><h3>North Campus</h3></div><div><h3>South Campus</h3></div></section>`;
+      expect([mustFindSection().layout, mustFindSection().canDownload, names(mustFindSection())]).toEqual([
+        'cards',
+        false,
+        ['North Campus', 'South Campus'],
+      ]);
+    });
+
+    it('does not take help text for locations: bullet sentences, link lists and question cards', () => {
+      loadFixture('abm-content-tokens-help-lists.html');
+      expect(findTokenSection(document)).toBeNull();
+    });
+
+    it('does not take a menu or a list under another heading for locations', () => {
+      document.body.innerHTML = `
+        <h2>Content Tokens</h2>
+        <nav><ul><li>Main Office</li><li>Warehouse</li></ul></nav>
+        <h2>Locations</h2>
+        <ul><li>Main Office</li><li>Warehouse</li></ul>`;
+      expect(findTokenSection(document)).toBeNull();
+    });
+  });
 });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Window } from 'happy-dom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEND_HOST_TAG, watchTokenEntries, type TokenEntry, type TokenSection } from '../../../lib/abm';
+import { simulateHeadingFlag } from '../../support/heading-flag';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/abm');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -16,6 +17,7 @@ interface Seen<T> {
 /** Starts a watch on `doc` and records every call, like the content script would receive them. */
 function startWatch(doc: Document = document, onEntry?: (entry: TokenEntry, signal: AbortSignal) => void) {
   const controller = new AbortController();
+  simulateHeadingFlag(doc, controller.signal);
   const entries: Seen<TokenEntry>[] = [];
   const sections: Seen<TokenSection>[] = [];
   const stats = { looks: 0, observerCalls: 0 };
@@ -159,20 +161,22 @@ describe('watchTokenEntries', () => {
     expect(watch.stats.looks).toBe(looksBefore + 1);
   });
 
-  it('reports a list once its download buttons arrive, even as empty elements', async () => {
+  it('reports a list of names as a section without rights, and again once its download buttons arrive, even as empty elements', async () => {
     document.body.innerHTML = `
       <h2>Apps &amp; Books</h2>
       <ul><li><span>Main Office</span></li><li><span>Warehouse</span></li></ul>`;
     watch = startWatch();
     await settle();
-    expect(watch.sections).toHaveLength(0);
+    expect(watch.sections.map((seen) => seen.value.canDownload)).toEqual([false]);
 
     for (const item of document.querySelectorAll('li')) item.append(document.createElement('button'));
     await settle();
-    expect(watch.sections).toHaveLength(0); // empty buttons are not download controls yet
+    // Empty buttons are not download controls yet.
+    expect(watch.sections.map((seen) => seen.value.canDownload)).toEqual([false]);
 
     for (const button of document.querySelectorAll('button')) button.textContent = 'Download';
     await settle();
+    expect(watch.sections.map((seen) => seen.value.canDownload)).toEqual([false, true]);
     expect(watch.liveNames()).toEqual(['Main Office', 'Warehouse']);
   });
 
@@ -339,5 +343,40 @@ describe('watchTokenEntries', () => {
       watch?.controller.abort();
       await frame.happyDOM.close();
     }
+  });
+
+  it('reports a section without rights for a list or cards of names rendered late, never for help text', async () => {
+    watch = startWatch();
+    await settle();
+    const main = document.createElement('main');
+    document.body.append(main);
+    main.innerHTML = fixture('abm-content-tokens-help-lists.html');
+    await settle();
+    expect(watch.sections).toHaveLength(0);
+
+    main.innerHTML = fixture('abm-content-tokens-list-no-rights.html');
+    await settle();
+    main.innerHTML = fixture('abm-server-tokens-cards-no-rights.html');
+    await settle();
+    expect(watch.sections.map((seen) => [seen.value.label, seen.value.layout, seen.value.canDownload])).toEqual([
+      ['Content Tokens', 'list', false],
+      ['Server Tokens', 'cards', false],
+    ]);
+    expect(watch.sections[0]?.signal.aborted).toBe(true);
+  });
+
+  it('costs nothing on a page without section headings: no observer callback and no look for any subtree', async () => {
+    document.body.innerHTML = '<main><h1>Devices</h1><div id="list"></div></main>';
+    watch = startWatch();
+    await settle();
+    const before = { ...watch.stats };
+
+    const list = document.getElementById('list')!;
+    for (let index = 0; index < 200; index++) list.insertAdjacentHTML('beforeend', `<div><span>Device ${index}</span><button>Open</button></div>`);
+    for (const span of list.querySelectorAll('span')) span.textContent = 'Updated';
+    list.replaceChildren();
+    await settle();
+
+    expect(watch.stats).toEqual(before);
   });
 });

@@ -48,4 +48,17 @@ describe('DownloadIntent', () => {
     expect(intent.claimNavigation()).toBe(false);
     expect(intent.takeArmed()).toBe(false);
   });
+
+  it('tells whether a capture follows the user\'s click within 10 s, once per click', () => {
+    let now = 0;
+    const intent = new DownloadIntent(() => now);
+    expect(intent.takeTrustedClick()).toBe(false);
+    intent.noteControlClick();
+    now += CLICKED_MS;
+    expect(intent.takeTrustedClick()).toBe(true);
+    expect(intent.takeTrustedClick()).toBe(false);
+    intent.arm();
+    now += CLICKED_MS + 1;
+    expect(intent.takeTrustedClick()).toBe(false);
+  });
 });

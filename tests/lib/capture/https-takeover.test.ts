@@ -99,6 +99,14 @@ describe('fetchTakenOverDownload', () => {
     await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toEqual({ kind: 'unreachable' });
   });
 
+  it('does not take a file for a token by its name: the page can choose any name', async () => {
+    const server = scriptedFetch({ body: 'Location,Expires\nMain Campus,2026-11-08\n', headers: ATTACHMENT });
+    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl, 'x.vpptoken')).resolves.toMatchObject({
+      kind: 'attachment',
+      fileName: 'sToken_for_Main Campus.vpptoken',
+    });
+  });
+
   it('does not take bytes that are not UTF-8 text as a token', async () => {
     const server = scriptedFetch({ body: new Uint8Array([0xff, 0xfe, 0x00, 0x41]), headers: ATTACHMENT });
     await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toMatchObject({ kind: 'attachment' });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, isVppTokenFileName, locationFromTokenFileName, looksLikeVppToken } from '../../../lib/token/looks-like-vpp-token';
+import { decodeBase64, hasTokenShape, isVppTokenFileName, locationFromTokenFileName, looksLikeVppToken } from '../../../lib/token/looks-like-vpp-token';
 import { MAX_VPP_TOKEN_BYTES } from '../../../lib/token';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -101,5 +101,26 @@ describe('locationFromTokenFileName', () => {
     expect(locationFromTokenFileName('/home/a/Downloads/sToken_for_North High (2).vpptoken')).toBe('North High');
     expect(locationFromTokenFileName('renamed.vpptoken')).toBeUndefined();
     expect(locationFromTokenFileName(undefined)).toBeUndefined();
+  });
+});
+
+describe('hasTokenShape (the page-world hook\'s test)', () => {
+  it('passes token files: plain, wrapped with CRLF, with a BOM, URL-safe', () => {
+    for (const name of ['token-valid.vpptoken', 'token-line-wrapped-crlf.vpptoken', 'token-with-bom.vpptoken', 'token-unicode-org-extra-keys.vpptoken']) {
+      expect([name, hasTokenShape(fixture(name))]).toEqual([name, true]);
+    }
+    const urlSafe = encode({ token: 't>>?', expDate: '2030-01-01' }).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+    expect(hasTokenShape(urlSafe)).toBe(true);
+  });
+
+  it.each([
+    ['a CSV export', 'Location,Expires\nMain Office,2026-11-08\n'],
+    ['an HTML page', fixture('download-error-page.html')],
+    ['base64 of JSON without expDate', encode({ token: 't', orgName: 'Org' })],
+    ['base64 of JSON with a numeric token', encode({ token: 5, expDate: '2030-01-01' })],
+    ['base64 of null', encode(null)],
+    ['an empty string', ''],
+  ])('stops %s', (_name, text) => {
+    expect(hasTokenShape(text)).toBe(false);
   });
 });
