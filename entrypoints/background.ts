@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { AddigyClient } from '../lib/addigy/addigy-client';
+import { addigyClientFor, isAddigyBaseUrlAllowed } from '../lib/addigy/addigy-host';
 import { computeBadge, showBadge } from '../lib/badge';
 import { createMessageHandler } from '../lib/messaging/handle-message';
 import type { IntentReply, PopupState } from '../lib/messaging/messages';
@@ -8,7 +8,7 @@ import { createRenewalMachine } from '../lib/renewal/create-renewal-machine';
 import { isFinished } from '../lib/renewal/renewal-record';
 import { loadApiKey } from '../lib/storage/api-key';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
-import { loadSettings } from '../lib/storage/settings';
+import { loadSettings, migrateLocalSettings } from '../lib/storage/settings';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
@@ -57,7 +57,7 @@ export default defineBackground({
 
     async function testConnection(): Promise<IntentReply> {
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
-      const list = await new AddigyClient({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
+      const list = await addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
       if (!list.ok) return { ok: false, problem: list.error };
       const n = list.value.length;
       return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
@@ -141,6 +141,10 @@ export default defineBackground({
       if (machine.busy) void browser.runtime.getPlatformInfo();
     }, KEEP_AWAKE_MS);
 
-    void machine.resume().then(publish);
+    // Before anything runs: an Addigy address older versions kept in storage.local moves to IndexedDB once.
+    void migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url))
+      .catch(() => undefined)
+      .then(() => machine.resume())
+      .then(publish);
   },
 });

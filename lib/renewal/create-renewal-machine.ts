@@ -1,5 +1,5 @@
 import { AppleClient } from '../apple/apple-client';
-import { AddigyClient } from '../addigy/addigy-client';
+import { addigyClientFor } from '../addigy/addigy-host';
 import { loadApiKey } from '../storage/api-key';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
@@ -17,7 +17,7 @@ export function createRenewalMachine(onChange: (record: RenewalRecord) => void):
     createApple: (onRetry) =>
       new AppleClient({ onRetry: ({ attempt, delayMs, reason }) => onRetry({ attempt, delayMs, reason }) }),
     createAddigy: ({ baseUrl, apiKey }, onRetry) =>
-      new AddigyClient({
+      addigyClientFor({
         baseUrl,
         apiKey,
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
