@@ -2,7 +2,9 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
 import { readCapturedFile } from '../../lib/capture/bridge';
+import { TRUSTED_CLICK_MS } from '../../lib/capture/capture-gate';
 import { isTokenCandidate } from '../../lib/capture/captured-file';
+import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
 import { DownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { ContentRequest } from '../../lib/messaging/messages';
@@ -19,10 +21,13 @@ export default defineContentScript({
     const intent = new DownloadIntent();
     // Download controls of the entries on the page now, so a click on one is recognised as a token download.
     const controls = new WeakSet<EventTarget>();
+    // When the user last really clicked a Download control or Send to Addigy (a page cannot fake isTrusted).
+    let trustedClickAt = -Infinity;
 
     const relay = (via: ContentRequest['via'], file: { fileName?: string; text: string }): void => {
       const request: ContentRequest = { type: 'capture:file', via, fileName: file.fileName, text: file.text };
       if (intent.takeArmed()) request.fromButton = true;
+      if (Date.now() - trustedClickAt < TRUSTED_CLICK_MS) request.afterTrustedClick = true;
       void browser.runtime.sendMessage(request).catch(() => undefined);
     };
 
@@ -35,7 +40,10 @@ export default defineContentScript({
     document.addEventListener(
       'click',
       (event) => {
-        if (event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
+        const path = event.composedPath();
+        const onControl = path.some((node) => controls.has(node));
+        if (event.isTrusted && (onControl || path.some((node) => (node as Element).localName === SEND_HOST_TAG))) trustedClickAt = Date.now();
+        if (onControl) intent.noteControlClick();
       },
       { capture: true, signal: ctx.signal },
     );

@@ -1,3 +1,4 @@
+import { CaptureGate } from '../capture/capture-gate';
 import type { RenewalMachine } from '../renewal/renewal-machine';
 import type { CaptureSource } from '../renewal/renewal-record';
 import type { Problem } from '../result';
@@ -24,6 +25,8 @@ export interface MessageHandlerDeps {
   onFileArrived?(file: { via: CaptureSource; fileName?: string; text: string }): void;
   /** A capture came from the one-click button: bring the popup up where the browser allows it. */
   onButtonCapture?(): void;
+  /** Which page proposals go on (trusted click, per-tab rate). One gate per background; tests pass their own. */
+  captureGate?: CaptureGate;
 }
 
 const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
@@ -33,11 +36,14 @@ const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
  * so forged or foreign messages get no answer at all.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
+  const gate = deps.captureGate ?? new CaptureGate();
   return (message: unknown, sender: SenderInfo): Promise<IntentReply> | undefined => {
     const from = classifySender(sender, deps.ownId, deps.ownOrigin);
     if (from === 'apple-content-script') {
       const request = contentRequestSchema.safeParse(message);
       if (!request.success) return undefined;
+      // Not after a real click, or too many: dropped silently, so a flood leaves no trace and no Apple call.
+      if (!gate.admit(tabIdOf(sender), request.data)) return undefined;
       // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
       const { text, via, fileName, fromButton } = request.data;
       // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
@@ -54,6 +60,11 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     }
     return undefined;
   };
+}
+
+function tabIdOf(sender: SenderInfo): unknown {
+  const tab = sender.tab;
+  return typeof tab === 'object' && tab !== null ? (tab as { id?: unknown }).id : undefined;
 }
 
 async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promise<IntentReply> {

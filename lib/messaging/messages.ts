@@ -19,6 +19,8 @@ export const contentRequestSchema = z.discriminatedUnion('type', [
     via: z.enum(['blob', 'data', 'https', 'button']),
     /** The capture followed a click on our "Send to Addigy" button: bring the popup up. */
     fromButton: z.optional(z.boolean()),
+    /** The content script saw a trusted user click (a download control, Send to Addigy) just before. */
+    afterTrustedClick: z.optional(z.boolean()),
     fileName,
     text: fileText,
   }),
