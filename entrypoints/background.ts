@@ -9,6 +9,8 @@ import { isFinished } from '../lib/renewal/renewal-record';
 import { loadApiKey } from '../lib/storage/api-key';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { loadSettings, migrateLocalSettings } from '../lib/storage/settings';
+import { sessionTokenVault } from '../lib/storage/token-vault';
+import { sweepOrphanTokens } from '../lib/storage/vault-bounds';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
@@ -142,7 +144,10 @@ export default defineBackground({
     }, KEEP_AWAKE_MS);
 
     // Before anything runs: an Addigy address older versions kept in storage.local moves to IndexedDB once.
+    // No token outlives its record: tokens left by pruned, finished or lost renewals are wiped at start.
     void migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url))
+      .catch(() => undefined)
+      .then(() => sweepOrphanTokens(sessionTokenVault, idbRenewalStore))
       .catch(() => undefined)
       .then(() => machine.resume())
       .then(publish);

@@ -4,6 +4,7 @@ import { loadApiKey } from '../storage/api-key';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { sessionTokenVault } from '../storage/token-vault';
+import { boundedTokenVault } from '../storage/vault-bounds';
 import { RenewalMachine } from './renewal-machine';
 import type { RenewalRecord } from './renewal-record';
 
@@ -11,7 +12,7 @@ import type { RenewalRecord } from './renewal-record';
 export function createRenewalMachine(onChange: (record: RenewalRecord) => void): RenewalMachine {
   return new RenewalMachine({
     store: idbRenewalStore,
-    vault: sessionTokenVault,
+    vault: boundedTokenVault(sessionTokenVault, idbRenewalStore),
     loadSettings,
     loadApiKey,
     createApple: (onRetry) =>
