@@ -13,6 +13,8 @@ import { sessionTokenVault } from '../lib/storage/token-vault';
 import { sweepOrphanTokens } from '../lib/storage/vault-bounds';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
+import { backgroundBlobUrls, closeOffscreenBlobs } from '../lib/capture/offscreen-blob-urls';
+import { eraseEndedOwnDownloads, ownDownloadsUnderway, trackOwnDownload } from '../lib/capture/own-downloads';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
 import type { Reminder } from '../lib/reminders/reminder-scheduler';
 import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
@@ -34,6 +36,14 @@ export default defineBackground({
     });
 
     const downloadWatch = new DownloadWatch();
+    const blobUrls = backgroundBlobUrls();
+
+    /** Own token saves that ended (complete, interrupted, cancelled): erase their history entries, revoke their URLs. */
+    async function settleOwnDownloads() {
+      const ended = await eraseEndedOwnDownloads(browser.downloads, browser.runtime.id, browser.runtime.getURL('/'));
+      for (const url of ended) await blobUrls.revoke(url);
+      if (!(await ownDownloadsUnderway())) await closeOffscreenBlobs();
+    }
 
     async function getState(): Promise<PopupState> {
       const [apiKey, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
@@ -95,7 +105,15 @@ export default defineBackground({
         void forgetNoticedDownload(file.fileName);
         // A download taken over before it left the page: give the user the very bytes we relay.
         if (file.via === 'https') {
-          void saveTokenFile(browser.downloads, file).then((id) => downloadWatch.noteOwnDownload(id), () => undefined);
+          void saveTokenFile(browser.downloads, blobUrls, file).then(
+            async ({ id, url }) => {
+              downloadWatch.noteOwnDownload(id);
+              await trackOwnDownload(id, url);
+              // It may have ended already, before it was tracked.
+              await settleOwnDownloads();
+            },
+            () => undefined,
+          );
         }
       },
     });
@@ -108,13 +126,13 @@ export default defineBackground({
     });
 
     browser.downloads.onChanged.addListener(async (delta) => {
-      if (delta.state?.current !== 'complete') return;
+      const state = delta.state?.current;
+      if (state !== 'complete' && state !== 'interrupted') return;
+      // Our own save of a taken-over token, however it ended: the file stays, the history entry goes.
+      await settleOwnDownloads();
+      if (state !== 'complete') return;
       const [item] = await browser.downloads.search({ id: delta.id });
-      if (!item) return;
-      if (item.url.startsWith('data:') && item.byExtensionId === browser.runtime.id) {
-        // Our own save of a taken-over token: keep the file, drop the history entry holding the token.
-        await browser.downloads.erase({ id: item.id });
-      }
+      if (!item || item.byExtensionId === browser.runtime.id) return;
       if (downloadWatch.isUncapturedToken(item)) {
         await addNoticedDownload(item.filename);
         await publish();
@@ -148,6 +166,7 @@ export default defineBackground({
     void migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url))
       .catch(() => undefined)
       .then(() => sweepOrphanTokens(sessionTokenVault, idbRenewalStore))
+      .then(() => settleOwnDownloads())
       .catch(() => undefined)
       .then(() => machine.resume())
       .then(publish);
