@@ -1,5 +1,5 @@
 import { openTokenRelayDb } from './database';
-import type { RenewalRecord } from '../renewal/renewal-record';
+import { renewalRecordSchema, type RenewalRecord } from '../renewal/renewal-record';
 import { sessionTokenVault, type TokenVault } from './token-vault';
 
 /** Renewal records (no token text in them) in IndexedDB. */
@@ -15,7 +15,7 @@ const HISTORY_LIMIT = 50;
 export function idbRenewalStoreWith(vault: TokenVault): RenewalStore {
   return {
     async get(id) {
-      return (await openTokenRelayDb()).get('renewals', id);
+      return readBack(await (await openTokenRelayDb()).get('renewals', id));
     },
     async put(record) {
       const db = await openTokenRelayDb();
@@ -31,9 +31,15 @@ export function idbRenewalStoreWith(vault: TokenVault): RenewalStore {
     },
     async list() {
       const all = await (await openTokenRelayDb()).getAllFromIndex('renewals', 'updatedAt');
-      return all.reverse();
+      return all.reverse().flatMap((stored) => readBack(stored) ?? []);
     },
   };
+}
+
+/** A stored record is checked again when read: one that does not fit the schema is left out, never acted on. */
+function readBack(stored: unknown): RenewalRecord | undefined {
+  const parsed = renewalRecordSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
 }
 
 export const idbRenewalStore: RenewalStore = idbRenewalStoreWith(sessionTokenVault);

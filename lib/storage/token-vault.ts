@@ -22,7 +22,8 @@ export const sessionTokenVault: TokenVault = {
     await storage.setItem(key(renewalId), tokenText);
   },
   async get(renewalId) {
-    return (await storage.getItem<string>(key(renewalId))) ?? undefined;
+    const text: unknown = await storage.getItem(key(renewalId));
+    return typeof text === 'string' && text ? text : undefined;
   },
   async wipe(renewalId) {
     await storage.removeItem(key(renewalId));
