@@ -19,10 +19,11 @@ export default defineConfig({
   manifest: ({ browser }) => ({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
-    permissions: ['storage', 'downloads', 'alarms', 'notifications'],
+    // offscreen (Chrome only): a document that turns the token into a blob: URL to save; see README "Permissions".
+    permissions: ['storage', 'downloads', 'alarms', 'notifications', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: [...API_HOSTS, ...CONSOLE_HOSTS],
-    // Another Addigy region or a staging host is asked for at run time, never granted up front.
-    optional_host_permissions: ['https://*/*'],
+    // Another Addigy region, alias or staging host is asked for at run time, never granted up front.
+    optional_host_permissions: ['https://*.addigy.com/*'],
     action: { default_title: 'Token Relay' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'token-relay@example.org', strict_min_version: '128.0' } } }

@@ -13,8 +13,11 @@ function outcome(r: RenewalRecord): { label: string; tone?: 'ok' | 'bad' } {
 const locationOf = (r: RenewalRecord) =>
   r.match?.locationName ?? r.preview?.name ?? r.apple?.locationName ?? r.file?.orgName ?? 'Unknown location';
 
-/** Recent finished renewals, newest first. Records hold no token text. */
-export function History({ renewals }: { renewals: RenewalRecord[] }) {
+/**
+ * Recent finished renewals, newest first. Records hold no token text.
+ * A failure still asking for attention can be dismissed here (it stays listed, and stops turning the badge red).
+ */
+export function History({ renewals, onDismiss }: { renewals: RenewalRecord[]; onDismiss?: (id: string) => void }) {
   const finished = renewals
     .filter((r) => r.step === 'done' || r.step === 'failed' || r.step === 'discarded')
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))
@@ -40,6 +43,14 @@ export function History({ renewals }: { renewals: RenewalRecord[] }) {
                 </span>
                 <span class="outcome" data-tone={tone}>
                   {label}
+                  {onDismiss && r.step === 'failed' && !r.dismissed && (
+                    <>
+                      {' '}
+                      <button type="button" class="link" aria-label={`Dismiss: ${locationOf(r)}, ${label}`} onClick={() => onDismiss(r.id)}>
+                        Dismiss
+                      </button>
+                    </>
+                  )}
                 </span>
               </li>
             );

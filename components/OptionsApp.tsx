@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { IntentReply } from '../lib/messaging/messages';
+import { isAddigyHost } from '../lib/addigy/addigy-host';
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
 
 export interface OptionsDeps {
@@ -27,6 +28,8 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
   const [apiKey, setApiKey] = useState('');
   const [showKey, setShowKey] = useState(false);
   const [baseUrl, setBaseUrl] = useState(DEFAULT_ADDIGY_BASE_URL);
+  // Where the key goes is what is stored, not what is being typed.
+  const [savedHost, setSavedHost] = useState(new URL(DEFAULT_ADDIGY_BASE_URL).host);
   const [appleVerification, setAppleVerification] = useState(true);
   const [reminderDays, setReminderDays] = useState('30, 14, 7, 1');
   const [status, setStatus] = useState<Status>();
@@ -36,6 +39,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     void Promise.all([deps.loadApiKey(), deps.loadSettings()]).then(([key, settings]) => {
       setApiKey(key ?? '');
       setBaseUrl(settings.addigyBaseUrl);
+      setSavedHost(new URL(settings.addigyBaseUrl).host);
       setAppleVerification(settings.appleVerification);
       setReminderDays(settings.reminderDays.join(', '));
     });
@@ -53,6 +57,13 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       setStatus({ tone: 'bad', text: 'Reminder days must be whole numbers from 0 to 365, separated by commas. Nothing was saved.' });
       return false;
     }
+    if (!isAddigyHost(new URL(url).hostname)) {
+      setStatus({
+        tone: 'bad',
+        text: `Token Relay sends your API key only to Addigy’s own addresses (ending in addigy.com), not to ${new URL(url).host}. Nothing was saved.`,
+      });
+      return false;
+    }
     if (new URL(url).origin !== new URL(DEFAULT_ADDIGY_BASE_URL).origin) {
       const granted = await deps.requestHostPermission(`${new URL(url).origin}/*`);
       if (!granted) {
@@ -66,6 +77,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     await deps.saveApiKey(apiKey);
     await deps.saveSettings({ addigyBaseUrl: url, appleVerification, reminderDays: days });
     setBaseUrl(url);
+    setSavedHost(new URL(url).host);
     return true;
   };
 
@@ -149,6 +161,9 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
           </button>
         </div>
       </form>
+      <p class="hint" id="where-secrets-go">
+        Your API key is sent only to {savedHost}. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy.
+      </p>
       <div role="status" aria-live="polite">
         {status && <p class={`notice ${status.tone}`}>{status.text}</p>}
       </div>

@@ -119,7 +119,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           onSnooze={(locationId) => void send({ type: 'tokens:snooze', locationId, days: 7 })}
         />
       )}
-      {older.length > 0 && <History renewals={older} />}
+      {older.length > 0 && <History renewals={older} onDismiss={(id) => void send({ type: 'renewal:discard', id })} />}
       {state && (
         <TokenFilePicker
           onFile={(fileName, text) => void send({ type: 'renewal:import-file', fileName, text })}

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { AddigyClient } from '../lib/addigy/addigy-client';
+import { addigyClientFor, isAddigyBaseUrlAllowed } from '../lib/addigy/addigy-host';
 import { computeBadge, showBadge } from '../lib/badge';
 import { createMessageHandler } from '../lib/messaging/handle-message';
 import type { IntentReply, PopupState } from '../lib/messaging/messages';
@@ -8,9 +8,13 @@ import { createRenewalMachine } from '../lib/renewal/create-renewal-machine';
 import { isFinished } from '../lib/renewal/renewal-record';
 import { loadApiKey } from '../lib/storage/api-key';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
-import { loadSettings } from '../lib/storage/settings';
+import { loadSettings, migrateLocalSettings } from '../lib/storage/settings';
+import { sessionTokenVault } from '../lib/storage/token-vault';
+import { sweepOrphanTokens } from '../lib/storage/vault-bounds';
 import { DownloadWatch } from '../lib/capture/download-watch';
 import { saveTokenFile } from '../lib/capture/save-token-file';
+import { backgroundBlobUrls, closeOffscreenBlobs } from '../lib/capture/offscreen-blob-urls';
+import { eraseEndedOwnDownloads, ownDownloadsUnderway, trackOwnDownload } from '../lib/capture/own-downloads';
 import { addNoticedDownload, forgetNoticedDownload, loadNoticedDownloads } from '../lib/storage/noticed-downloads';
 import type { Reminder } from '../lib/reminders/reminder-scheduler';
 import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
@@ -44,6 +48,14 @@ export default defineBackground({
     });
 
     const downloadWatch = new DownloadWatch();
+    const blobUrls = backgroundBlobUrls();
+
+    /** Own token saves that ended (complete, interrupted, cancelled): erase their history entries, revoke their URLs. */
+    async function settleOwnDownloads() {
+      const ended = await eraseEndedOwnDownloads(browser.downloads, browser.runtime.id, browser.runtime.getURL('/'));
+      for (const url of ended) await blobUrls.revoke(url);
+      if (!(await ownDownloadsUnderway())) await closeOffscreenBlobs();
+    }
 
     async function getState(): Promise<PopupState> {
       const [apiKey, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
@@ -69,7 +81,7 @@ export default defineBackground({
 
     async function testConnection(): Promise<IntentReply> {
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
-      const list = await new AddigyClient({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
+      const list = await addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
       if (!list.ok) return { ok: false, problem: list.error };
       const n = list.value.length;
       return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
@@ -122,7 +134,15 @@ export default defineBackground({
         void forgetNoticedDownload(file.fileName);
         // A download taken over before it left the page: give the user the very bytes we relay.
         if (file.via === 'https') {
-          void saveTokenFile(browser.downloads, file).then((id) => downloadWatch.noteOwnDownload(id), () => undefined);
+          void saveTokenFile(browser.downloads, blobUrls, file).then(
+            async ({ id, url }) => {
+              downloadWatch.noteOwnDownload(id);
+              await trackOwnDownload(id, url);
+              // It may have ended already, before it was tracked.
+              await settleOwnDownloads();
+            },
+            () => undefined,
+          );
         }
       },
     });
@@ -135,13 +155,13 @@ export default defineBackground({
     });
 
     browser.downloads.onChanged.addListener(async (delta) => {
-      if (delta.state?.current !== 'complete') return;
+      const state = delta.state?.current;
+      if (state !== 'complete' && state !== 'interrupted') return;
+      // Our own save of a taken-over token, however it ended: the file stays, the history entry goes.
+      await settleOwnDownloads();
+      if (state !== 'complete') return;
       const [item] = await browser.downloads.search({ id: delta.id });
-      if (!item) return;
-      if (item.url.startsWith('data:') && item.byExtensionId === browser.runtime.id) {
-        // Our own save of a taken-over token: keep the file, drop the history entry holding the token.
-        await browser.downloads.erase({ id: item.id });
-      }
+      if (!item || item.byExtensionId === browser.runtime.id) return;
       if (downloadWatch.isUncapturedToken(item)) {
         await addNoticedDownload(item.filename);
         await publish();
@@ -181,6 +201,14 @@ export default defineBackground({
       if (machine.busy) void browser.runtime.getPlatformInfo();
     }, KEEP_AWAKE_MS);
 
-    void machine.resume().then(publish);
+    // Before anything runs: an Addigy address older versions kept in storage.local moves to IndexedDB once.
+    // No token outlives its record: tokens left by pruned, finished or lost renewals are wiped at start.
+    void migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url))
+      .catch(() => undefined)
+      .then(() => sweepOrphanTokens(sessionTokenVault, idbRenewalStore))
+      .then(() => settleOwnDownloads())
+      .catch(() => undefined)
+      .then(() => machine.resume())
+      .then(publish);
   },
 });

@@ -77,6 +77,8 @@ export interface AddigyClientOptions {
   /** Called before each wait, so the UI can say "retrying". `attempt` is the one that just failed (from 1). */
   onRetry?: (info: { call: AddigyCall; attempt: number; delayMs: number; problem: AddigyProblem }) => void;
   signal?: AbortSignal;
+  /** Checked before anything is sent: may the key go to this base URL (see addigy-host.ts)? */
+  hostAllowed?: (baseUrl: string) => Promise<boolean>;
 }
 
 const DEFAULT_TIMEOUT_MS = 20_000;
@@ -117,6 +119,7 @@ export class AddigyClient {
   private readonly random: () => number;
   private readonly onRetry?: AddigyClientOptions['onRetry'];
   private readonly signal?: AbortSignal;
+  private readonly hostAllowed?: (baseUrl: string) => Promise<boolean>;
 
   constructor(options: AddigyClientOptions) {
     this.baseUrl = String(options.baseUrl ?? '').trim().replace(/\/+$/, '');
@@ -130,6 +133,7 @@ export class AddigyClient {
     this.random = options.random ?? Math.random;
     this.onRetry = options.onRetry;
     this.signal = options.signal;
+    this.hostAllowed = options.hostAllowed;
   }
 
   /** Call 1: the tokens of the given policies; none given = every token. */
@@ -149,6 +153,7 @@ export class AddigyClient {
   /** One call, retried while the failure is transient and `retryable` allows; resolves to the parsed 2xx answer. */
   private async send(call: AddigyCall, body: unknown): Promise<Result<Answer, AddigyProblem>> {
     if (this.settingsProblem) return err(this.settingsProblem(call));
+    if (this.hostAllowed && !(await this.hostAllowed(this.baseUrl))) return err(hostNotGranted(call, hostOf(this.baseUrl)));
     const route = ADDIGY_PATHS[call];
     const url = `${this.baseUrl}${route.path}`;
     const init: RequestInit = {
@@ -203,6 +208,16 @@ export class AddigyClient {
     const retryAfter = retryAfterMs(response.headers.get('retry-after'));
     return { kind: 'problem', problem: problemForStatus(call, response.status, addigyErrorText(read, secrets), retryAfter) };
   }
+}
+
+function hostNotGranted(call: AddigyCall, host: string): AddigyProblem {
+  return {
+    kind: 'bad-settings',
+    message: `Token Relay did not contact ${host}: you have not allowed that address, so neither your API key nor a token was sent there.`,
+    nextStep: `Open Token Relay's Options and save the Addigy API address again (the browser asks you to allow it), or set it back to ${DEFAULT_ADDIGY_BASE_URL}.`,
+    transient: false,
+    call,
+  };
 }
 
 function checkSettings(baseUrl: string, apiKey: string): ((call: AddigyCall) => AddigyProblem) | undefined {

@@ -87,6 +87,10 @@ export class AppleClient {
     const init: RequestInit = {
       method: 'GET',
       headers: { Authorization: `Bearer ${bearer}`, accept: 'application/json' },
+      // The token is a bearer credential: it must never follow a redirect to another address.
+      redirect: 'error',
+      credentials: 'omit',
+      cache: 'no-store',
     };
     const maxAttempts = Math.max(1, this.retry.maxAttempts);
 

@@ -1,6 +1,14 @@
-/** The part of browser.downloads used to save a taken-over file; tests pass a double. */
+import * as z from 'zod/mini';
+
+/** The part of browser.downloads the extension's own token saves use; tests pass a double. */
 export interface DownloadsApi {
   download(options: { url: string; filename?: string; conflictAction?: 'uniquify'; saveAs?: boolean }): Promise<number>;
+}
+
+/** Turns file text into a `blob:` URL of the extension's own origin, and lets it go again. */
+export interface BlobUrls {
+  create(text: string): Promise<string>;
+  revoke(url: string): Promise<void>;
 }
 
 /** A file name safe to hand to downloads.download: no folders, always `.vpptoken`. */
@@ -12,17 +20,42 @@ export function safeTokenFileName(name: string | undefined): string {
 
 /**
  * Saves the exact bytes that are being relayed, so the file the user keeps is the token Addigy gets.
- * The data: URL would keep the token in the download history, so the caller erases that entry
- * (not the file) once the download completes.
+ * The download's URL is a `blob:chrome-extension://…/<uuid>`: it names the bytes without holding them,
+ * so neither the download history nor another extension watching downloads sees the token.
+ * The caller revokes the URL and erases the history entry once the download ends (see own-downloads.ts).
  */
-export async function saveTokenFile(downloads: DownloadsApi, file: { fileName?: string; text: string }): Promise<number> {
-  const bytes = new TextEncoder().encode(file.text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return downloads.download({
-    url: `data:application/octet-stream;base64,${btoa(binary)}`,
-    filename: safeTokenFileName(file.fileName),
-    conflictAction: 'uniquify',
-    saveAs: false,
-  });
+export async function saveTokenFile(
+  downloads: DownloadsApi,
+  blobs: BlobUrls,
+  file: { fileName?: string; text: string },
+): Promise<{ id: number; url: string }> {
+  const url = await blobs.create(file.text);
+  try {
+    const id = await downloads.download({ url, filename: safeTokenFileName(file.fileName), conflictAction: 'uniquify', saveAs: false });
+    return { id, url };
+  } catch (error) {
+    await blobs.revoke(url);
+    throw error;
+  }
+}
+
+// ─── The offscreen document's wire (Chrome: a service worker has no URL.createObjectURL) ───
+
+export const offscreenRequestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('offscreen:create-blob-url'), text: z.string().check(z.minLength(1), z.maxLength(65_536)) }),
+  z.object({ type: z.literal('offscreen:revoke-blob-url'), url: z.string().check(z.maxLength(200)) }),
+]);
+export type OffscreenRequest = z.infer<typeof offscreenRequestSchema>;
+export const offscreenReplySchema = z.object({ url: z.string().check(z.startsWith('blob:')) });
+
+/** Runs where URL.createObjectURL exists: Firefox's background page, or the offscreen document. */
+export function localBlobUrls(url: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'> = URL): BlobUrls {
+  return {
+    async create(text) {
+      return url.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+    },
+    async revoke(blobUrl) {
+      url.revokeObjectURL(blobUrl);
+    },
+  };
 }

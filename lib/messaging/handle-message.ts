@@ -1,3 +1,4 @@
+import { CaptureGate } from '../capture/capture-gate';
 import type { RenewalMachine } from '../renewal/renewal-machine';
 import type { CaptureSource } from '../renewal/renewal-record';
 import type { Problem } from '../result';
@@ -38,6 +39,8 @@ export interface MessageHandlerDeps {
     /** Addigy's sign-in page loaded in `tabId`: is it a console tab Token Relay opened (then say why it is there)? */
     signInPage?(tabId: number): Promise<boolean>;
   };
+  /** Which page proposals go on (trusted click, per-tab rate). One gate per background; tests pass their own. */
+  captureGate?: CaptureGate;
 }
 
 const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
@@ -47,11 +50,14 @@ const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
  * so forged or foreign messages get no answer at all.
  */
 export function createMessageHandler(deps: MessageHandlerDeps) {
+  const gate = deps.captureGate ?? new CaptureGate();
   return (message: unknown, sender: SenderInfo): Promise<IntentReply | ConsoleFileReply | { ok: true; ours: boolean }> | undefined => {
     const from = classifySender(sender, deps.ownId, deps.ownOrigin);
     if (from === 'apple-content-script') {
       const request = contentRequestSchema.safeParse(message);
       if (!request.success) return undefined;
+      // Not after a real click, or too many: dropped silently, so a flood leaves no trace and no Apple call.
+      if (!gate.admit(tabIdOf(sender), request.data)) return undefined;
       // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
       const { text, via, fileName, fromButton } = request.data;
       // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
@@ -83,6 +89,11 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     }
     return undefined;
   };
+}
+
+function tabIdOf(sender: SenderInfo): unknown {
+  const tab = sender.tab;
+  return typeof tab === 'object' && tab !== null ? (tab as { id?: unknown }).id : undefined;
 }
 
 async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promise<IntentReply> {

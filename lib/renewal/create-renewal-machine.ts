@@ -1,9 +1,10 @@
 import { AppleClient } from '../apple/apple-client';
-import { AddigyClient } from '../addigy/addigy-client';
+import { addigyClientFor } from '../addigy/addigy-host';
 import { loadApiKey } from '../storage/api-key';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { sessionTokenVault } from '../storage/token-vault';
+import { boundedTokenVault } from '../storage/vault-bounds';
 import { RenewalMachine, type AddigyConsoleApi } from './renewal-machine';
 import type { RenewalRecord } from './renewal-record';
 
@@ -11,13 +12,13 @@ import type { RenewalRecord } from './renewal-record';
 export function createRenewalMachine(console: AddigyConsoleApi, onChange: (record: RenewalRecord) => void): RenewalMachine {
   return new RenewalMachine({
     store: idbRenewalStore,
-    vault: sessionTokenVault,
+    vault: boundedTokenVault(sessionTokenVault, idbRenewalStore),
     loadSettings,
     loadApiKey,
     createApple: (onRetry) =>
       new AppleClient({ onRetry: ({ attempt, delayMs, reason }) => onRetry({ attempt, delayMs, reason }) }),
     createAddigy: ({ baseUrl, apiKey }, onRetry) =>
-      new AddigyClient({
+      addigyClientFor({
         baseUrl,
         apiKey,
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),

@@ -4,7 +4,11 @@ import type { RenewalRecord } from '../renewal/renewal-record';
 /** The extension's IndexedDB. It lives in the extension's origin, so no content script can open it. */
 export interface TokenRelayDb extends DBSchema {
   renewals: { key: string; value: RenewalRecord; indexes: { updatedAt: string } };
-  secrets: { key: 'addigyApiKey'; value: string };
+  /**
+   * The API key, and every setting that decides where a secret goes (the Addigy address): out of
+   * storage.local, which a content script can write. `localSettingsMigrated` marks the one-time move.
+   */
+  secrets: { key: 'addigyApiKey' | 'addigyBaseUrl' | 'localSettingsMigrated'; value: string };
 }
 
 const DB_NAME = 'token-relay';

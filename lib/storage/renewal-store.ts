@@ -1,5 +1,6 @@
 import { openTokenRelayDb } from './database';
-import type { RenewalRecord } from '../renewal/renewal-record';
+import { renewalRecordSchema, type RenewalRecord } from '../renewal/renewal-record';
+import { sessionTokenVault, type TokenVault } from './token-vault';
 
 /** Renewal records (no token text in them) in IndexedDB. */
 export interface RenewalStore {
@@ -10,25 +11,38 @@ export interface RenewalStore {
 
 const HISTORY_LIMIT = 50;
 
-export const idbRenewalStore: RenewalStore = {
-  async get(id) {
-    return (await openTokenRelayDb()).get('renewals', id);
-  },
-  async put(record) {
-    const db = await openTokenRelayDb();
-    await db.put('renewals', record);
-    // Keep history bounded: drop the oldest finished records.
-    const all = await db.getAllFromIndex('renewals', 'updatedAt');
-    const finished = all.filter((r) => r.step === 'done' || r.step === 'failed' || r.step === 'discarded');
-    for (const old of finished.slice(0, Math.max(0, all.length - HISTORY_LIMIT))) {
-      await db.delete('renewals', old.id);
-    }
-  },
-  async list() {
-    const all = await (await openTokenRelayDb()).getAllFromIndex('renewals', 'updatedAt');
-    return all.reverse();
-  },
-};
+/** Records in IndexedDB; a pruned record takes its token (if any still waits) with it. */
+export function idbRenewalStoreWith(vault: TokenVault): RenewalStore {
+  return {
+    async get(id) {
+      return readBack(await (await openTokenRelayDb()).get('renewals', id));
+    },
+    async put(record) {
+      const db = await openTokenRelayDb();
+      await db.put('renewals', record);
+      // Keep history bounded: drop the oldest finished records.
+      const all = await db.getAllFromIndex('renewals', 'updatedAt');
+      const finished = all.filter((r) => r.step === 'done' || r.step === 'failed' || r.step === 'discarded');
+      for (const old of finished.slice(0, Math.max(0, all.length - HISTORY_LIMIT))) {
+        await db.delete('renewals', old.id);
+        // A token never outlives its record.
+        await vault.wipe(old.id);
+      }
+    },
+    async list() {
+      const all = await (await openTokenRelayDb()).getAllFromIndex('renewals', 'updatedAt');
+      return all.reverse().flatMap((stored) => readBack(stored) ?? []);
+    },
+  };
+}
+
+/** A stored record is checked again when read: one that does not fit the schema is left out, never acted on. */
+function readBack(stored: unknown): RenewalRecord | undefined {
+  const parsed = renewalRecordSchema.safeParse(stored);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export const idbRenewalStore: RenewalStore = idbRenewalStoreWith(sessionTokenVault);
 
 export function memoryRenewalStore(): RenewalStore {
   const records = new Map<string, RenewalRecord>();

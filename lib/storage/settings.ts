@@ -2,6 +2,7 @@ import { storage } from 'wxt/utils/storage';
 import * as z from 'zod/mini';
 
 import { DEFAULT_ADDIGY_BASE_URL } from '../addigy/addigy-client';
+import { openTokenRelayDb } from './database';
 
 export { DEFAULT_ADDIGY_BASE_URL };
 export const DEFAULT_REMINDER_DAYS = [30, 14, 7, 1];
@@ -19,21 +20,66 @@ export const DEFAULT_SETTINGS: Settings = {
   reminderDays: DEFAULT_REMINDER_DAYS,
 };
 
-/** Non-secret preferences. The API key is not here: see api-key.ts. */
-export const settingsItem = storage.defineItem<Settings>('local:settings', {
-  fallback: DEFAULT_SETTINGS,
+/** Preferences that steer no secret. Anything deciding where a secret goes is in IndexedDB instead. */
+const preferencesSchema = z.object({
+  appleVerification: z.boolean(),
+  reminderDays: z.array(z.number().check(z.int(), z.gte(0), z.lte(365))),
+});
+type Preferences = z.infer<typeof preferencesSchema>;
+
+/** storage.local: a content script can write it, so nothing here may decide where the key or a token goes. */
+export const settingsItem = storage.defineItem<Preferences>('local:settings', {
+  fallback: { appleVerification: DEFAULT_SETTINGS.appleVerification, reminderDays: DEFAULT_SETTINGS.reminderDays },
   version: 1,
 });
 
-export async function loadSettings(): Promise<Settings> {
-  const parsed = settingsSchema.safeParse(await settingsItem.getValue());
-  return parsed.success ? { ...DEFAULT_SETTINGS, ...parsed.data } : DEFAULT_SETTINGS;
+async function loadPreferences(): Promise<Preferences> {
+  const parsed = preferencesSchema.safeParse(await settingsItem.getValue());
+  return parsed.success ? parsed.data : { appleVerification: DEFAULT_SETTINGS.appleVerification, reminderDays: DEFAULT_SETTINGS.reminderDays };
 }
 
+/** The Addigy API address, from the extension's IndexedDB (no content script can open it). */
+export async function loadAddigyBaseUrl(): Promise<string> {
+  const stored = await (await openTokenRelayDb()).get('secrets', 'addigyBaseUrl');
+  return (stored && normaliseBaseUrl(stored)) ?? DEFAULT_ADDIGY_BASE_URL;
+}
+
+async function saveAddigyBaseUrl(url: string): Promise<void> {
+  const db = await openTokenRelayDb();
+  if (url === DEFAULT_ADDIGY_BASE_URL) await db.delete('secrets', 'addigyBaseUrl');
+  else await db.put('secrets', url, 'addigyBaseUrl');
+}
+
+export async function loadSettings(): Promise<Settings> {
+  const [preferences, addigyBaseUrl] = await Promise.all([loadPreferences(), loadAddigyBaseUrl()]);
+  return { ...preferences, addigyBaseUrl };
+}
+
+/** Extension pages only (Options): the address goes to IndexedDB, the rest to storage.local. */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
-  const next = { ...(await loadSettings()), ...patch };
-  await settingsItem.setValue(next);
-  return next;
+  const { addigyBaseUrl, ...preferences } = { ...(await loadSettings()), ...patch };
+  const url = normaliseBaseUrl(addigyBaseUrl);
+  if (!url) throw new Error('saveSettings: the Addigy address must be a normalised https URL');
+  await saveAddigyBaseUrl(url);
+  await settingsItem.setValue({ appleVerification: preferences.appleVerification, reminderDays: preferences.reminderDays });
+  return { ...preferences, addigyBaseUrl: url };
+}
+
+/**
+ * Once: an Addigy address that older versions kept in storage.local moves to IndexedDB, if it is the
+ * default host or one the user granted, and is dropped from storage.local either way.
+ */
+export async function migrateLocalSettings(hostGranted: (baseUrl: string) => Promise<boolean>): Promise<void> {
+  const db = await openTokenRelayDb();
+  if (await db.get('secrets', 'localSettingsMigrated')) return;
+  const raw: unknown = await settingsItem.getValue();
+  if (raw && typeof raw === 'object' && 'addigyBaseUrl' in raw) {
+    const old = typeof raw.addigyBaseUrl === 'string' ? normaliseBaseUrl(raw.addigyBaseUrl) : undefined;
+    const already = await db.get('secrets', 'addigyBaseUrl');
+    if (old && !already && (await hostGranted(old))) await saveAddigyBaseUrl(old);
+    await settingsItem.setValue(await loadPreferences());
+  }
+  await db.put('secrets', 'yes', 'localSettingsMigrated');
 }
 
 /** The Addigy base URL must be HTTPS; returns the normalised URL or undefined. */

@@ -1,3 +1,4 @@
+import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 
 /**
@@ -9,19 +10,29 @@ export interface TokenVault {
   put(renewalId: string, tokenText: string): Promise<void>;
   get(renewalId: string): Promise<string | undefined>;
   wipe(renewalId: string): Promise<void>;
+  /** The renewals that have a token waiting here. */
+  ids(): Promise<string[]>;
 }
 
-const key = (renewalId: string) => `session:pending-token:${renewalId}` as const;
+const PREFIX = 'pending-token:';
+const key = (renewalId: string) => `session:${PREFIX}${renewalId}` as const;
 
 export const sessionTokenVault: TokenVault = {
   async put(renewalId, tokenText) {
     await storage.setItem(key(renewalId), tokenText);
   },
   async get(renewalId) {
-    return (await storage.getItem<string>(key(renewalId))) ?? undefined;
+    const text: unknown = await storage.getItem(key(renewalId));
+    return typeof text === 'string' && text ? text : undefined;
   },
   async wipe(renewalId) {
     await storage.removeItem(key(renewalId));
+  },
+  async ids() {
+    const all = await browser.storage.session.get(null);
+    return Object.keys(all)
+      .filter((name) => name.startsWith(PREFIX))
+      .map((name) => name.slice(PREFIX.length));
   },
 };
 
@@ -31,6 +42,7 @@ export function memoryTokenVault(): TokenVault & { size(): number } {
     async put(id, text) { tokens.set(id, text); },
     async get(id) { return tokens.get(id); },
     async wipe(id) { tokens.delete(id); },
+    async ids() { return [...tokens.keys()]; },
     size: () => tokens.size,
   };
 }

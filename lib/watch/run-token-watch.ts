@@ -1,4 +1,4 @@
-import { AddigyClient } from '../addigy/addigy-client';
+import { addigyClientFor } from '../addigy/addigy-host';
 import { toTokenWatch } from '../health/token-health';
 import type { TokenWatch } from '../badge/compute-badge';
 import type { Reminder } from '../reminders/reminder-scheduler';
@@ -14,7 +14,7 @@ export function runTokenWatch(notify: (reminder: Reminder) => Promise<void>): Pr
   return watchTokens({
     async addigy() {
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
-      return apiKey ? new AddigyClient({ baseUrl: settings.addigyBaseUrl, apiKey }) : undefined;
+      return apiKey ? addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey }) : undefined;
     },
     loadSettings,
     listRenewals: () => idbRenewalStore.list(),

@@ -21,5 +21,7 @@ export const tokenSnapshotItem = storage.defineItem<TokenSnapshot>('local:tokenS
 export function pageForReminder(notificationId: string, health: TokenHealth[]): string | undefined {
   const locationId = parseReminderId(notificationId)?.locationId;
   const token = health.find((h) => h.locationId === locationId);
-  return token && contentTokensPage(token.websiteURL);
+  // The snapshot sits in storage.local, which a content script can write: open only Apple's two sites.
+  const site = token?.websiteURL;
+  return site === 'https://business.apple.com' || site === 'https://school.apple.com' ? contentTokensPage(site) : undefined;
 }

@@ -62,3 +62,27 @@ describe('History', () => {
     expect(screen.queryByRole('list')).toBeNull();
   });
 });
+
+describe('History: dismissing failures', () => {
+  it('offers Dismiss, named for the row, on every failure that still asks for attention, and nowhere else', async () => {
+    const { fireEvent } = await import('@testing-library/preact');
+    const dismissed: string[] = [];
+    const failed = record('failed', '2026-03-03T10:00:00Z', { match: { locationId: 'w', strength: 'uid', locationName: 'Warehouse' } });
+    render(
+      <History
+        onDismiss={(id) => dismissed.push(id)}
+        renewals={[
+          failed,
+          record('failed', '2026-03-02T10:00:00Z', { dismissed: true }),
+          record('done', '2026-03-01T10:00:00Z'),
+          record('discarded', '2026-02-01T10:00:00Z'),
+        ]}
+      />,
+    );
+    const buttons = screen.getAllByRole('button', { name: /^Dismiss/ });
+    expect(buttons).toHaveLength(1);
+    expect(buttons[0]!.getAttribute('aria-label')).toBe('Dismiss: Warehouse, Not renewed');
+    fireEvent.click(buttons[0]!);
+    expect(dismissed).toEqual([failed.id]);
+  });
+});

@@ -86,28 +86,48 @@ describe('OptionsApp', () => {
 
   it('asks for permission to reach a non-default host, and saves once it is granted', async () => {
     const { deps, stored } = await renderOptions();
-    type('Addigy API address', 'https://api.eu.addigy.example/api/v2/');
+    type('Addigy API address', 'https://api.eu.addigy.com/api/v2/');
     save();
 
     await waitFor(() => expect(status()).toBe('Saved.'));
-    expect(deps.requestHostPermission).toHaveBeenCalledWith('https://api.eu.addigy.example/*');
-    expect(stored.settings.addigyBaseUrl).toBe('https://api.eu.addigy.example/api/v2');
+    expect(deps.requestHostPermission).toHaveBeenCalledWith('https://api.eu.addigy.com/*');
+    expect(stored.settings.addigyBaseUrl).toBe('https://api.eu.addigy.com/api/v2');
     // The field shows the address as it was stored.
-    expect((screen.getByLabelText('Addigy API address') as HTMLInputElement).value).toBe('https://api.eu.addigy.example/api/v2');
+    expect((screen.getByLabelText('Addigy API address') as HTMLInputElement).value).toBe('https://api.eu.addigy.com/api/v2');
   });
 
   it('saves nothing when the permission for a non-default host is denied, and says why', async () => {
     const { deps, stored } = await renderOptions({ requestHostPermission: vi.fn(async () => false) });
     type('API key', 'new-key-0003');
-    type('Addigy API address', 'https://staging.addigy.example/api/v2');
+    type('Addigy API address', 'https://staging.addigy.com/api/v2');
     save();
 
-    await waitFor(() => expect(status()).toMatch(/needs permission to reach staging\.addigy\.example/));
+    await waitFor(() => expect(status()).toMatch(/needs permission to reach staging\.addigy\.com/));
     expect(status()).toMatch(/was not saved/);
-    expect(deps.requestHostPermission).toHaveBeenCalledWith('https://staging.addigy.example/*');
+    expect(deps.requestHostPermission).toHaveBeenCalledWith('https://staging.addigy.com/*');
     expect(deps.saveApiKey).not.toHaveBeenCalled();
     expect(deps.saveSettings).not.toHaveBeenCalled();
     expect(stored).toMatchObject({ apiKey: 'stored-key', settings: { addigyBaseUrl: DEFAULT_SETTINGS.addigyBaseUrl } });
+  });
+
+  it('refuses a host that is not Addigy’s own, without asking the browser, and saves nothing', async () => {
+    const { deps, stored } = await renderOptions();
+    type('Addigy API address', 'https://attacker.example/api/v2');
+    save();
+    await waitFor(() => expect(status()).toMatch(/only to Addigy’s own addresses .* not to attacker\.example\. Nothing was saved\./));
+    expect(deps.requestHostPermission).not.toHaveBeenCalled();
+    expect(deps.saveApiKey).not.toHaveBeenCalled();
+    expect(stored.settings.addigyBaseUrl).toBe(DEFAULT_SETTINGS.addigyBaseUrl);
+  });
+
+  it('says in words where the key and the tokens are sent, from what is stored', async () => {
+    await renderOptions();
+    const where = () => document.getElementById('where-secrets-go')!.textContent;
+    expect(where()).toBe('Your API key is sent only to api.addigy.com. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy.');
+    type('Addigy API address', 'https://prod.addigy.com/api/v2');
+    expect(where()).toMatch(/only to api\.addigy\.com\./);
+    save();
+    await waitFor(() => expect(where()).toMatch(/only to prod\.addigy\.com\./));
   });
 
   it.each(['', 'soon', '7, -1', '400', '1.5', '30;14'])('refuses reminder days %j', async (days) => {

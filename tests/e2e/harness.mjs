@@ -13,9 +13,10 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Chromium with the extension loaded and the real hostnames mapped to the sandbox.
- * @param {{ hostResolverRules: string, headless?: boolean }} options
+ * @param {{ hostResolverRules: string, headless?: boolean, extraExtensions?: string[] }} options
+ *   extraExtensions: more unpacked extensions to load beside it (a spy, in the security suite).
  */
-export async function launchExtension({ hostResolverRules, headless = true }) {
+export async function launchExtension({ hostResolverRules, headless = true, extraExtensions = [] }) {
   if (!existsSync(join(EXTENSION_DIR, 'manifest.json'))) {
     throw new Error(`No production build at ${EXTENSION_DIR}: run "npm run build" first.`);
   }
@@ -37,8 +38,8 @@ export async function launchExtension({ hostResolverRules, headless = true }) {
     ignoreDefaultArgs: ['--disable-extensions', '--disable-component-extensions-with-background-pages'],
     args: [
       ...(headless ? ['--headless=new'] : []),
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${[EXTENSION_DIR, ...extraExtensions].join(',')}`,
+      `--load-extension=${[EXTENSION_DIR, ...extraExtensions].join(',')}`,
       `--host-resolver-rules=${hostResolverRules}`,
       '--ignore-certificate-errors',
       '--no-sandbox',
@@ -56,8 +57,10 @@ export async function launchExtension({ hostResolverRules, headless = true }) {
   await cdp.send('Browser.setDownloadBehavior', { behavior: 'default' });
 
   const worker = async () => {
-    const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
-    return existing ?? context.waitForEvent('serviceworker', { timeout: 30_000 });
+    // Ours is WXT's background.js; an extra extension's worker has another name.
+    const ours = (/** @type {{ url(): string }} */ w) => w.url().startsWith('chrome-extension://') && w.url().endsWith('/background.js');
+    const existing = context.serviceWorkers().find(ours);
+    return existing ?? context.waitForEvent('serviceworker', { predicate: ours, timeout: 30_000 });
   };
   const extensionId = new URL((await worker()).url()).host;
 

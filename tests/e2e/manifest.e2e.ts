@@ -14,14 +14,14 @@ describe('the production manifest', () => {
 
   it('asks for the permissions the README lists, and no more', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect([...manifest.permissions].sort()).toEqual(['alarms', 'downloads', 'notifications', 'storage']);
+    expect([...manifest.permissions].sort()).toEqual(['alarms', 'downloads', 'notifications', 'offscreen', 'storage']);
     expect([...manifest.host_permissions].sort()).toEqual([
       'https://api.addigy.com/*',
       'https://app.addigy.com/*',
       'https://login.addigy.com/*',
       'https://vpp.itunes.apple.com/*',
     ]);
-    expect(manifest.optional_host_permissions).toEqual(['https://*/*']);
+    expect(manifest.optional_host_permissions).toEqual(['https://*.addigy.com/*']);
   });
 
   it('runs content scripts on the two Apple consoles in every frame, and on Addigy’s console and sign-in page in the top frame only', () => {

@@ -74,6 +74,18 @@ describe('AppleClient.getClientConfig', () => {
     expect(headers.get('accept')).toBe('application/json');
   });
 
+  it('never lets the token follow a redirect, and sends no cookies with it', async () => {
+    const { fetch, calls } = scriptedFetch({ body: fixture('client-config-addigy.json') });
+    await clientWith(fetch).client.getClientConfig(TOKEN);
+    expect(calls[0]!.init).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store' });
+  });
+
+  it('treats a refused redirect like an unreachable Apple: no token in the problem', async () => {
+    const { fetch } = scriptedFetch('network-error');
+    const problem = await problemFrom(clientWith(fetch, { retry: { ...DEFAULT_RETRY, maxAttempts: 1 } }).client.getClientConfig(TOKEN));
+    expect(problem.kind).toBe('unreachable');
+  });
+
   it('uses a configured base URL and sends a line-wrapped token without its line breaks', async () => {
     const { fetch, calls } = scriptedFetch({ body: fixture('client-config-unclaimed.json') });
     const { client } = clientWith(fetch, { baseUrl: 'https://sandbox.example.test/mdm/v2/' });

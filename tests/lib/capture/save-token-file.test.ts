@@ -1,14 +1,42 @@
 import { describe, expect, it } from 'vitest';
-import { safeTokenFileName, saveTokenFile, type DownloadsApi } from '../../../lib/capture/save-token-file';
+import { safeTokenFileName, saveTokenFile, type BlobUrls, type DownloadsApi } from '../../../lib/capture/save-token-file';
+import { eraseEndedOwnDownloads, ownDownloadsUnderway, trackOwnDownload, type OwnDownloadsApi } from '../../../lib/capture/own-downloads';
+
+const TEXT = 'eyJhIjoiw6kifQ==';
+const ORIGIN = 'chrome-extension://ourid/';
+
+function fakeBlobs() {
+  const live = new Map<string, string>();
+  const blobs: BlobUrls = {
+    async create(text) {
+      const url = `blob:chrome-extension://ourid/${crypto.randomUUID()}`;
+      live.set(url, text);
+      return url;
+    },
+    async revoke(url) {
+      live.delete(url);
+    },
+  };
+  return { blobs, live };
+}
 
 describe('saveTokenFile', () => {
-  it('saves exactly the relayed bytes under the page’s file name', async () => {
+  it('saves exactly the relayed bytes under the page’s file name, from a blob: URL that does not hold them', async () => {
     const calls: Parameters<DownloadsApi['download']>[0][] = [];
-    const id = await saveTokenFile({ download: async (o) => (calls.push(o), 42) }, { fileName: 'sToken_for_Main Campus.vpptoken', text: 'eyJhIjoiw6kifQ==' });
-    expect(id).toBe(42);
+    const { blobs, live } = fakeBlobs();
+    const saved = await saveTokenFile({ download: async (o) => (calls.push(o), 42) }, blobs, { fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
+    expect(saved.id).toBe(42);
     expect(calls[0]).toMatchObject({ filename: 'sToken_for_Main Campus.vpptoken', conflictAction: 'uniquify', saveAs: false });
-    const url = calls[0]!.url;
-    expect(atob(url.slice(url.indexOf(',') + 1))).toBe('eyJhIjoiw6kifQ==');
+    expect(calls[0]!.url).toBe(saved.url);
+    expect(saved.url).toMatch(/^blob:chrome-extension:\/\/ourid\/[0-9a-f-]{36}$/);
+    expect(saved.url).not.toContain(TEXT);
+    expect(live.get(saved.url)).toBe(TEXT);
+  });
+
+  it('revokes the blob: URL when the browser refuses the download', async () => {
+    const { blobs, live } = fakeBlobs();
+    await expect(saveTokenFile({ download: async () => Promise.reject(new Error('no')) }, blobs, { text: TEXT })).rejects.toThrow();
+    expect(live.size).toBe(0);
   });
 
   it('never lets a page choose a folder or another extension', () => {
@@ -16,5 +44,41 @@ describe('saveTokenFile', () => {
     expect(safeTokenFileName('C:\\evil\\x.exe')).toBe('x.exe.vpptoken');
     expect(safeTokenFileName(undefined)).toBe('sToken.vpptoken');
     expect(safeTokenFileName('sToken_for_A:B.vpptoken')).toBe('sToken_for_A_B.vpptoken');
+  });
+});
+
+describe('own downloads', () => {
+  function fakeDownloads(items: Array<{ id: number; url: string; state: string; byExtensionId?: string }>) {
+    const erased: number[] = [];
+    const api: OwnDownloadsApi = {
+      async search(query) {
+        return items.filter((i) => !erased.includes(i.id) && (query.id === undefined || i.id === query.id));
+      },
+      async erase({ id }) {
+        erased.push(id);
+        return [id];
+      },
+    };
+    return { api, erased };
+  }
+
+  it('erases every ended own save (complete, interrupted, cancelled) and returns its URL to revoke; keeps one under way', async () => {
+    const blob = (n: number) => `blob:chrome-extension://ourid/${n}`;
+    const { api, erased } = fakeDownloads([
+      { id: 1, url: blob(1), state: 'complete', byExtensionId: 'ourid' },
+      { id: 2, url: blob(2), state: 'interrupted', byExtensionId: 'ourid' },
+      { id: 3, url: blob(3), state: 'in_progress', byExtensionId: 'ourid' },
+      // Left by an older version: a data: URL holding a token.
+      { id: 4, url: 'data:application/octet-stream;base64,eyJ9', state: 'interrupted', byExtensionId: 'ourid' },
+      // Someone else's download is none of our business.
+      { id: 5, url: 'https://example.com/a.vpptoken', state: 'complete' },
+      { id: 6, url: 'data:text/plain,x', state: 'complete', byExtensionId: 'other' },
+    ]);
+    for (const id of [1, 2, 3]) await trackOwnDownload(id, blob(id));
+    await trackOwnDownload(9, blob(9)); // erased elsewhere already
+    const revoke = await eraseEndedOwnDownloads(api, 'ourid', ORIGIN);
+    expect(erased.sort()).toEqual([1, 2, 4]);
+    expect(revoke.sort()).toEqual([blob(1), blob(2), blob(9)].sort());
+    expect(await ownDownloadsUnderway()).toBe(1);
   });
 });

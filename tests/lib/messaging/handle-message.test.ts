@@ -73,7 +73,7 @@ describe('createMessageHandler', () => {
   };
 
   it('turns a capture from our Apple content script into a renewal handed to Addigy’s console', async () => {
-    const reply = await handle({ type: 'capture:file', via: 'button', fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }, APPLE_TAB);
+    const reply = await handle({ type: 'capture:file', via: 'button', afterTrustedClick: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }, APPLE_TAB);
     expect(reply).toEqual({ ok: true });
     await settle();
     expect((await store.list())[0]?.step).toBe('handing-over');
@@ -87,7 +87,7 @@ describe('createMessageHandler', () => {
     const withButton = createMessageHandler(
       handlerDeps({ onFileArrived: (file) => arrived.push(file.via), onButtonCapture: () => opened++ }),
     );
-    const capture = { type: 'capture:file', via: 'https', fromButton: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT };
+    const capture = { type: 'capture:file', via: 'https', fromButton: true, afterTrustedClick: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT };
     expect(await withButton(capture, APPLE_TAB)).toEqual({ ok: true });
     await settle();
     expect(arrived).toEqual(['https']);
@@ -110,7 +110,7 @@ describe('createMessageHandler', () => {
   });
 
   it('ignores forged senders and malformed messages', async () => {
-    const capture = { type: 'capture:file', via: 'blob', text: TEXT };
+    const capture = { type: 'capture:file', via: 'blob', afterTrustedClick: true, text: TEXT };
     expect(handle(capture, { ...APPLE_TAB, id: 'another-extension' })).toBeUndefined();
     expect(handle(capture, { ...APPLE_TAB, url: 'https://evil.example/', origin: 'https://evil.example' })).toBeUndefined();
     expect(handle({ type: 'capture:file', via: 'blob', text: 'x'.repeat(200_000) }, APPLE_TAB)).toBeUndefined();
@@ -120,6 +120,45 @@ describe('createMessageHandler', () => {
     expect(handle(capture, CONSOLE_TAB)).toBeUndefined();
     await settle();
     expect(await store.list()).toHaveLength(0);
+  });
+
+  it('drops a page proposal that did not follow a trusted click: no record, no Apple call, no answer', async () => {
+    const apple = fakeApple({});
+    const checked = new RenewalMachine({
+      store,
+      vault: memoryTokenVault(),
+      loadSettings: async () => DEFAULT_SETTINGS,
+      loadApiKey: async () => 'key',
+      createApple: () => apple.api,
+      createAddigy: () => fakeAddigy([]).api,
+      console: fakeConsole(200).api,
+      sleep: async () => undefined,
+    });
+    const gated = createMessageHandler(handlerDeps({ machine: checked }));
+    for (const afterTrustedClick of [undefined, false]) {
+      expect(gated({ type: 'capture:file', via: 'blob', afterTrustedClick, text: TEXT }, APPLE_TAB)).toBeUndefined();
+    }
+    // Without a tab to count against, nothing goes either.
+    expect(gated({ type: 'capture:file', via: 'blob', afterTrustedClick: true, text: TEXT }, { ...APPLE_TAB, tab: {} })).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 20));
+    await checked.settled();
+    expect(await store.list()).toHaveLength(0);
+    expect(apple.calls).toHaveLength(0);
+  });
+
+  it('bounds a flood of proposals from one tab: at most one goes on, and another tab is not held up', async () => {
+    const arrived: string[] = [];
+    const flooded = createMessageHandler(handlerDeps({ onFileArrived: (file) => arrived.push(file.via) }));
+    const capture = { type: 'capture:file', via: 'blob', afterTrustedClick: true, fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT };
+    const replies = Array.from({ length: 70 }, () => flooded(capture, APPLE_TAB));
+    expect(replies.filter(Boolean)).toHaveLength(1);
+    expect(await flooded(capture, { ...APPLE_TAB, tab: { id: 2 } })).toEqual({ ok: true });
+    await settle();
+    expect(arrived).toHaveLength(2);
+  });
+
+  it('never gates what the user does in the popup', async () => {
+    for (let i = 0; i < 5; i++) expect((await handle({ type: 'renewal:import-file', fileName: 'a.vpptoken', text: TEXT }, POPUP))?.ok).toBe(true);
   });
 
   it('lets our pages read state and confirm; the console tab’s confirmation comes first, and confirm presses Save there', async () => {

@@ -27,4 +27,10 @@ describe('pageForReminder', () => {
     const { reminders } = dueReminders({ health: [north], thresholds: [7], sent: emptyReminderLedger(), snoozedUntil: {}, now: new Date() });
     expect(pageForReminder(reminders[0]!.id, [])).toBeUndefined();
   });
+
+  it('opens nothing but Apple’s own sites, whatever a tampered snapshot in storage.local says', () => {
+    const { reminders } = dueReminders({ health: [north], thresholds: [7], sent: emptyReminderLedger(), snoozedUntil: {}, now: new Date() });
+    const planted = { ...north, websiteURL: 'https://evil.example' as typeof north.websiteURL };
+    expect(pageForReminder(reminders[0]!.id, [planted])).toBeUndefined();
+  });
 });
