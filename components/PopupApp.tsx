@@ -6,6 +6,8 @@ import { RenewalView, type RenewalActions } from './RenewalView';
 import { TokenFilePicker } from './TokenFilePicker';
 import { TokenOverview } from './TokenOverview';
 import { History } from './History';
+import { ApplePageNotice } from './ApplePageNotice';
+import type { PageOutline } from '../lib/addigy-console/console-messages';
 
 /** A finished renewal stays on top this long, then moves to history. */
 const RESULT_SHOWN_MS = 60 * 60_000;
@@ -21,6 +23,7 @@ export interface PopupAppProps {
 export function PopupApp({ client, openOptions }: PopupAppProps) {
   const [state, setState] = useState<PopupState | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
+  const [unreadableApplePage, setUnreadableApplePage] = useState<PageOutline | undefined>();
 
   const apply = useCallback((reply: IntentReply) => {
     if (reply.ok) {
@@ -50,6 +53,12 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
     });
     return client.onStateChanged(() => void refresh());
   }, [client, refresh, apply, refreshTokens]);
+  // Once per opening: is an open Apple page one Token Relay cannot read?
+  useEffect(() => {
+    void client.send({ type: 'apple-page:check' }).then((reply) => {
+      if (reply.ok && reply.unreadableApplePage) setUnreadableApplePage(reply.unreadableApplePage);
+    });
+  }, [client]);
 
   const actions: RenewalActions = {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
@@ -93,6 +102,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           </button>
         </section>
       )}
+      {unreadableApplePage && <ApplePageNotice outline={unreadableApplePage} />}
       {current && <RenewalView key={current.id} record={current} actions={actions} />}
       {waiting && <RenewalView key={waiting.id} record={waiting} actions={actions} />}
       {state && !current && state.configured && (

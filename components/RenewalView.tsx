@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { RenewalRecord } from '../lib/renewal/renewal-record';
-import { pageReportFile } from '../lib/page-report';
+import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
 
 export interface RenewalActions {
@@ -209,16 +209,6 @@ function HandingOver({ record, actions }: { record: RenewalRecord; actions: Rene
   );
 }
 
-/** A file for the maintainers: the outline of the page where a step was not found, with no values in it. */
-function savePageReport(record: RenewalRecord) {
-  if (!record.pageReport) return;
-  const { fileName, json } = pageReportFile(record.pageReport.outline, record.pageReport.site);
-  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-  const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
 function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
   const failure = record.failure!;
   const headline = failure.step === 'scanning' && record.renewedAt ? 'Renewed, but the scan failed' : 'Not renewed';
@@ -240,7 +230,9 @@ function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalA
             </button>
           )}
           {SETTINGS_FAILURES.includes(failure.kind) && <button onClick={actions.openOptions}>Open Options</button>}
-          {record.pageReport && <button onClick={() => savePageReport(record)}>Save a page report</button>}
+          {record.pageReport && (
+            <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site)}>Save a page report</button>
+          )}
           <button onClick={() => actions.discard(record.id)}>Dismiss</button>
         </div>
       )}

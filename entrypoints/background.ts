@@ -23,6 +23,7 @@ import { pageForReminder, tokenSnapshotItem } from '../lib/watch/token-snapshot'
 import { AddigyConsoleTabs, originOf } from '../lib/addigy-console/console-tabs';
 import { ADDIGY_CONSOLE_ORIGIN, type ConsoleFileReply } from '../lib/addigy-console/console-messages';
 import { consolePolicyUrl, isConsoleSignInUrl } from '../lib/addigy-console/page-knowledge';
+import { applePageCheckSchema, unreadableApplePage } from '../lib/abm/page-check';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -108,6 +109,21 @@ export default defineBackground({
       getState,
       testConnection,
       refreshTokens,
+      async checkApplePages() {
+        const tabs = await browser.tabs.query({ url: ['https://business.apple.com/*', 'https://school.apple.com/*'] });
+        // The tab in front first; a few at most, as this runs each time the popup opens.
+        tabs.sort((a, b) => Number(b.active) - Number(a.active) || (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
+        for (const tab of tabs.slice(0, 3)) {
+          if (tab.id === undefined) continue;
+          const results = await browser.scripting
+            .executeScript({ target: { tabId: tab.id, allFrames: true }, files: ['/apple-page-check.js'] })
+            .catch(() => []);
+          const frames = results.map((r) => applePageCheckSchema.safeParse(r.result)).flatMap((r) => (r.success ? [r.data] : []));
+          const outline = unreadableApplePage(frames);
+          if (outline) return outline;
+        }
+        return undefined;
+      },
       async showConsoleTab(renewalId) {
         const tabId = (await idbRenewalStore.get(renewalId))?.console?.tabId;
         if (tabId === undefined) return;

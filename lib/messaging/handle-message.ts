@@ -7,6 +7,7 @@ import {
   consoleToBackgroundSchema,
   type ConsoleFileReply,
   type ConsoleReport,
+  type PageOutline,
 } from '../addigy-console/console-messages';
 import {
   contentRequestSchema,
@@ -28,6 +29,8 @@ export interface MessageHandlerDeps {
   snoozeReminders(locationId: string, days: number): Promise<void>;
   /** Bring the renewal's Addigy console tab to the front. */
   showConsoleTab?(renewalId: string): Promise<void>;
+  /** An open Apple page whose token section cannot be read, as a value-free outline (for "Save a page report"). */
+  checkApplePages?(): Promise<PageOutline | undefined>;
   /** A token file arrived (captured on the page or dropped into the popup), before its checks run. */
   onFileArrived?(file: { via: CaptureSource; fileName?: string; text: string }): void;
   /** A capture came from the one-click button: bring the popup up where the browser allows it. */
@@ -112,6 +115,10 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
     case 'renewal:discard': {
       const result = await machine.discard(intent.id);
       return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
+    case 'apple-page:check': {
+      const outline = await deps.checkApplePages?.();
+      return outline ? { ok: true, unreadableApplePage: outline } : { ok: true };
     }
     case 'renewal:show-console':
       await deps.showConsoleTab?.(intent.id);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_VPP_TOKEN_BYTES } from '../token/types';
 import { renewalRecordSchema } from '../renewal/renewal-record';
+import { pageOutlineSchema } from '../addigy-console/console-messages';
 import type { TokenHealth } from '../health/health-state';
 
 /**
@@ -33,6 +34,7 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('renewal:retry'), id: z.string() }),
   z.object({ type: z.literal('renewal:discard'), id: z.string() }),
   z.object({ type: z.literal('renewal:show-console'), id: z.string() }),
+  z.object({ type: z.literal('apple-page:check') }),
   z.object({ type: z.literal('renewal:import-file'), fileName, text: fileText }),
   z.object({ type: z.literal('settings:test-connection') }),
   z.object({ type: z.literal('tokens:refresh') }),
@@ -80,7 +82,13 @@ export type PopupState = z.infer<typeof popupStateSchema>;
 
 /** The background's answer to any intent. */
 export const intentReplySchema = z.union([
-  z.object({ ok: z.literal(true), state: z.optional(popupStateSchema), note: z.optional(z.string()) }),
+  z.object({
+    ok: z.literal(true),
+    state: z.optional(popupStateSchema),
+    note: z.optional(z.string()),
+    /** `apple-page:check`: an open Apple page whose token section cannot be read, as a value-free outline. */
+    unreadableApplePage: z.optional(pageOutlineSchema),
+  }),
   z.object({ ok: z.literal(false), problem: problemSchema }),
 ]);
 export type IntentReply = z.infer<typeof intentReplySchema>;
