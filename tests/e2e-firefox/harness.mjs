@@ -123,16 +123,17 @@ export async function launchFirefox({ sandboxPort, grantHostPermissions = true, 
     return page;
   };
 
+  /** @type {Page | undefined} */
+  let helper;
   /**
-   * Runs a function in an extension page (same origin as the worker: same IndexedDB and storage).
+   * Runs a function in an extension page (same origin as the background: same IndexedDB and storage).
    * @template T
    * @param {() => T | Promise<T>} fn
    * @returns {Promise<T>}
    */
-  let helper;
-  const inExtension = async (/** @type {any} */ fn) => {
+  const inExtension = async (fn) => {
     if (!helper || helper.isClosed()) helper = await openExtensionPage('options.html');
-    return helper.evaluate(fn);
+    return /** @type {Promise<T>} */ (helper.evaluate(fn));
   };
 
   return {
