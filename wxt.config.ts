@@ -1,8 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-
-// Apple and Addigy hosts the background worker talks to (neither sends CORS headers).
-const API_HOSTS = ['https://vpp.itunes.apple.com/*', 'https://api.addigy.com/*'];
+// One list of the sites Token Relay needs, shared with the popup's missing-access notice.
+import { HOST_PERMISSION_ORIGINS } from './lib/permissions/site-access';
 
 export default defineConfig({
   // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
@@ -11,7 +10,7 @@ export default defineConfig({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
     permissions: ['storage', 'downloads', 'alarms', 'notifications'],
-    host_permissions: API_HOSTS,
+    host_permissions: HOST_PERMISSION_ORIGINS,
     // Another Addigy region or a staging host is asked for at run time, never granted up front.
     optional_host_permissions: ['https://*/*'],
     action: { default_title: 'Token Relay' },

@@ -6,6 +6,7 @@ import { RenewalView, type RenewalActions } from './RenewalView';
 import { TokenFilePicker } from './TokenFilePicker';
 import { TokenOverview } from './TokenOverview';
 import { History } from './History';
+import { SiteAccessNotice } from './SiteAccessNotice';
 
 /** A finished renewal stays on top this long, then moves to history. */
 const RESULT_SHOWN_MS = 60 * 60_000;
@@ -76,6 +77,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           Options
         </button>
       </header>
+      <SiteAccessNotice />
       {problem && (
         <div class="notice bad" role="alert">
           <p>{problem.message}</p>
