@@ -42,11 +42,13 @@ export async function eventually(check, timeoutMs = 15_000, what = 'condition') 
 
 /**
  * Firefox with the add-on installed and the sandbox hosts mapped.
- * @param {{ sandboxPort: number, grantHostPermissions?: boolean, headless?: boolean }} options
+ * @param {{ sandboxPort: number, grantHostPermissions?: boolean, autoAcceptPermissionRequests?: boolean, headless?: boolean }} options
  *   grantHostPermissions: Firefox treats MV3 host permissions as optional; true grants them at install
  *   (`extensions.originControls.grantByDefault`), as after the user allowed them; false leaves them off.
+ *   autoAcceptPermissionRequests: `permissions.request` resolves as if the user clicked Allow in Firefox's
+ *   prompt (`extensions.webextOptionalPermissionPrompts` false); automation cannot click browser chrome.
  */
-export async function launchFirefox({ sandboxPort, grantHostPermissions = true, headless = true }) {
+export async function launchFirefox({ sandboxPort, grantHostPermissions = true, autoAcceptPermissionRequests = false, headless = true }) {
   const manifestPath = join(FIREFOX_EXTENSION_DIR, 'manifest.json');
   if (!existsSync(manifestPath)) {
     throw new Error(`No production Firefox build at ${FIREFOX_EXTENSION_DIR}: run "npm run build:firefox" first.`);
@@ -77,6 +79,7 @@ export async function launchFirefox({ sandboxPort, grantHostPermissions = true, 
         // moz-extension://<uuid>/ known before the add-on is installed.
         'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }),
         'extensions.originControls.grantByDefault': grantHostPermissions,
+        'extensions.webextOptionalPermissionPrompts': !autoAcceptPermissionRequests,
         'network.proxy.type': 2,
         'network.proxy.autoconfig_url': proxy.pacUrl,
         'network.proxy.allow_hijacking_localhost': false,
@@ -167,13 +170,13 @@ export async function launchFirefox({ sandboxPort, grantHostPermissions = true, 
 
 /**
  * One e2e file's world: the sandbox, and Firefox with the production build mapped onto it.
- * @param {{ seed?: (state: import('../sandbox/index.mjs').SandboxState) => void, grantHostPermissions?: boolean }} [options]
+ * @param {{ seed?: (state: import('../sandbox/index.mjs').SandboxState) => void, grantHostPermissions?: boolean, autoAcceptPermissionRequests?: boolean }} [options]
  */
-export async function openFirefoxUnderTest({ seed, grantHostPermissions = true } = {}) {
+export async function openFirefoxUnderTest({ seed, grantHostPermissions = true, autoAcceptPermissionRequests = false } = {}) {
   mkdirSync('.output/e2e-firefox', { recursive: true });
   const sandbox = await startSandbox({ seed });
   try {
-    const session = await launchFirefox({ sandboxPort: sandbox.port, grantHostPermissions });
+    const session = await launchFirefox({ sandboxPort: sandbox.port, grantHostPermissions, autoAcceptPermissionRequests });
     return { sandbox, session };
   } catch (error) {
     await sandbox.close();
