@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { ContainsOrigins } from './site-access';
+import { patternCovers, type ContainsOrigins } from './site-access';
 
 /** What SiteAccessNotice needs from the browser; a fake in unit tests. */
 export interface SiteAccessPort {
@@ -12,7 +12,12 @@ export interface SiteAccessPort {
 
 /** The real `permissions` API. Calls that throw synchronously (no API) come back as rejections. */
 export const browserSiteAccess: SiteAccessPort = {
-  contains: async (origins) => browser.permissions.contains({ origins }),
+  async contains(origins) {
+    if (await browser.permissions.contains({ origins })) return true;
+    // Chrome: content-script hosts are granted (getAll lists them) but contains() says false.
+    const granted = (await browser.permissions.getAll()).origins ?? [];
+    return origins.every((origin) => granted.some((pattern) => patternCovers(pattern, origin)));
+  },
   request: async (origins) => browser.permissions.request({ origins }),
   onChanged(listener) {
     try {

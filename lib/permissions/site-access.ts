@@ -70,5 +70,24 @@ export async function missingSiteAccess(contains: ContainsOrigins, sites: readon
   return sites.filter((_, i) => !granted[i]);
 }
 
+/**
+ * Whether a granted match pattern covers a required one (`https://host/*`). Chrome's
+ * `permissions.contains` answers false for content-script hosts that `permissions.getAll` lists as
+ * granted, so the adapter also checks the granted list with this.
+ */
+export function patternCovers(granted: string, required: string): boolean {
+  if (granted === '<all_urls>') return /^(https?|wss?|ftp|file):/.test(required);
+  const g = /^(\*|[a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)$/.exec(granted);
+  const r = /^([a-z][a-z0-9+.-]*):\/\/([^/]*)(\/.*)$/.exec(required);
+  if (!g || !r) return false;
+  const [, gScheme, gHost, gPath] = g;
+  const [, rScheme, rHost, rPath] = r;
+  const schemeOk = gScheme === rScheme || (gScheme === '*' && (rScheme === 'http' || rScheme === 'https'));
+  const hostOk =
+    gHost === '*' || gHost === rHost || (gHost!.startsWith('*.') && (rHost === gHost!.slice(2) || rHost!.endsWith(gHost!.slice(1))));
+  const pathOk = gPath === '/*' || gPath === rPath;
+  return schemeOk && hostOk && pathOk;
+}
+
 /** The origins to ask for in one `permissions.request`. */
 export const originsOf = (sites: readonly RequiredSite[]): string[] => sites.map((site) => site.origin);

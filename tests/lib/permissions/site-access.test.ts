@@ -7,6 +7,7 @@ import {
   REQUIRED_SITES,
   missingSiteAccess,
   originsOf,
+  patternCovers,
 } from '../../../lib/permissions/site-access';
 
 /** A browser where exactly these origins are granted. */
@@ -59,5 +60,24 @@ describe('missingSiteAccess', () => {
       return origin !== 'https://business.apple.com/*';
     });
     expect(missing.map((site) => site.host)).toEqual(['business.apple.com']);
+  });
+});
+
+describe('patternCovers', () => {
+  it('matches the same pattern, wildcard hosts and schemes, and <all_urls>', () => {
+    const required = 'https://business.apple.com/*';
+    expect(patternCovers(required, required)).toBe(true);
+    expect(patternCovers('https://*/*', required)).toBe(true);
+    expect(patternCovers('*://*.apple.com/*', required)).toBe(true);
+    expect(patternCovers('<all_urls>', required)).toBe(true);
+  });
+
+  it('does not stretch a pattern to another host, scheme or a narrower path', () => {
+    const required = 'https://business.apple.com/*';
+    expect(patternCovers('https://school.apple.com/*', required)).toBe(false);
+    expect(patternCovers('http://business.apple.com/*', required)).toBe(false);
+    expect(patternCovers('https://business.apple.com/portal/*', required)).toBe(false);
+    expect(patternCovers('https://*.addigy.com/*', required)).toBe(false);
+    expect(patternCovers('https://*.apple.com/*', 'https://notapple.com/*')).toBe(false);
   });
 });
