@@ -15,7 +15,19 @@ export default defineConfig({
     optional_host_permissions: ['https://*/*'],
     action: { default_title: 'Token Relay' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'token-relay@example.org', strict_min_version: '128.0' } } }
-      : {}),
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'token-relay@example.org',
+              // data_collection_permissions is understood from Firefox 140 (Android 142).
+              strict_min_version: '140.0',
+              // Sent off the device: the token file (to Apple and Addigy) and the API key (to Addigy). Nothing else.
+              data_collection_permissions: { required: ['authenticationInfo'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : // MAIN-world content scripts declared in the manifest need Chrome 111.
+        { minimum_chrome_version: '111' }),
   }),
 });
