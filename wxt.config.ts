@@ -6,6 +6,8 @@ import { HOST_PERMISSION_ORIGINS } from './lib/permissions/site-access';
 export default defineConfig({
   // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
   vite: () => ({ plugins: [preact()] }),
+  // `wxt zip -b firefox` also packs the sources AMO review rebuilds from (npm ci && npm run build:firefox).
+  zip: { excludeSources: ['tests/**', 'docs/screenshots/**', 'coverage/**', 'vitest.*.ts', 'vitest.config.ts'] },
   manifest: ({ browser }) => ({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
