@@ -1,13 +1,7 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-
-// Apple and Addigy hosts the background worker talks to (neither sends CORS headers), and Addigy's
-// console and sign-in pages, whose tab the background opens for a renewal and must be able to see.
-const API_HOSTS = ['https://vpp.itunes.apple.com/*', 'https://api.addigy.com/*'];
-const CONSOLE_HOSTS = ['https://app.addigy.com/*', 'https://login.addigy.com/*'];
-// Apple's consoles (the content script's hosts already): the popup checks, on opening, whether the token section
-// there can be read, injecting apple-page-check.js on demand (scripting).
-const APPLE_HOSTS = ['https://business.apple.com/*', 'https://school.apple.com/*'];
+// One list of the sites Token Relay needs, with the reason for each, shared with the popup's missing-access notice.
+import { HOST_PERMISSION_ORIGINS } from './lib/permissions/site-access';
 
 export default defineConfig({
   // No webextension-polyfill: MV3's APIs return promises natively in Chrome and Firefox (see README).
@@ -19,18 +13,33 @@ export default defineConfig({
       manifest.content_scripts?.sort((a, b) => Number(isMainWorld(b)) - Number(isMainWorld(a)));
     },
   },
+  // `wxt zip -b firefox` also packs the sources AMO review rebuilds from (npm ci && npm run build:firefox).
+  zip: { excludeSources: ['tests/**', 'docs/screenshots/**', 'coverage/**', 'vitest.*.ts', 'vitest.config.ts'] },
   manifest: ({ browser }) => ({
     name: 'Token Relay',
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
-    // offscreen (Chrome only): a document that turns the token into a blob: URL to save; see README "Permissions".
+    // offscreen (Chrome only): a document that turns the token into a blob: URL to save; scripting: the popup's
+    // on-demand check of an Apple page it cannot read. See README "Permissions".
     permissions: ['storage', 'downloads', 'alarms', 'notifications', 'scripting', ...(browser === 'firefox' ? [] : ['offscreen'])],
-    host_permissions: [...API_HOSTS, ...CONSOLE_HOSTS, ...APPLE_HOSTS],
+    host_permissions: HOST_PERMISSION_ORIGINS,
     // Another Addigy region, alias or staging host is asked for at run time, never granted up front.
     optional_host_permissions: ['https://*.addigy.com/*'],
     action: { default_title: 'Token Relay' },
     ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'token-relay@example.org', strict_min_version: '128.0' } } }
-      : {}),
+      ? {
+          browser_specific_settings: {
+            gecko: {
+              id: 'token-relay@example.org',
+              // data_collection_permissions is understood from Firefox 140 (Android 142).
+              strict_min_version: '140.0',
+              // Sent off the device: the token file (to Apple and Addigy) and the API key (to Addigy). Nothing else.
+              data_collection_permissions: { required: ['authenticationInfo'] },
+            },
+            gecko_android: { strict_min_version: '142.0' },
+          },
+        }
+      : // MAIN-world content scripts declared in the manifest need Chrome 111.
+        { minimum_chrome_version: '111' }),
   }),
 });
 

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { IntentReply } from '../lib/messaging/messages';
 import { isAddigyHost } from '../lib/addigy/addigy-host';
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
+import { SiteAccessNotice } from './SiteAccessNotice';
 
 export interface OptionsDeps {
   loadApiKey(): Promise<string | undefined>;
@@ -106,6 +107,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
   return (
     <main class="options">
       <h1>Token Relay options</h1>
+      <SiteAccessNotice />
       <form onSubmit={save}>
         <div class="field">
           <label for="api-key">API key</label>

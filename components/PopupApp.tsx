@@ -8,6 +8,7 @@ import { TokenOverview } from './TokenOverview';
 import { History } from './History';
 import { ApplePageNotice } from './ApplePageNotice';
 import type { PageOutline } from '../lib/addigy-console/console-messages';
+import { SiteAccessNotice } from './SiteAccessNotice';
 
 /** A finished renewal stays on top this long, then moves to history. */
 const RESULT_SHOWN_MS = 60 * 60_000;
@@ -86,6 +87,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           Options
         </button>
       </header>
+      <SiteAccessNotice />
       {problem && (
         <div class="notice bad" role="alert">
           <p>{problem.message}</p>

@@ -20,16 +20,19 @@ const chunk = (type, data) => {
   return Buffer.concat([len, body, crc]);
 };
 
-function draw(size) {
+/** @param {number} size the PNG's side @param {number} art the drawing's side, centred; the rest stays transparent */
+function draw(size, art = size) {
   const px = Buffer.alloc(size * size * 4);
-  const r = size * 0.22;
+  const pad = (size - art) / 2;
+  const r = art * 0.22;
   for (let y = 0; y < size; y++) {
     for (let x = 0; x < size; x++) {
-      const u = (x + 0.5) / size, v = (y + 0.5) / size;
+      const ax = x - pad, ay = y - pad;
+      const u = (ax + 0.5) / art, v = (ay + 0.5) / art;
       // rounded square mask
-      const dx = Math.max(r - (x + 0.5), 0, x + 0.5 - (size - r));
-      const dy = Math.max(r - (y + 0.5), 0, y + 0.5 - (size - r));
-      const inside = Math.hypot(dx, dy) <= r;
+      const dx = Math.max(r - (ax + 0.5), 0, ax + 0.5 - (art - r));
+      const dy = Math.max(r - (ay + 0.5), 0, ay + 0.5 - (art - r));
+      const inside = ax >= 0 && ay >= 0 && ax < art && ay < art && Math.hypot(dx, dy) <= r;
       let rgba = [0, 0, 0, 0];
       if (inside) {
         rgba = [0x1d, 0x4e, 0xd8, 255]; // blue tile
@@ -55,5 +58,8 @@ function draw(size) {
 }
 
 mkdirSync(new URL('../public/icon/', import.meta.url), { recursive: true });
-for (const size of [16, 32, 48, 128]) writeFileSync(new URL(`../public/icon/${size}.png`, import.meta.url), draw(size));
+// Toolbar sizes fill their square; the 128 px store icon is 96 px of artwork in 16 px of transparent
+// padding, as the Chrome Web Store asks.
+for (const size of [16, 32, 48]) writeFileSync(new URL(`../public/icon/${size}.png`, import.meta.url), draw(size));
+writeFileSync(new URL('../public/icon/128.png', import.meta.url), draw(128, 96));
 console.log('icons written to public/icon/');

@@ -10,6 +10,11 @@ const picks = {
   'popup-revoked.png': '.output/e2e/popup-revoked.png',
   'popup-mismatch.png': '.output/e2e/popup-mismatch.png',
   'abm-send-to-addigy.png': '.output/demo/1-apple-business-manager.png',
+  // Store listing (1280×800), from tests/e2e/store-screenshots.e2e.ts.
+  'store-1-send-to-addigy.png': '.output/e2e/store-1-send-to-addigy.png',
+  'store-2-confirm.png': '.output/e2e/store-2-confirm.png',
+  'store-3-renewed.png': '.output/e2e/store-3-renewed.png',
+  'store-4-options.png': '.output/e2e/store-4-options.png',
 };
 mkdirSync('docs/screenshots', { recursive: true });
 for (const [name, from] of Object.entries(picks)) {
