@@ -46,15 +46,15 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
     const url = this.routes.policyUrl(input.policyId);
     const existing = input.tabId === undefined ? undefined : await this.tabs.get(input.tabId).catch(() => undefined);
     if (existing?.id === undefined) {
-      // In the background, so the popup with the renewal stays open; blank first, so the tab is known
-      // before Addigy loads in it. The load then delivers the job.
-      const created = await this.tabs.create({ url: 'about:blank', active: false }).catch(() => undefined);
+      // In the background, so the popup with the renewal stays open; the tab's load delivers the job. (Chrome
+      // leaves a blank background tab unloaded, so it opens on Addigy at once: `create` resolves long before
+      // the page could report, and the renewal learns its tab right then.)
+      const created = await this.tabs.create({ url, active: false }).catch(() => undefined);
       if (created?.id === undefined) {
         return err({ kind: 'console-unavailable', message: 'Token Relay could not open a tab for Addigy.', nextStep: 'Choose Retry.' });
       }
-      await onTab?.(created.id);
       this.navigated.add(created.id);
-      await this.tabs.update(created.id, { url }).catch(() => undefined);
+      await onTab?.(created.id);
       return ok({ tabId: created.id });
     }
     const tabId = existing.id;

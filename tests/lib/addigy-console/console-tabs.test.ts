@@ -79,16 +79,15 @@ describe('AddigyConsoleTabs', () => {
   });
 
   describe('openForUpload', () => {
-    it('opens a blank background tab, names it to the caller, then loads the policy’s page; the job waits for the load', async () => {
-      const order: string[] = [];
+    it('opens a background tab on the policy’s page and names it to the caller at once; the job waits for the load', async () => {
+      const known: number[] = [];
       const result = await consoleTabs.openForUpload({ policyId: 'pol-root', job: JOB }, async (tabId) => {
-        order.push(`known ${tabId} after ${tabs.updated.length} navigations`);
+        known.push(tabId);
       });
       expect(result).toEqual({ ok: true, value: { tabId: 1 } });
-      expect(tabs.created).toEqual([{ url: 'about:blank', active: false }]);
-      // The renewal knows its tab before Addigy's page can report from it.
-      expect(order).toEqual(['known 1 after 0 navigations']);
-      expect(tabs.updated).toEqual([{ tabId: 1, url: POLICY_URL }]);
+      expect(tabs.created).toEqual([{ url: POLICY_URL, active: false }]);
+      expect(known).toEqual([1]);
+      expect(tabs.updated).toEqual([]);
       expect(tabs.sent).toEqual([]);
     });
 
@@ -116,7 +115,7 @@ describe('AddigyConsoleTabs', () => {
       tabs.close(closed);
       const result = await consoleTabs.openForUpload({ tabId: closed, policyId: 'pol-root', job: JOB, reload: true });
       expect(result.ok && result.value.tabId).not.toBe(closed);
-      expect(tabs.created).toEqual([{ url: 'about:blank', active: false }]);
+      expect(tabs.created).toEqual([{ url: POLICY_URL, active: false }]);
     });
 
     it('does not send the job to a page still loading: its load hands the job over', async () => {
@@ -130,8 +129,7 @@ describe('AddigyConsoleTabs', () => {
       tabs.close(old);
       const result = await consoleTabs.openForUpload({ tabId: old, policyId: 'pol-root', job: JOB });
       expect(result.ok && result.value.tabId).not.toBe(old);
-      expect(tabs.created).toEqual([{ url: 'about:blank', active: false }]);
-      expect(tabs.updated.at(-1)).toEqual({ tabId: result.ok ? result.value.tabId : -1, url: POLICY_URL });
+      expect(tabs.created).toEqual([{ url: POLICY_URL, active: false }]);
       expect(tabs.sent).toEqual([]);
     });
 
@@ -169,8 +167,7 @@ describe('AddigyConsoleTabs', () => {
       const tabId = opened.ok ? opened.value.tabId : -1;
       tabs.show(tabId, 'https://app.addigy.com/policies');
       await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB });
-      // Only the first load of the policy page.
-      expect(tabs.updated).toEqual([{ tabId, url: POLICY_URL }]);
+      expect(tabs.updated).toEqual([]);
       expect(tabs.sent).toEqual([{ tabId, message: { type: 'console:upload', job: JOB }, options: { frameId: 0 } }]);
     });
 
