@@ -14,7 +14,7 @@ export interface RequiredSite {
   reason: string;
 }
 
-/** Where the content scripts run: the two Apple consoles (every frame), and Addigy's console and sign-in page (top frame). */
+/** Where the Apple content scripts run (every frame): the two Apple consoles. */
 export const CONTENT_SCRIPT_SITES = [
   {
     origin: 'https://business.apple.com/*',
@@ -26,6 +26,10 @@ export const CONTENT_SCRIPT_SITES = [
     host: 'school.apple.com',
     reason: 'Apple School Manager: the same, for schools.',
   },
+] as const satisfies readonly RequiredSite[];
+
+/** Addigy's console and sign-in page (top frame only): where the renewal is done, in a tab Token Relay opens. */
+export const CONSOLE_SITES = [
   {
     origin: 'https://app.addigy.com/*',
     host: 'app.addigy.com',
@@ -52,15 +56,17 @@ export const HOST_PERMISSION_SITES = [
   },
 ] as const satisfies readonly RequiredSite[];
 
-export const REQUIRED_SITES: readonly RequiredSite[] = [...CONTENT_SCRIPT_SITES, ...HOST_PERMISSION_SITES];
+export const REQUIRED_SITES: readonly RequiredSite[] = [...CONTENT_SCRIPT_SITES, ...CONSOLE_SITES, ...HOST_PERMISSION_SITES];
 
 /**
  * The manifest's host_permissions (wxt.config.ts): the background's calls, and the content scripts' sites too,
  * since the background checks the Addigy tab's address and injects the Apple page check on demand.
  */
-export const HOST_PERMISSION_ORIGINS: string[] = [...HOST_PERMISSION_SITES, ...CONTENT_SCRIPT_SITES].map((site) => site.origin);
-/** The content scripts' matches (entrypoints/*.content*). */
+export const HOST_PERMISSION_ORIGINS: string[] = REQUIRED_SITES.map((site) => site.origin);
+/** The Apple content scripts' matches (entrypoints/abm.content, download-hooks.content). */
 export const CONTENT_SCRIPT_ORIGINS: string[] = CONTENT_SCRIPT_SITES.map((site) => site.origin);
+/** The Addigy console scripts' matches (entrypoints/addigy-console.content, addigy-sign-in.content). */
+export const CONSOLE_ORIGINS: string[] = CONSOLE_SITES.map((site) => site.origin);
 
 /** `permissions.contains` for one origin; may reject or throw where the API is missing. */
 export type ContainsOrigins = (origins: string[]) => Promise<boolean>;

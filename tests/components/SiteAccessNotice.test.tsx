@@ -23,6 +23,8 @@ function fakeAccess(granted: string[], { allow = true } = {}) {
 const ALL = [
   'https://business.apple.com/*',
   'https://school.apple.com/*',
+  'https://app.addigy.com/*',
+  'https://login.addigy.com/*',
   'https://vpp.itunes.apple.com/*',
   'https://api.addigy.com/*',
 ];
@@ -36,7 +38,7 @@ describe('SiteAccessNotice', () => {
   });
 
   it('names each missing site and why, and one click asks for all of them', async () => {
-    const { access } = fakeAccess(['https://school.apple.com/*']);
+    const { access } = fakeAccess(['https://school.apple.com/*', 'https://app.addigy.com/*', 'https://login.addigy.com/*']);
     render(<SiteAccessNotice access={access} />);
     const notice = await screen.findByRole('region', { name: 'Token Relay needs access to 3 sites' });
     expect(notice.textContent).toContain('business.apple.com: Apple Business Manager: to put Send to Addigy');

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import abmContent from '../../../entrypoints/abm.content/index';
 import downloadHooks from '../../../entrypoints/download-hooks.content';
+import addigyConsole from '../../../entrypoints/addigy-console.content';
+import addigySignIn from '../../../entrypoints/addigy-sign-in.content';
 import {
+  CONSOLE_ORIGINS,
   CONTENT_SCRIPT_ORIGINS,
   HOST_PERMISSION_ORIGINS,
   REQUIRED_SITES,
@@ -21,6 +24,8 @@ describe('the sites Token Relay needs', () => {
     expect(originsOf(REQUIRED_SITES)).toEqual([
       'https://business.apple.com/*',
       'https://school.apple.com/*',
+      'https://app.addigy.com/*',
+      'https://login.addigy.com/*',
       'https://vpp.itunes.apple.com/*',
       'https://api.addigy.com/*',
     ]);
@@ -34,7 +39,8 @@ describe('the sites Token Relay needs', () => {
     // Not per-browser: one list of matches for every build.
     expect([...(abmContent.matches as string[])].sort()).toEqual([...CONTENT_SCRIPT_ORIGINS].sort());
     expect([...(downloadHooks.matches as string[])].sort()).toEqual([...CONTENT_SCRIPT_ORIGINS].sort());
-    expect([...CONTENT_SCRIPT_ORIGINS, ...HOST_PERMISSION_ORIGINS].sort()).toEqual(originsOf(REQUIRED_SITES).sort());
+    expect([...(addigyConsole.matches as string[]), ...(addigySignIn.matches as string[])].sort()).toEqual([...CONSOLE_ORIGINS].sort());
+    expect([...HOST_PERMISSION_ORIGINS].sort()).toEqual(originsOf(REQUIRED_SITES).sort());
   });
 });
 
@@ -49,7 +55,7 @@ describe('missingSiteAccess', () => {
       asked.push(origins);
       return grantedOnly('https://school.apple.com/*', 'https://vpp.itunes.apple.com/*')(origins);
     });
-    expect(missing.map((site) => site.host)).toEqual(['business.apple.com', 'api.addigy.com']);
+    expect(missing.map((site) => site.host)).toEqual(['business.apple.com', 'app.addigy.com', 'login.addigy.com', 'api.addigy.com']);
     expect(asked).toHaveLength(REQUIRED_SITES.length);
     for (const origins of asked) expect(origins).toHaveLength(1);
   });
