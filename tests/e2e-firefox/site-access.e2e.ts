@@ -11,7 +11,7 @@ import {
 import type { FirefoxSession } from './harness.mjs';
 
 const NOTICE = '#site-access-heading';
-const HOSTS = ['business.apple.com', 'school.apple.com', 'vpp.itunes.apple.com', 'api.addigy.com'];
+const HOSTS = ['business.apple.com', 'school.apple.com', 'app.addigy.com', 'login.addigy.com', 'vpp.itunes.apple.com', 'api.addigy.com'];
 
 /**
  * Firefox treats MV3 host permissions as optional: here they are not granted at install
@@ -42,7 +42,7 @@ describe('Firefox without site access: the popup and Options say so and ask for 
 
     const options = await session.openOptions();
     await waitFor(options, NOTICE);
-    expect(await options.$eval(NOTICE, (h) => h.textContent)).toBe('Token Relay needs access to 4 sites');
+    expect(await options.$eval(NOTICE, (h) => h.textContent)).toBe('Token Relay needs access to 6 sites');
     await options.close();
 
     const popup = await session.openPopup();

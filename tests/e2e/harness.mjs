@@ -341,6 +341,11 @@ export async function closeBrowserUnderTest({ sandbox, session }) {
  */
 export async function startCleanTest({ sandbox, session, pages, saveKey = false }) {
   for (const page of pages.splice(0)) await page.close().catch(() => undefined);
+  // The last test's Addigy tabs too: a console flow still under way would otherwise save its record again later.
+  for (const page of session.context.pages()) {
+    if (/^https:\/\/(app|login)\.addigy\.com\//.test(page.url())) await page.close().catch(() => undefined);
+  }
+  await eventually(async () => (await storedRenewals(session)).every((r) => RESTING_STEPS.includes(r.step)), 15_000).catch(() => undefined);
   await forgetRenewals(session);
   if (saveKey) await saveApiKey(session, sandbox.apiKey);
   sandbox.reset();

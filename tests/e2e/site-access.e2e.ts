@@ -45,24 +45,26 @@ describe('Chromium with Site access set to "On click": the popup and Options say
     await popup.close();
   });
 
-  it('"On click" takes the four sites away; the popup names each with its reason and offers one button to ask', async () => {
+  it('"On click" takes the six sites away; the popup names each with its reason and offers one button to ask', async () => {
     await setSiteAccess(session, 'ON_CLICK');
     expect(await grantedOrigins(session)).toEqual([]);
 
     const popup = await session.openPopup();
-    const card = notice(popup, 4);
+    const card = notice(popup, 6);
     await card.waitFor();
     const text = (await card.textContent()) ?? '';
     expect(text).toContain('business.apple.com: Apple Business Manager: to put Send to Addigy beside each token');
     expect(text).toContain('school.apple.com: Apple School Manager');
     expect(text).toContain("vpp.itunes.apple.com: Apple's Apps and Books service");
     expect(text).toContain("api.addigy.com: Addigy's API");
+    expect(text).toContain("app.addigy.com: Addigy's console");
+    expect(text).toContain("login.addigy.com: Addigy's sign-in page");
     await expect(card.getByRole('button').count()).resolves.toBe(1);
     await card.getByRole('button', { name: 'Allow access to these sites' }).waitFor();
     await popup.screenshot({ path: '.output/e2e/popup-site-access.png' });
 
     const options = await session.openOptions();
-    await notice(options, 4).waitFor();
+    await notice(options, 6).waitFor();
     await options.close();
 
     // Allowed again in the browser's settings: the open popup notices and the notice goes.
