@@ -12,6 +12,7 @@ import {
   eventually,
   everyTokenHealthy,
   launchExtension,
+  renewalCard,
   saveApiKey,
   startCleanTest,
   storedRenewals,
@@ -22,7 +23,8 @@ import type { ExtensionSession } from './harness.mjs';
 const SPY_DIR = resolve(fileURLToPath(new URL('./spy-extension', import.meta.url)));
 /** A host nobody granted, planted from the content script's world; it answers CORS for anyone. */
 const ATTACKER_HOST = 'attacker.example';
-const EXPECTED_HOSTS = ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com'];
+/** Where the extension's traffic may go: Apple's pages and API, Addigy's API, and Addigy's console (the renewal's tab). */
+const EXPECTED_HOSTS = ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com'];
 
 type Seen = { event: string; field: string; url: string };
 
@@ -258,6 +260,68 @@ describe('security: no secret leaves its path, and no page can steer the extensi
         }),
     );
   }
+
+  // ─── finding 3: a forged capture against a waiting renewal ───
+
+  it('a forged, padded token named for a waiting location (from the content-script world) does not replace it; Renew still completes it', async () => {
+    // The admin's real renewal of Warehouse: a trusted click, then Addigy's console shows its confirmation.
+    const page = await openTokens('delivery=blob');
+    await row(page, 'Warehouse').getByRole('button', { name: 'Send to Addigy' }).click();
+    const popup = await session.openPopup();
+    pages.push(popup);
+    const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew Warehouse in Addigy' });
+    await renew.waitFor({ timeout: 30_000 });
+    const [waiting] = await storedRenewals(session);
+    expect(waiting).toMatchObject({ step: 'awaiting-confirmation', match: { locationId: 'loc-warehouse' } });
+    const worker = await session.worker();
+    const pendingToken = (key: string) =>
+      // @ts-ignore chrome is the worker's global
+      worker.evaluate(async (key) => (await chrome.storage.session.get(key))[key] as string | undefined, key);
+    const realToken = await pendingToken(`pending-token:${waiting!.id}`);
+    expect(realToken).toBeTruthy();
+
+    // A well-formed token Apple never issued, named and labelled for Warehouse, padded past what the server takes
+    // in a header (the sandbox's Node server answers HTTP 431, as the review saw Apple answer a 4xx), proposed as a clicked capture from another Apple tab's
+    // compromised content-script world (its own tab, so the per-tab gate lets it through).
+    const forged = makeVppTokenText({ token: `FORGED-${'A'.repeat(20_000)}`, orgName: 'Acme Corp', expDate: '2030-11-08T22:33:22+0000' });
+    const other = await openTokens('delivery=blob');
+    await row(other, 'Warehouse').getByRole('button', { name: 'Send to Addigy' }).waitFor();
+    const answer = await inContentScriptWorld(
+      other,
+      `chrome.runtime.sendMessage({ type: 'capture:file', via: 'blob', afterTrustedClick: true, fileName: 'sToken_for_Warehouse.vpptoken', text: ${JSON.stringify(forged)} })`,
+    );
+    const forgedRecord = await eventually(async () => {
+      const record = (await storedRenewals(session)).find((r) => r.id !== waiting!.id);
+      return record && ['failed', 'awaiting-confirmation', 'discarded', 'done'].includes(record.step) ? record : undefined;
+    }, 30_000).catch(() => undefined);
+    await popup.waitForTimeout(1_000);
+
+    // The waiting renewal survives, with its token, and the popup still offers its confirmation.
+    const survivor = (await storedRenewals(session)).find((r) => r.id === waiting!.id);
+    expect(survivor).toMatchObject({ step: 'awaiting-confirmation' });
+    expect(await pendingToken(`pending-token:${waiting!.id}`)).toBe(realToken);
+    if (forgedRecord) {
+      // Apple refused it (a 4xx other than 429 is a refusal, and so is error 9622), so it was never matched by name.
+      expect(forgedRecord).toMatchObject({ step: 'failed', failure: { kind: 'invalid', step: 'verified', retryable: false } });
+      expect((forgedRecord as { failure?: { message?: string } }).failure?.message).toMatch(/HTTP 4\d\d|error 9622/);
+      expect(await pendingToken(`pending-token:${forgedRecord.id}`)).toBeUndefined();
+    } else {
+      // Or the gate dropped it without a word.
+      expect(answer).toBeUndefined();
+    }
+    await renew.waitFor();
+    // Addigy's console was never handed the forged text.
+    expect(sandbox.consoleUploads().some((u) => u.text.replace(/\s+/g, '') === forged)).toBe(false);
+
+    // And Renew completes it with the real token.
+    await renew.click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 60_000 });
+    const uploads = sandbox.consoleUploads();
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const upload of uploads) expect(upload.text.trim()).toBe(realToken!.trim());
+    expect(uploads.filter((u) => u.stage === 'saved')).toHaveLength(1);
+    for (const tab of session.context.pages()) if (/addigy\.com/.test(tab.url())) await tab.close().catch(() => undefined);
+  });
 
   // ─── finding 2: settings that steer secrets ───
 
