@@ -10,6 +10,9 @@ const picks = {
   'popup-revoked.png': '.output/e2e/popup-revoked.png',
   'popup-mismatch.png': '.output/e2e/popup-mismatch.png',
   'abm-send-to-addigy.png': '.output/demo/1-apple-business-manager.png',
+  'addigy-console-confirmation.png': '.output/e2e/addigy-console-confirmation.png',
+  'addigy-sign-in.png': '.output/e2e/addigy-sign-in.png',
+  'popup-identifier-refused.png': '.output/e2e/popup-identifier-refused.png',
   // Store listing (1280×800), from tests/e2e/store-screenshots.e2e.ts.
   'store-1-send-to-addigy.png': '.output/e2e/store-1-send-to-addigy.png',
   'store-2-confirm.png': '.output/e2e/store-2-confirm.png',

@@ -14,11 +14,13 @@ describe('the production manifest', () => {
 
   it('asks for the permissions the README lists, and no more', () => {
     expect(manifest.manifest_version).toBe(3);
-    expect([...manifest.permissions].sort()).toEqual(['alarms', 'downloads', 'notifications', 'offscreen', 'storage']);
+    expect([...manifest.permissions].sort()).toEqual(['alarms', 'downloads', 'notifications', 'offscreen', 'scripting', 'storage']);
     expect([...manifest.host_permissions].sort()).toEqual([
       'https://api.addigy.com/*',
       'https://app.addigy.com/*',
+      'https://business.apple.com/*',
       'https://login.addigy.com/*',
+      'https://school.apple.com/*',
       'https://vpp.itunes.apple.com/*',
     ]);
     expect(manifest.optional_host_permissions).toEqual(['https://*.addigy.com/*']);
