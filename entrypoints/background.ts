@@ -24,6 +24,7 @@ import { AddigyConsoleTabs, originOf } from '../lib/addigy-console/console-tabs'
 import { ADDIGY_CONSOLE_ORIGIN, type ConsoleFileReply } from '../lib/addigy-console/console-messages';
 import { consolePolicyUrl, isConsoleSignInUrl } from '../lib/addigy-console/page-knowledge';
 import { applePageCheckSchema, unreadableApplePage } from '../lib/abm/page-check';
+import { browserSiteAccess } from '../lib/permissions/browser-site-access';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -83,7 +84,21 @@ export default defineBackground({
     async function testConnection(): Promise<IntentReply> {
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
       const list = await addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
-      if (!list.ok) return { ok: false, problem: list.error };
+      if (!list.ok) {
+        // "Could not reach" is the browser withholding site access more often than the network failing.
+        const origin = originOf(settings.addigyBaseUrl);
+        if (list.error.kind === 'unreachable' && origin && !(await browserSiteAccess.contains([`${origin}/*`]).catch(() => true))) {
+          return {
+            ok: false,
+            problem: {
+              kind: 'no-site-access',
+              message: `Token Relay is not allowed to reach ${new URL(origin).host}, so it could not ask Addigy.`,
+              nextStep: 'Choose “Allow access to these sites” on this page, or allow Token Relay on that site in the browser’s extension settings.',
+            },
+          };
+        }
+        return { ok: false, problem: list.error };
+      }
       const n = list.value.length;
       return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
     }

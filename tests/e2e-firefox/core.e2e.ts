@@ -70,7 +70,7 @@ describe('Firefox: the production Firefox build, from Options to "Renewed"', () 
     await page.screenshot({ path: '.output/e2e-firefox/abm-send-buttons.png' });
 
     await (await waitFor(page, sendButton('Main Campus'))).click();
-    const [name, saved] = await eventually(() => vpptokenFiles()[0], 15_000, 'the token file saved');
+    const [name, saved] = await eventually(() => vpptokenFiles().find(([, text]) => text.trim()), 15_000, 'the token file saved');
     expect(name).toBe('sToken_for_Main Campus.vpptoken');
     expect(sandbox.tokenDownloads('LOC-1001')).toHaveLength(1);
     await eventually(async () => (await session.badge()).text === '1', 15_000, 'badge 1');
@@ -84,9 +84,17 @@ describe('Firefox: the production Firefox build, from Options to "Renewed"', () 
     // The token went to the background only: never into the page.
     expect(await page.content()).not.toContain(saved.trim());
 
+    // Addigy's console, in the tab Token Relay opened, has shown its confirmation; nothing saved yet.
+    expect(sandbox.consoleUploads().map((u) => u.stage)).toEqual(['preview']);
     await renew.click();
     await waitFor(popup, heading('Renewed'), 45_000);
     expect(await pageText(popup)).toMatch(/Main Campus is renewed in Addigy/);
+    // Saved through the console with the very file downloaded; Addigy's API only read.
+    const saves = sandbox.consoleUploads().filter((u) => u.stage === 'saved');
+    expect(saves).toHaveLength(1);
+    expect(saves[0]).toMatchObject({ locationId: 'loc-main', fileName: 'sToken_for_Main Campus.vpptoken' });
+    expect(saves[0]!.text.trim()).toBe(saved.trim());
+    expect(sandbox.addigyRequests((r) => r.body.includes(saved.trim()))).toHaveLength(0);
     await popup.screenshot({ path: '.output/e2e-firefox/popup-renewed.png' });
     await eventually(async () => (await session.badge()).text === '', 15_000, 'badge cleared');
   });
@@ -95,7 +103,7 @@ describe('Firefox: the production Firefox build, from Options to "Renewed"', () 
     const page = await openTokensPage();
     await waitFor(page, sendButton('Warehouse'));
     await (await waitFor(page, pageDownload('Warehouse'))).click();
-    await eventually(() => vpptokenFiles()[0], 15_000, 'the token file saved');
+    await eventually(() => vpptokenFiles().find(([, text]) => text.trim()), 15_000, 'the token file saved');
     expect(vpptokenFiles().map(([name]) => name)).toEqual(['sToken_for_Warehouse.vpptoken']);
 
     const popup = track(await session.openPopup());

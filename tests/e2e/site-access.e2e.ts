@@ -65,6 +65,9 @@ describe('Chromium with Site access set to "On click": the popup and Options say
 
     const options = await session.openOptions();
     await notice(options, 6).waitFor();
+    // Test connection names the withheld site, instead of blaming the network.
+    await options.getByRole('button', { name: 'Test connection' }).click();
+    await options.getByText('Token Relay is not allowed to reach api.addigy.com, so it could not ask Addigy.').waitFor();
     await options.close();
 
     // Allowed again in the browser's settings: the open popup notices and the notice goes.

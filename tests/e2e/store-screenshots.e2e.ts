@@ -65,6 +65,7 @@ describe('store screenshots, 1280×800, from the production build', () => {
 
     await renew.click();
     await popup.getByRole('heading', { name: 'Renewed', exact: true }).waitFor({ timeout: 30_000 });
+    expect(sandbox.consoleUploads().filter((u) => u.stage === 'saved')).toHaveLength(1);
     await composeStoreShot(session, await apple.screenshot(), await popupImage(popup), `${OUT}/store-3-renewed.png`);
 
     const options = await session.openOptions();
