@@ -20,6 +20,8 @@ export default defineContentScript({
     // Save is pressed only for the renewal whose confirmation this tab showed.
     let confirmationShownFor: string | undefined;
     let runningUpload: string | undefined;
+    // The renewal whose upload ran in this page (one per page load).
+    let uploadedHere: string | undefined;
     ctx.onInvalidated(() => current?.abort());
 
     const send = (message: ConsoleToBackground): Promise<unknown> => browser.runtime.sendMessage(message);
@@ -44,6 +46,14 @@ export default defineContentScript({
         sendResponse({ ok: true });
         return false;
       }
+      // This page already did another renewal's upload: start afresh, so nothing that upload left on screen (its
+      // window, its error box) is read as this one's. The new page's load hands the job over again.
+      if (parsed.data.type === 'console:upload' && uploadedHere && uploadedHere !== parsed.data.job.renewalId) {
+        current?.abort();
+        sendResponse({ ok: true });
+        location.reload();
+        return false;
+      }
       current?.abort();
       const controller = new AbortController();
       current = controller;
@@ -53,6 +63,7 @@ export default defineContentScript({
         confirmationShownFor = undefined;
         const renewalId = job.job.renewalId;
         runningUpload = renewalId;
+        uploadedHere = renewalId;
         void runUploadJob(document, job.job, ioFor(renewalId), { signal: controller.signal }).finally(() => {
           if (runningUpload === renewalId) runningUpload = undefined;
         });

@@ -265,6 +265,9 @@ export class RenewalMachine {
     if (!record || record.step !== 'handing-over' || record.console?.tabId !== tabId) return undefined;
     const text = await this.deps.vault.get(id);
     if (!text) return undefined;
+    // From now on Addigy's answers (its confirmation, its error box) can be about this file.
+    record.console = { ...record.console, since: record.console.since, fileHandedAt: this.now().toISOString() };
+    await this.save(record, 'handing-over');
     return { fileName: uploadFileName(record), text };
   }
 
@@ -280,7 +283,8 @@ export class RenewalMachine {
         await this.save(record, 'handing-over');
         return;
       case 'confirmation': {
-        if (record.step !== 'handing-over') return;
+        // A window shown before this renewal's file was handed over is about some other upload.
+        if (record.step !== 'handing-over' || !record.console?.fileHandedAt) return;
         record.preview = { ...report.details };
         record.discrepancies = findDiscrepancies({ file: record.file!, apple: appleConfigOf(record), preview: report.details });
         record.console = { ...record.console, phase: 'waiting-for-confirmation', since: this.now().toISOString(), signInSince: undefined };
@@ -295,6 +299,7 @@ export class RenewalMachine {
         this.track(this.saved(record));
         return;
       case 'refused':
+        if (!record.console?.fileHandedAt) return;
         await this.fail(record, refusal(report.text, location, record.step));
         return;
       case 'step-missing':

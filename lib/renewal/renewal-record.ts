@@ -84,6 +84,8 @@ export const renewalRecordSchema = z.object({
       since: text,
       /** The tab landed on Addigy's sign-in page: waiting for the admin to sign in. */
       signInSince: optionalText,
+      /** When the console script was given this renewal's file: Addigy's answers before then are not about it. */
+      fileHandedAt: optionalText,
     }),
   ),
   /** An outline of the page where a step could not be found, with no values in it: "Save a page report". */

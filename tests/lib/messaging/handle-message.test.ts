@@ -168,6 +168,7 @@ describe('createMessageHandler', () => {
     const id = (await store.list())[0]!.id;
 
     expect(await handle({ type: 'renewal:confirm', id }, POPUP)).toMatchObject({ ok: false, problem: { kind: 'wrong-step' } });
+    expect(await handle({ type: 'console:need-file', renewalId: id }, CONSOLE_TAB)).toMatchObject({ ok: true });
     expect(await handle({ type: 'console:report', renewalId: id, report: { kind: 'confirmation', details: CONFIRMATION } }, CONSOLE_TAB)).toEqual({ ok: true });
     await settle();
     expect((await store.get(id))?.step).toBe('awaiting-confirmation');

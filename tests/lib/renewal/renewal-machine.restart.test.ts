@@ -91,6 +91,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
       record.console = undefined;
       await idbRenewalStore.put(record);
     } else if (step !== 'handing-over') {
+      await worker.fileForConsole(id, tabId!);
       await worker.consoleReport(id, tabId!, { kind: 'confirmation', details: CONFIRMATION });
       if (step === 'previewed') {
         record = await stored(id);
@@ -270,6 +271,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
       if (kind === 'failed-retryable') addigy.overrides.listTokens = () => err(addigyProblem('unauthorized', false, 401));
       const { id, console: tab } = await worker.capture({ text: TEXT, source: 'blob' });
       if (kind === 'done') {
+        await worker.fileForConsole(id, tab!.tabId!);
         await worker.consoleReport(id, tab!.tabId!, { kind: 'confirmation', details: CONFIRMATION });
         await worker.confirm(id);
         addigy.markSaved('loc-main', FILE_EXPIRY);

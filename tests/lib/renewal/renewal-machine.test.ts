@@ -72,9 +72,16 @@ describe('RenewalMachine (Addigy console flow)', () => {
     return { id: record.id, tabId: record.console!.tabId! };
   }
 
+  /** …and its console script has asked for the file, as it does once Addigy's Renew window is open. */
+  async function fileGiven(m: RenewalMachine, text = TEXT, fileName = 'sToken_for_Main Campus.vpptoken') {
+    const { id, tabId } = await handedOver(m, text, fileName);
+    expect(await m.fileForConsole(id, tabId)).toMatchObject({ text });
+    return { id, tabId };
+  }
+
   /** …and Addigy's confirmation window is open in that tab. */
   async function awaitingConfirmation(m: RenewalMachine, confirmation = CONFIRMATION) {
-    const { id, tabId } = await handedOver(m);
+    const { id, tabId } = await fileGiven(m);
     await m.consoleReport(id, tabId, { kind: 'confirmation', details: confirmation });
     expect((await stored(id)).step).toBe('awaiting-confirmation');
     return { id, tabId };
@@ -198,7 +205,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
 
     it('a confirmation → previewed → awaiting-confirmation, with Addigy’s values and no discrepancy when all agree', async () => {
       const m = machine();
-      const { id, tabId } = await handedOver(m);
+      const { id, tabId } = await fileGiven(m);
       changes.length = 0;
       await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
       const record = await stored(id);
@@ -221,7 +228,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
 
     it('reports from another tab, for an unknown renewal, or at the wrong step change nothing', async () => {
       const m = machine();
-      const { id, tabId } = await handedOver(m);
+      const { id, tabId } = await fileGiven(m);
       const before = await stored(id);
       const reports: ConsoleReport[] = [
         { kind: 'progress', step: 'opening-renew' },
@@ -367,7 +374,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
   describe('Addigy’s page refuses, or a step is missing', () => {
     it('an identifier mismatch is final: token wiped, and the next step is a new token in Addigy', async () => {
       const m = machine();
-      const { id, tabId } = await handedOver(m);
+      const { id, tabId } = await fileGiven(m);
       await m.consoleReport(id, tabId, { kind: 'refused', text: 'The identifier of the uploaded token does not match this token.' });
       const record = await stored(id);
       expect(record.step).toBe('failed');
@@ -388,7 +395,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
 
     it('any other error box is retryable, keeps the token, and Addigy’s words lose any token text', async () => {
       const m = machine();
-      const { id, tabId } = await handedOver(m);
+      const { id, tabId } = await fileGiven(m);
       await m.consoleReport(id, tabId, { kind: 'refused', text: `Something went wrong ${'QUJD'.repeat(15)}` });
       const record = await stored(id);
       expect(record.failure).toMatchObject({ kind: 'console-refused', retryable: true, step: 'handing-over' });
@@ -512,9 +519,26 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect(await m.consoleNeedsSignIn(tabId + 1)).toBe(false);
     });
 
-    it('a confirmation straight after sign-in clears the wait too, so no stale mark can time the renewal out', async () => {
+    it('a confirmation or an error box shown before the file was handed over is about another upload: ignored', async () => {
       const m = machine();
       const { id, tabId } = await handedOver(m);
+      await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
+      await m.consoleReport(id, tabId, { kind: 'refused', text: 'Bad status response[400]: "Error syncing token"' });
+      let record = await stored(id);
+      expect(record.step).toBe('handing-over');
+      expect(record.preview).toBeUndefined();
+      expect(await vault.get(id)).toBe(TEXT);
+      // Once this renewal's file is given, Addigy's window is about it.
+      await m.fileForConsole(id, tabId);
+      await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
+      record = await stored(id);
+      expect(record.step).toBe('awaiting-confirmation');
+      expect(record.console?.fileHandedAt).toBeTruthy();
+    });
+
+    it('a confirmation straight after sign-in clears the wait too, so no stale mark can time the renewal out', async () => {
+      const m = machine();
+      const { id, tabId } = await fileGiven(m);
       await m.consoleNeedsSignIn(tabId);
       await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
       const record = await stored(id);
@@ -604,6 +628,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
 
       // Once Addigy's window is shown, the ordinary confirm presses Save.
       const tabId = handed.console!.tabId!;
+      await m.fileForConsole(id, tabId);
       await m.consoleReport(id, tabId, { kind: 'confirmation', details: CONFIRMATION });
       expect((await m.confirm(id)).ok).toBe(true);
       expect(consoleTabs.saves).toEqual([{ tabId, renewalId: id }]);
