@@ -20,9 +20,10 @@ import type { Reminder } from '../lib/reminders/reminder-scheduler';
 import { loadSnoozes, snoozeToken } from '../lib/reminders/reminder-store';
 import { currentTokenWatch, runTokenWatch } from '../lib/watch/run-token-watch';
 import { pageForReminder, tokenSnapshotItem } from '../lib/watch/token-snapshot';
-import { AddigyConsoleTabs, originOf } from '../lib/addigy-console/console-tabs';
-import { ADDIGY_CONSOLE_ORIGIN, type ConsoleFileReply } from '../lib/addigy-console/console-messages';
-import { consolePolicyUrl, isConsoleSignInUrl } from '../lib/addigy-console/page-knowledge';
+import { AddigyConsoleTabs } from '../lib/addigy-console/console-tabs';
+import { originOf } from '../lib/http';
+import type { ConsoleFileReply } from '../lib/addigy-console/console-messages';
+import { consolePolicyUrl, isConsoleSignInUrl, isConsoleUrl } from '../lib/addigy-console/page-knowledge';
 import { applePageCheckSchema, unreadableApplePage } from '../lib/abm/page-check';
 import { browserSiteAccess } from '../lib/permissions/browser-site-access';
 
@@ -153,7 +154,7 @@ export default defineBackground({
         async fileFor(renewalId, tabId): Promise<ConsoleFileReply> {
           // The browser's own view of the tab: the token goes only to Addigy's console, top frame (checked by the sender class).
           const tab = await browser.tabs.get(tabId).catch(() => undefined);
-          if (originOf(tab?.url) !== ADDIGY_CONSOLE_ORIGIN) return { ok: false };
+          if (!isConsoleUrl(tab?.url ?? '')) return { ok: false };
           const file = await machine.fileForConsole(renewalId, tabId);
           return file ? { ok: true, ...file } : { ok: false };
         },
@@ -204,7 +205,7 @@ export default defineBackground({
       const url = change.url ?? tab.url ?? '';
       if (isConsoleSignInUrl(url) && (change.url || change.status === 'complete')) {
         void machine.consoleNeedsSignIn(tabId);
-      } else if (change.status === 'complete' && originOf(url) === ADDIGY_CONSOLE_ORIGIN) {
+      } else if (change.status === 'complete' && isConsoleUrl(url)) {
         void machine.consoleTabLoaded(tabId);
       }
     });

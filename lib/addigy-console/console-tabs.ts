@@ -1,3 +1,4 @@
+import { originOf } from '../http';
 import { err, ok, type Problem, type Result } from '../result';
 import type { AddigyConsoleApi } from '../renewal/renewal-machine';
 import { ADDIGY_CONSOLE_ORIGIN, type BackgroundToConsole, type ConsoleJob } from './console-messages';
@@ -96,13 +97,5 @@ function samePage(a: string, b: string): boolean {
     return x.origin === y.origin && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
   } catch {
     return false;
-  }
-}
-
-export function originOf(url: string | undefined): string | undefined {
-  try {
-    return url ? new URL(url).origin : undefined;
-  } catch {
-    return undefined;
   }
 }

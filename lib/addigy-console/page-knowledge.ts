@@ -14,6 +14,7 @@
  * descriptions, not captured: replace them with real captures (a page report helps) when someone has access.
  * Class names and `data-v-*` attributes are never read: we key on roles, ARIA labels, label text and visible text.
  */
+import { originOf } from '../http';
 import { ADDIGY_CONSOLE_ORIGIN, ADDIGY_LOGIN_ORIGIN, type ConsoleConfirmation } from './console-messages';
 
 // ── Routes ────────────────────────────────────────────────────────────────────
@@ -40,13 +41,6 @@ export function isConsoleSignInUrl(url: string): boolean {
   return CONSOLE_SIGN_IN_PATHS.includes(path);
 }
 
-function originOf(url: string): string | null {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return null;
-  }
-}
 
 // ── Labels ────────────────────────────────────────────────────────────────────
 

@@ -72,3 +72,12 @@ export async function readJson(response: Response): Promise<unknown> {
     return undefined;
   }
 }
+
+/** The origin of a URL, or undefined when there is none to read (no URL, or not a URL). */
+export function originOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).origin : undefined;
+  } catch {
+    return undefined;
+  }
+}

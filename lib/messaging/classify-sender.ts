@@ -1,4 +1,5 @@
 import { ADDIGY_CONSOLE_ORIGIN, ADDIGY_LOGIN_ORIGIN } from '../addigy-console/console-messages';
+import { originOf } from '../http';
 
 /** Who sent a runtime message. Decided from fields a web page cannot forge. */
 export type SenderKind = 'extension-page' | 'apple-content-script' | 'addigy-console-script' | 'addigy-sign-in-script' | 'untrusted';
@@ -25,13 +26,4 @@ export function classifySender(sender: SenderInfo, ownId: string, ownOrigin: str
   // Our script on Addigy's sign-in page: it may only ask whether its tab is one Token Relay opened.
   if (sender.tab && sender.frameId === 0 && origin === ADDIGY_LOGIN_ORIGIN) return 'addigy-sign-in-script';
   return 'untrusted';
-}
-
-function originOf(url?: string): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).origin;
-  } catch {
-    return undefined;
-  }
 }

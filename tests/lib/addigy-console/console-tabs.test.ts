@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AddigyConsoleTabs, originOf, type ConsoleRoutes, type ConsoleTabsAdapter } from '../../../lib/addigy-console/console-tabs';
+import { AddigyConsoleTabs, type ConsoleRoutes, type ConsoleTabsAdapter } from '../../../lib/addigy-console/console-tabs';
+import { originOf } from '../../../lib/http';
 import type { BackgroundToConsole, ConsoleJob } from '../../../lib/addigy-console/console-messages';
 
 const POLICY_URL = 'https://app.addigy.com/policies/pol-root/integrations';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ADDIGY_CONSOLE_ORIGIN, CONSOLE_STEPS, consoleFileReplySchema } from '../../../lib/addigy-console/console-messages';
-import { originOf } from '../../../lib/addigy-console/console-tabs';
+import { originOf } from '../../../lib/http';
 import { openBridgeInContentScript, openBridgeInPage } from '../../../lib/capture/bridge';
 import { CaptureGate } from '../../../lib/capture/capture-gate';
 import type { CapturedFile } from '../../../lib/capture/captured-file';
