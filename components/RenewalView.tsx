@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { RenewalRecord } from '../lib/renewal/renewal-record';
+import { locationLabel, type RenewalRecord } from '../lib/renewal/renewal-record';
 import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
 
@@ -37,10 +37,6 @@ const RENEW_STEPS: Step[] = [
 
 /** Failures the user fixes in Options. */
 const SETTINGS_FAILURES = ['unauthorized', 'forbidden', 'not-configured', 'bad-settings'];
-
-export function locationLabel(r: RenewalRecord): string {
-  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
-}
 
 /** Steps before `current` are done; `current` is under way (or, with `finished`, just done). */
 function StepList({ steps, current, finished = false }: { steps: Step[]; current: number; finished?: boolean }) {

@@ -8,7 +8,7 @@ import {
   type RetryPolicy,
 } from '../http';
 import { err, ok, type Problem, type Result } from '../result';
-import { redactSecret } from '../token/redact-secret';
+import { redactBase64Runs, redactSecret } from '../token/redact-secret';
 import {
   addigyErrorBodySchema,
   addigyTokenListSchema,
@@ -306,7 +306,7 @@ function showableWords(text: string, secrets: ReadonlyArray<string | undefined>)
 function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
   let redacted = text;
   for (const secret of secrets) if (secret) redacted = redactSecret(redacted, secret);
-  return redacted.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]');
+  return redactBase64Runs(redacted);
 }
 
 function problemForStatus(

@@ -1,4 +1,5 @@
 import { tokenExpiry } from '../addigy/addigy-client';
+import { redactBase64Runs } from '../token/redact-secret';
 import type { AddigyToken, SystemEvent } from '../addigy/schemas';
 import type { TokenWatch } from '../badge/compute-badge';
 import {
@@ -267,6 +268,6 @@ function isoOf(text: string | null | undefined): string | undefined {
 
 /** Addigy's words, fit for the popup: one line, short, any long base64 run (a token) removed. */
 function showableWords(text: string): string {
-  const cleaned = text.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]').replace(/\s+/g, ' ').trim();
+  const cleaned = redactBase64Runs(text).replace(/\s+/g, ' ').trim();
   return cleaned.length > 160 ? `${cleaned.slice(0, 159)}…` : cleaned;
 }

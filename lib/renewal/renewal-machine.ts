@@ -1,5 +1,5 @@
 import type { Result, Problem } from '../result';
-import { locationFromTokenFileName, parseVppToken, redactSecret } from '../token';
+import { locationFromTokenFileName, parseVppToken, redactBase64Runs, redactSecret } from '../token';
 import type { AppleClientConfig } from '../apple/schemas';
 import type { AppleProblem } from '../apple/apple-client';
 import { isManagedByOtherMdm, otherMdmName } from '../apple/apple-client';
@@ -15,6 +15,7 @@ import { matchAddigyToken } from './match-addigy-token';
 import { findDiscrepancies } from './discrepancies';
 import {
   isFinished,
+  locationLabel,
   type CaptureSource,
   type RenewalFailure,
   type RenewalRecord,
@@ -757,11 +758,6 @@ export class RenewalMachine {
   }
 }
 
-/** The name the renewal goes by in messages: Addigy's, else Apple's, else the file's organisation. */
-export function locationLabel(r: RenewalRecord): string {
-  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
-}
-
 function jobOf(record: RenewalRecord): ConsoleJob {
   return { renewalId: record.id, locationName: locationLabel(record), fileName: uploadFileName(record) };
 }
@@ -781,7 +777,7 @@ function manualRenewal(record: RenewalRecord): string {
 
 /** Addigy's red error box, in plain words with what to do. */
 function refusal(text: string, location: string, step: RenewalStep): RenewalFailure {
-  const detail = text.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]').slice(0, 300);
+  const detail = redactBase64Runs(text).slice(0, 300);
   if (/identifier|does not match|doesn't match|mismatch/i.test(text)) {
     return {
       kind: 'identifier-mismatch',

@@ -112,3 +112,8 @@ export const renewalRecordSchema = z.object({
 export type RenewalRecord = z.infer<typeof renewalRecordSchema>;
 
 export const isFinished = (record: RenewalRecord) => FINISHED_STEPS.includes(record.step);
+
+/** The name a renewal goes by in messages and the popup: Addigy's, else Apple's, else the file's organisation. */
+export function locationLabel(r: RenewalRecord): string {
+  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
+}

@@ -1,3 +1,8 @@
+/** Replaces any long base64 run (a partial or re-encoded copy of a token) in someone else's words. */
+export function redactBase64Runs(text: string): string {
+  return text.replace(/[A-Za-z0-9+/]{40,}={0,2}/g, '[redacted]');
+}
+
 /** Replaces every copy of a secret (and, if given, the file's inner token) in `text` with `[token]`. */
 export function redactSecret(text: string, secret: string, innerToken?: string): string {
   let redacted = text;
