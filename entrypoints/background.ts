@@ -26,6 +26,7 @@ import type { ConsoleFileReply } from '../lib/addigy-console/console-messages';
 import { consolePolicyUrl, isConsoleSignInUrl, isConsoleUrl } from '../lib/addigy-console/page-knowledge';
 import { applePageCheckSchema, unreadableApplePage } from '../lib/abm/page-check';
 import { browserSiteAccess } from '../lib/permissions/browser-site-access';
+import { CONTENT_SCRIPT_ORIGINS } from '../lib/permissions/site-access';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -126,7 +127,7 @@ export default defineBackground({
       testConnection,
       refreshTokens,
       async checkApplePages() {
-        const tabs = await browser.tabs.query({ url: ['https://business.apple.com/*', 'https://school.apple.com/*'] });
+        const tabs = await browser.tabs.query({ url: CONTENT_SCRIPT_ORIGINS });
         // The tab in front first; a few at most, as this runs each time the popup opens.
         tabs.sort((a, b) => Number(b.active) - Number(a.active) || (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
         for (const tab of tabs.slice(0, 3)) {

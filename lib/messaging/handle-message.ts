@@ -72,14 +72,14 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     }
     if (from === 'addigy-console-script') {
       const request = consoleToBackgroundSchema.safeParse(message);
-      const tabId = (sender.tab as { id?: unknown } | undefined)?.id;
+      const tabId = tabIdOf(sender);
       if (!request.success || typeof tabId !== 'number' || !deps.console) return undefined;
       if (request.data.type === 'console:need-file') return deps.console.fileFor(request.data.renewalId, tabId);
       void deps.console.report(request.data.renewalId, tabId, request.data.report);
       return Promise.resolve({ ok: true });
     }
     if (from === 'addigy-sign-in-script') {
-      const tabId = (sender.tab as { id?: unknown } | undefined)?.id;
+      const tabId = tabIdOf(sender);
       if ((message as { type?: unknown } | null)?.type !== 'console:sign-in-page' || typeof tabId !== 'number' || !deps.console?.signInPage) {
         return undefined;
       }
