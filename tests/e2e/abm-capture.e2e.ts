@@ -1,5 +1,3 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/index.mjs';
@@ -34,8 +32,7 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
   beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ seed: everyTokenHealthy, saveKey: true })));
   afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(async () => {
-    await startCleanTest({ sandbox, session, pages });
-    for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
+    await startCleanTest({ sandbox, session, pages, clearDownloads: true });
   });
 
   /** The tokens page of a site, with the sandbox's page variant in the query string. */

@@ -1,5 +1,3 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/index.mjs';
@@ -31,11 +29,7 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
   beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ seed: everyTokenHealthy, saveKey: true })));
   afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(async () => {
-    await startCleanTest({ sandbox, session, pages });
-    for (const page of session.context.pages()) {
-      if (/addigy\.com/.test(page.url())) await page.close().catch(() => undefined);
-    }
-    for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
+    await startCleanTest({ sandbox, session, pages, clearDownloads: true });
   });
 
   const warehouse = () => sandbox.state.addigyTokens.find((t) => t.locationId === 'loc-warehouse' && !t.inheritedFrom)!;

@@ -1,5 +1,5 @@
 // Drives Debian's Chromium with the production build loaded unpacked; shared by the e2e suite and `npm start`.
-import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -336,10 +336,11 @@ export async function closeBrowserUnderTest({ sandbox, session }) {
 }
 
 /**
- * Before each test: close the pages the last one opened, forget its renewals, reset the sandbox.
- * @param {{ sandbox: import('../sandbox/index.mjs').Sandbox, session: Awaited<ReturnType<typeof launchExtension>>, pages: import('playwright-core').Page[], saveKey?: boolean }} world
+ * Before each test: close the pages the last one opened, forget its renewals, reset the sandbox, and with
+ * `clearDownloads` empty the Downloads folder.
+ * @param {{ sandbox: import('../sandbox/index.mjs').Sandbox, session: Awaited<ReturnType<typeof launchExtension>>, pages: import('playwright-core').Page[], saveKey?: boolean, clearDownloads?: boolean }} world
  */
-export async function startCleanTest({ sandbox, session, pages, saveKey = false }) {
+export async function startCleanTest({ sandbox, session, pages, saveKey = false, clearDownloads = false }) {
   for (const page of pages.splice(0)) await page.close().catch(() => undefined);
   // The last test's Addigy tabs too: a console flow still under way would otherwise save its record again later.
   for (const page of session.context.pages()) {
@@ -349,4 +350,7 @@ export async function startCleanTest({ sandbox, session, pages, saveKey = false 
   await forgetRenewals(session);
   if (saveKey) await saveApiKey(session, sandbox.apiKey);
   sandbox.reset();
+  if (clearDownloads) {
+    for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
+  }
 }

@@ -1,5 +1,3 @@
-import { readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Sandbox } from '../sandbox/index.mjs';
@@ -15,8 +13,7 @@ describe('a page report for an Apple page Token Relay cannot read', () => {
   beforeAll(async () => ({ sandbox, session } = await openBrowserUnderTest({ seed: everyTokenHealthy, saveKey: true })));
   afterAll(() => closeBrowserUnderTest({ sandbox, session }));
   beforeEach(async () => {
-    await startCleanTest({ sandbox, session, pages });
-    for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
+    await startCleanTest({ sandbox, session, pages, clearDownloads: true });
   });
 
   async function applePage(query: string): Promise<Page> {

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page, Worker } from 'playwright-core';
@@ -77,8 +77,7 @@ describe('security: no secret leaves its path, and no page can steer the extensi
 
   beforeEach(async () => {
     unblockDownloads();
-    await startCleanTest({ sandbox, session, pages });
-    for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
+    await startCleanTest({ sandbox, session, pages, clearDownloads: true });
     attackerRequests.length = 0;
   });
 
