@@ -1,0 +1,132 @@
+import type { Problem, Result } from '../result';
+
+/**
+ * The boundary between Token Relay and an MDM. The renewal machine, the watch and the popup know only this;
+ * each MDM's folder (lib/mdm/<kind>/) knows its own wire shapes and zod schemas.
+ */
+
+export const MDM_KINDS = ['addigy', 'jamf-pro', 'intune', 'fleet'] as const;
+export type MdmKind = (typeof MDM_KINDS)[number];
+
+/** What people call each MDM: the Options select, the in-page button, messages. */
+export const MDM_LABELS: Record<MdmKind, string> = {
+  addigy: 'Addigy',
+  'jamf-pro': 'Jamf Pro',
+  intune: 'Microsoft Intune',
+  fleet: 'Fleet',
+};
+
+/** A token's health as the MDM reports it, mapped to one vocabulary (the cockpit adds Apple's verdict and dates). */
+export type MdmTokenState =
+  | 'ok'
+  | 'expired'
+  | 'revoked'
+  | 'invalid'
+  /** Another MDM server uses this location (Jamf's clientContextMismatch, Intune's assignedToExternalMDM). */
+  | 'other-server'
+  | 'duplicate-location'
+  | 'sync-failed'
+  | 'syncing'
+  | 'unknown';
+
+/** One Apple Apps and Books location token, as an MDM lists it. Never holds the token text. */
+export interface MdmToken {
+  /** The MDM's own id for it, used in its renew and sync calls. */
+  id: string;
+  locationName?: string;
+  orgName?: string;
+  appleId?: string;
+  /** Apple's location identifier, where the MDM reports it (Addigy). */
+  uId?: string;
+  /** ISO-8601 UTC. */
+  expiresAt?: string;
+  /** ISO-8601 UTC: the last sync the MDM reports as successful (or just the last one, where it does not say). */
+  lastSync?: string;
+  state: MdmTokenState;
+  /** The MDM's own words about the state, secrets redacted, when it gave any. */
+  stateDetail?: string;
+  /** Addigy: the policy holding it, and where an inherited copy comes from. */
+  policyId?: string;
+  inheritedFrom?: string;
+}
+
+export type MdmProblemKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unreachable'
+  | 'timeout'
+  | 'bad-response'
+  | 'bad-settings'
+  /** The admin must sign in again (Intune: no valid refresh token). */
+  | 'needs-sign-in'
+  /** Fleet Free: the feature is Premium only (HTTP 402). */
+  | 'needs-premium'
+  /** The MDM refused the file itself (wrong location, expired, malformed). */
+  | 'refused';
+
+export interface MdmProblem extends Problem<MdmProblemKind> {
+  /** HTTP status of the answer, when there was one. */
+  status?: number;
+  /** The MDM's own words, secrets redacted, at most ~300 characters. */
+  detail?: string;
+  /** Worth trying again later (5xx, 429, network, timeout). */
+  transient: boolean;
+  /** How long the MDM asked us to wait (`Retry-After`), when it said. */
+  retryAfterMs?: number;
+}
+
+/** What the MDM's list says about a renewal saved at `since` with a file that expires at `expiresAt`. */
+export type RenewOutcome =
+  | { state: 'done'; lastSync?: string; expiresAt?: string }
+  /** Not there yet (the MDM is syncing, or its list does not show the new expiry yet): look again. */
+  | { state: 'pending' }
+  | { state: 'failed'; problem: Problem; detail?: string };
+
+export interface MdmAdapter {
+  readonly kind: MdmKind;
+  /** How a renewal is written: through the MDM's API (`renew`), or in Addigy's web console (lib/addigy-console). */
+  readonly writes: 'api' | 'console';
+  /** Addigy reports Apple's `uId`; the others are matched by location and organisation name. */
+  readonly matchesBy: 'uid' | 'name';
+  /** Every token this connection can see. */
+  listTokens(): Promise<Result<MdmToken[], MdmProblem>>;
+  /** Renew the token `tokenId` with the whole .vpptoken file text (writes: 'api' only). */
+  renew?(tokenId: string, fileText: string): Promise<Result<MdmToken | undefined, MdmProblem>>;
+  /** Ask the MDM to sync the location's licences with Apple, where it offers that. */
+  sync?(tokenId: string): Promise<Result<void, MdmProblem>>;
+  /** Reads the token as listed after a renewal: done, not yet, or failed (in plain words, with what to do). */
+  outcome(token: MdmToken, expected: { expiresAt: string; since: Date }): RenewOutcome;
+}
+
+/** Called before each wait on a transient failure, so the UI can say "retrying". */
+export type OnRetry = (notice: { attempt: number; delayMs: number; reason: string }) => void;
+
+/** Two expiries that name the same second (MDMs drop Apple's offset style or the milliseconds). */
+export function sameInstant(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const [x, y] = [Date.parse(normaliseOffset(a)), Date.parse(normaliseOffset(b))];
+  return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) < 1000;
+}
+
+/** Same calendar day (UTC): some MDMs report only the date of the expiry. */
+export function sameDay(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const [x, y] = [Date.parse(normaliseOffset(a)), Date.parse(normaliseOffset(b))];
+  return Number.isFinite(x) && Number.isFinite(y) && new Date(x).toISOString().slice(0, 10) === new Date(y).toISOString().slice(0, 10);
+}
+
+// A date, or a date-time with a zone (Z, +00:00 or Apple's +0000): a zoneless time would be read as local time.
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
+
+/** An ISO-8601 date or date-time with a zone, as ISO UTC; undefined unless valid. */
+export function isoInstant(text: string | null | undefined): string | undefined {
+  const trimmed = text?.trim();
+  if (!trimmed || !ISO_8601.test(trimmed)) return undefined;
+  const time = Date.parse(normaliseOffset(trimmed));
+  return Number.isFinite(time) ? new Date(time).toISOString() : undefined;
+}
+
+const normaliseOffset = (text: string) => text.trim().replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
