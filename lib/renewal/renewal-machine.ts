@@ -8,6 +8,9 @@ import type { AddigyProblem } from '../addigy/addigy-client';
 import { describeScanOutcome, NEW_TOKEN_STEP, tokenExpiry } from '../addigy/addigy-client';
 import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../addigy-console/console-messages';
 import type { Settings } from '../storage/settings';
+import type { Connection } from '../storage/connections';
+import { MDM_LABELS, type MdmAdapter, type MdmKind, type MdmProblem, type MdmToken } from '../mdm/mdm-adapter';
+import { matchTokensByName } from './match-by-name';
 import type { RenewalStore } from '../storage/renewal-store';
 import type { TokenVault } from '../storage/token-vault';
 import { backoffDelayMs, sleep as realSleep, type RetryPolicy } from '../http';
@@ -16,6 +19,9 @@ import { findDiscrepancies } from './discrepancies';
 import {
   isFinished,
   locationLabel,
+  mdmKindOf,
+  connectionNameOf,
+  type MatchCandidate,
   type CaptureSource,
   type RenewalFailure,
   type RenewalRecord,
@@ -46,6 +52,20 @@ export interface AddigyConsoleApi {
 
 export type RetryNotice = { attempt: number; delayMs: number; reason: string };
 
+/** A connection besides the primary Addigy one (lib/storage/connections), ready to be asked. */
+export interface ConnectionHandle {
+  connection: Pick<Connection, 'id' | 'kind' | 'name'>;
+  /** Addigy connections (an MSP's other organisations): Addigy's read-only API with this connection's key. */
+  addigy?(onRetry: (notice: RetryNotice) => void): AddigyApi;
+  /** Every other MDM: its adapter, which renews through the MDM's own API. */
+  adapter?(onRetry: (notice: RetryNotice) => void): MdmAdapter;
+}
+
+/** The connection a renewal's token goes to, connected. */
+type Target =
+  | { kind: 'addigy'; connectionId: string; name: string; addigy: AddigyApi }
+  | { kind: Exclude<MdmKind, 'addigy'>; connectionId: string; name: string; adapter: MdmAdapter };
+
 export interface RenewalDeps {
   store: RenewalStore;
   vault: TokenVault;
@@ -54,6 +74,8 @@ export interface RenewalDeps {
   createApple(onRetry: (notice: RetryNotice) => void): AppleApi;
   createAddigy(config: { baseUrl: string; apiKey: string }, onRetry: (notice: RetryNotice) => void): AddigyApi;
   console: AddigyConsoleApi;
+  /** Connections besides the primary Addigy one: Addigy organisations with their own keys, Jamf Pro, Intune, Fleet. */
+  listConnections?(): Promise<ConnectionHandle[]>;
   onChange?(record: RenewalRecord): void;
   now?(): Date;
   newId?(): string;
@@ -81,7 +103,7 @@ export interface CaptureInput {
   fileName?: string;
 }
 
-export type IntentProblem = Problem<'unknown-renewal' | 'wrong-step' | 'needs-mdm-override' | 'console-closed'>;
+export type IntentProblem = Problem<'unknown-renewal' | 'wrong-step' | 'needs-mdm-override' | 'console-closed' | 'unknown-candidate'>;
 
 /** Apple's answer said nothing about the token itself: go on, with Addigy's confirmation window as the gate. */
 function appleNotConsulted(problem: AppleProblem): boolean {
@@ -160,7 +182,13 @@ export class RenewalMachine {
   async confirm(id: string, options: { acceptOtherMdm?: boolean } = {}): Promise<Result<RenewalRecord, IntentProblem>> {
     const record = await this.deps.store.get(id);
     if (!record) return unknownRenewal();
-    if (record.step !== 'awaiting-confirmation') return wrongStep(record);
+    if (record.step !== 'awaiting-confirmation' || !record.match) return wrongStep(record);
+    if (mdmKindOf(record) !== 'addigy') {
+      if (record.otherMdm && !options.acceptOtherMdm) return needsOverride(record);
+      record.otherMdmAccepted = record.otherMdm ? true : undefined;
+      this.track(this.renewViaApi(record));
+      return { ok: true, value: record };
+    }
     if (!record.preview) {
       // The other-MDM gate comes before anything is handed to Addigy's console.
       if (record.otherMdm && !options.acceptOtherMdm) return needsOverride(record);
@@ -186,10 +214,32 @@ export class RenewalMachine {
     if (!record) return unknownRenewal();
     if (record.step !== 'failed' || !record.failure?.retryable) return wrongStep(record);
     const failedAt = record.failure.step;
-    if (failedAt === 'renewing') this.track(this.checkSaved(record));
+    const viaApi = record.match && mdmKindOf(record) !== 'addigy';
+    if (viaApi && failedAt === 'renewing') this.track(this.renewViaApi(record));
+    else if (viaApi && failedAt === 'scanning') this.track(this.apiScan(record));
+    else if (failedAt === 'renewing') this.track(this.checkSaved(record));
     else if (failedAt === 'scanning') this.track(this.scan(record));
     else if (CONSOLE_STEPS_OF_RENEWAL.includes(failedAt)) this.track(this.handOver(record));
     else this.track(this.runChecks(id));
+    return { ok: true, value: record };
+  }
+
+  /**
+   * The admin picked which connection's token the file renews, among the candidates the popup listed.
+   * Nothing went to any MDM before this.
+   */
+  async choose(id: string, pick: { connectionId: string; tokenId: string }): Promise<Result<RenewalRecord, IntentProblem>> {
+    const record = await this.deps.store.get(id);
+    if (!record) return unknownRenewal();
+    if (record.step !== 'awaiting-confirmation' || record.match || !record.candidates?.length) return wrongStep(record);
+    const candidate = record.candidates.find((c) => c.connectionId === pick.connectionId && c.tokenId === pick.tokenId);
+    if (!candidate) {
+      return {
+        ok: false,
+        error: { kind: 'unknown-candidate', message: 'That token is not one of the choices for this file.', nextStep: 'Reopen the popup and pick again.' },
+      };
+    }
+    this.track(this.exclusive(record, () => this.matched(record, candidate)));
     return { ok: true, value: record };
   }
 
@@ -229,6 +279,16 @@ export class RenewalMachine {
       const tokenNeeded = record.step !== 'scanning' && record.step !== 'renewing';
       if (!token && tokenNeeded) {
         await this.fail(record, lostToken(record.step === 'failed' ? record.failure!.step : record.step));
+        continue;
+      }
+      const viaApi = record.match && mdmKindOf(record) !== 'addigy';
+      if (viaApi && record.step === 'renewing') {
+        // The MDM's renew call may or may not have landed: sending the same file again is harmless.
+        this.track(this.renewViaApi(record));
+        continue;
+      }
+      if (viaApi && record.step === 'scanning') {
+        this.track(this.apiScan(record));
         continue;
       }
       switch (record.step) {
@@ -370,8 +430,8 @@ export class RenewalMachine {
       record.discrepancies = [];
 
       const settings = await this.deps.loadSettings();
-      const addigy = await this.connectAddigy(record);
-      if (!addigy) return this.failNoApiKey(record, 'parsed');
+      const targets = await this.connectAll(record);
+      if (!targets.length) return this.failNoApiKey(record, 'parsed');
       const onRetry = this.retryReporter(record);
 
       // 1. Apple: is the token alive, and which location is it?
@@ -399,55 +459,244 @@ export class RenewalMachine {
       }
       await this.save(record, 'verified');
 
-      // 2. Addigy's API: which of its tokens is this, and in which policy?
-      const list = await addigy.listTokens();
-      record.retrying = undefined;
-      if (!list.ok) return this.failAddigy(record, list.error, 'matched', text);
+      // 2. Every connection: which of its tokens is this file for?
       const file = { ...record.file!, locationName: locationFromTokenFileName(record.fileName) };
-      const match = matchAddigyToken({ tokens: list.value, apple, file });
-      if (!match.ok) return this.fail(record, { ...match.error, step: 'matched', retryable: false });
-      const target = match.value.token;
-      record.match = {
-        locationId: target.locationId,
-        policyId: target.policyId ?? undefined,
-        locationName: target.clientConfig?.locationName ?? undefined,
-        orgName: target.orgName ?? undefined,
-        strength: match.value.strength,
-      };
-      record.otherMdm = record.apple?.otherMdm;
-      const waiting = await this.takeOverWaiting(record);
-      if (waiting === 'saving') {
-        return this.fail(record, {
-          kind: 'already-saving',
-          message: `Addigy is saving another token for ${locationLabel(record)} right now, so this file was not handed over.`,
-          nextStep: 'Wait until that renewal has finished. If Addigy then still needs a new token, send this file again.',
-          step: 'matched',
-          retryable: false,
-        });
+      const candidates: MatchCandidate[] = [];
+      const unanswered: Array<{ target: Target; problem: AddigyProblem | MdmProblem }> = [];
+      let addigyRefusal: Problem | undefined;
+      for (const target of targets) {
+        if (target.kind === 'addigy') {
+          const list = await target.addigy.listTokens();
+          record.retrying = undefined;
+          if (!list.ok) {
+            unanswered.push({ target, problem: list.error });
+            continue;
+          }
+          const match = matchAddigyToken({ tokens: list.value, apple, file });
+          if (!match.ok) {
+            if (match.error.kind === 'ambiguous' || targets.length === 1) addigyRefusal = match.error;
+            continue;
+          }
+          const token = match.value.token;
+          candidates.push({
+            connectionId: target.connectionId,
+            connectionName: target.name,
+            kind: 'addigy',
+            tokenId: token.locationId,
+            policyId: token.policyId ?? undefined,
+            locationName: token.clientConfig?.locationName ?? undefined,
+            orgName: token.orgName ?? undefined,
+            expiresAt: tokenExpiry(token),
+            strength: match.value.strength,
+          });
+        } else {
+          const list = await target.adapter.listTokens();
+          record.retrying = undefined;
+          if (!list.ok) {
+            unanswered.push({ target, problem: list.error });
+            continue;
+          }
+          const matches = matchTokensByName(list.value, { locationName: apple?.locationName ?? file.locationName, orgName: file.orgName });
+          for (const token of matches) candidates.push(candidateOf(target, token));
+        }
       }
-      if (waiting === 'blocked') {
-        return this.fail(record, {
-          kind: 'already-waiting',
-          message: `A renewal of ${locationLabel(record)} is already waiting, and Apple could not confirm that this file is for the same location, so it was not allowed to replace it.`,
-          nextStep: 'Finish or discard the waiting renewal first, then send this file again.',
-          step: 'matched',
-          retryable: false,
-        });
+      record.searched = targets.map((t) => t.name);
+
+      if (candidates.length === 0) {
+        const [first] = unanswered;
+        if (first && unanswered.length === targets.length) {
+          // No connection could be asked: the first one's problem, as the single-Addigy flow always said it.
+          return first.target.kind === 'addigy'
+            ? this.failAddigy(record, first.problem as AddigyProblem, 'matched', text)
+            : this.failMdm(record, first.problem as MdmProblem, 'matched', text);
+        }
+        if (targets.length === 1 && addigyRefusal) return this.fail(record, { ...addigyRefusal, step: 'matched', retryable: false });
+        return this.fail(record, noMatchAcross(targets, unanswered));
       }
-      await this.save(record, 'matched');
-      if (!record.match.policyId) {
-        return this.fail(record, {
-          kind: 'no-policy',
-          message: `Addigy's API did not say which policy holds ${locationLabel(record)}, so Token Relay cannot open it in Addigy.`,
-          nextStep: manualRenewal(record),
-          step: 'matched',
-          retryable: false,
-        });
+      if (candidates.length > 1) {
+        // Never a guess: the admin picks the token, in the popup, and nothing is sent before.
+        record.candidates = candidates;
+        return this.save(record, 'awaiting-confirmation');
       }
-      // 3. Another MDM holds the location: an explicit yes comes before anything goes to Addigy's console.
-      if (record.otherMdm && !record.otherMdmAccepted) return this.save(record, 'awaiting-confirmation');
-      return this.handOverNow(record);
+      return this.matched(record, candidates[0]!);
     });
+  }
+
+  /** One token was chosen (by the match, or by the admin): on to Addigy's console, or to the MDM's confirmation. */
+  private async matched(record: RenewalRecord, candidate: MatchCandidate): Promise<RenewalRecord> {
+    record.failure = undefined;
+    record.match = {
+      locationId: candidate.tokenId,
+      policyId: candidate.policyId,
+      locationName: candidate.locationName,
+      orgName: candidate.orgName,
+      strength: candidate.strength,
+      ...(candidate.connectionId === PRIMARY_CONNECTION_ID
+        ? {}
+        : { connectionId: candidate.connectionId, connectionName: candidate.connectionName, kind: candidate.kind }),
+    };
+    record.otherMdm = otherMdmFor(record.apple?.otherMdm, candidate.kind);
+    const waiting = await this.takeOverWaiting(record);
+    if (waiting === 'saving') {
+      return this.fail(record, {
+        kind: 'already-saving',
+        message: `${connectionNameOf(record)} is saving another token for ${locationLabel(record)} right now, so this file was not handed over.`,
+        nextStep: 'Wait until that renewal has finished. If it then still needs a new token, send this file again.',
+        step: 'matched',
+        retryable: false,
+      });
+    }
+    if (waiting === 'blocked') {
+      return this.fail(record, {
+        kind: 'already-waiting',
+        message: `A renewal of ${locationLabel(record)} is already waiting, and Apple could not confirm that this file is for the same location, so it was not allowed to replace it.`,
+        nextStep: 'Finish or discard the waiting renewal first, then send this file again.',
+        step: 'matched',
+        retryable: false,
+      });
+    }
+    await this.save(record, 'matched');
+    if (candidate.kind !== 'addigy') {
+      // The MDM's API lists what the admin confirms: its id, name, Apple ID and organisation.
+      record.preview = {
+        idNumber: candidate.tokenId,
+        name: candidate.locationName ?? locationLabel(record),
+        appleId: candidate.appleId ?? '',
+        organization: candidate.orgName ?? '',
+      };
+      record.discrepancies = findDiscrepancies({ file: record.file!, apple: appleConfigOf(record), preview: record.preview });
+      return this.save(record, 'awaiting-confirmation');
+    }
+    if (!record.match.policyId) {
+      return this.fail(record, {
+        kind: 'no-policy',
+        message: `Addigy's API did not say which policy holds ${locationLabel(record)}, so Token Relay cannot open it in Addigy.`,
+        nextStep: manualRenewal(record),
+        step: 'matched',
+        retryable: false,
+      });
+    }
+    // Another MDM holds the location: an explicit yes comes before anything goes to Addigy's console.
+    if (record.otherMdm && !record.otherMdmAccepted) return this.save(record, 'awaiting-confirmation');
+    return this.handOverNow(record);
+  }
+
+  // ─── MDMs that renew through their own API (Jamf Pro, Intune, Fleet). ───
+
+  /** The admin confirmed: send the file to the MDM's renew call, then follow its outcome. */
+  private renewViaApi(record: RenewalRecord): Promise<RenewalRecord> {
+    return this.exclusive(record, async () => {
+      const text = await this.deps.vault.get(record.id);
+      if (!text) return this.failTokenGone(record, 'renewing');
+      const target = await this.targetOf(record);
+      if (!target || target.kind === 'addigy') return this.failConnectionGone(record, 'renewing');
+      record.failure = undefined;
+      await this.save(record, 'renewing');
+      const renewed = await target.adapter.renew!(record.match!.locationId, text);
+      record.retrying = undefined;
+      if (!renewed.ok) return this.failMdm(record, renewed.error, 'renewing', text);
+      record.renewedAt = this.now().toISOString();
+      // The MDM holds the token now: forget it before anything else can fail.
+      await this.save(record, 'scanning');
+      await this.deps.vault.wipe(record.id);
+      if (target.adapter.sync) {
+        const synced = await target.adapter.sync(record.match!.locationId);
+        record.retrying = undefined;
+        if (!synced.ok) return this.failMdm(record, synced.error, 'scanning');
+      }
+      return this.apiScanLoop(record, target.adapter, target.name);
+    });
+  }
+
+  private apiScan(record: RenewalRecord): Promise<RenewalRecord> {
+    return this.exclusive(record, async () => {
+      const target = await this.targetOf(record);
+      if (!target || target.kind === 'addigy') return this.failConnectionGone(record, 'scanning');
+      record.failure = undefined;
+      await this.save(record, 'scanning');
+      await this.deps.vault.wipe(record.id);
+      return this.apiScanLoop(record, target.adapter, target.name);
+    });
+  }
+
+  /** Poll the MDM's list until it shows the file's expiry and a good state, or says what went wrong. */
+  private async apiScanLoop(record: RenewalRecord, adapter: MdmAdapter, name: string): Promise<RenewalRecord> {
+    const since = new Date(record.renewedAt ?? record.updatedAt);
+    const policy = this.deps.scanPolicy ?? SCAN_POLICY;
+    for (let poll = 1; poll <= policy.maxAttempts; poll++) {
+      await this.sleep(backoffDelayMs(poll, policy));
+      const list = await adapter.listTokens();
+      record.retrying = undefined;
+      if (!list.ok) return this.failMdm(record, list.error, 'scanning');
+      const token = list.value.find((t) => t.id === record.match!.locationId);
+      if (!token) {
+        return this.fail(record, {
+          kind: 'not-found',
+          message: `The token was sent, but ${name} no longer lists ${locationLabel(record)}.`,
+          nextStep: `Check the Apps and Books tokens in ${name}.`,
+          step: 'scanning',
+          retryable: false,
+        });
+      }
+      const outcome = adapter.outcome(token, { expiresAt: record.file!.expiresAt, since });
+      if (outcome.state === 'done') {
+        record.lastSync = outcome.lastSync ?? token.lastSync;
+        record.newExpiry = outcome.expiresAt ?? token.expiresAt ?? record.file?.expiresAt;
+        return this.save(record, 'done');
+      }
+      if (outcome.state === 'failed') {
+        return this.fail(record, { ...outcome.problem, detail: outcome.detail, step: 'scanning', retryable: true });
+      }
+    }
+    return this.fail(record, {
+      kind: 'scan-slow',
+      message: `${name} accepted the token, but does not show the new expiry for ${locationLabel(record)} yet.`,
+      nextStep: `Choose Retry to keep watching, or check the token in ${name} later.`,
+      step: 'scanning',
+      retryable: true,
+    });
+  }
+
+  /** Every connection, connected: the primary Addigy one (when it has a key) first. */
+  private async connectAll(record: RenewalRecord): Promise<Target[]> {
+    const onRetry = this.retryReporter(record);
+    const targets: Target[] = [];
+    const primary = await this.connectAddigy(record, PRIMARY_CONNECTION_ID);
+    if (primary) targets.push({ kind: 'addigy', connectionId: PRIMARY_CONNECTION_ID, name: 'Addigy', addigy: primary });
+    for (const handle of (await this.deps.listConnections?.()) ?? []) {
+      const { id, kind, name } = handle.connection;
+      if (kind === 'addigy' && handle.addigy) targets.push({ kind, connectionId: id, name, addigy: handle.addigy(onRetry) });
+      else if (kind !== 'addigy' && handle.adapter) targets.push({ kind, connectionId: id, name, adapter: handle.adapter(onRetry) });
+    }
+    return targets;
+  }
+
+  /** The renewal's own connection, connected; undefined when it was removed since. */
+  private async targetOf(record: RenewalRecord): Promise<Target | undefined> {
+    const id = record.match?.connectionId ?? PRIMARY_CONNECTION_ID;
+    return (await this.connectAll(record)).find((t) => t.connectionId === id);
+  }
+
+  private failConnectionGone(record: RenewalRecord, step: RenewalStep) {
+    return this.fail(record, {
+      kind: 'not-configured',
+      message: `The connection “${connectionNameOf(record)}” is no longer set up in Token Relay.`,
+      nextStep: 'Add it again in Options, then choose Retry. The token is kept until then.',
+      step,
+      retryable: true,
+    });
+  }
+
+  private async failMdm(record: RenewalRecord, problem: MdmProblem, step: RenewalStep, secret?: string) {
+    // What a retry can fix keeps the token: a transient failure, or credentials and rights the admin can fix.
+    const fixable =
+      problem.transient ||
+      problem.kind === 'unauthorized' ||
+      problem.kind === 'forbidden' ||
+      problem.kind === 'bad-settings' ||
+      problem.kind === 'needs-sign-in';
+    const detail = problem.detail && secret ? redactSecret(problem.detail, secret) : problem.detail;
+    return this.fail(record, { kind: problem.kind, message: problem.message, nextStep: problem.nextStep, detail, step, retryable: fixable });
   }
 
   private handOver(record: RenewalRecord): Promise<RenewalRecord> {
@@ -634,8 +883,15 @@ export class RenewalMachine {
     });
   }
 
-  /** An Addigy client with the saved key and address, or undefined when no key is saved. */
-  private async connectAddigy(record: RenewalRecord): Promise<AddigyApi | undefined> {
+  /** An Addigy client for the renewal's connection (the primary one: its saved key and address), or undefined without a key. */
+  private async connectAddigy(
+    record: RenewalRecord,
+    connectionId = record.match?.connectionId ?? PRIMARY_CONNECTION_ID,
+  ): Promise<AddigyApi | undefined> {
+    if (connectionId !== PRIMARY_CONNECTION_ID) {
+      const handle = ((await this.deps.listConnections?.()) ?? []).find((h) => h.connection.id === connectionId);
+      return handle?.addigy?.(this.retryReporter(record));
+    }
     const [settings, apiKey] = await Promise.all([this.deps.loadSettings(), this.deps.loadApiKey()]);
     if (!apiKey) return undefined;
     return this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, this.retryReporter(record));
@@ -661,6 +917,7 @@ export class RenewalMachine {
     let saving = false;
     for (const other of await this.deps.store.list()) {
       if (other.id === record.id || other.match?.locationId !== record.match?.locationId) continue;
+      if ((other.match?.connectionId ?? PRIMARY_CONNECTION_ID) !== (record.match?.connectionId ?? PRIMARY_CONNECTION_ID)) continue;
       const waiting =
         other.step === 'awaiting-confirmation' ||
         other.step === 'handing-over' ||
@@ -756,6 +1013,45 @@ export class RenewalMachine {
   get busy(): boolean {
     return this.running.size > 0;
   }
+}
+
+/** The primary Addigy connection: Options' Addigy section (lib/storage/connections PRIMARY_ADDIGY). */
+const PRIMARY_CONNECTION_ID = 'addigy';
+
+function candidateOf(target: Target, token: MdmToken): MatchCandidate {
+  return {
+    connectionId: target.connectionId,
+    connectionName: target.name,
+    kind: target.kind,
+    tokenId: token.id,
+    locationName: token.locationName,
+    orgName: token.orgName,
+    appleId: token.appleId,
+    expiresAt: token.expiresAt,
+    strength: 'name',
+  };
+}
+
+/** Apple names the MDM that holds the location: "another MDM" only when it is not the one we renew in. */
+function otherMdmFor(appleSays: string | undefined, kind: MdmKind): string | undefined {
+  if (!appleSays) return undefined;
+  const words: Record<MdmKind, RegExp> = { addigy: /addigy/i, 'jamf-pro': /jamf/i, intune: /intune|microsoft/i, fleet: /fleet/i };
+  return words[kind].test(appleSays) ? undefined : appleSays;
+}
+
+/** Not one connection lists a token for this file: say which were searched, and which could not be asked. */
+function noMatchAcross(targets: Target[], unanswered: Array<{ target: Target; problem: Problem }>): RenewalFailure {
+  const asked = targets.filter((t) => !unanswered.some((u) => u.target === t)).map((t) => t.name);
+  const notAsked = unanswered.map((u) => `${u.target.name} (${u.problem.message})`);
+  return {
+    kind: 'no-match',
+    message: `No connection has a token for this file. Searched: ${asked.join(', ') || 'none'}.${notAsked.length ? ` Could not ask: ${notAsked.join('; ')}` : ''} Nothing was sent.`,
+    nextStep: notAsked.length
+      ? 'Choose Retry when every connection can be reached. If the location is new to your MDM, add it there with this file first.'
+      : 'If this location is new to your MDM, add the token there with this file (in Addigy: Policy → Integrations & Settings → Apple Apps → Add), or add the connection that holds it in Token Relay’s Options.',
+    step: 'matched',
+    retryable: notAsked.length > 0,
+  };
 }
 
 function jobOf(record: RenewalRecord): ConsoleJob {

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { consoleStepSchema, pageOutlineSchema } from '../addigy-console/console-messages';
+import { MDM_KINDS } from '../mdm/mdm-adapter';
 
 /**
  * One renewal, as persisted in IndexedDB and shown in the popup.
@@ -42,6 +43,23 @@ export const renewalFailureSchema = z.object({
 });
 export type RenewalFailure = z.infer<typeof renewalFailureSchema>;
 
+/** A token of one connection that the captured file may renew. */
+export const matchCandidateSchema = z.object({
+  connectionId: text,
+  connectionName: text,
+  kind: z.enum(MDM_KINDS),
+  /** The MDM's id for the token (Addigy: the locationId). */
+  tokenId: text,
+  policyId: optionalText,
+  locationName: optionalText,
+  orgName: optionalText,
+  appleId: optionalText,
+  expiresAt: optionalText,
+  /** `uid`: Apple's location identifier matched (Addigy). `name`: location and organisation names matched. */
+  strength: z.enum(['uid', 'name']),
+});
+export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
+
 export const renewalRecordSchema = z.object({
   id: text,
   step: renewalStepSchema,
@@ -64,14 +82,23 @@ export const renewalRecordSchema = z.object({
   ),
   match: z.optional(
     z.object({
+      /** The MDM's id for the token (Addigy: its locationId). */
       locationId: text,
       policyId: optionalText,
       locationName: optionalText,
       orgName: optionalText,
       strength: z.enum(['uid', 'name']),
+      /** The connection that holds the token; absent means the primary Addigy connection. */
+      connectionId: optionalText,
+      connectionName: optionalText,
+      kind: z.optional(z.enum(MDM_KINDS)),
     }),
   ),
-  /** What Addigy's confirmation window showed, read from the console tab. */
+  /** Several connections hold a token this file may renew: the admin picks one; nothing is sent before. */
+  candidates: z.optional(z.array(matchCandidateSchema)),
+  /** The connections that were searched for the token (for "not found in …"). */
+  searched: z.optional(z.array(text)),
+  /** What Addigy's confirmation window showed, read from the console tab; for other MDMs, the token as their API lists it. */
   preview: z.optional(z.object({ idNumber: text, name: text, appleId: text, organization: text })),
   /** The Addigy console tab doing this renewal's Renew steps. */
   console: z.optional(
@@ -112,6 +139,12 @@ export const renewalRecordSchema = z.object({
 export type RenewalRecord = z.infer<typeof renewalRecordSchema>;
 
 export const isFinished = (record: RenewalRecord) => FINISHED_STEPS.includes(record.step);
+
+/** The MDM a renewal goes to: the matched connection's kind, Addigy until one is matched. */
+export const mdmKindOf = (r: RenewalRecord) => r.match?.kind ?? 'addigy';
+
+/** The connection's name, as the popup and messages say it ("Addigy", "Jamf Pro (Acme)"). */
+export const connectionNameOf = (r: RenewalRecord) => r.match?.connectionName ?? 'Addigy';
 
 /** The name a renewal goes by in messages and the popup: Addigy's, else Apple's, else the file's organisation. */
 export function locationLabel(r: RenewalRecord): string {

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RenewalRecord } from '../renewal/renewal-record';
+import type { StoredConnection } from './connections';
 
 /** The extension's IndexedDB. It lives in the extension's origin, so no content script can open it. */
 export interface TokenRelayDb extends DBSchema {
@@ -9,10 +10,12 @@ export interface TokenRelayDb extends DBSchema {
    * storage.local, which a content script can write. `localSettingsMigrated` marks the one-time move.
    */
   secrets: { key: 'addigyApiKey' | 'addigyBaseUrl' | 'localSettingsMigrated'; value: string };
+  /** Connections to MDMs besides the Addigy one above, each with its own credentials (lib/storage/connections.ts). */
+  connections: { key: string; value: StoredConnection };
 }
 
 const DB_NAME = 'token-relay';
-const DB_VERSION = 1;
+const DB_VERSION = 2;
 
 let opening: Promise<IDBPDatabase<TokenRelayDb>> | undefined;
 
@@ -24,6 +27,7 @@ export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
         renewals.createIndex('updatedAt', 'updatedAt');
         db.createObjectStore('secrets');
       }
+      if (oldVersion < 2) db.createObjectStore('connections', { keyPath: 'connection.id' });
     },
   });
   return opening;
