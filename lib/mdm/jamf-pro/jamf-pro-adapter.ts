@@ -74,6 +74,8 @@ export class JamfProAdapter implements MdmAdapter {
   private readonly now: () => number;
   private readonly http: MdmHttp;
   private accessToken?: AccessToken;
+  /** The last access token issued, kept for redaction after it is dropped. */
+  private lastAccessToken?: string;
   /** One token request at a time: calls made together share it. */
   private pendingToken?: Promise<Result<AccessToken, MdmProblem>>;
 
@@ -84,7 +86,7 @@ export class JamfProAdapter implements MdmAdapter {
     this.now = config.now ?? Date.now;
     this.http = new MdmHttp({
       label: LABEL,
-      secrets: () => [this.clientSecret, this.clientId, this.accessToken?.value],
+      secrets: () => [this.clientSecret, this.clientId, this.lastAccessToken],
       fetch: config.fetch,
       sleep: config.sleep,
       onRetry: config.onRetry,
@@ -247,6 +249,7 @@ export class JamfProAdapter implements MdmAdapter {
       return err(this.http.badResponse(request, `The access token is of type “${parsed.value.token_type}”, not Bearer.`, answer.value.status));
     }
     const seconds = parsed.value.expires_in ?? DEFAULT_TOKEN_SECONDS;
+    this.lastAccessToken = parsed.value.access_token;
     this.accessToken = { value: parsed.value.access_token, expiresAt: startedAt + Math.max(0, seconds) * 1000 };
     return ok(this.accessToken);
   }
