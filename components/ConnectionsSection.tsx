@@ -4,6 +4,7 @@ import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../lib/mdm/mdm-adapter';
 import { normaliseServerUrl } from '../lib/mdm/mdm-http';
 import { isAddigyHost } from '../lib/addigy/addigy-host';
 import type { Connection, ConnectionSecrets } from '../lib/storage/connections';
+import { originsOf } from '../lib/mdm/connection-origins';
 
 export interface ConnectionsDeps {
   listConnections(): Promise<Connection[]>;
@@ -19,13 +20,6 @@ export interface ConnectionsDeps {
   microsoftRedirectUrl(): string;
   /** The connections changed: the in-page button's label and the watch follow. */
   onChanged?(): void;
-}
-
-/** The sites a connection's secret goes to; asked for at run time, for that origin only. */
-export function originsOf(connection: Pick<Connection, 'kind' | 'serverUrl'>): string[] {
-  if (connection.kind === 'intune') return ['https://login.microsoftonline.com/*', 'https://graph.microsoft.com/*'];
-  if (connection.kind === 'addigy' || !connection.serverUrl) return [];
-  return [`${new URL(connection.serverUrl).origin}/*`];
 }
 
 type Status = { tone: 'ok' | 'bad'; text: string } | undefined;

@@ -27,6 +27,9 @@ import { consolePolicyUrl, isConsoleSignInUrl, isConsoleUrl } from '../lib/addig
 import { applePageCheckSchema, unreadableApplePage } from '../lib/abm/page-check';
 import { browserSiteAccess } from '../lib/permissions/browser-site-access';
 import { CONTENT_SCRIPT_ORIGINS } from '../lib/permissions/site-access';
+import { connectionHandles } from '../lib/mdm/connection-handles';
+import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
+import { listConnections } from '../lib/storage/connections';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -62,15 +65,16 @@ export default defineBackground({
     }
 
     async function getState(): Promise<PopupState> {
-      const [apiKey, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
+      const [apiKey, connections, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
         loadApiKey(),
+        listConnections(),
         idbRenewalStore.list(),
         loadNoticedDownloads(),
         tokenSnapshotItem.getValue(),
         loadSnoozes(new Date()),
       ]);
       const readAt = Date.now();
-      return { configured: Boolean(apiKey), renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
+      return { configured: Boolean(apiKey) || connections.length > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
     }
 
     async function publish() {
@@ -83,7 +87,9 @@ export default defineBackground({
       await browser.runtime.sendMessage({ type: 'state:changed' }).catch(() => undefined);
     }
 
-    async function testConnection(): Promise<IntentReply> {
+    /** Lists a connection's tokens: the quickest proof that its address, secret and rights are right. */
+    async function testConnection(connectionId?: string): Promise<IntentReply> {
+      if (connectionId) return testOtherConnection(connectionId);
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
       const list = await addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' }).listTokens();
       if (!list.ok) {
@@ -103,6 +109,19 @@ export default defineBackground({
       }
       const n = list.value.length;
       return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
+    }
+
+    async function testOtherConnection(connectionId: string): Promise<IntentReply> {
+      const handle = (await connectionHandles()).find((h) => h.connection.id === connectionId);
+      if (!handle) {
+        return { ok: false, problem: { kind: 'unknown-connection', message: 'That connection no longer exists.', nextStep: 'Reload Options.' } };
+      }
+      const noRetry = () => undefined;
+      const list = handle.addigy ? await handle.addigy(noRetry).listTokens() : await handle.adapter!(noRetry).listTokens();
+      if (!list.ok) return { ok: false, problem: list.error };
+      const n = list.value.length;
+      const label = MDM_LABELS[handle.connection.kind];
+      return { ok: true, note: `Connected. ${label} lists ${n} Apps and Books token${n === 1 ? '' : 's'}.` };
     }
 
     async function notify(reminder: Reminder) {

@@ -23,7 +23,7 @@ export interface MessageHandlerDeps {
   /** `runtime.getURL('')`, ending with '/'. */
   ownOrigin: string;
   getState(): Promise<PopupState>;
-  testConnection(): Promise<IntentReply>;
+  testConnection(connectionId?: string): Promise<IntentReply>;
   /** Look at every Addigy token now (the periodic watch, on demand). */
   refreshTokens(): Promise<void>;
   snoozeReminders(locationId: string, days: number): Promise<void>;
@@ -112,6 +112,10 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
       const result = await machine.retry(intent.id);
       return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
     }
+    case 'renewal:choose': {
+      const result = await machine.choose(intent.id, { connectionId: intent.connectionId, tokenId: intent.tokenId });
+      return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
     case 'renewal:discard': {
       const result = await machine.discard(intent.id);
       return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
@@ -128,7 +132,7 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
       await machine.capture({ text: intent.text, source: 'file', fileName: intent.fileName });
       return { ok: true, state: await deps.getState() };
     case 'settings:test-connection':
-      return deps.testConnection();
+      return deps.testConnection(intent.connectionId);
     case 'tokens:refresh':
       await deps.refreshTokens();
       return { ok: true, state: await deps.getState() };

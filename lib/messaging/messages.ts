@@ -32,11 +32,14 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state:get') }),
   z.object({ type: z.literal('renewal:confirm'), id: z.string(), acceptOtherMdm: z.optional(z.boolean()) }),
   z.object({ type: z.literal('renewal:retry'), id: z.string() }),
+  /** Several connections hold a token the file may renew: the admin's pick. */
+  z.object({ type: z.literal('renewal:choose'), id: z.string(), connectionId: z.string(), tokenId: z.string() }),
   z.object({ type: z.literal('renewal:discard'), id: z.string() }),
   z.object({ type: z.literal('renewal:show-console'), id: z.string() }),
   z.object({ type: z.literal('apple-page:check') }),
   z.object({ type: z.literal('renewal:import-file'), fileName, text: fileText }),
-  z.object({ type: z.literal('settings:test-connection') }),
+  /** No id: the Addigy connection of Options' Addigy section. */
+  z.object({ type: z.literal('settings:test-connection'), connectionId: z.optional(z.string()) }),
   z.object({ type: z.literal('tokens:refresh') }),
   z.object({ type: z.literal('tokens:snooze'), locationId: z.string(), days: z.number().check(z.int(), z.gte(0), z.lte(365)) }),
 ]);

@@ -5,6 +5,7 @@ import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { sessionTokenVault } from '../storage/token-vault';
 import { boundedTokenVault } from '../storage/vault-bounds';
+import { connectionHandles } from '../mdm/connection-handles';
 import { RenewalMachine, type AddigyConsoleApi } from './renewal-machine';
 import type { RenewalRecord } from './renewal-record';
 
@@ -24,6 +25,7 @@ export function createRenewalMachine(console: AddigyConsoleApi, onChange: (recor
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
       }),
     console,
+    listConnections: () => connectionHandles(),
     onChange,
   });
 }
