@@ -119,7 +119,8 @@ export class FleetAdapter implements MdmAdapter {
       });
     }
     const form = new FormData();
-    form.append(FLEET_TOKEN_FIELD, new Blob([text], { type: 'application/octet-stream' }), FLEET_TOKEN_FILE_NAME);
+    // A File, not a bare Blob: some FormData implementations drop the name given beside a Blob.
+    form.append(FLEET_TOKEN_FIELD, new File([text], FLEET_TOKEN_FILE_NAME, { type: 'application/octet-stream' }), FLEET_TOKEN_FILE_NAME);
     const request: MdmRequest = {
       method: 'PATCH',
       url: `${this.serverUrl}${FLEET_PATHS.renew(tokenId)}`,
