@@ -5,6 +5,7 @@ import type { ConnectionHandle, RetryNotice } from '../renewal/renewal-machine';
 import { err } from '../result';
 import { openTokenRelayDb } from '../storage/database';
 import type { StoredConnection } from '../storage/connections';
+import { FleetAdapter } from './fleet';
 import { JamfProAdapter } from './jamf-pro';
 import { MDM_LABELS, type MdmAdapter, type MdmProblem } from './mdm-adapter';
 import { hostOf } from './mdm-http';
@@ -52,6 +53,11 @@ function handleOf({ connection, secrets }: StoredConnection, reachable: boolean)
             clientSecret: secrets.clientSecret ?? '',
             onRetry: relay(onRetry),
           }),
+      };
+    case 'fleet':
+      return {
+        connection,
+        adapter: (onRetry) => new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry: relay(onRetry) }),
       };
     default:
       return { connection, adapter: () => unsupportedAdapter(connection.kind) };
