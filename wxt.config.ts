@@ -22,8 +22,12 @@ export default defineConfig({
     // on-demand check of an Apple page it cannot read. See README "Permissions".
     permissions: ['storage', 'downloads', 'alarms', 'notifications', 'scripting', ...(browser === 'firefox' ? [] : ['offscreen'])],
     host_permissions: HOST_PERMISSION_ORIGINS,
-    // Another Addigy region, alias or staging host is asked for at run time, never granted up front.
-    optional_host_permissions: ['https://*.addigy.com/*'],
+    // Asked for at run time, one origin at a time, never granted up front: another Addigy region, alias or staging
+    // host; a connection's own server (<tenant>.jamfcloud.com, a self-hosted Jamf Pro or Fleet); Microsoft's sign-in
+    // and Graph for an Intune connection. See README "Permissions".
+    optional_host_permissions: ['https://*.addigy.com/*', 'https://*/*'],
+    // Intune only: Sign in with Microsoft runs through identity.launchWebAuthFlow.
+    optional_permissions: ['identity'],
     action: { default_title: 'Token Relay' },
     ...(browser === 'firefox'
       ? {

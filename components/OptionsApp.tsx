@@ -3,6 +3,7 @@ import type { IntentReply } from '../lib/messaging/messages';
 import { isAddigyHost } from '../lib/addigy/addigy-host';
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
 import { SiteAccessNotice } from './SiteAccessNotice';
+import { ConnectionsSection, type ConnectionsDeps } from './ConnectionsSection';
 
 export interface OptionsDeps {
   loadApiKey(): Promise<string | undefined>;
@@ -12,6 +13,8 @@ export interface OptionsDeps {
   /** Asks the browser for access to a non-default Addigy host; must run inside the click. */
   requestHostPermission(originPattern: string): Promise<boolean>;
   testConnection(): Promise<IntentReply>;
+  /** Connections besides the Addigy one here (other Addigy organisations, Jamf Pro, Intune, Fleet). */
+  connections?: ConnectionsDeps;
 }
 
 type Status = { tone: 'ok' | 'bad'; text: string } | undefined;
@@ -169,6 +172,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       <div role="status" aria-live="polite">
         {status && <p class={`notice ${status.tone}`}>{status.text}</p>}
       </div>
+      {deps.connections && <ConnectionsSection deps={deps.connections} />}
     </main>
   );
 }

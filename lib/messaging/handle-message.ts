@@ -26,6 +26,8 @@ export interface MessageHandlerDeps {
   testConnection(connectionId?: string): Promise<IntentReply>;
   /** Look at every Addigy token now (the periodic watch, on demand). */
   refreshTokens(): Promise<void>;
+  /** Options changed the connections. */
+  connectionsChanged?(): Promise<void>;
   snoozeReminders(locationId: string, days: number): Promise<void>;
   /** Bring the renewal's Addigy console tab to the front. */
   showConsoleTab?(renewalId: string): Promise<void>;
@@ -136,6 +138,9 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
     case 'tokens:refresh':
       await deps.refreshTokens();
       return { ok: true, state: await deps.getState() };
+    case 'connections:changed':
+      await deps.connectionsChanged?.();
+      return { ok: true };
     case 'tokens:snooze':
       await deps.snoozeReminders(intent.locationId, intent.days);
       return { ok: true, state: await deps.getState() };

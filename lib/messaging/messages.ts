@@ -41,6 +41,8 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   /** No id: the Addigy connection of Options' Addigy section. */
   z.object({ type: z.literal('settings:test-connection'), connectionId: z.optional(z.string()) }),
   z.object({ type: z.literal('tokens:refresh') }),
+  /** Options added, changed or removed a connection: the in-page button's label and the watch follow. */
+  z.object({ type: z.literal('connections:changed') }),
   z.object({ type: z.literal('tokens:snooze'), locationId: z.string(), days: z.number().check(z.int(), z.gte(0), z.lte(365)) }),
 ]);
 export type PageIntent = z.infer<typeof pageIntentSchema>;

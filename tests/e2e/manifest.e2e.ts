@@ -23,7 +23,9 @@ describe('the production manifest', () => {
       'https://school.apple.com/*',
       'https://vpp.itunes.apple.com/*',
     ]);
-    expect(manifest.optional_host_permissions).toEqual(['https://*.addigy.com/*']);
+    // Asked for at run time only: another Addigy host, a connection's own server, Microsoft for Intune.
+    expect(manifest.optional_host_permissions).toEqual(['https://*.addigy.com/*', 'https://*/*']);
+    expect(manifest.optional_permissions).toEqual(['identity']);
   });
 
   it('runs content scripts on the two Apple consoles in every frame, and on Addigy’s console and sign-in page in the top frame only', () => {
