@@ -189,7 +189,7 @@ export class IntuneAdapter implements MdmAdapter {
     const answer = await this.call(request, renewProblem);
     if (!answer.ok) return answer;
     if (answer.value.status === 204 || answer.value.body === undefined) return ok(undefined);
-    const parsed = validate(this.http, request, graphVppTokenSchema, answer.value, [text]);
+    const parsed = validate(this.http, request, graphVppTokenSchema, answer.value);
     return parsed.ok ? ok(toMdmToken(parsed.value)) : parsed;
   }
 
@@ -224,10 +224,6 @@ export class IntuneAdapter implements MdmAdapter {
     }
     const words = Object.values(STATE_WORDS).find((entry) => entry.state === token.state);
     if (words) return failed({ kind: 'refused', message: words.message, nextStep: words.nextStep }, detail);
-    if (token.state === 'ok' && token.expiresAt && !sameInstant(token.expiresAt, expected.expiresAt) && Date.parse(token.expiresAt) > Date.parse(expected.expiresAt)) {
-      // Intune holds a newer file than this one: nothing more to do with it.
-      return { state: 'done', ...(token.lastSync ? { lastSync: token.lastSync } : {}), expiresAt: token.expiresAt };
-    }
     return { state: 'pending' };
   }
 
@@ -350,7 +346,6 @@ function validate<T>(
   request: MdmRequest,
   schema: z.ZodMiniType<T>,
   answer: { status: number; body: unknown },
-  secrets: string[] = [],
 ): Result<T, MdmProblem> {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return ok(parsed.data);
@@ -359,6 +354,5 @@ function validate<T>(
     .slice(0, 3)
     .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
     .join('; ');
-  const problem = http.badResponse({ ...request, secrets }, where, answer.status);
-  return err(problem);
+  return err(http.badResponse(request, where, answer.status));
 }

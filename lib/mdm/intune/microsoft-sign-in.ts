@@ -1,6 +1,6 @@
 import { err, ok, type Result } from '../../result';
 import type { RetryPolicy } from '../../http';
-import { MDM_LABELS, type MdmProblem, type OnRetry } from '../mdm-adapter';
+import type { MdmProblem, OnRetry } from '../mdm-adapter';
 import { MdmHttp, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { microsoftTokenAnswerSchema } from './schemas';
 
@@ -17,7 +17,6 @@ export const INTUNE_GRAPH_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.
 /** What Token Relay asks for: the Graph permission, and a refresh token (`offline_access`). */
 export const INTUNE_SCOPE = `https://graph.microsoft.com/${INTUNE_GRAPH_PERMISSION} offline_access`;
 
-const LABEL = MDM_LABELS.intune;
 export const SIGN_IN_AGAIN_STEP = "Sign in with Microsoft again in Token Relay's Options.";
 const SETTINGS_STEP =
   "Check the Tenant ID and Client ID of this connection in Token Relay's Options against the app registration's Overview page in the Microsoft Entra admin center (see docs/intune-app-registration.md).";
