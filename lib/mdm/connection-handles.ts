@@ -6,6 +6,8 @@ import { err } from '../result';
 import { openTokenRelayDb } from '../storage/database';
 import type { StoredConnection } from '../storage/connections';
 import { FleetAdapter } from './fleet';
+import { IntuneAdapter } from './intune';
+import { saveConnectionSession } from '../storage/connections';
 import { JamfProAdapter } from './jamf-pro';
 import { MDM_LABELS, type MdmAdapter, type MdmProblem } from './mdm-adapter';
 import { hostOf } from './mdm-http';
@@ -58,6 +60,21 @@ function handleOf({ connection, secrets }: StoredConnection, reachable: boolean)
       return {
         connection,
         adapter: (onRetry) => new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry: relay(onRetry) }),
+      };
+    case 'intune':
+      return {
+        connection,
+        adapter: (onRetry) =>
+          new IntuneAdapter({
+            tenantId: connection.tenantId ?? '',
+            clientId: connection.clientId ?? '',
+            // Read afresh on each use: Options may have signed in again since.
+            session: {
+              load: async () => (await openTokenRelayDb()).get('connections', connection.id).then((e) => e?.secrets.session),
+              save: (tokens) => saveConnectionSession(connection.id, tokens),
+            },
+            onRetry: relay(onRetry),
+          }),
       };
     default:
       return { connection, adapter: () => unsupportedAdapter(connection.kind) };

@@ -1,6 +1,27 @@
-import type { Connection } from '../storage/connections';
+import { browser } from 'wxt/browser';
+import { saveConnectionSession, type Connection } from '../storage/connections';
+import { signInWithMicrosoft } from './intune';
 
-/** Sign in with Microsoft, from Options (an extension page, inside the admin's click). Filled in by the Intune adapter. */
-export async function signInToIntune(_connection: Connection): Promise<{ ok: true } | { ok: false; message: string; nextStep: string }> {
-  return { ok: false, message: 'This version of Token Relay cannot sign in to Microsoft yet.', nextStep: 'Update Token Relay.' };
+/**
+ * Sign in with Microsoft, from Options (an extension page, inside the admin's click): the authorization code flow
+ * with PKCE through the browser's identity API, then the session is kept with the connection in IndexedDB.
+ */
+export async function signInToIntune(connection: Connection): Promise<{ ok: true } | { ok: false; message: string; nextStep: string }> {
+  if (!browser.identity?.launchWebAuthFlow) {
+    return {
+      ok: false,
+      message: 'The browser did not give Token Relay its sign-in permission, so the Microsoft sign-in window cannot open.',
+      nextStep: 'Choose Sign in with Microsoft again and allow the permission when the browser asks.',
+    };
+  }
+  const signedIn = await signInWithMicrosoft({
+    tenantId: connection.tenantId ?? '',
+    clientId: connection.clientId ?? '',
+    redirectUri: browser.identity.getRedirectURL(),
+    launchWebAuthFlow: (details) => browser.identity.launchWebAuthFlow(details),
+  });
+  if (!signedIn.ok) return { ok: false, message: signedIn.error.message, nextStep: signedIn.error.nextStep };
+  const { accessToken, refreshToken, expiresAt } = signedIn.value;
+  await saveConnectionSession(connection.id, { accessToken, refreshToken, expiresAt });
+  return { ok: true };
 }
