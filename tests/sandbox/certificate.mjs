@@ -13,6 +13,11 @@ export const SANDBOX_HOSTS = /** @type {const} */ ([
   'vpp.itunes.apple.com',
   'app.addigy.com',
   'login.addigy.com',
+  // Other MDMs (issue 13): Jamf Pro in the cloud, a self-hosted Fleet, Microsoft's sign-in and Graph for Intune.
+  'acme.jamfcloud.com',
+  'fleet.acme-corp.net',
+  'login.microsoftonline.com',
+  'graph.microsoft.com',
 ]);
 
 const OPENSSL = '/usr/bin/openssl';

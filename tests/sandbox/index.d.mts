@@ -165,6 +165,17 @@ export interface Sandbox {
   setOtherMdm(uId: string, name: string | null): void;
   /** Every token file given to the console stand-in, oldest first. */
   consoleUploads(): ConsoleUpload[];
+  /** Other MDMs' stand-ins (tests/sandbox/jamf-pro.mjs, fleet.mjs, microsoft.mjs): their state, read and steered by tests. */
+  jamf: MdmStandIn & { locations: Array<Record<string, unknown>>; accessTokenSeconds: number };
+  fleet: MdmStandIn & { tokens: Array<Record<string, unknown>>; premium: boolean };
+  microsoft: MdmStandIn & {
+    tokens: Array<Record<string, unknown>>;
+    signIns: Array<{ pkceMatched?: boolean; origin?: string } & Record<string, unknown>>;
+    redirectUris: string[];
+    authorizeError?: boolean | string;
+  };
+  /** Requests to one host, oldest first. */
+  requestsTo(host: string): RecordedRequest[];
   console: {
     /** app.addigy.com pages then 302 to `https://login.addigy.com/?return_to=<url>` until its form is submitted. */
     signOut(): void;
@@ -196,7 +207,41 @@ export interface SandboxOptions {
 }
 
 export const DEFAULT_API_KEY: string;
-export const SANDBOX_HOSTS: readonly ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com'];
+export const SANDBOX_HOSTS: readonly string[];
+export const JAMF_HOST: string;
+export const JAMF_CLIENT_ID: string;
+export const JAMF_CLIENT_SECRET: string;
+export const FLEET_HOST: string;
+export const FLEET_API_TOKEN: string;
+export const MS_LOGIN_HOST: string;
+export const MS_GRAPH_HOST: string;
+export const INTUNE_TENANT_ID: string;
+export const INTUNE_CLIENT_ID: string;
+
+/** A file an MDM stand-in's renew call was given. */
+export interface MdmUpload {
+  tokenId: string;
+  /** The file text exactly as received. */
+  text: string;
+  at: number;
+  /** The Authorization header it came with. */
+  auth: string;
+  fileName?: string;
+}
+
+export interface MdmFault {
+  route?: string;
+  status?: number;
+  times: number;
+  retryAfter?: number | string;
+  hang?: boolean;
+  body?: unknown;
+}
+
+export interface MdmStandIn {
+  uploads: MdmUpload[];
+  faults: MdmFault[];
+}
 export const REVOKED_SCAN_ERROR: string;
 export const EXPIRED_SCAN_ERROR: string;
 /** The console's red box for a file of another location. */

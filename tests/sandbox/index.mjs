@@ -9,6 +9,10 @@ import { handleAbm, siteOfHost } from './abm-site.mjs';
 import { handleAddigy } from './addigy-api.mjs';
 import { CONSOLE_HOST, CONSOLE_VARIANTS, LOGIN_HOST, clearConsoleState, createConsoleState, handleAddigyConsole } from './addigy-console.mjs';
 import { handleAppleVpp } from './apple-vpp-api.mjs';
+import { JAMF_HOST, createJamfProState } from './jamf-pro.mjs';
+import { handleJamfPro } from './jamf-pro.mjs';
+import { FLEET_HOST, createFleetState, handleFleet } from './fleet.mjs';
+import { MS_GRAPH_HOST, MS_LOGIN_HOST, createMicrosoftState, handleMicrosoft } from './microsoft.mjs';
 import { SANDBOX_HOSTS, sandboxCertificate } from './certificate.mjs';
 import { clearFaults, createFaultState } from './faults.mjs';
 import { ADDIGY_MDM, DAY_MS, createSeedState, findLocation, issueToken } from './world.mjs';
@@ -19,6 +23,9 @@ export { REVOKED_SCAN_ERROR, EXPIRED_SCAN_ERROR } from './addigy-api.mjs';
 export { IDENTIFIER_MISMATCH_ERROR, SYNC_ERROR, SESSION_COOKIE, CONSOLE_VARIANTS } from './addigy-console.mjs';
 
 export const DEFAULT_API_KEY = 'sandbox-api-key-0001';
+export { JAMF_HOST, JAMF_CLIENT_ID, JAMF_CLIENT_SECRET } from './jamf-pro.mjs';
+export { FLEET_HOST, FLEET_API_TOKEN } from './fleet.mjs';
+export { MS_LOGIN_HOST, MS_GRAPH_HOST, INTUNE_TENANT_ID, INTUNE_CLIENT_ID } from './microsoft.mjs';
 
 /** @typedef {import('./world.mjs').SandboxState} SandboxState */
 /** @typedef {import('./faults.mjs').AddigyCall} AddigyCall */
@@ -51,6 +58,20 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
     seed?.(state);
   };
   seedWorld();
+  // Other MDMs' stand-ins: each seeds its tokens from Apple's locations, and is re-seeded in place on reset().
+  const jamf = createJamfProState(state);
+  const fleet = createFleetState(state);
+  const microsoft = createMicrosoftState(state);
+  const reseedMdms = () => {
+    for (const [target, fresh] of /** @type {Array<[Record<string, unknown>, Record<string, unknown>]>} */ ([
+      [jamf, createJamfProState(state)],
+      [fleet, createFleetState(state)],
+      [microsoft, createMicrosoftState(state)],
+    ])) {
+      for (const field of Object.keys(target)) delete target[field];
+      Object.assign(target, fresh);
+    }
+  };
 
   /** @param {import('node:http').IncomingMessage} req @param {import('node:http').ServerResponse} res */
   const handle = async (req, res) => {
@@ -74,6 +95,12 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         reply = handled.reply;
       } else if (host === CONSOLE_HOST || host === LOGIN_HOST) {
         reply = handleAddigyConsole({ state, faults: faultState, console: consoleState }, { host, method, url, headers: req.headers, body });
+      } else if (host === JAMF_HOST) {
+        reply = handleJamfPro({ world: state, state: jamf }, { host, method, url, headers: req.headers, body });
+      } else if (host === FLEET_HOST) {
+        reply = handleFleet({ world: state, state: fleet }, { host, method, url, headers: req.headers, body });
+      } else if (host === MS_LOGIN_HOST || host === MS_GRAPH_HOST) {
+        reply = handleMicrosoft({ world: state, state: microsoft }, { host, method, url, headers: req.headers, body });
       } else if (host === 'vpp.itunes.apple.com') {
         reply = handleAppleVpp({ state, faults: faultState }, { method, pathname: url.pathname, headers: req.headers });
       } else {
@@ -169,6 +196,16 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         ? { id: `mdm-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, metadata: '' }
         : addigyKnows ? { ...ADDIGY_MDM } : null;
     },
+    /** Jamf Pro at acme.jamfcloud.com: its locations, uploads (renew calls) and faults. */
+    jamf,
+    /** Fleet at fleet.acme-corp.net: its tokens, uploads, `premium` flag and faults. */
+    fleet,
+    /** Intune: Microsoft's sign-in (signIns, redirectUris) and Graph (tokens, uploads, faults). */
+    microsoft,
+    /** Requests to one of the other MDMs' hosts. @param {string} host */
+    requestsTo(host) {
+      return requests.filter((request) => request.host === host);
+    },
     /** Every token file given to the console stand-in (preview and Save), oldest first. */
     consoleUploads() {
       return consoleState.uploads.map((upload) => ({ ...upload }));
@@ -221,6 +258,7 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
     },
     reset() {
       seedWorld();
+      reseedMdms();
       requests.length = 0;
       clearFaults(faultState);
       clearConsoleState(consoleState);

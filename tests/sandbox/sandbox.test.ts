@@ -93,7 +93,10 @@ describe('startSandbox', () => {
     expect(sandbox.port).toBeGreaterThan(0);
     expect(sandbox.origin('business.apple.com')).toBe('https://business.apple.com');
     expect(sandbox.hostResolverRules).toBe(
-      ['business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com']
+      [
+        'business.apple.com', 'school.apple.com', 'api.addigy.com', 'vpp.itunes.apple.com', 'app.addigy.com', 'login.addigy.com',
+        'acme.jamfcloud.com', 'fleet.acme-corp.net', 'login.microsoftonline.com', 'graph.microsoft.com',
+      ]
         .map((host) => `MAP ${host} 127.0.0.1:${sandbox.port}`)
         .join(', '),
     );
