@@ -63,6 +63,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
 
   const actions: RenewalActions = {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
+    choose: (id, connectionId, tokenId) => void send({ type: 'renewal:choose', id, connectionId, tokenId }),
     retry: (id) => void send({ type: 'renewal:retry', id }),
     discard: (id) => void send({ type: 'renewal:discard', id }),
     showConsole: (id) => void send({ type: 'renewal:show-console', id }),

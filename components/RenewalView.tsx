@@ -1,10 +1,13 @@
 import { useState } from 'preact/hooks';
-import { locationLabel, type RenewalRecord } from '../lib/renewal/renewal-record';
+import { connectionNameOf, locationLabel, mdmKindOf, type MatchCandidate, type RenewalRecord } from '../lib/renewal/renewal-record';
+import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
 import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
 
 export interface RenewalActions {
   confirm(id: string, acceptOtherMdm: boolean): void;
+  /** The admin's pick among several connections' tokens. */
+  choose?(id: string, connectionId: string, tokenId: string): void;
   retry(id: string): void;
   discard(id: string): void;
   openOptions(): void;
@@ -14,10 +17,10 @@ export interface RenewalActions {
 
 type Step = { key: string; label: string };
 
-const CHECK_STEPS: Step[] = [
+const checkSteps = (record: RenewalRecord): Step[] => [
   { key: 'parsed', label: 'Read the token file' },
   { key: 'verified', label: 'Checked the token with Apple' },
-  { key: 'matched', label: 'Found the token in Addigy' },
+  { key: 'matched', label: `Found the token in ${record.match ? connectionNameOf(record) : (record.searched?.length ?? 1) > 1 ? 'your MDMs' : 'Addigy'}` },
 ];
 const CHECK_ORDER = ['captured', 'parsed', 'verified', 'matched'];
 
@@ -30,10 +33,19 @@ const CONSOLE_STEPS: Step[] = [
   { key: 'waiting-for-confirmation', label: 'Waiting for Addigy’s confirmation' },
 ];
 
-const RENEW_STEPS: Step[] = [
-  { key: 'renewing', label: 'Saving in Addigy' },
-  { key: 'scanning', label: 'Addigy is scanning the licences' },
-];
+const renewSteps = (record: RenewalRecord): Step[] =>
+  mdmKindOf(record) === 'addigy'
+    ? [
+        { key: 'renewing', label: 'Saving in Addigy' },
+        { key: 'scanning', label: 'Addigy is scanning the licences' },
+      ]
+    : [
+        { key: 'renewing', label: `Sending the token to ${connectionNameOf(record)}` },
+        { key: 'scanning', label: `Waiting for ${connectionNameOf(record)} to show the new expiry` },
+      ];
+
+/** Whether the MDM's renew call is Token Relay's own (Jamf Pro, Intune, Fleet) rather than Addigy's console. */
+const viaApi = (record: RenewalRecord) => Boolean(record.match) && mdmKindOf(record) !== 'addigy';
 
 /** Failures the user fixes in Options. */
 const SETTINGS_FAILURES = ['unauthorized', 'forbidden', 'not-configured', 'bad-settings'];
@@ -68,8 +80,8 @@ function Retrying({ record }: { record: RenewalRecord }) {
 function OtherMdmWarning({ record }: { record: RenewalRecord }) {
   return (
     <p>
-      This location is in use by another MDM ({record.otherMdm}). Renewing it here moves its app licences to Addigy and
-      stops {record.otherMdm} from managing them.
+      This location is in use by another MDM ({record.otherMdm}). Renewing it here moves its app licences to{' '}
+      {connectionNameOf(record)} and stops {record.otherMdm} from managing them.
     </p>
   );
 }
@@ -105,14 +117,63 @@ function OtherMdmGate({ record, actions }: { record: RenewalRecord; actions: Ren
   );
 }
 
+/** Several connections hold a token this file may renew: the admin picks; nothing is sent before. */
+function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
+  const [pick, setPick] = useState<MatchCandidate | undefined>();
+  const [sent, setSent] = useState(false);
+  const candidates = record.candidates ?? [];
+  return (
+    <section class="card" aria-labelledby={`choose-${record.id}`}>
+      <h2 id={`choose-${record.id}`}>Which token does this file renew?</h2>
+      <p class="muted">
+        {candidates.length} tokens in your connections match this file. Token Relay does not guess: pick the one to renew.
+        Nothing is sent until you do.
+      </p>
+      <fieldset class="choices">
+        <legend class="visually-hidden">Tokens this file may renew</legend>
+        {candidates.map((c) => (
+          <label key={`${c.connectionId}/${c.tokenId}`} class="choice">
+            <input type="radio" name={`choice-${record.id}`} checked={pick === c} onChange={() => setPick(c)} />{' '}
+            <strong>{c.connectionName}</strong> ({MDM_LABELS[c.kind]}): {c.locationName ?? 'unnamed location'}
+            {c.orgName ? ` · ${c.orgName}` : ''}
+            {c.expiresAt ? ` · expires ${formatDate(c.expiresAt)}` : ''}{' '}
+            <span class="muted">{c.strength === 'uid' ? '(matched by Apple’s location identifier)' : '(matched by name)'}</span>
+          </label>
+        ))}
+      </fieldset>
+      <div class="actions">
+        <button
+          class="primary"
+          disabled={!pick || sent}
+          onClick={() => {
+            setSent(true);
+            actions.choose?.(record.id, pick!.connectionId, pick!.tokenId);
+          }}
+        >
+          Continue
+        </button>
+        <button onClick={() => actions.discard(record.id)}>Cancel</button>
+      </div>
+    </section>
+  );
+}
+
 function Confirmation({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
   const [sent, setSent] = useState(false);
+  const [takeOver, setTakeOver] = useState(false);
   const preview = record.preview!;
   const name = locationLabel(record);
+  const mdm = connectionNameOf(record);
+  const api = viaApi(record);
+  // Renewing through an MDM's API has no window of its own: the extra yes for another MDM's location is asked here.
+  const needsYes = api && Boolean(record.otherMdm) && !record.otherMdmAccepted;
   return (
     <section class="card" aria-labelledby={`confirm-${record.id}`}>
       <h2 id={`confirm-${record.id}`}>Confirm the renewal</h2>
-      <p class="muted">Addigy’s confirmation window shows these details. Nothing is saved until you confirm.</p>
+      <p class="muted">
+        {api ? `${mdm} lists these details for the token this file renews.` : 'Addigy’s confirmation window shows these details.'}{' '}
+        Nothing is {api ? 'sent' : 'saved'} until you confirm.
+      </p>
       <dl class="details">
         <dt>ID number</dt>
         <dd>{preview.idNumber}</dd>
@@ -137,8 +198,9 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.apple?.status === 'skipped' && <p class="notice warn">Checking with Apple is turned off in Options.</p>}
       {record.match?.strength === 'name' && (
         <p class="notice warn">
-          Matched to the Addigy token by location and organisation name only, because Apple could not confirm the
-          location’s identifier.
+          {api
+            ? `Matched to the ${mdm} token by location and organisation name, because ${MDM_LABELS[mdmKindOf(record)]} does not list Apple’s location identifier. Check the details above.`
+            : 'Matched to the Addigy token by location and organisation name only, because Apple could not confirm the location’s identifier.'}
         </p>
       )}
       {record.replacedPending && (
@@ -152,27 +214,37 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.otherMdm && (
         <div class="notice warn">
           <OtherMdmWarning record={record} />
+          {needsYes && (
+            <label>
+              <input type="checkbox" checked={takeOver} onChange={(e) => setTakeOver((e.target as HTMLInputElement).checked)} /> Yes, move
+              this location from {record.otherMdm} to {mdm}
+            </label>
+          )}
         </div>
       )}
       <div class="actions">
         <button
           class="primary"
-          disabled={sent}
+          disabled={sent || (needsYes && !takeOver)}
           onClick={() => {
             setSent(true);
-            actions.confirm(record.id, Boolean(record.otherMdmAccepted));
+            actions.confirm(record.id, Boolean(record.otherMdmAccepted) || takeOver);
           }}
         >
-          Renew {name} in Addigy
+          Renew {name} in {mdm}
         </button>
         <button onClick={() => actions.discard(record.id)}>Cancel</button>
       </div>
-      <p class="muted">
-        Renew presses Save in Addigy’s window; pressing Save there yourself works too.{' '}
-        <button class="link" onClick={() => actions.showConsole(record.id)}>
-          Show the Addigy tab
-        </button>
-      </p>
+      {api ? (
+        <p class="muted">Renew sends the token file to {mdm}’s own API, and only there.</p>
+      ) : (
+        <p class="muted">
+          Renew presses Save in Addigy’s window; pressing Save there yourself works too.{' '}
+          <button class="link" onClick={() => actions.showConsole(record.id)}>
+            Show the Addigy tab
+          </button>
+        </p>
+      )}
     </section>
   );
 }
@@ -213,7 +285,11 @@ function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalA
       <h2 id={`failed-${record.id}`}>{headline}</h2>
       <div class="notice bad" role="alert">
         <p>{failure.message}</p>
-        {failure.detail && <p>Addigy said: “{failure.detail}”</p>}
+        {failure.detail && (
+          <p>
+            {failure.step === 'verified' ? 'Apple' : connectionNameOf(record)} said: “{failure.detail}”
+          </p>
+        )}
       </div>
       <p>
         <strong>What to do:</strong> {failure.nextStep}
@@ -241,6 +317,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
   const name = locationLabel(record);
   switch (record.step) {
     case 'awaiting-confirmation':
+      if (!record.match && record.candidates?.length) return <Chooser record={record} actions={actions} />;
       return record.preview ? <Confirmation record={record} actions={actions} /> : <OtherMdmGate record={record} actions={actions} />;
     case 'handing-over':
     case 'previewed':
@@ -252,7 +329,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
         <section class="card" aria-labelledby={`done-${record.id}`}>
           <h2 id={`done-${record.id}`}>Renewed</h2>
           <p class="notice ok" role="status">
-            {name} is renewed in Addigy{record.newExpiry ? `, valid until ${formatDate(record.newExpiry)}` : ''}.
+            {name} is renewed in {connectionNameOf(record)}{record.newExpiry ? `, valid until ${formatDate(record.newExpiry)}` : ''}.
           </p>
           <dl class="details">
             <dt>Last successful sync</dt>
@@ -268,7 +345,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
           <h2 id={`busy-${record.id}`}>Renewing {name}…</h2>
           <div role="status">
-            <StepList steps={RENEW_STEPS} current={record.step === 'scanning' ? 1 : 0} />
+            <StepList steps={renewSteps(record)} current={record.step === 'scanning' ? 1 : 0} />
             <Retrying record={record} />
           </div>
         </section>
@@ -278,7 +355,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
           <h2 id={`busy-${record.id}`}>Checking the token…</h2>
           <div role="status">
-            <StepList steps={CHECK_STEPS} current={CHECK_ORDER.indexOf(record.step) - 1} finished />
+            <StepList steps={checkSteps(record)} current={CHECK_ORDER.indexOf(record.step) - 1} finished />
             <Retrying record={record} />
           </div>
         </section>
