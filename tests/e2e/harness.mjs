@@ -354,3 +354,26 @@ export async function startCleanTest({ sandbox, session, pages, saveKey = false,
     for (const name of readdirSync(session.downloadsDir)) rmSync(join(session.downloadsDir, name), { force: true });
   }
 }
+
+/**
+ * Allows Token Relay on a site in chrome://extensions (Details → Site access → add a site), as an admin can do
+ * ahead of time, through the calls that page itself makes. A later `permissions.request` for that site then
+ * resolves at once; the browser's own prompt is native UI that a headless browser cannot click.
+ * @param {{ context: import('playwright-core').BrowserContext, extensionId: string }} session
+ * @param {string[]} patterns  e.g. `https://acme.jamfcloud.com/*`
+ */
+export async function allowSitesInBrowserSettings(session, patterns) {
+  const page = await session.context.newPage();
+  await page.goto('chrome://extensions');
+  await page.evaluate(
+    async ([extensionId, hosts]) => {
+      // @ts-ignore chrome.developerPrivate exists on chrome://extensions only
+      const dp = chrome.developerPrivate;
+      await dp.updateExtensionConfiguration({ extensionId, hostAccess: 'ON_SPECIFIC_SITES' });
+      for (const host of /** @type {string[]} */ (hosts)) await dp.addHostPermission(extensionId, host);
+      await dp.updateExtensionConfiguration({ extensionId, hostAccess: 'ON_ALL_SITES' });
+    },
+    /** @type {const} */ ([session.extensionId, patterns]),
+  );
+  await page.close();
+}

@@ -56,11 +56,12 @@ export function routeAddigy(method, pathname) {
 }
 
 /**
- * @param {{ state: SandboxState, faults: FaultState, apiKey: string }} context
+ * @param {{ state: SandboxState, faults: FaultState, apiKey: string, orgKeys?: Record<string, string[]> | null }} context
+ *   `orgKeys`: an MSP's organisations, each with its own key that sees only its organisations' tokens; unset, the one `apiKey` sees all.
  * @param {{ method: string, pathname: string, headers: Record<string, string | string[] | undefined>, body: string }} request
  * @returns {{ call: AddigyCall | null, reply: Reply | 'hang' }}
  */
-export function handleAddigy({ state, faults, apiKey }, request) {
+export function handleAddigy({ state, faults, apiKey, orgKeys }, request) {
   const route = routeAddigy(request.method, request.pathname);
   const call = route?.call ?? null;
   if (route) {
@@ -68,7 +69,9 @@ export function handleAddigy({ state, faults, apiKey }, request) {
     if (fault?.hang) return { call, reply: 'hang' };
     if (fault?.status) return { call, reply: faultReply(fault.status, fault.body, fault.retryAfter) };
   }
-  if (request.headers['x-api-key'] !== apiKey) return { call, reply: problem(401, 'invalid api key') };
+  const key = String(request.headers['x-api-key'] ?? '');
+  const orgs = orgKeys ? orgKeys[key] : key === apiKey ? null : undefined;
+  if (orgs === undefined) return { call, reply: problem(401, 'invalid api key') };
   if (!route) return { call, reply: problem(404, 'route not found') };
 
   /** @type {any} */
@@ -83,7 +86,7 @@ export function handleAddigy({ state, faults, apiKey }, request) {
   const now = Date.now();
   switch (route.call) {
     case 'list-tokens':
-      return { call, reply: listTokens(state, faults, body, now) };
+      return { call, reply: listTokens(state, faults, body, now, orgs) };
     case 'list-token-events':
       return { call, reply: listEvents(state, body) };
     default:
@@ -115,11 +118,12 @@ function okJson(body, status = 200) {
  * Call 1. Also where a requested scan moves on: the extension learns a scan's outcome by polling here.
  * @param {SandboxState} state @param {FaultState} faults @param {any} body @param {number} now
  */
-function listTokens(state, faults, body, now) {
+function listTokens(state, faults, body, now, /** @type {string[] | null} */ orgs = null) {
   finishDueScans(state, faults, now);
   const policyIds = Array.isArray(body?.policy_ids) ? body.policy_ids.filter((/** @type {unknown} */ id) => typeof id === 'string') : [];
   const tokens = state.addigyTokens
     .filter((token) => policyIds.length === 0 || policyIds.includes(token.policyId))
+    .filter((token) => !orgs || orgs.includes(token.orgName))
     .map(publicAddigyToken);
   for (const scan of Object.values(state.pendingScans)) scan.pollsLeft -= 1;
   return okJson(tokens);

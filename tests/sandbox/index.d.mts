@@ -174,6 +174,8 @@ export interface Sandbox {
     redirectUris: string[];
     authorizeError?: boolean | string;
   };
+  /** An MSP's Addigy organisations: each API key sees only its organisations' tokens, until reset(). */
+  addigyOrgs(keys: Record<string, string[]>): void;
   /** Requests to one host, oldest first. */
   requestsTo(host: string): RecordedRequest[];
   console: {

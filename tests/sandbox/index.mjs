@@ -44,6 +44,8 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
   const { key, cert } = await sandboxCertificate();
   const state = /** @type {SandboxState} */ ({});
   const faultState = createFaultState();
+  /** @type {Record<string, string[]> | null} */
+  let orgKeys = null;
   const consoleState = createConsoleState();
   /** @type {RecordedRequest[]} */
   const requests = [];
@@ -90,7 +92,7 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
     let reply;
     try {
       if (host === 'api.addigy.com') {
-        const handled = handleAddigy({ state, faults: faultState, apiKey }, { method, pathname: url.pathname, headers: req.headers, body });
+        const handled = handleAddigy({ state, faults: faultState, apiKey, orgKeys }, { method, pathname: url.pathname, headers: req.headers, body });
         record.call = handled.call;
         reply = handled.reply;
       } else if (host === CONSOLE_HOST || host === LOGIN_HOST) {
@@ -196,6 +198,13 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         ? { id: `mdm-${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, name, metadata: '' }
         : addigyKnows ? { ...ADDIGY_MDM } : null;
     },
+    /**
+     * An MSP's Addigy organisations: each key sees only its organisations' tokens (until reset, when the one
+     * default key sees every token again). @param {Record<string, string[]>} keys
+     */
+    addigyOrgs(keys) {
+      orgKeys = { ...keys };
+    },
     /** Jamf Pro at acme.jamfcloud.com: its locations, uploads (renew calls) and faults. */
     jamf,
     /** Fleet at fleet.acme-corp.net: its tokens, uploads, `premium` flag and faults. */
@@ -259,6 +268,7 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
     reset() {
       seedWorld();
       reseedMdms();
+      orgKeys = null;
       requests.length = 0;
       clearFaults(faultState);
       clearConsoleState(consoleState);
