@@ -37,8 +37,12 @@ export const UNHEALTHY_STATES: readonly HealthState[] = ['revoked', 'invalid', '
 export const isUnhealthy = (state: HealthState) => UNHEALTHY_STATES.includes(state);
 
 export interface TokenHealth {
-  /** Addigy's id of the token location. */
+  /** The token's key: Addigy's id of the token location; for other connections `<connectionId>:<the MDM's id>`. */
   locationId: string;
+  /** The connection that holds the token, by name; absent for the Addigy connection of Options' Addigy section. */
+  connectionName?: string;
+  /** Which MDM that connection is (lib/mdm MDM_KINDS); absent means Addigy. */
+  mdm?: 'addigy' | 'jamf-pro' | 'intune' | 'fleet';
   locationName: string;
   orgName: string;
   /** `https://business.apple.com` or `https://school.apple.com`, nothing else. */

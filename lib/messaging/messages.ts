@@ -51,6 +51,8 @@ const problemSchema = z.object({ kind: z.string(), message: z.string(), nextStep
 
 const tokenHealthSchema = z.object({
   locationId: z.string(),
+  connectionName: z.optional(z.string()),
+  mdm: z.optional(z.enum(['addigy', 'jamf-pro', 'intune', 'fleet'])),
   locationName: z.string(),
   orgName: z.string(),
   websiteURL: z.enum(['https://business.apple.com', 'https://school.apple.com']),
