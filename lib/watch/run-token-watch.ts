@@ -8,6 +8,7 @@ import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { tokenSnapshotItem, type TokenSnapshot } from './token-snapshot';
 import { watchTokens } from './watch-tokens';
+import { connectionHandles } from '../mdm/connection-handles';
 
 /** The watch as the background worker runs it: real Addigy client, real storage. */
 export function runTokenWatch(notify: (reminder: Reminder) => Promise<void>): Promise<TokenSnapshot> {
@@ -15,6 +16,17 @@ export function runTokenWatch(notify: (reminder: Reminder) => Promise<void>): Pr
     async addigy() {
       const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
       return apiKey ? addigyClientFor({ baseUrl: settings.addigyBaseUrl, apiKey }) : undefined;
+    },
+    async others() {
+      const noRetry = () => undefined;
+      return (await connectionHandles()).map((handle) => {
+        if (handle.addigy) {
+          const client = handle.addigy(noRetry) as ReturnType<typeof addigyClientFor>;
+          return { connection: handle.connection, addigy: client };
+        }
+        const adapter = handle.adapter!(noRetry);
+        return { connection: handle.connection, listTokens: () => adapter.listTokens() };
+      });
     },
     loadSettings,
     listRenewals: () => idbRenewalStore.list(),
