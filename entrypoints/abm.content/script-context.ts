@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 
 /**
- * Stands in for WXT's ContentScriptContext in abm.content only (wxt.config.ts swaps it in): this script uses
+ * Stands in for WXT's ContentScriptContext in abm.content (wxt.config.ts's entry wrapper passes it): this script uses
  * nothing but `signal`, and WXT's class (timers, location watcher, logger) is ~1 KB gzipped of a script that runs
  * in every frame of every Apple page. It keeps the behaviour that matters: a newer copy of the script (the extension
  * was reloaded or updated) stops this one, through the same document event and detail WXT uses, so copies built

@@ -21,8 +21,6 @@ export interface HeadingWatchHandlers {
   soon(): void;
   /** New headings are being rendered in this frame: look now, before it paints. */
   now(): void;
-  /** Measurement hook: milliseconds spent in the heading-text observer. */
-  onObserverWork?(ms: number): void;
 }
 
 /**
@@ -40,11 +38,7 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
   root.prepend(style);
   root.append(flag);
 
-  const textObserver = new win.MutationObserver(() => {
-    const started = performance.now();
-    handlers.soon();
-    handlers.onObserverWork?.(performance.now() - started);
-  });
+  const textObserver = new win.MutationObserver(handlers.soon);
   const flagObserver = new win.ResizeObserver(([entry]) => {
     if (!entry?.contentRect.width) return;
     for (const heading of doc.querySelectorAll(UNSEEN)) {
