@@ -12,7 +12,7 @@ export const FLAG_TAG = `${OWN_TAG_PREFIX}flag`;
 // a :root:has() rule, which in Chromium cost ~10 ms per 10,000 unrelated mutations (every insertion invalidates up to
 // the root). A CSS-counter tally cost ~35 ms; animationstart reports one frame late.
 const UNSEEN = `:is(${HEADING_SELECTOR}):not([${SEEN_ATTRIBUTE}])`;
-const CSS = `${FLAG_TAG}{all:initial;position:fixed;width:0;height:0;visibility:hidden;pointer-events:none}
+const CSS = `${FLAG_TAG}{all:initial;position:fixed;width:0;height:1px;visibility:hidden;pointer-events:none}
 @supports (anchor-name:--a){${UNSEEN}{anchor-name:--token-relay-new}${FLAG_TAG}{width:calc(anchor-size(--token-relay-new width,-1px) + 1px)}}
 @supports not (anchor-name:--a){:root:has(${UNSEEN})>${FLAG_TAG}{width:1px}}`;
 
@@ -40,6 +40,9 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
 
   const textObserver = new win.MutationObserver(handlers.soon);
   const flagObserver = new win.ResizeObserver(([entry]) => {
+    // Taken out of the page, the flag (always 1 px high) shrinks to nothing: put it back, as the root's last child
+    // (the :has() rule selects it there).
+    if (flag.parentNode !== root) root.append(flag);
     if (!entry?.contentRect.width) return;
     for (const heading of doc.querySelectorAll(UNSEEN)) {
       heading.setAttribute(SEEN_ATTRIBUTE, '');
@@ -48,18 +51,12 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
     handlers.now();
   });
   flagObserver.observe(flag);
-  // The :has() rule selects the flag as a child of the root element: keep it there.
-  const keepFlag = new win.MutationObserver(() => {
-    if (flag.parentNode !== root) root.append(flag);
-  });
-  keepFlag.observe(root, { childList: true });
 
   signal.addEventListener(
     'abort',
     () => {
       textObserver.disconnect();
       flagObserver.disconnect();
-      keepFlag.disconnect();
       style.remove();
       flag.remove();
     },

@@ -32,7 +32,7 @@ const SCOPE_OPTIONS: MutationObserverInit = { childList: true, characterData: tr
 /**
  * Reports token entries as the single-page console renders, re-renders and routes away from them.
  * Nothing watches the whole document: headings are reported by the browser's style engine (heading-watch.ts),
- * and a MutationObserver follows only the token section (its subtree, and its ancestors' child lists) or, while a
+ * a MutationObserver follows only the token section's subtree (a ResizeObserver sees the section leave) or, while a
  * section heading waits for its entries, the part of the page where they will appear. Idle pages cost nothing.
  */
 export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
@@ -119,13 +119,22 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     handlers.onObserverWork?.(performance.now() - started);
   });
 
-  // The section's subtree for its rows; its ancestors' child lists, so we see it leave. A heading that waits for
-  // its entries: the part of the page its search looked in.
+  // Taken out of the page, the section shrinks to nothing, and a ResizeObserver says so before the next paint. (A
+  // child-list observer on each of its ancestors did the same, but cost the page on every mutation elsewhere.)
+  const sectionResize = win?.ResizeObserver
+    ? new win.ResizeObserver(() => {
+        if (current && !current.section.element.isConnected) schedule();
+      })
+    : undefined;
+
+  // The section's subtree for its rows, its box to see it leave. A heading that waits for its entries: the part of
+  // the page its search looked in.
   const observeScopes = (section: TokenSection | null, waiting: HTMLElement[]): void => {
     scopeObserver.disconnect();
+    sectionResize?.disconnect();
     if (section) {
       scopeObserver.observe(section.element, SCOPE_OPTIONS);
-      for (let node = section.element.parentNode; node; node = node.parentNode) scopeObserver.observe(node, { childList: true });
+      sectionResize?.observe(section.element);
     }
     for (const scope of waiting) scopeObserver.observe(scope, SCOPE_OPTIONS);
   };
@@ -144,6 +153,7 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     'abort',
     () => {
       scopeObserver.disconnect();
+      sectionResize?.disconnect();
       if (frame !== undefined) win?.cancelAnimationFrame(frame);
       endSection();
     },
