@@ -1,5 +1,7 @@
 // What the Apple-page content scripts cost the page, measured on the production build in headless Chromium.
 // Run: npm run bench (builds first), or node scripts/bench-content.mjs after `npm run build`. Not a test.
+// BENCH_ROUNDS (default 9), BENCH_BURSTS (6), BENCH_LOADS (8). BENCH_CONTROL=1 puts a second Chromium without the
+// extension in the extension's place: its "overhead" is the noise floor of the machine at that moment.
 //
 // Side by side in one run: the sandbox's Content Tokens page in a Chromium with the extension and in one without it,
 // same page, same burst, rounds alternating between the two. Reports medians over the rounds.
@@ -154,15 +156,17 @@ async function firstFrames(withExtension, origin) {
 const sandbox = await startSandbox({});
 const extension = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
 const plain = await launchPlain(sandbox.hostResolverRules);
+const control = process.env.BENCH_CONTROL ? await launchPlain(sandbox.hostResolverRules) : undefined;
 try {
   const origin = 'https://business.apple.com';
   console.log(`Apple-page content scripts · headless Chromium ${extension.context.browser()?.version() ?? ''} · Node ${process.versions.node}`);
+  if (control) console.log('CONTROL RUN: both sides are Chromium without the extension (noise floor).');
   console.log(`${ROUNDS} rounds × ${BURSTS_PER_ROUND} bursts of ${MUTATIONS.toLocaleString('en')} unrelated mutations, with and without the extension, alternating; medians.`);
   for (const [label, url, ready] of [
     ['Content Tokens page (token section shown)', `${origin}/?delay=0${TOKENS}`, 'Content Tokens'],
     ['Devices page (no token section)', `${origin}/?delay=0#/main/devices`, 'Devices'],
   ]) {
-    const { thread, wall, script, style, layout, sendHosts } = await overhead(extension.context, plain, url, ready);
+    const { thread, wall, script, style, layout, sendHosts } = await overhead(control ?? extension.context, plain, url, ready);
     console.log(`\n${label} · ${sendHosts} Send buttons on the page with the extension`);
     console.log(`  main-thread CPU time  with ${ms(thread.withMs)} · without ${ms(thread.withoutMs)} · overhead ${ms(thread.overheadMs)}`);
     console.log(`  burst task wall time  with ${ms(wall.withMs)} · without ${ms(wall.withoutMs)} · overhead ${ms(wall.overheadMs)}`);
@@ -175,5 +179,6 @@ try {
 } finally {
   await extension.close();
   await plain.close();
+  await control?.close();
   await sandbox.close();
 }
