@@ -1,5 +1,7 @@
 // What the Apple-page content scripts cost the page, measured on the production build in headless Chromium.
 // Run: npm run bench (builds first), or node scripts/bench-content.mjs after `npm run build`. Not a test.
+// BENCH_ROUNDS (default 9), BENCH_BURSTS (6), BENCH_LOADS (8). BENCH_CONTROL=1 puts a second Chromium without the
+// extension in the extension's place: its "overhead" is the noise floor of the machine at that moment.
 //
 // Side by side in one run: the sandbox's Content Tokens page in a Chromium with the extension and in one without it,
 // same page, same burst, rounds alternating between the two. Reports medians over the rounds.
@@ -87,20 +89,22 @@ async function measureBurst({ page, cdp }) {
   const before = await metrics();
   const wall = await page.evaluate(burst, MUTATIONS);
   const after = await metrics();
-  if (process.env.BENCH_DEBUG) console.log(['ThreadTime', 'ScriptDuration', 'RecalcStyleDuration', 'LayoutDuration', 'TaskDuration'].map((k) => `${k} ${(after[k] - before[k]).toFixed(1)}`).join(' · '));
-  return { thread: after.ThreadTime - before.ThreadTime, wall };
+  const spent = (key) => after[key] - before[key];
+  return { thread: spent('ThreadTime'), wall, script: spent('ScriptDuration'), style: spent('RecalcStyleDuration'), layout: spent('LayoutDuration') };
 }
 
 async function overhead(withExtension, withoutExtension, url, ready) {
   const pages = { with: await openPage(withExtension, url, ready), without: await openPage(withoutExtension, url, ready) };
-  const rounds = { with: { thread: [], wall: [] }, without: { thread: [], wall: [] } };
+  const METRICS = ['thread', 'wall', 'script', 'style', 'layout'];
+  const rounds = Object.fromEntries(['with', 'without'].map((side) => [side, Object.fromEntries(METRICS.map((m) => [m, []]))]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const side of round % 2 ? ['without', 'with'] : ['with', 'without']) {
       const samples = [];
       for (let index = 0; index < BURSTS_PER_ROUND; index++) samples.push(await measureBurst(pages[side]));
       // Other processes on the machine only ever add time: a round's value is its quickest burst.
-      rounds[side].thread.push(Math.min(...samples.map((s) => s.thread)));
-      rounds[side].wall.push(Math.min(...samples.map((s) => s.wall)));
+      // (For the breakdown: the same quickest burst by CPU time.)
+      const quickest = samples.reduce((best, s) => (s.thread < best.thread ? s : best));
+      for (const metric of METRICS) rounds[side][metric].push(metric === 'wall' ? Math.min(...samples.map((s) => s.wall)) : quickest[metric]);
     }
   }
   const sendHosts = await pages.with.page.locator('token-relay-send').count();
@@ -111,7 +115,7 @@ async function overhead(withExtension, withoutExtension, url, ready) {
     const differences = rounds.with[metric].map((value, index) => value - rounds.without[metric][index]);
     return { withMs, withoutMs, overheadMs: median(differences) };
   };
-  return { thread: row('thread'), wall: row('wall'), sendHosts };
+  return { thread: row('thread'), wall: row('wall'), script: row('script'), style: row('style'), layout: row('layout'), sendHosts };
 }
 
 /** Before any page script: in every frame, a ResizeObserver armed in rAF checks the token rows before paint. */
@@ -152,18 +156,21 @@ async function firstFrames(withExtension, origin) {
 const sandbox = await startSandbox({});
 const extension = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
 const plain = await launchPlain(sandbox.hostResolverRules);
+const control = process.env.BENCH_CONTROL ? await launchPlain(sandbox.hostResolverRules) : undefined;
 try {
   const origin = 'https://business.apple.com';
   console.log(`Apple-page content scripts · headless Chromium ${extension.context.browser()?.version() ?? ''} · Node ${process.versions.node}`);
+  if (control) console.log('CONTROL RUN: both sides are Chromium without the extension (noise floor).');
   console.log(`${ROUNDS} rounds × ${BURSTS_PER_ROUND} bursts of ${MUTATIONS.toLocaleString('en')} unrelated mutations, with and without the extension, alternating; medians.`);
   for (const [label, url, ready] of [
     ['Content Tokens page (token section shown)', `${origin}/?delay=0${TOKENS}`, 'Content Tokens'],
     ['Devices page (no token section)', `${origin}/?delay=0#/main/devices`, 'Devices'],
   ]) {
-    const { thread, wall, sendHosts } = await overhead(extension.context, plain, url, ready);
+    const { thread, wall, script, style, layout, sendHosts } = await overhead(control ?? extension.context, plain, url, ready);
     console.log(`\n${label} · ${sendHosts} Send buttons on the page with the extension`);
     console.log(`  main-thread CPU time  with ${ms(thread.withMs)} · without ${ms(thread.withoutMs)} · overhead ${ms(thread.overheadMs)}`);
     console.log(`  burst task wall time  with ${ms(wall.withMs)} · without ${ms(wall.withoutMs)} · overhead ${ms(wall.overheadMs)}`);
+    console.log(`  of which (overhead)   script ${ms(script.overheadMs)} · style ${ms(style.overheadMs)} · layout ${ms(layout.overheadMs)}`);
   }
   const loads = await firstFrames(extension.context, origin);
   const passed = loads.filter((load) => load.ok).length;
@@ -172,5 +179,6 @@ try {
 } finally {
   await extension.close();
   await plain.close();
+  await control?.close();
   await sandbox.close();
 }

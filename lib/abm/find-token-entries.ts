@@ -213,9 +213,7 @@ function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLEle
   if (layout === 'table') return tableEntries(container);
   const items =
     layout === 'list'
-      ? [...container.querySelectorAll<HTMLElement>(LIST_ITEM_SELECTOR)].filter(
-          (item) => item.parentElement?.closest(LIST_SELECTOR) === container,
-        )
+      ? ownItems(container, LIST_ITEM_SELECTOR, LIST_SELECTOR)
       : [...container.children].filter(
           (child): child is HTMLElement =>
             !isOwnElement(child) &&
@@ -230,13 +228,11 @@ function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLEle
 }
 
 function tableEntries(table: HTMLElement): TokenEntry[] {
-  const rows = [...table.querySelectorAll<HTMLElement>(ROW_SELECTOR)].filter(
-    (row) => row.parentElement?.closest(TABLE_SELECTOR) === table,
-  );
+  const rows = ownItems(table, ROW_SELECTOR, TABLE_SELECTOR);
   const entries: TokenEntry[] = [];
   let locationColumn = -1;
   for (const row of rows) {
-    const cells = cellsOf(row);
+    const cells = ownItems(row, CELL_SELECTOR, ROW_SELECTOR);
     if (cells.length === 0) continue;
     if (isHeaderRow(row, cells)) {
       locationColumn = cells.findIndex((cell) => LOCATION_LABELS.has(normaliseLabel(readableText(cell))));
@@ -247,10 +243,9 @@ function tableEntries(table: HTMLElement): TokenEntry[] {
   return entries;
 }
 
-function cellsOf(row: HTMLElement): HTMLElement[] {
-  return [...row.querySelectorAll<HTMLElement>(CELL_SELECTOR)].filter(
-    (cell) => cell.parentElement?.closest(ROW_SELECTOR) === row,
-  );
+/** The items (`item`) of this container, not those of a container of the same kind nested in it. */
+function ownItems(container: HTMLElement, item: string, kind: string): HTMLElement[] {
+  return [...container.querySelectorAll<HTMLElement>(item)].filter((element) => element.parentElement?.closest(kind) === container);
 }
 
 function isColumnHeader(cell: Element): boolean {

@@ -6,20 +6,21 @@ export const SEEN_ATTRIBUTE = `data-${OWN_TAG_PREFIX}seen`;
 /** Our hidden element: 1 px wide while the document holds a heading not reported yet, 0 otherwise. */
 export const FLAG_TAG = `${OWN_TAG_PREFIX}flag`;
 
-// The browser's style engine does the watching: the :has() rule flips the flag's width in the very frame a new
-// heading is rendered, and a ResizeObserver reports that after layout and before paint. Inserting other elements
-// costs a selector-feature check, no script. (A counter-based tally did the same but cost ~35 ms per 10,000
-// mutations in Chromium; animationstart reports one frame late.)
-const CSS = `${FLAG_TAG}{all:initial;position:fixed;width:0;height:0;visibility:hidden;pointer-events:none}
-:root:has(:is(${HEADING_SELECTOR}):not([${SEEN_ATTRIBUTE}]))>${FLAG_TAG}{width:1px}`;
+// The browser's style engine does the watching, and a ResizeObserver on our flag reports it after layout and before
+// paint of the very frame that renders a new heading. Chromium: each unreported heading is a CSS anchor, and the flag's
+// width is the anchor's width plus 1 px, or 0 when there is none; inserting any other element costs nothing. Elsewhere:
+// a :root:has() rule, which in Chromium cost ~10 ms per 10,000 unrelated mutations (every insertion invalidates up to
+// the root). A CSS-counter tally cost ~35 ms; animationstart reports one frame late.
+const UNSEEN = `:is(${HEADING_SELECTOR}):not([${SEEN_ATTRIBUTE}])`;
+const CSS = `${FLAG_TAG}{all:initial;position:fixed;width:0;height:1px;visibility:hidden;pointer-events:none}
+@supports (anchor-name:--a){${UNSEEN}{anchor-name:--token-relay-new}${FLAG_TAG}{width:calc(anchor-size(--token-relay-new width,-1px) + 1px)}}
+@supports not (anchor-name:--a){:root:has(${UNSEEN})>${FLAG_TAG}{width:1px}}`;
 
 export interface HeadingWatchHandlers {
   /** A heading's text changed: look at the page in the next frame. */
   soon(): void;
   /** New headings are being rendered in this frame: look now, before it paints. */
   now(): void;
-  /** Measurement hook: milliseconds spent in the heading-text observer. */
-  onObserverWork?(ms: number): void;
 }
 
 /**
@@ -37,32 +38,25 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
   root.prepend(style);
   root.append(flag);
 
-  const textObserver = new win.MutationObserver(() => {
-    const started = performance.now();
-    handlers.soon();
-    handlers.onObserverWork?.(performance.now() - started);
-  });
+  const textObserver = new win.MutationObserver(handlers.soon);
   const flagObserver = new win.ResizeObserver(([entry]) => {
+    // Taken out of the page, the flag (always 1 px high) shrinks to nothing: put it back, as the root's last child
+    // (the :has() rule selects it there).
+    if (flag.parentNode !== root) root.append(flag);
     if (!entry?.contentRect.width) return;
-    for (const heading of doc.querySelectorAll(`:is(${HEADING_SELECTOR}):not([${SEEN_ATTRIBUTE}])`)) {
+    for (const heading of doc.querySelectorAll(UNSEEN)) {
       heading.setAttribute(SEEN_ATTRIBUTE, '');
       textObserver.observe(heading, { childList: true, characterData: true, subtree: true, attributeFilter: ['aria-label'] });
     }
     handlers.now();
   });
   flagObserver.observe(flag);
-  // The :has() rule selects the flag as a child of the root element: keep it there.
-  const keepFlag = new win.MutationObserver(() => {
-    if (flag.parentNode !== root) root.append(flag);
-  });
-  keepFlag.observe(root, { childList: true });
 
   signal.addEventListener(
     'abort',
     () => {
       textObserver.disconnect();
       flagObserver.disconnect();
-      keepFlag.disconnect();
       style.remove();
       flag.remove();
     },

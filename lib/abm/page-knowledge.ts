@@ -82,13 +82,6 @@ export const LIST_SELECTOR = 'ul,ol,[role="list"]';
 export const ROW_SELECTOR = 'tr,[role="row"]';
 export const CELL_SELECTOR = 'td,th,[role="cell"],[role="gridcell"],[role="rowheader"],[role="columnheader"]';
 export const LIST_ITEM_SELECTOR = 'li,[role="listitem"]';
-// The same kinds of element by tag and role, for cheap checks on every mutation record (no selector matching).
-// A superset is fine here (any <a>): it only decides whether to look again.
-export const HEADING_OR_CONTROL_TAGS: ReadonlySet<string> = new Set(['H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BUTTON', 'A']);
-export const HEADING_OR_CONTROL_ROLES: ReadonlySet<string> = new Set(['heading', 'button', 'link', 'menuitem']);
-export const CELL_TAGS: ReadonlySet<string> = new Set(['TD', 'TH']);
-export const CELL_ROLES: ReadonlySet<string> = new Set(['cell', 'gridcell', 'rowheader', 'columnheader']);
-
 // "Download the guide" in a paragraph or a menu is not a location's download control.
 export const PROSE_OR_MENU_SELECTOR = 'p,nav,[role="navigation"]';
 // Text inside these is never part of a location's name.

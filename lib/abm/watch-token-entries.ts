@@ -7,7 +7,7 @@ import {
   type TokenSection,
 } from './find-token-entries';
 import { watchHeadings } from './heading-watch';
-import { CELL_ROLES, CELL_TAGS, HEADING_OR_CONTROL_ROLES, HEADING_OR_CONTROL_TAGS } from './page-knowledge';
+import { CELL_SELECTOR, CONTROL_SELECTOR, HEADING_SELECTOR } from './page-knowledge';
 import { isOwnElement } from './own-elements';
 
 export interface TokenEntryHandlers {
@@ -32,7 +32,7 @@ const SCOPE_OPTIONS: MutationObserverInit = { childList: true, characterData: tr
 /**
  * Reports token entries as the single-page console renders, re-renders and routes away from them.
  * Nothing watches the whole document: headings are reported by the browser's style engine (heading-watch.ts),
- * and a MutationObserver follows only the token section (its subtree, and its ancestors' child lists) or, while a
+ * a MutationObserver follows only the token section's subtree (a ResizeObserver sees the section leave) or, while a
  * section heading waits for its entries, the part of the page where they will appear. Idle pages cost nothing.
  */
 export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
@@ -119,18 +119,27 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     handlers.onObserverWork?.(performance.now() - started);
   });
 
-  // The section's subtree for its rows; its ancestors' child lists, so we see it leave. A heading that waits for
-  // its entries: the part of the page its search looked in.
+  // Taken out of the page, the section shrinks to nothing, and a ResizeObserver says so before the next paint. (A
+  // child-list observer on each of its ancestors did the same, but cost the page on every mutation elsewhere.)
+  const sectionResize = win?.ResizeObserver
+    ? new win.ResizeObserver(() => {
+        if (current && !current.section.element.isConnected) schedule();
+      })
+    : undefined;
+
+  // The section's subtree for its rows, its box to see it leave. A heading that waits for its entries: the part of
+  // the page its search looked in.
   const observeScopes = (section: TokenSection | null, waiting: HTMLElement[]): void => {
     scopeObserver.disconnect();
+    sectionResize?.disconnect();
     if (section) {
       scopeObserver.observe(section.element, SCOPE_OPTIONS);
-      for (let node = section.element.parentNode; node; node = node.parentNode) scopeObserver.observe(node, { childList: true });
+      sectionResize?.observe(section.element);
     }
     for (const scope of waiting) scopeObserver.observe(scope, SCOPE_OPTIONS);
   };
 
-  watchHeadings(doc, { soon: schedule, now: lookNow, onObserverWork: handlers.onObserverWork }, signal);
+  watchHeadings(doc, { soon: schedule, now: lookNow }, signal);
 
   // Routes change by hash, by pushState and through the Navigation API.
   if (win) {
@@ -144,6 +153,7 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     'abort',
     () => {
       scopeObserver.disconnect();
+      sectionResize?.disconnect();
       if (frame !== undefined) win?.cancelAnimationFrame(frame);
       endSection();
     },
@@ -153,59 +163,32 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
   schedule();
 }
 
-// A few property reads per record: our own elements and text that cannot rename anything are not a reason to look.
+// Records come only from the section or a waiting heading's scope. Our own elements, and text that cannot rename
+// anything, are not a reason to look again.
 function recordMatters(record: MutationRecord): boolean {
   const target = record.target;
   if (isOwnElement(target)) return false;
   if (record.type === 'characterData') return textCanMatter(target.parentNode);
-  const added = kindOfNodes(record.addedNodes);
-  if (added === NodesKind.Page) return true;
-  const removed = kindOfNodes(record.removedNodes);
-  if (removed === NodesKind.Page) return true;
-  // Text swaps and empty elements matter only where they can rename a heading or a download control.
-  return (added === NodesKind.Text || removed === NodesKind.Text) && textCanMatter(target);
-}
-
-// What a record's added or removed nodes are: nothing or only ours, text (or empty elements
-// that cannot make or break a section), or page elements.
-const NodesKind = { Ours: 0, Text: 1, Page: 2 } as const;
-type NodesKind = (typeof NodesKind)[keyof typeof NodesKind];
-
-function kindOfNodes(nodes: NodeList): NodesKind {
-  let kind: NodesKind = NodesKind.Ours;
-  for (let index = 0; index < nodes.length; index++) {
-    const node = nodes[index];
-    if (!node) continue;
-    if (node.nodeType === 1) {
-      if (isOwnElement(node)) continue;
-      const element = node as Element;
+  let text = false;
+  for (const node of [...record.addedNodes, ...record.removedNodes]) {
+    if (node.nodeType === 3) text = true;
+    else if (node.nodeType === 1 && !isOwnElement(node)) {
       // An element without children still counts when it is itself a heading, a control or a table cell.
-      if (element.firstElementChild !== null || isHeadingOrControl(element) || isCell(element)) return NodesKind.Page;
-      kind = NodesKind.Text;
-    } else if (node.nodeType === 3) {
-      kind = NodesKind.Text;
+      if ((node as Element).firstElementChild || (node as Element).matches(PAGE_ELEMENT)) return true;
+      // Empty elements, like text, matter only where they can rename a heading or a download control.
+      text = true;
     }
   }
-  return kind;
+  return text && textCanMatter(target);
 }
+
+const HEADING_OR_CONTROL = `${HEADING_SELECTOR},${CONTROL_SELECTOR}`;
+const PAGE_ELEMENT = `${HEADING_OR_CONTROL},${CELL_SELECTOR}`;
+// The heading or control itself, or an element right inside one.
+const RENAMES = `${HEADING_OR_CONTROL},:is(${HEADING_OR_CONTROL})>*`;
 
 function textCanMatter(target: Node | null): boolean {
-  if (target?.nodeType !== 1) return false;
-  const parent = (target as Element).parentElement;
-  return isHeadingOrControl(target as Element) || (parent !== null && isHeadingOrControl(parent));
-}
-
-function isHeadingOrControl(element: Element): boolean {
-  return HEADING_OR_CONTROL_TAGS.has(element.tagName) || hasRoleIn(element, HEADING_OR_CONTROL_ROLES);
-}
-
-function isCell(element: Element): boolean {
-  return CELL_TAGS.has(element.tagName) || hasRoleIn(element, CELL_ROLES);
-}
-
-function hasRoleIn(element: Element, roles: ReadonlySet<string>): boolean {
-  const role = element.getAttribute('role');
-  return role !== null && roles.has(role);
+  return target?.nodeType === 1 && (target as Element).matches(RENAMES);
 }
 
 // A handler's bug must not stop the other entries; it still surfaces as an uncaught error.
