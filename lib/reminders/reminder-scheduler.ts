@@ -137,8 +137,8 @@ function stateReminder(health: TokenHealth): Reminder {
   return {
     id: reminderId(health.locationId, `state-${health.state}`),
     locationId: health.locationId,
-    title: `${STATE_TITLES[health.state] ?? 'Token needs attention'}: ${health.locationName}`,
-    message: [health.reason, health.nextStep].filter(Boolean).join(' '),
+    title: `${STATE_TITLES[health.state] ?? 'Token needs attention'}: ${health.locationName}${inConnection(health)}`,
+    message: [health.connectionName ? `${health.connectionName}:` : '', health.reason, health.nextStep].filter(Boolean).join(' '),
     url: contentTokensPage(health.websiteURL),
   };
 }
@@ -150,11 +150,14 @@ function expiryReminder(health: TokenHealth, threshold: number): Reminder {
   return {
     id: reminderId(health.locationId, `expiry-${threshold}`),
     locationId: health.locationId,
-    title: `${health.locationName}: token expires ${when}`,
-    message: `The Apps and Books token for ${health.locationName}${org} expires ${when}. Download a fresh one in ${appleSiteName(health.websiteURL)} and send it to Addigy.`,
+    title: `${health.locationName}${inConnection(health)}: token expires ${when}`,
+    message: `The Apps and Books token for ${health.locationName}${org} expires ${when}. Download a fresh one in ${appleSiteName(health.websiteURL)} and send it to ${health.connectionName ?? 'Addigy'}.`,
     url: contentTokensPage(health.websiteURL),
   };
 }
+
+/** Each notification names its connection; the Addigy section's own connection is "Addigy", said in the message. */
+const inConnection = (health: TokenHealth) => (health.connectionName ? ` in ${health.connectionName}` : '');
 
 const ID_PREFIX = 'token-relay-reminder';
 
