@@ -30,6 +30,7 @@ import { CONTENT_SCRIPT_ORIGINS } from '../lib/permissions/site-access';
 import { connectionHandles } from '../lib/mdm/connection-handles';
 import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
 import { listConnections } from '../lib/storage/connections';
+import { publishSendButtonTarget } from '../lib/mdm/send-button-target';
 
 const RESUME_ALARM = 'resume-renewals';
 const WATCH_ALARM = 'watch-tokens';
@@ -124,6 +125,13 @@ export default defineBackground({
       return { ok: true, note: `Connected. ${label} lists ${n} Apps and Books token${n === 1 ? '' : 's'}.` };
     }
 
+    /** Options changed the connections: the in-page button names where tokens go, and the watch looks again. */
+    async function connectionsChanged() {
+      const [apiKey, connections] = await Promise.all([loadApiKey(), listConnections()]);
+      await publishSendButtonTarget([...(apiKey ? (['addigy'] as const) : []), ...connections.map((c) => c.kind)]);
+      await refreshTokens();
+    }
+
     async function notify(reminder: Reminder) {
       await browser.notifications.create(reminder.id, {
         type: 'basic',
@@ -145,6 +153,7 @@ export default defineBackground({
       getState,
       testConnection,
       refreshTokens,
+      connectionsChanged,
       async checkApplePages() {
         const tabs = await browser.tabs.query({ url: CONTENT_SCRIPT_ORIGINS });
         // The tab in front first; a few at most, as this runs each time the popup opens.
@@ -261,6 +270,11 @@ export default defineBackground({
       .then(() => settleOwnDownloads())
       .catch(() => undefined)
       .then(() => machine.resume())
-      .then(publish);
+      .then(publish)
+      .then(async () => {
+        const [apiKey, connections] = await Promise.all([loadApiKey(), listConnections()]);
+        await publishSendButtonTarget([...(apiKey ? (['addigy'] as const) : []), ...connections.map((c) => c.kind)]);
+      })
+      .catch(() => undefined);
   },
 });

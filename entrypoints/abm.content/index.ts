@@ -7,7 +7,8 @@ import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/htt
 import type { ContentRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
 import { showNoRightsHint } from './no-rights-hint';
-import { addSendButton } from './send-button';
+import { addSendButton, setSendTarget } from './send-button';
+import { SEND_TARGET_KEY } from '../../lib/mdm/send-target-key';
 
 // Isolated world, every frame of the two Apple hosts (the console lives in the MainPortal iframe).
 // Kept small: plain DOM, no UI framework, no zod. The background re-validates all it is sent.
@@ -17,6 +18,13 @@ export default defineContentScript({
   runAt: 'document_start',
   main(ctx) {
     const intent = new DownloadIntent();
+    // The button names the MDM the token goes to; it changes when Options' connections do.
+    void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
+    const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+      if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
+    };
+    browser.storage.onChanged.addListener(onStorage);
+    ctx.signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
     // Download controls of the entries on the page now, so a click on one is recognised as a token download.
     const controls = new WeakSet<EventTarget>();
 

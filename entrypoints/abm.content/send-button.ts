@@ -1,6 +1,7 @@
 import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
 import type { TokenEntry } from '../../lib/abm/find-token-entries';
 import { createOwnHost, removeOnAbort } from './own-host';
+import { SEND_TARGETS } from '../../lib/mdm/send-target-key';
 
 const CSS = `:host{display:inline-block;margin-inline-start:8px;vertical-align:middle}
 button{font:inherit;font-weight:500;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:99px;padding:4px 11px;cursor:pointer;white-space:nowrap}
@@ -8,11 +9,30 @@ button:hover{background:var(--hover)}
 button:focus-visible{outline:2px solid #0071e3;outline-offset:2px}
 button:disabled{color:var(--muted);cursor:default}`;
 
+/**
+ * Where the button says the token goes: "Addigy" (only Addigy connected), the MDM's name (one other connection), or
+ * "MDM" (several). The background keeps it in storage.local; a value outside this list is ignored.
+ */
+let target = 'Addigy';
+const live = new Map<HTMLButtonElement, string | undefined>();
+
+const label = (button: HTMLButtonElement, locationName: string | undefined) => {
+  button.textContent = `Send to ${target}`;
+  if (locationName) button.setAttribute('aria-label', `Send to ${target}: ${locationName}`);
+};
+
+/** The connections changed (or were read at start): relabel every button on the page. */
+export function setSendTarget(value: unknown): void {
+  if (typeof value !== 'string' || !(SEND_TARGETS as readonly string[]).includes(value) || value === target) return;
+  target = value;
+  for (const [button, locationName] of live) label(button, locationName);
+}
+
 /** Long enough to swallow a double click: each Download mints a new token and revokes the last one. */
 const BUSY_MS = 4_000;
 
 /**
- * Puts a "Send to Addigy" button right after the entry's own Download control, until `signal` aborts.
+ * Puts a "Send to Addigy" (or the connected MDM) button right after the entry's own Download control, until `signal` aborts.
  * A user's click calls `onSend` (which arms the capture and clicks Download); confirmation happens in the popup.
  */
 export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: AbortSignal, onSend: () => void): void {
@@ -23,8 +43,9 @@ export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: A
 
   const button = doc.createElement('button');
   button.type = 'button';
-  button.textContent = 'Send to Addigy';
-  if (entry.locationName) button.setAttribute('aria-label', `Send to Addigy: ${entry.locationName}`);
+  label(button, entry.locationName);
+  live.set(button, entry.locationName);
+  signal.addEventListener('abort', () => live.delete(button), { once: true });
   button.addEventListener('click', (event) => {
     // The page's own row handlers have no business with our click.
     event.stopPropagation();

@@ -8,9 +8,15 @@ import { listConnections, newConnectionId, removeConnection, saveConnection } fr
 import { signInToIntune } from '../../lib/mdm/intune-sign-in-page';
 import '../../components/theme.css';
 
+const connectionsChanged = () => void runtimeBackgroundClient.send({ type: 'connections:changed' }).catch(() => undefined);
+
 const deps: OptionsDeps = {
   loadApiKey,
-  saveApiKey,
+  // The Addigy section's key is a connection too: the in-page button's label may change with it.
+  saveApiKey: async (key) => {
+    await saveApiKey(key);
+    connectionsChanged();
+  },
   loadSettings,
   saveSettings,
   requestHostPermission: (origin) => browser.permissions.request({ origins: [origin] }),
@@ -25,7 +31,7 @@ const deps: OptionsDeps = {
     signInWithMicrosoft: signInToIntune,
     testConnection: (connectionId) => runtimeBackgroundClient.send({ type: 'settings:test-connection', connectionId }),
     microsoftRedirectUrl: () => browser.identity?.getRedirectURL?.() ?? `https://${browser.runtime.id}.chromiumapp.org/`,
-    onChanged: () => void runtimeBackgroundClient.send({ type: 'connections:changed' }).catch(() => undefined),
+    onChanged: connectionsChanged,
   },
 };
 

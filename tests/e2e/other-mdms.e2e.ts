@@ -82,12 +82,16 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     await page.close();
   }
 
-  /** Click 1: the in-page button beside a location on Apple's Content Tokens page. */
-  async function sendFromApple(location: string, site: 'business' | 'school' = 'business'): Promise<Page> {
+  /** Click 1: the in-page button beside a location on Apple's Content Tokens page; it must say `label`. */
+  async function sendFromApple(location: string, label: string, site: 'business' | 'school' = 'business'): Promise<Page> {
     const page = site === 'business' ? await openTokensPage(session) : await session.context.newPage();
     if (site === 'school') await page.goto('https://school.apple.com/#/main/preferences/paymentsandbilling/appsandbooks');
     pages.push(page);
-    await page.getByRole('row', { name: new RegExp(location) }).getByRole('button', { name: /^Send to / }).click();
+    const button = page.getByRole('row', { name: new RegExp(location) }).getByRole('button', { name: /^Send to / });
+    await button.waitFor();
+    expect(await button.textContent()).toBe(label);
+    expect(await button.getAttribute('aria-label')).toBe(`${label}: ${location}`);
+    await button.click();
     return page;
   }
 
@@ -114,7 +118,8 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     await card.getByText('Connected. Jamf Pro lists 2 Apps and Books tokens.').waitFor();
 
     let userActions = 0;
-    await sendFromApple('Design Studio');
+    // With Jamf Pro the only connection, the button names it.
+    await sendFromApple('Design Studio', 'Send to Jamf Pro');
     userActions++;
     const popup = await popupPage();
     const confirm = renewalCard(popup, 'Confirm the renewal');
@@ -163,7 +168,7 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     expect(await card.getByRole('status').textContent()).toMatch(/Fleet Premium/);
     sandbox.fleet.premium = true;
 
-    await sendFromApple('Satellite Office');
+    await sendFromApple('Satellite Office', 'Send to Fleet');
     const popup = await popupPage();
     const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew Satellite Office in Fleet HQ' });
     await renew.waitFor({ timeout: 30_000 });
@@ -187,7 +192,7 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     expect(sandbox.microsoft.signIns.every((s) => s.pkceMatched !== false)).toBe(true);
     expect(sandbox.microsoft.redirectUris).toEqual([`https://${session.extensionId}.chromiumapp.org/`]);
 
-    await sendFromApple('Satellite Office');
+    await sendFromApple('Satellite Office', 'Send to Microsoft Intune');
     const popup = await popupPage();
     const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew Satellite Office in Intune' });
     await renew.waitFor({ timeout: 30_000 });
@@ -213,7 +218,8 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     await page.getByText('Saved.').waitFor();
     await addConnection('Addigy', { Name: 'Springfield Schools', 'API key': SECOND });
 
-    await sendFromApple('North High', 'school');
+    // Two Addigy organisations: still Addigy.
+    await sendFromApple('North High', 'Send to Addigy', 'school');
     const popup = await popupPage();
     const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew North High in Springfield Schools' });
     await renew.waitFor({ timeout: 30_000 });
@@ -241,7 +247,8 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     await page.getByText('Saved.').waitFor();
     await addConnection('Jamf Pro', { Name: 'Jamf Pro', 'Server URL': `https://${JAMF_HOST}`, 'Client ID': JAMF_CLIENT_ID, 'Client secret': JAMF_CLIENT_SECRET });
 
-    await sendFromApple('Design Studio');
+    // Addigy and Jamf Pro: several MDMs.
+    await sendFromApple('Design Studio', 'Send to MDM');
     const popup = await popupPage();
     const chooser = renewalCard(popup, 'Which token does this file renew?');
     await chooser.waitFor({ timeout: 30_000 });
