@@ -187,7 +187,8 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
             <TextField
               id="connection-server"
               label="Server URL"
-              type="url"
+              // Not type=url: the browser would block "acme.jamfcloud.com" before our own check adds https://.
+              inputMode="url"
               value={draft.serverUrl}
               onInput={set('serverUrl')}
               hint={draft.kind === 'jamf-pro' ? 'e.g. https://yourcompany.jamfcloud.com, or your own Jamf Pro server.' : 'Your Fleet server, e.g. https://fleet.example.com.'}
@@ -238,13 +239,14 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
   );
 }
 
-function TextField(props: { id: string; label: string; value: string; onInput: (e: Event) => void; hint?: string; secret?: boolean; type?: string }) {
+function TextField(props: { id: string; label: string; value: string; onInput: (e: Event) => void; hint?: string; secret?: boolean; inputMode?: 'url' }) {
   return (
     <div class="field">
       <label for={props.id}>{props.label}</label>
       <input
         id={props.id}
-        type={props.secret ? 'password' : (props.type ?? 'text')}
+        type={props.secret ? 'password' : 'text'}
+        inputMode={props.inputMode}
         autocomplete="off"
         spellcheck={false}
         value={props.value}
