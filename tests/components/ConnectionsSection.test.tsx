@@ -71,7 +71,7 @@ describe('ConnectionsSection', () => {
     fireEvent.click(form().getByRole('button', { name: 'Save' }));
     await screen.findByText(/must be an https:\/\/ address.*Nothing was saved\./);
     type('Server URL', 'https://fleet.example.com');
-    deps.requestAccess.mockResolvedValueOnce(false);
+    vi.mocked(deps.requestAccess).mockResolvedValueOnce(false);
     fireEvent.click(form().getByRole('button', { name: 'Save' }));
     await screen.findByText(/needs permission to reach fleet\.example\.com/);
     expect(saved).toEqual([]);
