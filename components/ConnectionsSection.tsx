@@ -162,7 +162,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
                   Remove
                 </button>
               </div>
-              <div role="status" aria-live="polite">
+              <div role="status" aria-live="polite" aria-label={`${connection.name}: status`}>
                 {statusById[connection.id] && <p class={`notice ${statusById[connection.id]!.tone}`}>{statusById[connection.id]!.text}</p>}
               </div>
             </section>
@@ -232,7 +232,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
           </button>
         </div>
       )}
-      <div role="status" aria-live="polite">
+      <div role="status" aria-live="polite" aria-labelledby="connections-heading">
         {formStatus && <p class={`notice ${formStatus.tone}`}>{formStatus.text}</p>}
       </div>
     </section>

@@ -111,7 +111,8 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     <main class="options">
       <h1>Token Relay options</h1>
       <SiteAccessNotice />
-      <form onSubmit={save}>
+      <h2 id="addigy-heading">Addigy</h2>
+      <form onSubmit={save} aria-labelledby="addigy-heading">
         <div class="field">
           <label for="api-key">API key</label>
           <input
@@ -169,7 +170,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       <p class="hint" id="where-secrets-go">
         Your API key is sent only to {savedHost}. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy.
       </p>
-      <div role="status" aria-live="polite">
+      <div role="status" aria-live="polite" aria-labelledby="addigy-heading">
         {status && <p class={`notice ${status.tone}`}>{status.text}</p>}
       </div>
       {deps.connections && <ConnectionsSection deps={deps.connections} />}

@@ -27,7 +27,7 @@ describe('the Options page, in Chromium against the sandbox', () => {
     await options.waitForFunction(() => (document.getElementById('api-key') as HTMLInputElement | null)?.value);
     return options;
   };
-  const status = (options: Page) => options.getByRole('status');
+  const status = (options: Page) => options.getByRole('status', { name: 'Addigy' });
   const openAdvanced = (options: Page) => options.locator('summary', { hasText: 'Advanced' }).click();
 
   it('Test connection reports how many tokens Addigy lists', async () => {

@@ -188,8 +188,9 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     const card = page.getByRole('region', { name: 'Intune' });
     await card.getByRole('button', { name: 'Sign in with Microsoft' }).click();
     await card.getByText('Signed in with Microsoft.').waitFor({ timeout: 30_000 });
-    expect(sandbox.microsoft.signIns.length).toBeGreaterThan(0);
-    expect(sandbox.microsoft.signIns.every((s) => s.pkceMatched !== false)).toBe(true);
+    // The code was exchanged with the verifier whose S256 challenge went to the authorize endpoint.
+    expect(sandbox.microsoft.signIns.filter((s) => s.pkceMatched === true)).toHaveLength(1);
+    expect(sandbox.microsoft.signIns.some((s) => s.pkceMatched === false)).toBe(false);
     expect(sandbox.microsoft.redirectUris).toEqual([`https://${session.extensionId}.chromiumapp.org/`]);
 
     await sendFromApple('Satellite Office', 'Send to Microsoft Intune');
@@ -206,6 +207,30 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     expect(JSON.parse(patch.body)).toEqual({ token: file });
     expect(patch.headers.authorization).toMatch(/^Bearer \S+$/);
     expect(graph.some((r) => r.method === 'POST' && r.path.endsWith('/vppTokens/vpp-0001/syncLicenses'))).toBe(true);
+  });
+
+  it('Jamf Pro busy, then refusing the API client: retried after Retry-After, then said in plain words with Options to fix it; the token is kept', async () => {
+    await addConnection('Jamf Pro', { Name: 'Jamf Pro', 'Server URL': `https://${JAMF_HOST}`, 'Client ID': JAMF_CLIENT_ID, 'Client secret': JAMF_CLIENT_SECRET });
+    sandbox.jamf.faults.push({ route: 'renew', status: 429, retryAfter: 1, times: 1 });
+    sandbox.jamf.faults.push({ route: 'renew', status: 403, times: 1 });
+    await sendFromApple('Design Studio', 'Send to Jamf Pro');
+    const popup = await popupPage();
+    const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew Design Studio in Jamf Pro' });
+    await renew.waitFor({ timeout: 30_000 });
+    await renew.click();
+    const failed = renewalCard(popup, 'Not renewed');
+    await failed.waitFor({ timeout: 30_000 });
+    expect(await failed.textContent()).toMatch(/Jamf Pro accepted the credentials, but they do not have permission|privileges/);
+    await failed.getByRole('button', { name: 'Open Options' }).waitFor();
+    const renewCalls = sandbox.requestsTo(JAMF_HOST).filter((r) => r.method === 'PATCH');
+    expect(renewCalls.map((r) => r.status)).toEqual([429, 403]);
+    expect(renewCalls[1]!.at - renewCalls[0]!.at).toBeGreaterThanOrEqual(900);
+    expect(sandbox.jamf.uploads).toHaveLength(0);
+
+    // The API role fixed in Jamf Pro: Retry sends the same file, which Token Relay still holds.
+    await failed.getByRole('button', { name: 'Retry' }).click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 60_000 });
+    expect(sandbox.jamf.uploads.map((u) => u.text)).toEqual([await downloadedToken()]);
   });
 
   it('MSP: a token of the second Addigy organisation goes to the second connection, and only its key follows the renewal', async () => {
