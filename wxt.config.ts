@@ -22,14 +22,16 @@ export default defineConfig({
     description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
     // offscreen (Chrome only): a document that turns the token into a blob: URL to save; scripting: the popup's
     // on-demand check of an Apple page it cannot read. See README "Permissions".
-    permissions: ['storage', 'downloads', 'alarms', 'notifications', 'scripting', ...(browser === 'firefox' ? [] : ['offscreen'])],
+    // identity (Intune's sign-in): optional in Chrome; Firefox has no optional `identity`, so it is declared there,
+    // where it shows no install warning.
+    permissions: ['storage', 'downloads', 'alarms', 'notifications', 'scripting', ...(browser === 'firefox' ? ['identity'] : ['offscreen'])],
     host_permissions: HOST_PERMISSION_ORIGINS,
     // Asked for at run time, one origin at a time, never granted up front: another Addigy region, alias or staging
     // host; a connection's own server (<tenant>.jamfcloud.com, a self-hosted Jamf Pro or Fleet); Microsoft's sign-in
     // and Graph for an Intune connection. See README "Permissions".
     optional_host_permissions: ['https://*.addigy.com/*', 'https://*/*'],
     // Intune only: Sign in with Microsoft runs through identity.launchWebAuthFlow.
-    optional_permissions: ['identity'],
+    ...(browser === 'firefox' ? {} : { optional_permissions: ['identity'] }),
     action: { default_title: 'Token Relay' },
     ...(browser === 'firefox'
       ? {

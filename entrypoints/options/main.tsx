@@ -26,8 +26,13 @@ const deps: OptionsDeps = {
     saveConnection,
     removeConnection,
     newConnectionId,
-    // Already granted sites and permissions resolve at once, without a prompt.
-    requestAccess: ({ origins, permissions }) => browser.permissions.request({ origins, permissions: permissions as never }),
+    // Already granted sites and permissions resolve at once, without a prompt. An API already present (Firefox
+    // declares `identity` up front: it has no optional one) is not asked for, synchronously, inside the click.
+    requestAccess: ({ origins, permissions = [] }) =>
+      browser.permissions.request({
+        origins,
+        permissions: permissions.filter((p) => !(p === 'identity' && typeof browser.identity?.launchWebAuthFlow === 'function')) as never,
+      }),
     signInWithMicrosoft: signInToIntune,
     testConnection: (connectionId) => runtimeBackgroundClient.send({ type: 'settings:test-connection', connectionId }),
     microsoftRedirectUrl: () => browser.identity?.getRedirectURL?.() ?? `https://${browser.runtime.id}.chromiumapp.org/`,
