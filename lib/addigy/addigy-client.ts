@@ -3,6 +3,7 @@ import {
   backoffDelayMs,
   DEFAULT_RETRY,
   fetchWithTimeout,
+  readText,
   retryAfterMs,
   sleep as sleepFor,
   type RetryPolicy,
@@ -246,23 +247,6 @@ function checkSettings(baseUrl: string, apiKey: string): ((call: AddigyCall) => 
     return problem('The Addigy API key contains characters an API key never has.', API_KEY_STEP);
   }
   return undefined;
-}
-
-/** Reads the body within `timeoutMs`; never throws. */
-async function readText(response: Response, timeoutMs: number): Promise<string | 'timeout' | 'network'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    const result = await Promise.race([response.text(), deadline]);
-    if (result === 'timeout') response.body?.cancel().catch(() => undefined);
-    return result;
-  } catch {
-    return 'network';
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 function validate<T>(call: AddigyCall, schema: z.ZodMiniType<T>, answer: Answer): Result<T, AddigyProblem> {

@@ -81,3 +81,20 @@ export function originOf(url: string | undefined): string | undefined {
     return undefined;
   }
 }
+
+/** Reads a body within `timeoutMs`; never throws. */
+export async function readText(response: Response, timeoutMs: number): Promise<string | 'timeout' | 'network'> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const result = await Promise.race([response.text(), deadline]);
+    if (result === 'timeout') response.body?.cancel().catch(() => undefined);
+    return result;
+  } catch {
+    return 'network';
+  } finally {
+    clearTimeout(timer);
+  }
+}

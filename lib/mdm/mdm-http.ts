@@ -1,6 +1,7 @@
+import type * as z from 'zod/mini';
 import { err, ok, type Result } from '../result';
 import { redactBase64Runs, redactSecret } from '../token/redact-secret';
-import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, retryAfterMs, sleep as sleepFor, type RetryPolicy } from '../http';
+import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, sleep as sleepFor, type RetryPolicy } from '../http';
 import type { MdmProblem, OnRetry } from './mdm-adapter';
 
 /**
@@ -9,18 +10,28 @@ import type { MdmProblem, OnRetry } from './mdm-adapter';
  * no cookies, and the vendor's words redacted of every secret before they reach a message.
  */
 
-export interface MdmHttpOptions {
-  /** What people call the MDM, for messages ("Jamf Pro did not answer …"). */
-  label: string;
-  /** Secrets to redact from anything the MDM says back (credentials, the token text). */
-  secrets?: () => ReadonlyArray<string | undefined>;
+/** The transport knobs every adapter takes and hands to MdmHttp; unit tests inject them. */
+export interface MdmTransportOptions {
   fetch?: typeof fetch;
   timeoutMs?: number;
   retry?: RetryPolicy;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Back-off jitter. */
   random?: () => number;
   onRetry?: OnRetry;
   signal?: AbortSignal;
+}
+
+/** Just the transport knobs of an adapter's config. */
+export function transportOf({ fetch, timeoutMs, retry, sleep, random, onRetry, signal }: MdmTransportOptions): MdmTransportOptions {
+  return { fetch, timeoutMs, retry, sleep, random, onRetry, signal };
+}
+
+export interface MdmHttpOptions extends MdmTransportOptions {
+  /** What people call the MDM, for messages ("Jamf Pro did not answer …"). */
+  label: string;
+  /** Secrets to redact from anything the MDM says back (credentials, the token text). */
+  secrets?: () => ReadonlyArray<string | undefined>;
 }
 
 export interface MdmRequest {
@@ -107,6 +118,18 @@ export class MdmHttp {
     cleaned = redactBase64Runs(cleaned).replace(/\s+/g, ' ').trim();
     if (!cleaned) return undefined;
     return cleaned.length > DETAIL_MAX_CHARS ? `${cleaned.slice(0, DETAIL_MAX_CHARS - 1)}…` : cleaned;
+  }
+
+  /** A 2xx answer's body, checked with the vendor's schema; a mismatch names paths only, never values. */
+  parse<T>(request: MdmRequest, schema: z.ZodMiniType<T>, answer: { status: number; body: unknown }): Result<T, MdmProblem> {
+    const parsed = schema.safeParse(answer.body);
+    if (parsed.success) return ok(parsed.data);
+    // zod's issues can carry input values, which may echo a secret.
+    const where = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
+      .join('; ');
+    return err(this.badResponse(request, where, answer.status));
   }
 
   badResponse(request: MdmRequest, detail: string, status?: number): MdmProblem {
@@ -254,22 +277,6 @@ function errorWords(text: string): string {
   return text;
 }
 
-/** Reads the body within `timeoutMs`; never throws. */
-async function readText(response: Response, timeoutMs: number): Promise<string | 'timeout' | 'network'> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    const result = await Promise.race([response.text(), deadline]);
-    if (result === 'timeout') response.body?.cancel().catch(() => undefined);
-    return result;
-  } catch {
-    return 'network';
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 export function hostOf(url: string): string {
   try {

@@ -1,4 +1,3 @@
-import type { RetryPolicy } from '../../http';
 import { err, ok, type Result } from '../../result';
 import {
   MDM_LABELS,
@@ -9,10 +8,9 @@ import {
   type MdmProblem,
   type MdmToken,
   type MdmTokenState,
-  type OnRetry,
   type RenewOutcome,
 } from '../mdm-adapter';
-import { MdmHttp, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
+import { MdmHttp, transportOf, type MdmTransportOptions, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { fleetVppTokenAnswerSchema, fleetVppTokenListSchema, type FleetVppToken } from './schemas';
 
 /**
@@ -33,20 +31,13 @@ export const FLEET_PATHS = {
 export const FLEET_TOKEN_FIELD = 'token';
 export const FLEET_TOKEN_FILE_NAME = 'token.vpptoken';
 
-export interface FleetAdapterConfig {
+export interface FleetAdapterConfig extends MdmTransportOptions {
   /** The Fleet server, e.g. https://fleet.acme-corp.net (https only; a path prefix is kept). */
   serverUrl: string;
   /** An API token of a Fleet user (an API-only user is best), sent as `Authorization: Bearer`. */
   apiToken: string;
-  fetch?: typeof fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Milliseconds since the epoch; decides which tokens are expired by date. */
   now?: () => number;
-  onRetry?: OnRetry;
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  random?: () => number;
-  signal?: AbortSignal;
 }
 
 export const FLEET_PREMIUM_MESSAGE =
@@ -71,13 +62,7 @@ export class FleetAdapter implements MdmAdapter {
     this.http = new MdmHttp({
       label: LABEL,
       secrets: () => [this.apiToken],
-      fetch: config.fetch,
-      sleep: config.sleep,
-      onRetry: config.onRetry,
-      timeoutMs: config.timeoutMs,
-      retry: config.retry,
-      random: config.random,
-      signal: config.signal,
+      ...transportOf(config),
     });
   }
 

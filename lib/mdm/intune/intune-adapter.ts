@@ -1,5 +1,3 @@
-import type * as z from 'zod/mini';
-import type { RetryPolicy } from '../../http';
 import { err, ok, type Problem, type Result } from '../../result';
 import {
   isoInstant,
@@ -9,10 +7,9 @@ import {
   type MdmProblem,
   type MdmToken,
   type MdmTokenState,
-  type OnRetry,
   type RenewOutcome,
 } from '../mdm-adapter';
-import { MdmHttp, type MdmRequest, type StatusProblem } from '../mdm-http';
+import { MdmHttp, transportOf, type MdmTransportOptions, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { checkIntuneSettings, INTUNE_GRAPH_PERMISSION, needsSignIn, refreshMicrosoftTokens, type MicrosoftTokens } from './microsoft-sign-in';
 import { graphVppTokenPageSchema, graphVppTokenSchema, type GraphVppToken } from './schemas';
 
@@ -42,18 +39,11 @@ export interface IntuneSession {
   save(tokens: IntuneSessionTokens): Promise<void>;
 }
 
-export interface IntuneAdapterConfig {
+export interface IntuneAdapterConfig extends MdmTransportOptions {
   tenantId: string;
   clientId: string;
   session: IntuneSession;
-  fetch?: typeof fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   now?: () => number;
-  onRetry?: OnRetry;
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  random?: () => number;
-  signal?: AbortSignal;
 }
 
 const LABEL = MDM_LABELS.intune;
@@ -138,13 +128,7 @@ export class IntuneAdapter implements MdmAdapter {
     this.http = new MdmHttp({
       label: LABEL,
       secrets: () => [this.current.accessToken, this.current.refreshToken],
-      fetch: config.fetch,
-      sleep: config.sleep,
-      onRetry: config.onRetry,
-      timeoutMs: config.timeoutMs,
-      retry: config.retry,
-      random: config.random,
-      signal: config.signal,
+      ...transportOf(config),
     });
   }
 
@@ -160,7 +144,7 @@ export class IntuneAdapter implements MdmAdapter {
       seen.add(url);
       const answer = await this.call(request);
       if (!answer.ok) return answer;
-      const parsed = validate(this.http, request, graphVppTokenPageSchema, answer.value);
+      const parsed = this.http.parse(request, graphVppTokenPageSchema, answer.value);
       if (!parsed.ok) return parsed;
       tokens.push(...parsed.value.value.map(toMdmToken));
       const next = parsed.value['@odata.nextLink'] ?? undefined;
@@ -189,7 +173,7 @@ export class IntuneAdapter implements MdmAdapter {
     const answer = await this.call(request, renewProblem);
     if (!answer.ok) return answer;
     if (answer.value.status === 204 || answer.value.body === undefined) return ok(undefined);
-    const parsed = validate(this.http, request, graphVppTokenSchema, answer.value);
+    const parsed = this.http.parse(request, graphVppTokenSchema, answer.value);
     return parsed.ok ? ok(toMdmToken(parsed.value)) : parsed;
   }
 
@@ -341,18 +325,3 @@ const renewProblem: StatusProblem = (status, detail, request) => {
   return undefined;
 };
 
-function validate<T>(
-  http: MdmHttp,
-  request: MdmRequest,
-  schema: z.ZodMiniType<T>,
-  answer: { status: number; body: unknown },
-): Result<T, MdmProblem> {
-  const parsed = schema.safeParse(answer.body);
-  if (parsed.success) return ok(parsed.data);
-  // Paths and messages only: zod's issues can carry input values, which may echo a secret.
-  const where = parsed.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
-  return err(http.badResponse(request, where, answer.status));
-}

@@ -1,5 +1,4 @@
 import type * as z from 'zod/mini';
-import type { RetryPolicy } from '../../http';
 import { err, ok, type Result } from '../../result';
 import {
   isoInstant,
@@ -8,10 +7,9 @@ import {
   type MdmAdapter,
   type MdmProblem,
   type MdmToken,
-  type OnRetry,
   type RenewOutcome,
 } from '../mdm-adapter';
-import { MdmHttp, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
+import { MdmHttp, transportOf, type MdmTransportOptions, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { jamfAccessTokenSchema, jamfLocationPageSchema, jamfLocationSchema, type JamfLocation } from './schemas';
 
 /**
@@ -41,20 +39,13 @@ export const RECLAIM_STEP =
   'In Jamf Pro, open Settings → Global → Volume purchasing, choose this location and reclaim its service token for this Jamf Pro server (Apple lets only one MDM server use a location at a time), then renew again.';
 export const OTHER_SERVER_DETAIL = 'In use by another server: Apple says another MDM server uses this location.';
 
-export interface JamfProConfig {
+export interface JamfProConfig extends MdmTransportOptions {
   /** `https://acme.jamfcloud.com`, or a self-hosted Jamf Pro's address. */
   serverUrl: string;
   clientId: string;
   clientSecret: string;
-  fetch?: typeof fetch;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Milliseconds since the epoch: decides when the access token is stale and when a token has expired. */
   now?: () => number;
-  onRetry?: OnRetry;
-  timeoutMs?: number;
-  retry?: RetryPolicy;
-  random?: () => number;
-  signal?: AbortSignal;
 }
 
 interface AccessToken {
@@ -87,13 +78,7 @@ export class JamfProAdapter implements MdmAdapter {
     this.http = new MdmHttp({
       label: LABEL,
       secrets: () => [this.clientSecret, this.clientId, this.lastAccessToken],
-      fetch: config.fetch,
-      sleep: config.sleep,
-      onRetry: config.onRetry,
-      timeoutMs: config.timeoutMs,
-      retry: config.retry,
-      random: config.random,
-      signal: config.signal,
+      ...transportOf(config),
     });
   }
 
