@@ -292,7 +292,7 @@ describe('TokenOverview at MSP scale', () => {
       render(<TokenOverview health={health} now={NOW} />);
       const box = screen.getByRole('searchbox', { name: 'Filter tokens' });
       expect(box.getAttribute('type')).toBe('search');
-      const shown = () => [...document.querySelectorAll('li[data-state]')].map((li) => li.querySelector('.row-name')!.textContent);
+      const shown = () => [...document.querySelectorAll('li[data-state]')].map((li) => li.querySelector('button')!.firstChild!.textContent!.trim());
       const type = (text: string) => fireEvent.input(box, { target: { value: text } });
 
       type('north');
