@@ -10,24 +10,29 @@ const ORGS = ['Acme Corp', 'Springfield Schools', 'Globex', 'Initech', 'Umbrella
 
 /**
  * TOKENS Addigy tokens, cloned from the seed's Warehouse with their own ids and names, spread over five
- * organisations (so the overview groups them) and over the calendar (expiring, expired, valid); one in
- * twenty-five failed its last sync.
+ * organisations (so the overview groups them) and over the next forty days (one in forty expired, most
+ * expiring soon); one in twenty-five failed its last sync.
  */
 function manyTokens(state) {
   const template = state.addigyTokens.find((t) => t.locationId === 'loc-warehouse');
-  state.addigyTokens = Array.from({ length: TOKENS }, (_, i) => ({
-    ...structuredClone(template),
-    locationId: `loc-${i}`,
-    idNumber: String(5000 + i),
-    orgName: ORGS[i % ORGS.length],
-    ...(i % 25 === 7 ? { lastSyncingStatus: 'error', errMsg: 'Scan timed out after 300 s' } : {}),
-    clientConfig: {
-      ...structuredClone(template.clientConfig),
-      uId: `LOC-B${i}`,
-      locationName: `Location ${String(i + 1).padStart(3, '0')}`,
-      tokenExpirationDate: new Date(Date.now() + (i % 40) * 86_400_000).toISOString(),
-    },
-  }));
+  state.addigyTokens = Array.from({ length: TOKENS }, (_, i) => {
+    const expires = new Date(Date.now() + (i % 40) * 86_400_000).toISOString();
+    return {
+      ...structuredClone(template),
+      locationId: `loc-${i}`,
+      idNumber: String(5000 + i),
+      orgName: ORGS[i % ORGS.length],
+      ...(i % 25 === 7 ? { lastSyncingStatus: 'error', errMsg: 'Scan timed out after 300 s' } : {}),
+      // Addigy's top-level copy of the expiry wins over the client config's: both move.
+      expDate: expires,
+      clientConfig: {
+        ...structuredClone(template.clientConfig),
+        uId: `LOC-B${i}`,
+        locationName: `Location ${String(i + 1).padStart(3, '0')}`,
+        tokenExpirationDate: expires,
+      },
+    };
+  });
   state.systemEvents = [];
 }
 
