@@ -81,11 +81,12 @@ function summary(health: TokenHealth[], connections: number): string {
 }
 
 /** Everything about one token below its name: reason, expiry, last sync, what to do, Renew and Snooze. */
-function TokenDetails({ h, snoozedUntil, onSnooze }: { h: TokenHealth; snoozedUntil?: string; onSnooze?: (id: string) => void }) {
+function TokenDetails({ h, connection, snoozedUntil, onSnooze }: DetailsProps) {
   const canRenew = isUnhealthy(h.state) || h.state === 'expiring-soon';
+  const where = connection ? [connection, h.orgName].filter(Boolean).join(' · ') : h.orgName;
   return (
     <>
-      {h.orgName && <p class="token-org muted">{h.orgName}</p>}
+      {where && <p class="token-org muted">{where}</p>}
       <p>{h.reason}</p>
       <dl class="details">
         <dt>Expires</dt>
@@ -131,16 +132,21 @@ function TokenDetails({ h, snoozedUntil, onSnooze }: { h: TokenHealth; snoozedUn
   );
 }
 
-interface ItemProps {
+interface DetailsProps {
   h: TokenHealth;
-  /** h3 in a single list, h4 under a group's h3. */
-  level: 3 | 4;
+  /** The connection's name, shown beside the organisation when the cards of several connections share one list. */
+  connection?: string;
   snoozedUntil?: string;
   onSnooze?: (id: string) => void;
 }
 
+interface ItemProps extends DetailsProps {
+  /** h3 in a single list, h4 under a group's h3. */
+  level: 3 | 4;
+}
+
 /** A full card: for a handful of tokens, everything shows at once. */
-function TokenItem({ h, level, snoozedUntil, onSnooze }: ItemProps) {
+function TokenItem({ h, level, connection, snoozedUntil, onSnooze }: ItemProps) {
   const { label, tone } = STATES[h.state];
   const Heading = level === 3 ? 'h3' : 'h4';
   return (
@@ -151,7 +157,7 @@ function TokenItem({ h, level, snoozedUntil, onSnooze }: ItemProps) {
           {label}
         </span>
       </div>
-      <TokenDetails h={h} snoozedUntil={snoozedUntil} onSnooze={onSnooze} />
+      <TokenDetails h={h} connection={connection} snoozedUntil={snoozedUntil} onSnooze={onSnooze} />
     </li>
   );
 }
@@ -196,7 +202,7 @@ function TokenRow({ h, level, snoozedUntil, onSnooze }: ItemProps) {
   );
 }
 
-/** More tokens than this and the overview turns into compact rows with a filter box. */
+/** More tokens than this and the overview turns into compact rows, grouped by connection and organisation, with a filter box. */
 export const FULL_CARDS_UP_TO = 8;
 
 const connectionOf = (h: TokenHealth) => h.connectionName?.trim() || 'Addigy';
@@ -237,9 +243,11 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
   // Sorted, grouped and indexed once per picture of the tokens, not on every keystroke or toggle.
   const view = useMemo(() => {
     const sorted = [...health].sort(bySeriousness);
-    const groups = groupByConnection(sorted);
     const connections = new Set(sorted.map(connectionOf)).size;
     const compact = sorted.length > FULL_CARDS_UP_TO;
+    // A handful of tokens stays one list of full cards, most urgent first, each naming its organisation
+    // (and its connection when there are several); beyond that, groups by connection and organisation.
+    const groups: Group[] = compact ? groupByConnection(sorted) : [{ key: '', title: '', items: sorted }];
     const text = compact ? new Map(sorted.map((h) => [h, searchText(h)])) : undefined;
     return { sorted, groups, connections, compact, text, summary: summary(sorted, connections) };
   }, [health]);
@@ -261,7 +269,14 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
   const list = (items: TokenHealth[], labelledBy?: string) => (
     <ul class={view.compact ? 'token-list compact' : 'token-list'} aria-labelledby={labelledBy}>
       {items.map((h) => (
-        <Item key={h.locationId} h={h} level={grouped ? 4 : 3} snoozedUntil={snoozeEnd(h.locationId)} onSnooze={onSnooze} />
+        <Item
+          key={h.locationId}
+          h={h}
+          level={grouped ? 4 : 3}
+          connection={!view.compact && view.connections > 1 ? connectionOf(h) : undefined}
+          snoozedUntil={snoozeEnd(h.locationId)}
+          onSnooze={onSnooze}
+        />
       ))}
     </ul>
   );

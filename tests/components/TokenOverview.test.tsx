@@ -169,7 +169,7 @@ function many(n: number, prefix: string, extra: Partial<TokenHealth> = {}): Toke
 
 describe('TokenOverview at MSP scale', () => {
   const JAMF = { connectionName: 'Jamf Pro (Acme)', mdm: 'jamf-pro' as const };
-  /** Two connections (Addigy, Jamf Pro), two organisations: three groups. */
+  /** Two connections (Addigy, Jamf Pro), two organisations, nine tokens: three groups. */
   const MIXED: TokenHealth[] = [
     entry('Warehouse', 'valid', 200),
     entry('Main Campus', 'expiring-soon', 12),
@@ -177,31 +177,56 @@ describe('TokenOverview at MSP scale', () => {
     entry('Tower', 'sync-failed', 100, { orgName: 'Globex', nextStep: 'Press Scan Now.' }),
     entry('Jamf HQ', 'expiring-soon', 20, JAMF),
     entry('Jamf Lab', 'other-mdm', 80, { ...JAMF, locationId: 'jamf:2' }),
+    entry('Depot 2', 'valid', 160, { orgName: 'Globex' }),
+    entry('Jamf Annex', 'valid', 300, JAMF),
+    entry('Yard', 'valid', 250),
   ];
-  const groupHeadings = () => screen.getAllByRole('heading', { level: 3 }).map((h) => h.textContent);
-  const namesIn = (group: string) =>
-    within(screen.getByRole('list', { name: group }))
-      .getAllByRole('listitem')
-      .map((li) => within(li).getByRole('heading', { level: 4 }).textContent);
+  const groupHeadings = () => screen.queryAllByRole('heading', { level: 3 }).map((h) => h.textContent);
+  /** A compact row's name: the first text of its disclosure button. */
+  const rowName = (li: Element) => li.querySelector('button')!.firstChild!.textContent!.trim();
+  const namesIn = (group: string) => within(screen.getByRole('list', { name: group })).getAllByRole('listitem').map(rowName);
 
-  it('groups the tokens by connection and organisation, the group with the most urgent token first', () => {
+  it('groups many tokens by connection and organisation, the group with the most urgent token first', () => {
     render(<TokenOverview health={MIXED} now={NOW} />);
     // Globex holds a failure, Jamf Pro a token used by another MDM, Acme's Addigy only an expiring one.
     expect(groupHeadings()).toEqual(['Addigy · Globex', 'Jamf Pro (Acme) · Acme Corp', 'Addigy · Acme Corp']);
-    expect(namesIn('Addigy · Globex')).toEqual(['Tower', 'Depot']);
-    expect(namesIn('Jamf Pro (Acme) · Acme Corp')).toEqual(['Jamf Lab', 'Jamf HQ']);
-    expect(namesIn('Addigy · Acme Corp')).toEqual(['Main Campus', 'Warehouse']);
+    expect(namesIn('Addigy · Globex')).toEqual(['Tower', 'Depot', 'Depot 2']);
+    expect(namesIn('Jamf Pro (Acme) · Acme Corp')).toEqual(['Jamf Lab', 'Jamf HQ', 'Jamf Annex']);
+    expect(namesIn('Addigy · Acme Corp')).toEqual(['Main Campus', 'Warehouse', 'Yard']);
+    for (const li of document.querySelectorAll('li[data-state]')) expect(within(li).getByRole('heading', { level: 4 })).toBeTruthy();
     expect(screen.getAllByText(/^\d+ tokens?/, { selector: '.group-head span' }).map((span) => span.textContent)).toEqual([
-      '2 tokens, 1 needs attention',
-      '2 tokens, 1 needs attention',
-      '2 tokens',
+      '3 tokens, 1 needs attention',
+      '3 tokens, 1 needs attention',
+      '3 tokens',
     ]);
+    expect(screen.getByText('Of 9 tokens across 2 connections: 2 need attention, 2 expiring soon.')).toBeTruthy();
+    expect(document.querySelectorAll('li[data-state]')).toHaveLength(9);
+  });
+
+  it('keeps a handful of tokens as one list of full cards, naming the connection when there are several', () => {
+    render(<TokenOverview health={MIXED.slice(0, 6)} now={NOW} />);
+    expect(screen.getAllByRole('list')).toHaveLength(1);
+    expect(items().map((li) => within(li).getByRole('heading', { level: 3 }).textContent)).toEqual([
+      'Tower',
+      'Jamf Lab',
+      'Main Campus',
+      'Jamf HQ',
+      'Depot',
+      'Warehouse',
+    ]);
+    expect(within(itemFor('Jamf HQ')).getByText('Jamf Pro (Acme) · Acme Corp')).toBeTruthy();
+    expect(within(itemFor('Tower')).getByText('Addigy · Globex')).toBeTruthy();
+    expect(within(itemFor('Warehouse')).getByText('Because Warehouse is valid.')).toBeTruthy();
     expect(screen.getByText('Of 6 tokens across 2 connections: 2 need attention, 2 expiring soon.')).toBeTruthy();
-    // Each item stays an li[data-state]; a handful of tokens still shows as full cards, without a filter.
-    expect(document.querySelectorAll('li[data-state]')).toHaveLength(6);
-    expect(screen.getByText('Because Warehouse is valid.')).toBeTruthy();
     expect(screen.queryByRole('searchbox')).toBeNull();
     expect(screen.queryByRole('button')).toBeNull();
+  });
+
+  it('keeps a handful of tokens of one connection and two organisations as one list, as before', () => {
+    render(<TokenOverview health={MIXED.slice(0, 4)} now={NOW} />);
+    expect(screen.getAllByRole('list')).toHaveLength(1);
+    expect(within(itemFor('Tower')).getByText('Globex')).toBeTruthy();
+    expect(screen.getByText('Of 4 tokens: 1 needs attention, 1 expiring soon.')).toBeTruthy();
   });
 
   it('sorts within a group by urgency, then by the soonest expiry, then by name', () => {
@@ -211,7 +236,7 @@ describe('TokenOverview at MSP scale', () => {
       entry('Soon', 'expiring-soon', 3, JAMF),
       entry('Sooner', 'expiring-soon', 1, JAMF),
       entry('Gone', 'expired', -1, JAMF),
-      entry('Other', 'valid', 10),
+      ...many(4, 'Other'),
     ];
     render(<TokenOverview health={health} now={NOW} />);
     expect(groupHeadings()).toEqual(['Jamf Pro (Acme) · Acme Corp', 'Addigy · Acme Corp']);
@@ -219,7 +244,7 @@ describe('TokenOverview at MSP scale', () => {
   });
 
   it('names a group by its connection alone when the token names no organisation', () => {
-    render(<TokenOverview health={[entry('Loose', 'valid', 40, { orgName: '', ...JAMF }), entry('Home', 'valid', 50)]} now={NOW} />);
+    render(<TokenOverview health={[entry('Loose', 'valid', 40, { orgName: '', ...JAMF }), ...many(8, 'Home')]} now={NOW} />);
     expect(groupHeadings()).toEqual(['Jamf Pro (Acme)', 'Addigy · Acme Corp']);
   });
 
@@ -292,7 +317,7 @@ describe('TokenOverview at MSP scale', () => {
       render(<TokenOverview health={health} now={NOW} />);
       const box = screen.getByRole('searchbox', { name: 'Filter tokens' });
       expect(box.getAttribute('type')).toBe('search');
-      const shown = () => [...document.querySelectorAll('li[data-state]')].map((li) => li.querySelector('button')!.firstChild!.textContent!.trim());
+      const shown = () => [...document.querySelectorAll('li[data-state]')].map(rowName);
       const type = (text: string) => fireEvent.input(box, { target: { value: text } });
 
       type('north');
