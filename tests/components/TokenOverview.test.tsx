@@ -193,7 +193,7 @@ describe('TokenOverview at MSP scale', () => {
     expect(namesIn('Addigy · Globex')).toEqual(['Tower', 'Depot', 'Depot 2']);
     expect(namesIn('Jamf Pro (Acme) · Acme Corp')).toEqual(['Jamf Lab', 'Jamf HQ', 'Jamf Annex']);
     expect(namesIn('Addigy · Acme Corp')).toEqual(['Main Campus', 'Warehouse', 'Yard']);
-    for (const li of document.querySelectorAll('li[data-state]')) expect(within(li).getByRole('heading', { level: 4 })).toBeTruthy();
+    for (const li of document.querySelectorAll<HTMLElement>('li[data-state]')) expect(within(li).getByRole('heading', { level: 4 })).toBeTruthy();
     expect(screen.getAllByText(/^\d+ tokens?/, { selector: '.group-head span' }).map((span) => span.textContent)).toEqual([
       '3 tokens, 1 needs attention',
       '3 tokens, 1 needs attention',
