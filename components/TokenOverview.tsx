@@ -1,3 +1,4 @@
+import { useMemo, useState } from 'preact/hooks';
 import {
   appleSiteName,
   contentTokensPage,
@@ -6,7 +7,21 @@ import {
   type HealthState,
   type TokenHealth,
 } from '../lib/health/health-state';
-import { formatDate, formatDateTime } from './format';
+
+/**
+ * Dates as in ./format (formatDate, formatDateTime), with each Intl formatter built once: building one
+ * per call cost about half a millisecond each, and the overview formats dates for every open row.
+ */
+let dateFormat: Intl.DateTimeFormat | undefined;
+let dateTimeFormat: Intl.DateTimeFormat | undefined;
+function formatWith(format: () => Intl.DateTimeFormat, iso?: string | null): string {
+  if (!iso) return 'unknown';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? 'unknown' : format().format(date);
+}
+const formatDate = (iso?: string | null) => formatWith(() => (dateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })), iso);
+const formatDateTime = (iso?: string | null) =>
+  formatWith(() => (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })), iso);
 
 export interface TokenOverviewProps {
   health: TokenHealth[];
@@ -35,12 +50,14 @@ const STATES: Record<HealthState, { label: string; tone: 'ok' | 'warn' | 'bad' |
   'other-mdm': { label: 'In use by another MDM', tone: 'other' },
 };
 
-/** Most serious first, then the soonest expiry, then by name. */
+let collator: Intl.Collator | undefined;
+
+/** Most serious first, then the soonest expiry, then by name (one collator, not one per comparison). */
 function bySeriousness(a: TokenHealth, b: TokenHealth): number {
   return (
     HEALTH_PRIORITY.indexOf(a.state) - HEALTH_PRIORITY.indexOf(b.state) ||
     (a.daysLeft ?? Infinity) - (b.daysLeft ?? Infinity) ||
-    a.locationName.localeCompare(b.locationName)
+    (collator ??= new Intl.Collator()).compare(a.locationName, b.locationName)
   );
 }
 
@@ -50,27 +67,26 @@ function relativeDays(daysLeft: number): string {
   return daysLeft > 0 ? `in ${days}` : daysLeft === 0 ? 'today' : `${days} ago`;
 }
 
-function summary(health: TokenHealth[]): string {
-  const attention = health.filter((h) => isUnhealthy(h.state) || h.state === 'other-mdm').length;
+/** Unhealthy, or held by another MDM: the admin has something to decide. */
+const needsAttention = (h: TokenHealth) => isUnhealthy(h.state) || h.state === 'other-mdm';
+
+function summary(health: TokenHealth[], connections: number): string {
+  const attention = health.filter(needsAttention).length;
   const expiring = health.filter((h) => h.state === 'expiring-soon').length;
-  const total = `${health.length} token${health.length === 1 ? '' : 's'}`;
+  const across = connections > 1 ? ` across ${connections} connections` : '';
+  const total = `${health.length} token${health.length === 1 ? '' : 's'}${across}`;
   if (!attention && !expiring) return health.length === 1 ? 'The token is fine.' : `All ${total} are fine.`;
   const parts = [attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : '', expiring ? `${expiring} expiring soon` : ''];
   return `Of ${total}: ${parts.filter(Boolean).join(', ')}.`;
 }
 
-function TokenItem({ h, snoozedUntil, onSnooze }: { h: TokenHealth; snoozedUntil?: string; onSnooze?: (id: string) => void }) {
-  const { label, tone } = STATES[h.state];
+/** Everything about one token below its name: reason, expiry, last sync, what to do, Renew and Snooze. */
+function TokenDetails({ h, connection, snoozedUntil, onSnooze }: DetailsProps) {
   const canRenew = isUnhealthy(h.state) || h.state === 'expiring-soon';
+  const where = connection ? [connection, h.orgName].filter(Boolean).join(' · ') : h.orgName;
   return (
-    <li data-state={h.state} data-attention={isUnhealthy(h.state) ? '' : undefined}>
-      <div class="token-head">
-        <h3>{h.locationName}</h3>
-        <span class="pill" data-tone={tone}>
-          {label}
-        </span>
-      </div>
-      {h.orgName && <p class="token-org muted">{h.orgName}</p>}
+    <>
+      {where && <p class="token-org muted">{where}</p>}
       <p>{h.reason}</p>
       <dl class="details">
         <dt>Expires</dt>
@@ -112,17 +128,158 @@ function TokenItem({ h, snoozedUntil, onSnooze }: { h: TokenHealth; snoozedUntil
           )}
         </div>
       )}
+    </>
+  );
+}
+
+interface DetailsProps {
+  h: TokenHealth;
+  /** The connection's name, shown beside the organisation when the cards of several connections share one list. */
+  connection?: string;
+  snoozedUntil?: string;
+  onSnooze?: (id: string) => void;
+}
+
+interface ItemProps extends DetailsProps {
+  /** h3 in a single list, h4 under a group's h3. */
+  level: 3 | 4;
+}
+
+/** A full card: for a handful of tokens, everything shows at once. */
+function TokenItem({ h, level, connection, snoozedUntil, onSnooze }: ItemProps) {
+  const { label, tone } = STATES[h.state];
+  const Heading = level === 3 ? 'h3' : 'h4';
+  return (
+    <li data-state={h.state} data-attention={isUnhealthy(h.state) ? '' : undefined}>
+      <div class="token-head">
+        <Heading>{h.locationName}</Heading>
+        <span class="pill" data-tone={tone}>
+          {label}
+        </span>
+      </div>
+      <TokenDetails h={h} connection={connection} snoozedUntil={snoozedUntil} onSnooze={onSnooze} />
     </li>
   );
 }
 
-/** Every Addigy token at a glance: the ones that need the admin first. */
+/** "12 days left", "1 day left", "expired today", "expired 3 days ago", "expiry unknown". */
+export function daysLeftText(daysLeft: number | undefined): string {
+  if (daysLeft === undefined) return 'expiry unknown';
+  const n = Math.abs(daysLeft);
+  const days = `${n} day${n === 1 ? '' : 's'}`;
+  return daysLeft > 0 ? `${days} left` : daysLeft === 0 ? 'expired today' : `expired ${days} ago`;
+}
+
+/**
+ * A compact row: name, state chip and days left, as a disclosure button inside the heading (the
+ * accordion pattern, so the heading stays a heading for every screen reader). The details are built
+ * only while the row is open, so hundreds of closed rows stay cheap. Rows that need attention start open.
+ */
+function TokenRow({ h, level, snoozedUntil, onSnooze }: ItemProps) {
+  const { label, tone } = STATES[h.state];
+  const attention = isUnhealthy(h.state);
+  const [open, setOpen] = useState(attention);
+  const Heading = level === 3 ? 'h3' : 'h4';
+  const detailsId = `token-details-${h.locationId}`;
+  return (
+    <li data-state={h.state} data-attention={attention ? '' : undefined}>
+      <Heading class="row-head">
+        {/* As few nodes as a row can have (200 rows are built in one go); the spaces keep the name readable. */}
+        <button type="button" aria-expanded={open ? 'true' : 'false'} aria-controls={open ? detailsId : undefined} onClick={() => setOpen(!open)}>
+          {h.locationName + ' '}
+          <span class="pill" data-tone={tone}>
+            {label}
+          </span>
+          <span class="row-days muted">{' ' + daysLeftText(h.daysLeft)}</span>
+        </button>
+      </Heading>
+      {open && (
+        <div class="row-details" id={detailsId}>
+          <TokenDetails h={h} snoozedUntil={snoozedUntil} onSnooze={onSnooze} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+/** More tokens than this and the overview turns into compact rows, grouped by connection and organisation, with a filter box. */
+export const FULL_CARDS_UP_TO = 8;
+
+const connectionOf = (h: TokenHealth) => h.connectionName?.trim() || 'Addigy';
+
+interface Group {
+  key: string;
+  /** "Jamf Pro (Acme) · Acme Corp"; the connection alone when the token names no organisation. */
+  title: string;
+  /** Most urgent first. */
+  items: TokenHealth[];
+}
+
+/**
+ * The tokens by connection and organisation. One sort: walking the tokens most urgent first, each group
+ * is met at its most urgent token, so the groups come out in order of urgency too.
+ */
+function groupByConnection(sorted: TokenHealth[]): Group[] {
+  const groups = new Map<string, Group>();
+  for (const h of sorted) {
+    const connection = connectionOf(h);
+    const key = `${connection}\u0000${h.orgName}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, title: h.orgName ? `${connection} · ${h.orgName}` : connection, items: [] };
+      groups.set(key, group);
+    }
+    group.items.push(h);
+  }
+  return [...groups.values()];
+}
+
+/** What the filter box matches: location, organisation, connection and the state in words. */
+const searchText = (h: TokenHealth) =>
+  `${h.locationName}\n${h.orgName}\n${connectionOf(h)}\n${STATES[h.state].label}`.toLowerCase();
+
+/** Every connection's tokens at a glance: the ones that need the admin first. */
 export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil = {}, now = new Date(), onRefresh, fetchedAt }: TokenOverviewProps) {
-  const sorted = [...health].sort(bySeriousness);
+  // Sorted, grouped and indexed once per picture of the tokens, not on every keystroke or toggle.
+  const view = useMemo(() => {
+    const sorted = [...health].sort(bySeriousness);
+    const connections = new Set(sorted.map(connectionOf)).size;
+    const compact = sorted.length > FULL_CARDS_UP_TO;
+    // A handful of tokens stays one list of full cards, most urgent first, each naming its organisation
+    // (and its connection when there are several); beyond that, groups by connection and organisation.
+    const groups: Group[] = compact ? groupByConnection(sorted) : [{ key: '', title: '', items: sorted }];
+    const text = compact ? new Map(sorted.map((h) => [h, searchText(h)])) : undefined;
+    return { sorted, groups, connections, compact, text, summary: summary(sorted, connections) };
+  }, [health]);
+  const [query, setQuery] = useState('');
+  const needle = view.compact ? query.trim().toLowerCase() : '';
+  const shown = needle
+    ? view.groups
+        .map((g) => ({ ...g, items: g.items.filter((h) => view.text!.get(h)!.includes(needle)) }))
+        .filter((g) => g.items.length > 0)
+    : view.groups;
+  const matches = needle ? shown.reduce((n, g) => n + g.items.length, 0) : view.sorted.length;
+
   const snoozeEnd = (id: string) => {
     const until = snoozedUntil[id];
     return until && Date.parse(until) > now.getTime() ? until : undefined;
   };
+  const Item = view.compact ? TokenRow : TokenItem;
+  const grouped = view.groups.length > 1;
+  const list = (items: TokenHealth[], labelledBy?: string) => (
+    <ul class={view.compact ? 'token-list compact' : 'token-list'} aria-labelledby={labelledBy}>
+      {items.map((h) => (
+        <Item
+          key={h.locationId}
+          h={h}
+          level={grouped ? 4 : 3}
+          connection={!view.compact && view.connections > 1 ? connectionOf(h) : undefined}
+          snoozedUntil={snoozeEnd(h.locationId)}
+          onSnooze={onSnooze}
+        />
+      ))}
+    </ul>
+  );
   return (
     <section class="tokens" aria-labelledby="tokens-heading" aria-busy={loading ? 'true' : undefined}>
       <div class="tokens-header">
@@ -146,16 +303,46 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
           Addigy has no Apple Apps tokens yet. Add one in Addigy under Policy → Integrations &amp; Settings → Apple Apps.
         </p>
       )}
-      {sorted.length > 0 && (
+      {view.sorted.length > 0 && (
         <>
-          <p class="muted">{summary(sorted)}</p>
-          <ul class="token-list">
-            {sorted.map((h) => (
-              <TokenItem key={h.locationId} h={h} snoozedUntil={snoozeEnd(h.locationId)} onSnooze={onSnooze} />
-            ))}
-          </ul>
+          <p class="muted">{view.summary}</p>
+          {view.compact && (
+            <div class="token-filter">
+              <label for="token-filter">Filter tokens</label>
+              <input
+                id="token-filter"
+                type="search"
+                value={query}
+                onInput={(e) => setQuery(e.currentTarget.value)}
+                aria-describedby="token-filter-result"
+                autocomplete="off"
+                spellcheck={false}
+              />
+              <p id="token-filter-result" class="muted" role="status">
+                {!needle ? '' : matches === 0 ? `No token matches “${query.trim()}”.` : `${matches} of ${view.sorted.length} tokens match.`}
+              </p>
+            </div>
+          )}
+          {!grouped
+            ? shown.length > 0 && list(shown[0]!.items)
+            : shown.map((g, i) => (
+                <div class="token-group" key={g.key}>
+                  <div class="group-head">
+                    <h3 id={`token-group-${i}`}>{g.title}</h3>
+                    <span class="muted">{groupCount(g.items)}</span>
+                  </div>
+                  {list(g.items, `token-group-${i}`)}
+                </div>
+              ))}
         </>
       )}
     </section>
   );
+}
+
+/** "3 tokens, 1 needs attention": beside a group's heading. */
+function groupCount(items: TokenHealth[]): string {
+  const attention = items.filter(needsAttention).length;
+  const total = `${items.length} token${items.length === 1 ? '' : 's'}`;
+  return attention ? `${total}, ${attention} need${attention === 1 ? 's' : ''} attention` : total;
 }

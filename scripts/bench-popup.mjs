@@ -1,30 +1,42 @@
-// Popup first meaningful paint with 50 tokens: time from navigation start until the overview lists
+// Popup first meaningful paint with many tokens: time from navigation start until the overview lists
 // all of them, over repeated opens of the production build in Chromium. Prints median and p95.
-// Usage: npm run build && node scripts/bench-popup.mjs [runs]
+// Usage: npm run build && node scripts/bench-popup.mjs [runs] [tokens]   (defaults: 30 runs, 200 tokens)
 import { startSandbox } from '../tests/sandbox/index.mjs';
 import { launchExtension, saveApiKey } from '../tests/e2e/harness.mjs';
 
 const RUNS = Number(process.argv[2] ?? 30);
-const TOKENS = 50;
+const TOKENS = Number(process.argv[3] ?? 200);
+const ORGS = ['Acme Corp', 'Springfield Schools', 'Globex', 'Initech', 'Umbrella Health'];
 
-/** Fifty Addigy tokens, cloned from the seed's Warehouse with their own ids and names. */
-function fiftyTokens(state) {
+/**
+ * TOKENS Addigy tokens, cloned from the seed's Warehouse with their own ids and names, spread over five
+ * organisations (so the overview groups them) and over the next forty days (one in forty expired, most
+ * expiring soon); one in twenty-five failed its last sync.
+ */
+function manyTokens(state) {
   const template = state.addigyTokens.find((t) => t.locationId === 'loc-warehouse');
-  state.addigyTokens = Array.from({ length: TOKENS }, (_, i) => ({
-    ...structuredClone(template),
-    locationId: `loc-${i}`,
-    idNumber: String(5000 + i),
-    clientConfig: {
-      ...structuredClone(template.clientConfig),
-      uId: `LOC-B${i}`,
-      locationName: `Location ${String(i + 1).padStart(2, '0')}`,
-      tokenExpirationDate: new Date(Date.now() + (i % 40) * 86_400_000).toISOString(),
-    },
-  }));
+  state.addigyTokens = Array.from({ length: TOKENS }, (_, i) => {
+    const expires = new Date(Date.now() + (i % 40) * 86_400_000).toISOString();
+    return {
+      ...structuredClone(template),
+      locationId: `loc-${i}`,
+      idNumber: String(5000 + i),
+      orgName: ORGS[i % ORGS.length],
+      ...(i % 25 === 7 ? { lastSyncingStatus: 'error', errMsg: 'Scan timed out after 300 s' } : {}),
+      // Addigy's top-level copy of the expiry wins over the client config's: both move.
+      expDate: expires,
+      clientConfig: {
+        ...structuredClone(template.clientConfig),
+        uId: `LOC-B${i}`,
+        locationName: `Location ${String(i + 1).padStart(3, '0')}`,
+        tokenExpirationDate: expires,
+      },
+    };
+  });
   state.systemEvents = [];
 }
 
-const sandbox = await startSandbox({ seed: fiftyTokens });
+const sandbox = await startSandbox({ seed: manyTokens });
 const session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules });
 try {
   await saveApiKey(session, sandbox.apiKey);
