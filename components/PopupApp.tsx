@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import type { BackgroundClient } from '../lib/messaging/extension-client';
 import type { IntentReply, PageIntent, PopupState } from '../lib/messaging/messages';
 import type { Problem } from '../lib/result';
@@ -45,7 +45,8 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
     apply(await client.send({ type: 'tokens:refresh' }));
     setRefreshing(false);
   }, [client, apply]);
-  useEffect(() => {
+  // Asked before the first paint rather than a frame later: the overview is what the popup is opened for.
+  useLayoutEffect(() => {
     void client.send({ type: 'state:get' }).then(async (reply) => {
       apply(reply);
       const tokens = reply.ok ? reply.state?.tokens : undefined;

@@ -92,8 +92,9 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
     expect(await north.getByRole('link', { name: /Renew North High in Apple School Manager/ }).getAttribute('href')).toBe(
       `https://school.apple.com${TOKENS_ROUTE}`,
     );
-    // The system events were read (contract call 5): by the popup's own refresh, since saving the key already
-    // filled the overview once (that look was before this test's sandbox reset).
+    // The system events are read (contract call 5) on every look; saving the key already filled the overview once,
+    // so look again now, as the popup's Check now does.
+    await popup.getByRole('button', { name: 'Check now' }).click();
     await eventually(() => sandbox.addigyRequests('list-token-events').length > 0);
     await popup.screenshot({ path: '.output/e2e/popup-overview.png', fullPage: true });
     await expectAccessible(popup, 'overview');
