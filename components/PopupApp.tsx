@@ -25,6 +25,8 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   const [state, setState] = useState<PopupState | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const [unreadableApplePage, setUnreadableApplePage] = useState<PageOutline | undefined>();
+  // The overview from storage, until the background's first reply: the list is what the popup is opened for.
+  const [early, setEarly] = useState<PopupState['tokens'] | undefined>();
 
   const apply = useCallback((reply: IntentReply) => {
     if (reply.ok) {
@@ -47,6 +49,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   }, [client, apply]);
   // Asked before the first paint rather than a frame later: the overview is what the popup is opened for.
   useLayoutEffect(() => {
+    void client.lastSnapshot?.().then((snapshot) => snapshot?.health.length && setEarly(snapshot));
     void client.send({ type: 'state:get' }).then(async (reply) => {
       apply(reply);
       const tokens = reply.ok ? reply.state?.tokens : undefined;
@@ -96,11 +99,14 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           <p>{problem.nextStep}</p>
         </div>
       )}
-      {!state && !problem && <p role="status">Loading…</p>}
+      {!state && !problem && !early && <p role="status">Loading…</p>}
       {state && !state.configured && (
         <section class="card" aria-labelledby="setup">
-          <h2 id="setup">Connect Token Relay to Addigy</h2>
-          <p>Token Relay needs your Addigy API key before it can renew tokens.</p>
+          <h2 id="setup">Connect Token Relay to your MDM</h2>
+          <p>
+            Token Relay needs your Addigy API key, or a Jamf Pro, Microsoft Intune or Fleet connection, before it can
+            renew tokens.
+          </p>
           <button class="primary" onClick={openOptions}>
             Open Options to add the API key
           </button>
@@ -121,6 +127,9 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           {state.noticedDownloads.length === 1 ? 'it' : 'them'}. Choose the file at the bottom of this window (from
           your Downloads folder) to renew it.
         </p>
+      )}
+      {!state && early && (
+        <TokenOverview health={early.health} fetchedAt={early.fetchedAt} problem={early.problem} />
       )}
       {state?.configured && (
         <TokenOverview

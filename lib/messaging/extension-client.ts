@@ -1,10 +1,15 @@
 import { browser } from 'wxt/browser';
-import { intentReplySchema, stateChangedSchema, type IntentReply, type PageIntent } from './messages';
+import { intentReplySchema, stateChangedSchema, tokenSnapshotSchema, type IntentReply, type PageIntent, type PopupState } from './messages';
 
 /** How extension pages (popup, options) talk to the background. */
 export interface BackgroundClient {
   send(intent: PageIntent): Promise<IntentReply>;
   onStateChanged(listener: () => void): () => void;
+  /**
+   * The last look at the tokens, read straight from storage, so the overview paints without waiting for the
+   * background's reply. storage.local can be written by a content script: it is parsed, and only shown.
+   */
+  lastSnapshot?(): Promise<PopupState['tokens'] | undefined>;
 }
 
 const noAnswer: IntentReply = {
@@ -23,6 +28,14 @@ export const runtimeBackgroundClient: BackgroundClient = {
       return reply.success ? reply.data : noAnswer;
     } catch {
       return noAnswer;
+    }
+  },
+  async lastSnapshot() {
+    try {
+      const parsed = tokenSnapshotSchema.safeParse((await browser.storage.local.get('tokenSnapshot')).tokenSnapshot);
+      return parsed.success ? parsed.data : undefined;
+    } catch {
+      return undefined;
     }
   },
   onStateChanged(listener) {

@@ -70,16 +70,19 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const tokenHealthMatches: Same<z.infer<typeof tokenHealthSchema>, TokenHealth> = true;
 void tokenHealthMatches;
 
+/** The last look at every token, as the background keeps it (lib/watch/token-snapshot.ts). */
+export const tokenSnapshotSchema = z.object({
+  health: z.array(tokenHealthSchema),
+  fetchedAt: z.optional(z.string()),
+  problem: z.optional(problemSchema),
+});
+
 export const popupStateSchema = z.object({
   configured: z.boolean(),
   renewals: z.array(renewalRecordSchema),
   /** `.vpptoken` downloads seen but not readable by the extension (names only): offer the file picker. */
   noticedDownloads: z.array(z.string()),
-  tokens: z.object({
-    health: z.array(tokenHealthSchema),
-    fetchedAt: z.optional(z.string()),
-    problem: z.optional(problemSchema),
-  }),
+  tokens: tokenSnapshotSchema,
   /** Reminders snoozed until (ISO), by locationId. */
   snoozedUntil: z.record(z.string(), z.string()),
   /** When the background read this state (ms): replies can overtake each other, the newest read wins. */
