@@ -168,7 +168,8 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
         </div>
       </form>
       <p class="hint" id="where-secrets-go">
-        Your API key is sent only to {savedHost}. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy.
+        Your API key is sent only to {savedHost}. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy, or
+        to the connection below that you confirm a renewal in.
       </p>
       <div role="status" aria-live="polite" aria-labelledby="addigy-heading">
         {status && <p class={`notice ${status.tone}`}>{status.text}</p>}

@@ -134,7 +134,8 @@ function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalA
         {candidates.map((c) => (
           <label key={`${c.connectionId}/${c.tokenId}`} class="choice">
             <input type="radio" name={`choice-${record.id}`} checked={pick === c} onChange={() => setPick(c)} />{' '}
-            <strong>{c.connectionName}</strong> ({MDM_LABELS[c.kind]}): {c.locationName ?? 'unnamed location'}
+            <strong>{c.connectionName}</strong>
+            {c.connectionName === MDM_LABELS[c.kind] ? '' : ` (${MDM_LABELS[c.kind]})`}: {c.locationName ?? 'unnamed location'}
             {c.orgName ? ` · ${c.orgName}` : ''}
             {c.expiresAt ? ` · expires ${formatDate(c.expiresAt)}` : ''}{' '}
             <span class="muted">{c.strength === 'uid' ? '(matched by Apple’s location identifier)' : '(matched by name)'}</span>

@@ -123,7 +123,9 @@ describe('OptionsApp', () => {
   it('says in words where the key and the tokens are sent, from what is stored', async () => {
     await renderOptions();
     const where = () => document.getElementById('where-secrets-go')!.textContent;
-    expect(where()).toBe('Your API key is sent only to api.addigy.com. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy.');
+    expect(where()).toBe(
+      'Your API key is sent only to api.addigy.com. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy, or to the connection below that you confirm a renewal in.',
+    );
     type('Addigy API address', 'https://prod.addigy.com/api/v2');
     expect(where()).toMatch(/only to api\.addigy\.com\./);
     save();

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type Sandbox, type SandboxState } from '../sandbox/index.mjs';
 import {
+  axeViolations,
   closeBrowserUnderTest,
   eventually,
   everyTokenHealthy,
@@ -14,20 +13,9 @@ import {
 } from './harness.mjs';
 import type { ExtensionSession } from './harness.mjs';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
 /** axe-core on the page as it is now; serious and critical violations fail the test. */
 async function expectAccessible(page: Page, state: string) {
-  // page.evaluate goes through the debugger, so the extension page's CSP does not block axe.
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    // @ts-ignore axe is defined by the script above
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations
-      .filter((v: { impact: string }) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v: { id: string; nodes: { target: string[] }[] }) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, `axe violations in the ${state} state`).toEqual([]);
+  expect(await axeViolations(page), `axe violations in the ${state} state`).toEqual([]);
 }
 
 /** Six tokens in six different states. */

@@ -1,5 +1,6 @@
 // Drives Debian's Chromium with the production build loaded unpacked; shared by the e2e suite and `npm start`.
 import { mkdtempSync, mkdirSync, writeFileSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -377,3 +378,23 @@ export async function allowSitesInBrowserSettings(session, patterns) {
   );
   await page.close();
 }
+
+/**
+ * axe-core's serious and critical violations on the page as it is now, one line each (rule: targets).
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<string[]>}
+ */
+export async function axeViolations(page) {
+  axeSource ??= readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  // page.evaluate goes through the debugger, so the extension page's CSP does not block axe.
+  await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    // @ts-ignore axe is defined by the script above
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations
+      .filter((/** @type {{ impact: string }} */ v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((/** @type {{ id: string, nodes: { target: string[] }[] }} */ v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+}
+/** @type {string | undefined} */
+let axeSource;

@@ -14,6 +14,7 @@ import {
 } from '../sandbox/index.mjs';
 import {
   allowSitesInBrowserSettings,
+  axeViolations,
   closeBrowserUnderTest,
   detailValue,
   downloadedFiles,
@@ -116,6 +117,14 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     const card = page.getByRole('region', { name: 'Jamf Pro (Acme)' });
     await card.getByRole('button', { name: 'Test connection' }).click();
     await card.getByText('Connected. Jamf Pro lists 2 Apps and Books tokens.').waitFor();
+    // Options with a connection and the add form open passes axe, light and dark.
+    await page.getByRole('button', { name: 'Add connection' }).click();
+    expect(await axeViolations(page), 'Options with connections').toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(page), 'Options with connections, dark').toEqual([]);
+    await page.screenshot({ path: '.output/e2e/options-connections-dark.png', fullPage: true });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: '.output/e2e/options-connections.png', fullPage: true });
 
     let userActions = 0;
     // With Jamf Pro the only connection, the button names it.
@@ -131,6 +140,7 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     expect(await confirm.textContent()).toContain('matched to the Jamf Pro (Acme) token by location and organisation name'.replace(/^m/, 'M'));
     expect(sandbox.jamf.uploads).toHaveLength(0);
     await popup.screenshot({ path: '.output/e2e/popup-jamf-confirmation.png' });
+    expect(await axeViolations(popup), 'the Jamf Pro confirmation').toEqual([]);
 
     await renew.click();
     userActions++;
@@ -280,13 +290,17 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     const choices = chooser.getByRole('radio');
     expect(await choices.count()).toBe(2);
     await popup.screenshot({ path: '.output/e2e/popup-pick-connection.png' });
+    expect(await axeViolations(popup), 'the pick among connections').toEqual([]);
+    await popup.emulateMedia({ colorScheme: 'dark' });
+    expect(await axeViolations(popup), 'the pick among connections, dark').toEqual([]);
+    await popup.emulateMedia({ colorScheme: 'light' });
     // Nothing went anywhere before the pick: no Addigy tab, no Jamf upload.
     await popup.waitForTimeout(1_000);
     expect(session.context.pages().some((p) => p.url().startsWith('https://app.addigy.com'))).toBe(false);
     expect(sandbox.jamf.uploads).toHaveLength(0);
     expect(sandbox.consoleUploads()).toHaveLength(0);
 
-    await chooser.getByRole('radio', { name: /^Jamf Pro \(Jamf Pro\): Design Studio/ }).check();
+    await chooser.getByRole('radio', { name: /^Jamf Pro: Design Studio/ }).check();
     await chooser.getByRole('button', { name: 'Continue' }).click();
     const renew = renewalCard(popup, 'Confirm the renewal').getByRole('button', { name: 'Renew Design Studio in Jamf Pro' });
     await renew.waitFor({ timeout: 30_000 });
