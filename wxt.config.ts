@@ -19,7 +19,7 @@ export default defineConfig({
   zip: { excludeSources: ['tests/**', 'docs/screenshots/**', 'coverage/**', 'vitest.*.ts', 'vitest.config.ts'] },
   manifest: ({ browser }) => ({
     name: 'Token Relay',
-    description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy in two clicks, and keep an eye on them.',
+    description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy, Jamf Pro, Intune or Fleet in two clicks, and keep an eye on them.',
     // offscreen (Chrome only): a document that turns the token into a blob: URL to save; scripting: the popup's
     // on-demand check of an Apple page it cannot read. See README "Permissions".
     // identity (Intune's sign-in): optional in Chrome; Firefox has no optional `identity`, so it is declared there,
