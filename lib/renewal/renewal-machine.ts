@@ -431,7 +431,7 @@ export class RenewalMachine {
 
       const settings = await this.deps.loadSettings();
       const targets = await this.connectAll(record);
-      if (!targets.length) return this.failNoApiKey(record, 'parsed');
+      if (!targets.length) return this.failNoConnection(record);
       const onRetry = this.retryReporter(record);
 
       // 1. Apple: is the token alive, and which location is it?
@@ -897,7 +897,20 @@ export class RenewalMachine {
     return this.deps.createAddigy({ baseUrl: settings.addigyBaseUrl, apiKey }, this.retryReporter(record));
   }
 
+  private failNoConnection(record: RenewalRecord) {
+    return this.fail(record, {
+      kind: 'not-configured',
+      message: 'Token Relay is not connected to an MDM yet: it has no Addigy API key and no other connection.',
+      nextStep:
+        'Open Options and paste your Addigy API key (V2), or add your Jamf Pro, Microsoft Intune or Fleet connection, then choose Retry. The token is kept until then.',
+      step: 'parsed',
+      retryable: true,
+    });
+  }
+
   private failNoApiKey(record: RenewalRecord, step: RenewalStep) {
+    // Another Addigy organisation's connection, removed since: say that, not "no key".
+    if (record.match?.connectionId) return this.failConnectionGone(record, step);
     return this.fail(record, {
       kind: 'not-configured',
       message: 'Token Relay does not have an Addigy API key.',
