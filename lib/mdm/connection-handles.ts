@@ -1,13 +1,12 @@
 import { browser } from 'wxt/browser';
 import { addigyClientFor } from '../addigy/addigy-host';
 import { DEFAULT_ADDIGY_BASE_URL } from '../addigy/addigy-client';
-import type { ConnectionHandle, RetryNotice } from '../renewal/renewal-machine';
+import type { ConnectionHandle } from '../renewal/renewal-machine';
 import { err } from '../result';
 import { openTokenRelayDb } from '../storage/database';
-import type { StoredConnection } from '../storage/connections';
+import { connectionSchema, saveConnectionSession, type Connection, type ConnectionSecrets } from '../storage/connections';
 import { FleetAdapter } from './fleet';
 import { IntuneAdapter } from './intune';
-import { saveConnectionSession } from '../storage/connections';
 import { JamfProAdapter } from './jamf-pro';
 import { MDM_LABELS, type MdmAdapter, type MdmProblem } from './mdm-adapter';
 import { hostOf } from './mdm-http';
@@ -23,15 +22,17 @@ export async function connectionHandles(allowed: (origins: string[]) => Promise<
   stored.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const handles: ConnectionHandle[] = [];
   for (const entry of stored) {
-    const origins = originsOf(entry.connection);
+    // Checked again on the way out of storage: a connection that does not fit is never used.
+    const connection = connectionSchema.safeParse(entry.connection);
+    if (!connection.success) continue;
+    const origins = originsOf(connection.data);
     const reachable = !origins.length || (await allowed(origins));
-    handles.push(handleOf(entry, reachable));
+    handles.push(handleOf(connection.data, entry.secrets ?? {}, reachable));
   }
   return handles;
 }
 
-function handleOf({ connection, secrets }: StoredConnection, reachable: boolean): ConnectionHandle {
-  const relay = (onRetry: (notice: RetryNotice) => void) => (notice: RetryNotice) => onRetry(notice);
+function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable: boolean): ConnectionHandle {
   if (connection.kind === 'addigy') {
     return {
       connection,
@@ -53,13 +54,13 @@ function handleOf({ connection, secrets }: StoredConnection, reachable: boolean)
             serverUrl: connection.serverUrl ?? '',
             clientId: connection.clientId ?? '',
             clientSecret: secrets.clientSecret ?? '',
-            onRetry: relay(onRetry),
+            onRetry,
           }),
       };
     case 'fleet':
       return {
         connection,
-        adapter: (onRetry) => new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry: relay(onRetry) }),
+        adapter: (onRetry) => new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry }),
       };
     case 'intune':
       return {
@@ -73,11 +74,9 @@ function handleOf({ connection, secrets }: StoredConnection, reachable: boolean)
               load: async () => (await openTokenRelayDb()).get('connections', connection.id).then((e) => e?.secrets.session),
               save: (tokens) => saveConnectionSession(connection.id, tokens),
             },
-            onRetry: relay(onRetry),
+            onRetry,
           }),
       };
-    default:
-      return { connection, adapter: () => unsupportedAdapter(connection.kind) };
   }
 }
 
@@ -98,16 +97,6 @@ function unreachableAdapter(kind: MdmAdapter['kind'], origins: string[]): MdmAda
     renew: async () => err(problem),
     outcome: () => ({ state: 'failed', problem }),
   };
-}
-
-function unsupportedAdapter(kind: MdmAdapter['kind']): MdmAdapter {
-  const problem: MdmProblem = {
-    kind: 'bad-settings',
-    message: `This version of Token Relay cannot talk to ${MDM_LABELS[kind]} yet.`,
-    nextStep: 'Update Token Relay, or remove this connection in Options.',
-    transient: false,
-  };
-  return { kind, writes: 'api', matchesBy: 'name', listTokens: async () => err(problem), outcome: () => ({ state: 'failed', problem }) };
 }
 
 async function browserAllows(origins: string[]): Promise<boolean> {

@@ -1,0 +1,59 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { connectionHandles } from '../../../lib/mdm/connection-handles';
+import { listConnections, loadConnection, removeConnection, saveConnection, saveConnectionSession } from '../../../lib/storage/connections';
+import { openTokenRelayDb, resetTokenRelayDbForTests } from '../../../lib/storage/database';
+
+describe('connections: storage and the background’s handles', () => {
+  beforeEach(async () => {
+    await resetTokenRelayDbForTests();
+  });
+
+  it('keeps each connection with its secrets, oldest first; a form left blank keeps the stored secret; Remove deletes both', async () => {
+    await saveConnection({ id: 'jamf-1', kind: 'jamf-pro', name: 'Jamf', serverUrl: 'https://acme.jamfcloud.com', clientId: 'c' }, { clientSecret: 's1' });
+    await saveConnection({ id: 'fleet-1', kind: 'fleet', name: 'Fleet', serverUrl: 'https://fleet.example.com' }, { apiToken: 't1' });
+    await saveConnection({ id: 'jamf-1', kind: 'jamf-pro', name: 'Jamf (Acme)', serverUrl: 'https://acme.jamfcloud.com', clientId: 'c' }, { clientSecret: '' });
+    expect((await listConnections()).map((c) => c.name)).toEqual(['Jamf (Acme)', 'Fleet']);
+    expect((await loadConnection('jamf-1'))?.secrets).toEqual({ clientSecret: 's1' });
+    await saveConnectionSession('jamf-1', { refreshToken: 'r' });
+    await removeConnection('jamf-1');
+    expect(await loadConnection('jamf-1')).toBeUndefined();
+    expect((await listConnections()).map((c) => c.id)).toEqual(['fleet-1']);
+  });
+
+  it('the primary Addigy connection is not stored here', async () => {
+    await expect(saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy' }, { apiKey: 'k' })).rejects.toThrow();
+  });
+
+  it('sends nothing to a host the browser does not grant, and says which site to allow', async () => {
+    await saveConnection({ id: 'jamf-1', kind: 'jamf-pro', name: 'Jamf', serverUrl: 'https://acme.jamfcloud.com', clientId: 'c' }, { clientSecret: 's1' });
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    const [handle] = await connectionHandles(async () => false);
+    const list = await handle!.adapter!(() => undefined).listTokens();
+    expect(list).toMatchObject({ ok: false, error: { kind: 'bad-settings', message: 'Token Relay is not allowed to reach acme.jamfcloud.com, so nothing was sent to Jamf Pro.' } });
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+  });
+
+  it('asks the browser for exactly the connection’s own origins', async () => {
+    await saveConnection({ id: 'fleet-1', kind: 'fleet', name: 'Fleet', serverUrl: 'https://fleet.example.com/base' }, { apiToken: 't' });
+    await saveConnection({ id: 'intune-1', kind: 'intune', name: 'Intune', tenantId: 't', clientId: 'c' });
+    await saveConnection({ id: 'addigy-2', kind: 'addigy', name: 'Springfield' }, { apiKey: 'k2' });
+    const asked: string[][] = [];
+    const handles = await connectionHandles(async (origins) => (asked.push(origins), true));
+    expect(asked).toEqual([['https://fleet.example.com/*'], ['https://login.microsoftonline.com/*', 'https://graph.microsoft.com/*']]);
+    expect(handles.map((h) => [h.connection.id, Boolean(h.adapter), Boolean(h.addigy)])).toEqual([
+      ['fleet-1', true, false],
+      ['intune-1', true, false],
+      ['addigy-2', false, true],
+    ]);
+  });
+
+  it('skips a stored entry that does not fit the schema', async () => {
+    await (await openTokenRelayDb()).put('connections', {
+      connection: { id: 'x', kind: 'mystery', name: 'X' } as never,
+      secrets: {},
+      createdAt: '2026-01-01T00:00:00Z',
+    });
+    expect(await connectionHandles(async () => true)).toEqual([]);
+  });
+});
