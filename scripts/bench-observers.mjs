@@ -1,0 +1,80 @@
+// Diagnostic for issue 12, not a test: what one MutationObserver costs a burst of unrelated mutations, by where it
+// observes and from which world. One Chromium without the extension, the sandbox's Content Tokens page; the observer
+// (callback empty) is set up from the page's world or from an isolated world made over CDP (as a content script's is),
+// then the same burst as scripts/bench-content.mjs runs outside the token section. Conditions alternate round by round;
+// a round's value is the quickest of 3 bursts; prints medians and the median difference from no observer.
+// Run after nothing (no build needed): node scripts/bench-observers.mjs. R rounds (15), N mutations per burst (10000;
+// 100000 gives a usable resolution on a busy 2-core machine), ONLY=none,mainMO,... picks conditions.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_PATH } from '../tests/e2e/harness.mjs';
+import { startSandbox } from '../tests/sandbox/index.mjs';
+const ROUNDS = Number(process.env.R ?? 15);
+const sandbox = await startSandbox({});
+const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mb-')), {
+  executablePath: CHROMIUM_PATH, headless: false,
+  args: ['--headless=new', `--host-resolver-rules=${sandbox.hostResolverRules}`, '--ignore-certificate-errors', '--no-sandbox', '--disable-gpu', '--no-first-run'],
+  viewport: { width: 1100, height: 760 } });
+const page = await ctx.newPage();
+await page.goto('https://business.apple.com/?delay=0#/main/preferences/paymentsandbilling/appsandbooks');
+await page.getByRole('heading', { name: 'Content Tokens' }).waitFor();
+await page.waitForTimeout(300);
+const cdp = await ctx.newCDPSession(page);
+await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+const { frameTree } = await cdp.send('Page.getFrameTree');
+const { executionContextId: iso } = await cdp.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName: 'mb' });
+const SECTION = `document.querySelector('section[aria-labelledby]')`;
+const setups = {
+  none: [null, ''],
+  mainMO: ['main', `window.__o = new MutationObserver(()=>{}); window.__o.observe(${SECTION}, {childList:true,characterData:true,subtree:true});`],
+  isoMO: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(${SECTION}, {childList:true,characterData:true,subtree:true});`],
+  isoMOchild: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(${SECTION}, {childList:true,subtree:true});`],
+  isoMOh1: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.querySelector('h1,h2'), {childList:true,characterData:true,subtree:true});`],
+  isoH1Sec: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.querySelector('h1,h2'), {childList:true,characterData:true,subtree:true,attributeFilter:['aria-label']}); window.__o.observe(${SECTION}, {childList:true,characterData:true,subtree:true});`],
+  isoH1only: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.querySelector('h1,h2'), {childList:true,characterData:true,subtree:true,attributeFilter:['aria-label']});`],
+  isoRO: ['iso', `window.__o = new ResizeObserver(()=>{}); window.__o.observe(${SECTION});`],
+  isoMObody: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.body, {childList:true,subtree:true});`],
+};
+const only = process.env.ONLY ? process.env.ONLY.split(',') : Object.keys(setups);
+const evalIn = async (world, expr) => world === 'iso'
+  ? cdp.send('Runtime.evaluate', { expression: expr, contextId: iso })
+  : page.evaluate(expr);
+async function burst() {
+  return page.evaluate((count) => new Promise((resolve) => {
+    let noise = document.getElementById('bench-noise');
+    if (!noise) { noise = document.createElement('div'); noise.id = 'bench-noise';
+      for (let i = 0; i < 400; i++) noise.insertAdjacentHTML('beforeend', `<div><span>Item ${i}</span><a href="#">Open</a></div>`);
+      document.body.append(noise); }
+    const texts = [...noise.querySelectorAll('span')];
+    requestAnimationFrame(() => setTimeout(() => {
+      const started = performance.now();
+      for (let index = 0; index < count; index++) {
+        const kind = index % 3;
+        if (kind === 0) { const t = document.createElement('div'); t.append(document.createElement('span')); noise.append(t); }
+        else if (kind === 1) noise.lastElementChild?.remove();
+        else texts[index % texts.length].textContent = `Item ${index}`;
+      }
+      void document.body.offsetHeight;
+      const done = performance.now() - started;
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(done)));
+    }, 0));
+  }), Number(process.env.N ?? 10000));
+}
+const thread = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime').value * 1000;
+const res = Object.fromEntries(only.map((k) => [k, { wall: [], cpu: [] }]));
+const med = (v) => { const s = [...v].sort((a, b) => a - b); return s[s.length >> 1]; };
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 ? [...only].reverse() : only;
+  for (const k of order) {
+    const [world, code] = setups[k];
+    if (world) await evalIn(world, code);
+    const w = [], c = [];
+    for (let b = 0; b < 3; b++) { await cdp.send('HeapProfiler.collectGarbage'); const t0 = await thread(); w.push(await burst()); c.push(await thread() - t0); }
+    if (world) await evalIn(world, 'window.__o.disconnect(); window.__o = null;');
+    res[k].wall.push(Math.min(...w)); res[k].cpu.push(Math.min(...c));
+  }
+}
+for (const k of only) console.log(k.padEnd(12), 'wall', med(res[k].wall).toFixed(2), 'cpu', med(res[k].cpu).toFixed(2), ' cpu-diff-vs-none', only.includes('none') ? med(res[k].cpu.map((v, i) => v - res.none.cpu[i])).toFixed(2) : '', 'wall-diff', only.includes('none') ? med(res[k].wall.map((v, i) => v - res.none.wall[i])).toFixed(2) : '');
+await ctx.close(); await sandbox.close();
