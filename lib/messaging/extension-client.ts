@@ -32,7 +32,10 @@ export const runtimeBackgroundClient: BackgroundClient = {
   },
   async lastSnapshot() {
     try {
-      const parsed = tokenSnapshotSchema.safeParse((await browser.storage.local.get('tokenSnapshot')).tokenSnapshot);
+      // popup.html starts this read before its modules load (public/early-snapshot.js); otherwise read it now.
+      const early = (globalThis as { tokenRelayEarlySnapshot?: Promise<unknown> }).tokenRelayEarlySnapshot;
+      const stored = early ? await early : (await browser.storage.local.get('tokenSnapshot')).tokenSnapshot;
+      const parsed = tokenSnapshotSchema.safeParse(stored);
       return parsed.success ? parsed.data : undefined;
     } catch {
       return undefined;
