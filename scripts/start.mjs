@@ -1,7 +1,16 @@
 // `npm start`: the sandbox (Apple Business Manager, Apple's API, Addigy's API and console on local HTTPS) plus Chromium
 // with the production build. Headed when there is a display; otherwise a headless tour with screenshots.
 import { mkdirSync } from 'node:fs';
-import { startSandbox } from '../tests/sandbox/index.mjs';
+import {
+  FLEET_API_TOKEN,
+  FLEET_HOST,
+  INTUNE_CLIENT_ID,
+  INTUNE_TENANT_ID,
+  JAMF_CLIENT_ID,
+  JAMF_CLIENT_SECRET,
+  JAMF_HOST,
+  startSandbox,
+} from '../tests/sandbox/index.mjs';
 import { addigyConsoleTab, downloadedFiles, eventually, launchExtension, openTokensPage, saveApiKey } from '../tests/e2e/harness.mjs';
 
 const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.CI;
@@ -9,6 +18,9 @@ const sandbox = await startSandbox();
 const session = await launchExtension({ hostResolverRules: sandbox.hostResolverRules, headless: !headed });
 await saveApiKey(session, sandbox.apiKey);
 console.log(`Sandbox on 127.0.0.1:${sandbox.port}; Addigy API key: ${sandbox.apiKey}`);
+// What to type in Options → Connections → Add connection to try the other MDMs against the sandbox.
+console.log(`Other MDMs in the sandbox: Jamf Pro https://${JAMF_HOST} (Client ID ${JAMF_CLIENT_ID}, Client secret ${JAMF_CLIENT_SECRET});`);
+console.log(`  Fleet https://${FLEET_HOST} (API token ${FLEET_API_TOKEN}); Microsoft Intune (Tenant ID ${INTUNE_TENANT_ID}, Client ID ${INTUNE_CLIENT_ID}).`);
 
 const page = await openTokensPage(session);
 
