@@ -506,9 +506,7 @@ export class RenewalMachine {
         const [first] = unanswered;
         if (first && unanswered.length === targets.length) {
           // No connection could be asked: the first one's problem, as the single-Addigy flow always said it.
-          return first.target.kind === 'addigy'
-            ? this.failAddigy(record, first.problem as AddigyProblem, 'matched', text)
-            : this.failMdm(record, first.problem as MdmProblem, 'matched', text);
+          return this.failService(record, first.problem, 'matched', text);
         }
         if (targets.length === 1 && addigyRefusal) return this.fail(record, { ...addigyRefusal, step: 'matched', retryable: false });
         return this.fail(record, noMatchAcross(targets, unanswered));
@@ -594,7 +592,7 @@ export class RenewalMachine {
       await this.save(record, 'renewing');
       const renewed = await target.adapter.renew!(record.match!.locationId, text);
       record.retrying = undefined;
-      if (!renewed.ok) return this.failMdm(record, renewed.error, 'renewing', text);
+      if (!renewed.ok) return this.failService(record, renewed.error, 'renewing', text);
       record.renewedAt = this.now().toISOString();
       // The MDM holds the token now: forget it before anything else can fail.
       await this.save(record, 'scanning');
@@ -602,7 +600,7 @@ export class RenewalMachine {
       if (target.adapter.sync) {
         const synced = await target.adapter.sync(record.match!.locationId);
         record.retrying = undefined;
-        if (!synced.ok) return this.failMdm(record, synced.error, 'scanning');
+        if (!synced.ok) return this.failService(record, synced.error, 'scanning');
       }
       return this.apiScanLoop(record, target.adapter, target.name);
     });
@@ -627,7 +625,7 @@ export class RenewalMachine {
       await this.sleep(backoffDelayMs(poll, policy));
       const list = await adapter.listTokens();
       record.retrying = undefined;
-      if (!list.ok) return this.failMdm(record, list.error, 'scanning');
+      if (!list.ok) return this.failService(record, list.error, 'scanning');
       const token = list.value.find((t) => t.id === record.match!.locationId);
       if (!token) {
         return this.fail(record, {
@@ -685,18 +683,6 @@ export class RenewalMachine {
       step,
       retryable: true,
     });
-  }
-
-  private async failMdm(record: RenewalRecord, problem: MdmProblem, step: RenewalStep, secret?: string) {
-    // What a retry can fix keeps the token: a transient failure, or credentials and rights the admin can fix.
-    const fixable =
-      problem.transient ||
-      problem.kind === 'unauthorized' ||
-      problem.kind === 'forbidden' ||
-      problem.kind === 'bad-settings' ||
-      problem.kind === 'needs-sign-in';
-    const detail = problem.detail && secret ? redactSecret(problem.detail, secret) : problem.detail;
-    return this.fail(record, { kind: problem.kind, message: problem.message, nextStep: problem.nextStep, detail, step, retryable: fixable });
   }
 
   private handOver(record: RenewalRecord): Promise<RenewalRecord> {
@@ -780,7 +766,7 @@ export class RenewalMachine {
       if (!addigy) return this.failNoApiKey(record, 'renewing');
       const list = await addigy.listTokens();
       record.retrying = undefined;
-      if (!list.ok) return this.failAddigy(record, list.error, 'renewing');
+      if (!list.ok) return this.failService(record, list.error, 'renewing');
       const token = owningToken(list.value, record.match!.locationId);
       if (token && sameExpiry(tokenExpiry(token), record.file?.expiresAt)) {
         record.renewedAt ??= record.console?.since ?? this.now().toISOString();
@@ -839,7 +825,7 @@ export class RenewalMachine {
       await this.sleep(backoffDelayMs(poll, policy));
       const list = await addigy.listTokens();
       record.retrying = undefined;
-      if (!list.ok) return this.failAddigy(record, list.error, 'scanning');
+      if (!list.ok) return this.failService(record, list.error, 'scanning');
       const token = owningToken(list.value, locationId);
       if (!token) {
         return this.fail(record, {
@@ -956,9 +942,10 @@ export class RenewalMachine {
     return saving ? 'saving' : outcome;
   }
 
-  private async failAddigy(record: RenewalRecord, problem: AddigyProblem, step: RenewalStep, secret?: string) {
-    // Only what a retry can fix keeps the token: a transient failure, or a key/permission problem.
-    const fixable = problem.transient || problem.kind === 'unauthorized' || problem.kind === 'forbidden' || problem.kind === 'bad-settings';
+  /** Addigy's API or another MDM's refused or failed. */
+  private async failService(record: RenewalRecord, problem: AddigyProblem | MdmProblem, step: RenewalStep, secret?: string) {
+    // Only what a retry can fix keeps the token: a transient failure, or credentials and rights the admin can fix.
+    const fixable = problem.transient || FIXABLE_IN_SETTINGS.includes(problem.kind);
     const detail = problem.detail && secret ? redactSecret(problem.detail, secret) : problem.detail;
     return this.fail(record, { kind: problem.kind, message: problem.message, nextStep: problem.nextStep, detail, step, retryable: fixable });
   }
@@ -1027,6 +1014,9 @@ export class RenewalMachine {
     return this.running.size > 0;
   }
 }
+
+/** Problem kinds the admin fixes in Options or in the MDM (a key, a client's rights, a sign-in): the token is kept. */
+const FIXABLE_IN_SETTINGS: readonly string[] = ['unauthorized', 'forbidden', 'bad-settings', 'needs-sign-in'];
 
 /** The primary Addigy connection: Options' Addigy section (lib/storage/connections PRIMARY_ADDIGY). */
 const PRIMARY_CONNECTION_ID = 'addigy';
