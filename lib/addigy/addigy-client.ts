@@ -9,6 +9,7 @@ import {
   type RetryPolicy,
 } from '../http';
 import { err, ok, type Problem, type Result } from '../result';
+import { isoInstant } from '../dates/iso-instant';
 import { redactBase64Runs, redactSecret } from '../token/redact-secret';
 import {
   addigyErrorBodySchema,
@@ -442,10 +443,8 @@ export function describeScanOutcome(
   const status = token.lastSyncingStatus?.trim().toLowerCase();
 
   if (status === 'success') {
-    const lastSync = parseIsoDate(token.lastSync);
-    return lastSync && lastSync.getTime() > since.getTime()
-      ? { state: 'success', lastSync: lastSync.toISOString() }
-      : { state: 'unknown' };
+    const lastSync = isoInstant(token.lastSync);
+    return lastSync && Date.parse(lastSync) > since.getTime() ? { state: 'success', lastSync } : { state: 'unknown' };
   }
   if (status === 'error') {
     const errMsg = token.errMsg ?? '';
@@ -482,15 +481,6 @@ function scanFailure(errMsg: string): Problem<'scan-failed'> {
 
 /** The token's expiry as ISO-8601 UTC: the top-level `expDate`, else `clientConfig.tokenExpirationDate`; undefined unless valid. */
 export function tokenExpiry(token: AddigyToken): string | undefined {
-  return (parseIsoDate(token.expDate) ?? parseIsoDate(token.clientConfig?.tokenExpirationDate))?.toISOString();
+  return isoInstant(token.expDate) ?? isoInstant(token.clientConfig?.tokenExpirationDate);
 }
 
-// A date, or a date-time with a zone (Z, +00:00 or Apple's +0000): a zoneless time would be read as local time.
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2}))?$/i;
-
-function parseIsoDate(text: string | null | undefined): Date | undefined {
-  const trimmed = text?.trim();
-  if (!trimmed || !ISO_8601.test(trimmed)) return undefined;
-  const time = Date.parse(trimmed.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isFinite(time) ? new Date(time) : undefined;
-}

@@ -9,7 +9,8 @@ import { describeScanOutcome, NEW_TOKEN_STEP, tokenExpiry } from '../addigy/addi
 import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../addigy-console/console-messages';
 import type { Settings } from '../storage/settings';
 import type { Connection } from '../storage/connections';
-import { MDM_LABELS, type MdmAdapter, type MdmKind, type MdmProblem, type MdmToken } from '../mdm/mdm-adapter';
+import { sameInstant } from '../dates/iso-instant';
+import { type MdmAdapter, type MdmKind, type MdmProblem, type MdmToken } from '../mdm/mdm-adapter';
 import { matchTokensByName } from './match-by-name';
 import type { RenewalStore } from '../storage/renewal-store';
 import type { TokenVault } from '../storage/token-vault';
@@ -768,7 +769,7 @@ export class RenewalMachine {
       record.retrying = undefined;
       if (!list.ok) return this.failService(record, list.error, 'renewing');
       const token = owningToken(list.value, record.match!.locationId);
-      if (token && sameExpiry(tokenExpiry(token), record.file?.expiresAt)) {
+      if (token && sameInstant(tokenExpiry(token), record.file?.expiresAt)) {
         record.renewedAt ??= record.console?.since ?? this.now().toISOString();
         return this.savedNow(record, addigy);
       }
@@ -838,7 +839,7 @@ export class RenewalMachine {
       }
       const expiry = tokenExpiry(token);
       // Addigy's expiry must become the file's: until then the save has not shown up in its API.
-      oldExpiry = Boolean(expiry) && !sameExpiry(expiry, record.file?.expiresAt);
+      oldExpiry = Boolean(expiry) && !sameInstant(expiry, record.file?.expiresAt);
       const outcome = describeScanOutcome(token, since);
       sawSyncing ||= outcome.state === 'syncing';
       if (outcome.state === 'success' && !oldExpiry) {
@@ -1120,12 +1121,6 @@ function owningToken(tokens: AddigyToken[], locationId: string): AddigyToken | u
   return copies.find((t) => !t.inheritedFrom) ?? copies[0];
 }
 
-/** Two expiries that name the same second (Addigy may drop Apple's offset style or the milliseconds). */
-function sameExpiry(a: string | undefined, b: string | undefined): boolean {
-  if (!a || !b) return false;
-  const [x, y] = [Date.parse(a), Date.parse(b.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))];
-  return Number.isFinite(x) && Number.isFinite(y) && Math.abs(x - y) < 1000;
-}
 
 /** After a browser restart the token held in memory is gone; say what that means for this step. */
 function lostToken(step: RenewalStep): RenewalFailure {
