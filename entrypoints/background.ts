@@ -127,9 +127,14 @@ export default defineBackground({
 
     /** Options changed the connections: the in-page button names where tokens go, and the watch looks again. */
     async function connectionsChanged() {
+      await publishButtonTarget();
+      await refreshTokens();
+    }
+
+    /** The kinds of every connection, the Addigy section's key included: what the in-page button names. */
+    async function publishButtonTarget() {
       const [apiKey, connections] = await Promise.all([loadApiKey(), listConnections()]);
       await publishSendButtonTarget([...(apiKey ? (['addigy'] as const) : []), ...connections.map((c) => c.kind)]);
-      await refreshTokens();
     }
 
     async function notify(reminder: Reminder) {
@@ -271,10 +276,7 @@ export default defineBackground({
       .catch(() => undefined)
       .then(() => machine.resume())
       .then(publish)
-      .then(async () => {
-        const [apiKey, connections] = await Promise.all([loadApiKey(), listConnections()]);
-        await publishSendButtonTarget([...(apiKey ? (['addigy'] as const) : []), ...connections.map((c) => c.kind)]);
-      })
+      .then(publishButtonTarget)
       .catch(() => undefined);
   },
 });
