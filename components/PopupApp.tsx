@@ -18,15 +18,18 @@ const STALE_AFTER_MS = 5 * 60_000;
 export interface PopupAppProps {
   client: BackgroundClient;
   openOptions(): void;
+  /** The overview's last stored picture, read before the first render: shown until the background answers. */
+  snapshot?: PopupState['tokens'];
 }
 
 /** The most recent renewal is the one the user came for; older ones are history. */
-export function PopupApp({ client, openOptions }: PopupAppProps) {
+export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
   const [state, setState] = useState<PopupState | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const [unreadableApplePage, setUnreadableApplePage] = useState<PageOutline | undefined>();
-  // The overview from storage, until the background's first reply: the list is what the popup is opened for.
-  const [early, setEarly] = useState<PopupState['tokens'] | undefined>();
+  // The overview from storage, until the background's first reply: the list is what the popup is opened for,
+  // so the first frame shows it (no "Loading…" frame).
+  const early = snapshot?.health.length ? snapshot : undefined;
 
   const apply = useCallback((reply: IntentReply) => {
     if (reply.ok) {
@@ -49,7 +52,6 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
   }, [client, apply]);
   // Asked before the first paint rather than a frame later: the overview is what the popup is opened for.
   useLayoutEffect(() => {
-    void client.lastSnapshot?.().then((snapshot) => snapshot?.health.length && setEarly(snapshot));
     void client.send({ type: 'state:get' }).then(async (reply) => {
       apply(reply);
       const tokens = reply.ok ? reply.state?.tokens : undefined;
@@ -128,10 +130,7 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           your Downloads folder) to renew it.
         </p>
       )}
-      {!state && early && (
-        <TokenOverview health={early.health} fetchedAt={early.fetchedAt} problem={early.problem} />
-      )}
-      {state?.configured && (
+      {state?.configured ? (
         <TokenOverview
           health={state.tokens.health}
           loading={refreshing}
@@ -141,6 +140,10 @@ export function PopupApp({ client, openOptions }: PopupAppProps) {
           snoozedUntil={state.snoozedUntil}
           onSnooze={(locationId) => void send({ type: 'tokens:snooze', locationId, days: 7 })}
         />
+      ) : (
+        // The stored picture until the background answers; one element either way, so the rows already
+        // built (and any the admin opened) stay when the answer replaces the picture.
+        !state && early && <TokenOverview health={early.health} fetchedAt={early.fetchedAt} problem={early.problem} />
       )}
       {older.length > 0 && <History renewals={older} onDismiss={(id) => void send({ type: 'renewal:discard', id })} />}
       {state && (

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import {
   appleSiteName,
   contentTokensPage,
@@ -205,6 +205,23 @@ function TokenRow({ h, level, snoozedUntil, onSnooze }: ItemProps) {
 /** More tokens than this and the overview turns into compact rows, grouped by connection and organisation, with a filter box. */
 export const FULL_CARDS_UP_TO = 8;
 
+/**
+ * Compact rows built for the popup's first frame: more than it shows (about fifteen). The rest follow right
+ * after that frame is painted, so 200 tokens do not hold back the first sight of the most urgent ones.
+ */
+export const FIRST_FRAME_ROWS = 24;
+
+/** The groups cut to their first `rows` rows in order; later groups drop out whole. */
+function firstRows(groups: Group[], rows: number): Group[] {
+  const cut: Group[] = [];
+  for (const group of groups) {
+    if (rows <= 0) break;
+    cut.push(group.items.length <= rows ? group : { ...group, items: group.items.slice(0, rows), whole: group.items });
+    rows -= group.items.length;
+  }
+  return cut;
+}
+
 const connectionOf = (h: TokenHealth) => h.connectionName?.trim() || 'Addigy';
 
 interface Group {
@@ -213,6 +230,8 @@ interface Group {
   title: string;
   /** Most urgent first. */
   items: TokenHealth[];
+  /** Every token of the group, when `items` holds only those of the first frame. */
+  whole?: TokenHealth[];
 }
 
 /**
@@ -252,12 +271,26 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
     return { sorted, groups, connections, compact, text, summary: summary(sorted, connections) };
   }, [health]);
   const [query, setQuery] = useState('');
+  // Once every row is built, it stays built: a new picture of the tokens redraws in place.
+  const [allRows, setAllRows] = useState(view.sorted.length <= FIRST_FRAME_ROWS);
+  useEffect(() => {
+    if (allRows) return;
+    // After the next frame is painted: rAF runs before that paint, the task it queues after it.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setAllRows(true))));
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [allRows]);
   const needle = view.compact ? query.trim().toLowerCase() : '';
   const shown = needle
     ? view.groups
         .map((g) => ({ ...g, items: g.items.filter((h) => view.text!.get(h)!.includes(needle)) }))
         .filter((g) => g.items.length > 0)
-    : view.groups;
+    : allRows
+      ? view.groups
+      : firstRows(view.groups, FIRST_FRAME_ROWS);
   const matches = needle ? shown.reduce((n, g) => n + g.items.length, 0) : view.sorted.length;
 
   const snoozeEnd = (id: string) => {
@@ -281,7 +314,7 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
     </ul>
   );
   return (
-    <section class="tokens" aria-labelledby="tokens-heading" aria-busy={loading ? 'true' : undefined}>
+    <section class="tokens" aria-labelledby="tokens-heading" aria-busy={loading || !allRows ? 'true' : undefined}>
       <div class="tokens-header">
         <h2 id="tokens-heading">Tokens</h2>
         {onRefresh && (
@@ -329,7 +362,7 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
                 <div class="token-group" key={g.key}>
                   <div class="group-head">
                     <h3 id={`token-group-${i}`}>{g.title}</h3>
-                    <span class="muted">{groupCount(g.items)}</span>
+                    <span class="muted">{groupCount(g.whole ?? g.items)}</span>
                   </div>
                   {list(g.items, `token-group-${i}`)}
                 </div>

@@ -5,11 +5,22 @@ import { intentReplySchema, stateChangedSchema, tokenSnapshotSchema, type Intent
 export interface BackgroundClient {
   send(intent: PageIntent): Promise<IntentReply>;
   onStateChanged(listener: () => void): () => void;
-  /**
-   * The last look at the tokens, read straight from storage, so the overview paints without waiting for the
-   * background's reply. storage.local can be written by a content script: it is parsed, and only shown.
-   */
-  lastSnapshot?(): Promise<PopupState['tokens'] | undefined>;
+}
+
+/**
+ * The last look at the tokens, read straight from storage, so the overview paints without waiting for the
+ * background's reply. storage.local can be written by a content script: it is parsed, and only shown.
+ */
+export async function readStoredSnapshot(): Promise<PopupState['tokens'] | undefined> {
+  try {
+    // popup.html starts this read before its modules load (public/early-snapshot.js); otherwise read it now.
+    const early = (globalThis as { tokenRelayEarlySnapshot?: Promise<unknown> }).tokenRelayEarlySnapshot;
+    const stored = early ? await early : (await browser.storage.local.get('tokenSnapshot')).tokenSnapshot;
+    const parsed = tokenSnapshotSchema.safeParse(stored);
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const noAnswer: IntentReply = {
@@ -28,17 +39,6 @@ export const runtimeBackgroundClient: BackgroundClient = {
       return reply.success ? reply.data : noAnswer;
     } catch {
       return noAnswer;
-    }
-  },
-  async lastSnapshot() {
-    try {
-      // popup.html starts this read before its modules load (public/early-snapshot.js); otherwise read it now.
-      const early = (globalThis as { tokenRelayEarlySnapshot?: Promise<unknown> }).tokenRelayEarlySnapshot;
-      const stored = early ? await early : (await browser.storage.local.get('tokenSnapshot')).tokenSnapshot;
-      const parsed = tokenSnapshotSchema.safeParse(stored);
-      return parsed.success ? parsed.data : undefined;
-    } catch {
-      return undefined;
     }
   },
   onStateChanged(listener) {

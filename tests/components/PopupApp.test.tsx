@@ -169,6 +169,41 @@ describe('PopupApp overview and history', () => {
     expect(screen.queryByRole('heading', { name: 'Renewed' })).toBeNull();
   });
 
+  it('shows the stored picture at once and keeps its rows, and a row the admin opened, when the background answers', async () => {
+    const token = (i: number) => ({
+      locationId: `loc-${i}`,
+      locationName: `Site ${String(i).padStart(2, '0')}`,
+      orgName: 'Acme Corp',
+      websiteURL: 'https://business.apple.com' as const,
+      expirySource: 'addigy' as const,
+      expiresAt: new Date(Date.now() + (100 + i) * 86_400_000).toISOString(),
+      daysLeft: 100 + i,
+      state: 'valid' as const,
+      reason: 'Valid.',
+    });
+    const health = Array.from({ length: 12 }, (_, i) => token(i + 1));
+    let answer: (state: PopupState) => void = () => undefined;
+    const client: BackgroundClient = {
+      send: (intent) =>
+        intent.type === 'state:get'
+          ? new Promise((resolve) => (answer = (state) => resolve({ ok: true, state })))
+          : new Promise(() => undefined),
+      onStateChanged: () => () => undefined,
+    };
+    render(<PopupApp client={client} openOptions={() => undefined} snapshot={{ health, fetchedAt: new Date().toISOString() }} />);
+    // In the first render, without waiting for anything.
+    const toggle = screen.getByRole('button', { name: /^Site 01 / });
+    expect(screen.queryByText('Loading…')).toBeNull();
+    fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+
+    answer({ ...EMPTY, configured: true, renewals: [], tokens: { health, fetchedAt: new Date().toISOString() } });
+    expect(await screen.findByRole('button', { name: 'Check now' })).toBeTruthy();
+    // The same row element, still open: the answer redrew the overview in place.
+    expect(screen.getByRole('button', { name: /^Site 01 / })).toBe(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe('true');
+  });
+
   it('refreshes a stale overview when opened', async () => {
     const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [] });
     await waitFor(() => expect(sent).toContainEqual({ type: 'tokens:refresh' }));

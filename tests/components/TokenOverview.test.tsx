@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { fireEvent, render, screen, within } from '@testing-library/preact';
-import { TokenOverview } from '../../components/TokenOverview';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/preact';
+import { FIRST_FRAME_ROWS, TokenOverview } from '../../components/TokenOverview';
 import type { HealthState, TokenHealth } from '../../lib/health/health-state';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -304,10 +304,27 @@ describe('TokenOverview at MSP scale', () => {
       expect(within(row('Old Site')).queryByRole('link')).toBeNull();
     });
 
-    it('keeps 200 tokens cheap: only the rows that need attention carry their details', () => {
+    it('builds the first frame’s rows at once and the rest right after it, with every group counted whole', async () => {
+      const health = [...many(30, 'Site'), ...many(20, 'Depot', { orgName: 'Globex', daysLeft: 365 }), ...many(3, 'Broken', { orgName: 'Initech', state: 'sync-failed' })];
+      render(<TokenOverview health={health} now={NOW} />);
+      const rows = () => [...document.querySelectorAll('li[data-state]')].map(rowName);
+      // Most urgent first: Initech's three, then the first 21 of Acme Corp's; Globex waits for the next task.
+      expect(rows()).toHaveLength(FIRST_FRAME_ROWS);
+      expect(rows().slice(0, 4)).toEqual(['Broken 01', 'Broken 02', 'Broken 03', 'Site 01']);
+      expect(groupHeadings()).toEqual(['Addigy · Initech', 'Addigy · Acme Corp']);
+      expect(screen.getByText('30 tokens')).toBeTruthy();
+      expect(screen.getByRole('region', { name: 'Tokens' }).getAttribute('aria-busy')).toBe('true');
+      expect(screen.getByText('Of 53 tokens: 3 need attention.')).toBeTruthy();
+
+      await waitFor(() => expect(rows()).toHaveLength(53));
+      expect(groupHeadings()).toEqual(['Addigy · Initech', 'Addigy · Acme Corp', 'Addigy · Globex']);
+      expect(screen.getByRole('region', { name: 'Tokens' }).hasAttribute('aria-busy')).toBe(false);
+    });
+
+    it('keeps 200 tokens cheap: only the rows that need attention carry their details', async () => {
       const health = [...many(190, 'Site'), ...many(10, 'Broken').map((h) => ({ ...h, state: 'sync-failed' as const }))];
       render(<TokenOverview health={health} now={NOW} />);
-      expect(document.querySelectorAll('li[data-state]')).toHaveLength(200);
+      await waitFor(() => expect(document.querySelectorAll('li[data-state]')).toHaveLength(200));
       expect(document.querySelectorAll('dl.details')).toHaveLength(10);
       expect([...document.querySelectorAll('li[data-state]')].slice(0, 10).every((li) => li.getAttribute('data-state') === 'sync-failed')).toBe(true);
     });
