@@ -59,7 +59,8 @@ function isMainWorld(script: object): boolean {
  * The two Apple-page scripts run in every frame of every Apple page, so each gets a one-line entry wrapper instead
  * of WXT's (its logger, plugin hook and async try/catch do nothing in production), and abm.content gets
  * entrypoints/abm.content/script-context.ts instead of WXT's ContentScriptContext (it uses only the signal):
- * ~1.2 KB less, gzipped. The other content scripts keep WXT's wrapper.
+ * ~1.2 KB less, gzipped. The wrapper imports the entry's named `main`, not its default export, so the manifest
+ * options (which WXT reads at build time) stay out of the bundle. The other content scripts keep WXT's wrapper.
  */
 function appleScriptEntries(): Plugin {
   const lite = JSON.stringify(fileURLToPath(new URL('./entrypoints/abm.content/script-context.ts', import.meta.url)));
@@ -71,10 +72,10 @@ function appleScriptEntries(): Plugin {
     load(id) {
       if (id.startsWith(isolated) && id.endsWith('/entrypoints/abm.content/index.ts')) {
         const entry = JSON.stringify(id.slice(isolated.length));
-        return `import d from ${entry};import{ContentScriptContext as C}from ${lite};d.main(new C("abm"));`;
+        return `import{main}from ${entry};import{ContentScriptContext as C}from ${lite};main(new C("abm"));`;
       }
       if (id.startsWith(main) && id.endsWith('/entrypoints/download-hooks.content.ts')) {
-        return `import d from ${JSON.stringify(id.slice(main.length))};d.main();`;
+        return `import{main}from ${JSON.stringify(id.slice(main.length))};main();`;
       }
       return null;
     },
