@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
 import { openBridgeInContentScript } from '../../lib/capture/bridge';
-import { DownloadIntent } from '../../lib/capture/download-intent';
+import { createDownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { ContentRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
@@ -21,7 +21,7 @@ export default defineContentScript({
 
 // Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
 export function main(ctx: { signal: AbortSignal }): void {
-  const intent = new DownloadIntent();
+  const intent = createDownloadIntent();
   // The button names the MDM the token goes to; it changes when Options' connections do.
   void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
   const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
