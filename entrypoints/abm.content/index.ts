@@ -20,7 +20,7 @@ export default defineContentScript({
 });
 
 // Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
-export function main(ctx: { signal: AbortSignal }): void {
+export function main({ signal }: { signal: AbortSignal }): void {
   const intent = createDownloadIntent();
   // The button names the MDM the token goes to; it changes when Options' connections do.
   void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
@@ -28,7 +28,7 @@ export function main(ctx: { signal: AbortSignal }): void {
     if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
   };
   browser.storage.onChanged.addListener(onStorage);
-  ctx.signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
+  signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
@@ -49,33 +49,33 @@ export function main(ctx: { signal: AbortSignal }): void {
     (event) => {
       if (event.isTrusted && event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
     },
-    { capture: true, signal: ctx.signal },
+    { capture: true, signal },
   );
 
   // c: an https download that follows such a click is fetched once by us instead of by the browser.
   installHttpsTakeover(
     window as unknown as TakeoverWindow,
     { claim: () => intent.claimNavigation(), onToken: (file) => relay('https', file) },
-    ctx.signal,
+    signal,
   );
 
   watchTokenEntries(
     document,
     {
-      onEntry(entry, signal) {
+      onEntry(entry, entrySignal) {
         const control = entry.downloadControl;
         if (!control) return;
         controls.add(control);
-        signal.addEventListener('abort', () => controls.delete(control), { once: true });
-        addSendButton(entry, control, signal, () => {
+        entrySignal.addEventListener('abort', () => controls.delete(control), { once: true });
+        addSendButton(entry, control, entrySignal, () => {
           intent.arm();
           control.click();
         });
       },
-      onSection(section, signal) {
-        if (!section.canDownload) showNoRightsHint(section, signal);
+      onSection(section, sectionSignal) {
+        if (!section.canDownload) showNoRightsHint(section, sectionSignal);
       },
     },
-    ctx.signal,
+    signal,
   );
 }
