@@ -10,6 +10,8 @@ export default defineContentScript({
   world: 'MAIN',
   runAt: 'document_start',
   allFrames: true,
+  // Nothing to hand back to executeScript: no `name;` footer after the IIFE.
+  globalName: false,
   main,
 });
 

@@ -16,6 +16,8 @@ export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
   allFrames: true,
   runAt: 'document_start',
+  // Nothing to hand back to executeScript: no `name;` footer after the IIFE.
+  globalName: false,
   main,
 });
 
