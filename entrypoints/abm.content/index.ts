@@ -34,16 +34,16 @@ export function main({ signal }: { signal: AbortSignal }): void {
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
-  const relay = (via: ContentRequest['via'], file: { fileName?: string; text: string }): void => {
+  const relay = (file: { via: ContentRequest['via']; fileName?: string; text: string }): void => {
     if (!hasTokenShape(file.text)) return;
-    const request: ContentRequest = { type: 'capture:file', via, fileName: file.fileName, text: file.text };
+    const request: ContentRequest = { type: 'capture:file', via: file.via, fileName: file.fileName, text: file.text };
     if (intent.takeArmed()) request.fromButton = true;
     if (intent.takeTrustedClick()) request.afterTrustedClick = true;
     void browser.runtime.sendMessage(request).catch(() => undefined);
   };
 
   // a, b: blob: and data: downloads, read by the MAIN-world hooks and handed over on the private bridge.
-  openBridgeInContentScript(document, (file) => relay(file.via, file));
+  openBridgeInContentScript(document, relay);
 
   // Only the user's own clicks count: a page script's click (isTrusted false) never starts a take-over.
   document.addEventListener(
@@ -57,7 +57,7 @@ export function main({ signal }: { signal: AbortSignal }): void {
   // c: an https download that follows such a click is fetched once by us instead of by the browser.
   installHttpsTakeover(
     window as unknown as TakeoverWindow,
-    { claim: () => intent.claimNavigation(), onToken: (file) => relay('https', file) },
+    { claim: () => intent.claimNavigation(), onToken: (file) => relay({ ...file, via: 'https' }) },
     signal,
   );
 

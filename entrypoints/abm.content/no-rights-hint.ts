@@ -16,8 +16,9 @@ export function showNoRightsHint(section: TokenSection, signal: AbortSignal): vo
   const { heading, element } = section;
   const doc = heading.ownerDocument;
   // A heading that shares a row with other controls (a flex or grid header) keeps its row; the note goes below it.
+  // (The section is in this frame's own document, so this window's getComputedStyle applies.)
   const parent = heading.parentElement;
-  const inRow = parent !== null && parent !== element && /flex|grid/.test(doc.defaultView?.getComputedStyle(parent).display ?? '');
+  const inRow = parent !== null && parent !== element && /flex|grid/.test(getComputedStyle(parent).display);
   const note = doc.createElement('p');
   note.setAttribute('role', 'note');
   note.textContent = NO_RIGHTS_HINT;

@@ -23,8 +23,9 @@ const label = (button: HTMLButtonElement, locationName: string | undefined) => {
 
 /** The connections changed (or were read at start): relabel every button on the page. */
 export function setSendTarget(value: unknown): void {
-  if (typeof value !== 'string' || !(SEND_TARGETS as readonly string[]).includes(value) || value === target) return;
-  target = value;
+  // Not one of the names (a non-string included): ignored.
+  if (!(SEND_TARGETS as readonly unknown[]).includes(value) || value === target) return;
+  target = value as string;
   for (const [button, locationName] of live) label(button, locationName);
 }
 
