@@ -10,10 +10,15 @@ export default defineContentScript({
   world: 'MAIN',
   runAt: 'document_start',
   allFrames: true,
-  main() {
-    const send = openBridgeInPage(document);
-    installDownloadHooks(window, (file) => {
-      if (hasTokenShape(file.text)) send(file);
-    });
-  },
+  // Nothing to hand back to executeScript: no `name;` footer after the IIFE.
+  globalName: false,
+  main,
 });
+
+// Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
+export function main(): void {
+  const send = openBridgeInPage(document);
+  installDownloadHooks(window, (file) => {
+    if (hasTokenShape(file.text)) send(file);
+  });
+}

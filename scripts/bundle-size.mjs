@@ -43,7 +43,12 @@ const report = (label, files) => {
 const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
 report('popup (JS + CSS)', pageFiles('popup.html'));
 report('options (JS + CSS)', pageFiles('options.html'));
-const contentFiles = manifest.content_scripts.flatMap((cs) => cs.js);
+const contentFiles = manifest.content_scripts.flatMap((cs) => [...(cs.js ?? []), ...(cs.css ?? [])]);
 report('content scripts at page load', contentFiles);
 for (const file of contentFiles) report(`  ${file}`, [file]);
+// Issue 12's budget (6 KB): everything the manifest injects on an Apple Business/School Manager page, JS and CSS.
+const onApplePages = manifest.content_scripts
+  .filter((cs) => cs.matches.some((pattern) => /^https:\/\/(business|school)\.apple\.com\//.test(pattern)))
+  .flatMap((cs) => [...(cs.js ?? []), ...(cs.css ?? [])]);
+report('Apple pages (issue 12: <= 6 KB)', onApplePages);
 report('background worker', closure(manifest.background.service_worker ?? 'background.js') ? [...closure('background.js')] : []);

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
 import { openBridgeInContentScript } from '../../lib/capture/bridge';
-import { DownloadIntent } from '../../lib/capture/download-intent';
+import { createDownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { ContentRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
@@ -16,63 +16,68 @@ export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
   allFrames: true,
   runAt: 'document_start',
-  main(ctx) {
-    const intent = new DownloadIntent();
-    // The button names the MDM the token goes to; it changes when Options' connections do.
-    void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
-    const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-      if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
-    };
-    browser.storage.onChanged.addListener(onStorage);
-    ctx.signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
-    // Download controls of the entries on the page now, so a click on one is recognised as a token download.
-    const controls = new WeakSet<EventTarget>();
-
-    const relay = (via: ContentRequest['via'], file: { fileName?: string; text: string }): void => {
-      if (!hasTokenShape(file.text)) return;
-      const request: ContentRequest = { type: 'capture:file', via, fileName: file.fileName, text: file.text };
-      if (intent.takeArmed()) request.fromButton = true;
-      if (intent.takeTrustedClick()) request.afterTrustedClick = true;
-      void browser.runtime.sendMessage(request).catch(() => undefined);
-    };
-
-    // a, b: blob: and data: downloads, read by the MAIN-world hooks and handed over on the private bridge.
-    openBridgeInContentScript(document, (file) => relay(file.via, file));
-
-    // Only the user's own clicks count: a page script's click (isTrusted false) never starts a take-over.
-    document.addEventListener(
-      'click',
-      (event) => {
-        if (event.isTrusted && event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
-      },
-      { capture: true, signal: ctx.signal },
-    );
-
-    // c: an https download that follows such a click is fetched once by us instead of by the browser.
-    installHttpsTakeover(
-      window as unknown as TakeoverWindow,
-      { claim: () => intent.claimNavigation(), onToken: (file) => relay('https', file) },
-      ctx.signal,
-    );
-
-    watchTokenEntries(
-      document,
-      {
-        onEntry(entry, signal) {
-          const control = entry.downloadControl;
-          if (!control) return;
-          controls.add(control);
-          signal.addEventListener('abort', () => controls.delete(control), { once: true });
-          addSendButton(entry, control, signal, () => {
-            intent.arm();
-            control.click();
-          });
-        },
-        onSection(section, signal) {
-          if (!section.canDownload) showNoRightsHint(section, signal);
-        },
-      },
-      ctx.signal,
-    );
-  },
+  // Nothing to hand back to executeScript: no `name;` footer after the IIFE.
+  globalName: false,
+  main,
 });
+
+// Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
+export function main({ signal }: { signal: AbortSignal }): void {
+  const intent = createDownloadIntent();
+  // The button names the MDM the token goes to; it changes when Options' connections do.
+  void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
+  const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
+  };
+  browser.storage.onChanged.addListener(onStorage);
+  signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
+  // Download controls of the entries on the page now, so a click on one is recognised as a token download.
+  const controls = new WeakSet<EventTarget>();
+
+  const relay = (file: { via: ContentRequest['via']; fileName?: string; text: string }): void => {
+    if (!hasTokenShape(file.text)) return;
+    const request: ContentRequest = { type: 'capture:file', via: file.via, fileName: file.fileName, text: file.text };
+    if (intent.takeArmed()) request.fromButton = true;
+    if (intent.takeTrustedClick()) request.afterTrustedClick = true;
+    void browser.runtime.sendMessage(request).catch(() => undefined);
+  };
+
+  // a, b: blob: and data: downloads, read by the MAIN-world hooks and handed over on the private bridge.
+  openBridgeInContentScript(document, relay);
+
+  // Only the user's own clicks count: a page script's click (isTrusted false) never starts a take-over.
+  document.addEventListener(
+    'click',
+    (event) => {
+      if (event.isTrusted && event.composedPath().some((node) => controls.has(node))) intent.noteControlClick();
+    },
+    { capture: true, signal },
+  );
+
+  // c: an https download that follows such a click is fetched once by us instead of by the browser.
+  installHttpsTakeover(
+    window as unknown as TakeoverWindow,
+    { claim: () => intent.claimNavigation(), onToken: (file) => relay({ ...file, via: 'https' }) },
+    signal,
+  );
+
+  watchTokenEntries(
+    document,
+    {
+      onEntry(entry, entrySignal) {
+        const control = entry.downloadControl;
+        if (!control) return;
+        controls.add(control);
+        entrySignal.addEventListener('abort', () => controls.delete(control), { once: true });
+        addSendButton(entry, control, entrySignal, () => {
+          intent.arm();
+          control.click();
+        });
+      },
+      onSection(section, sectionSignal) {
+        if (!section.canDownload) showNoRightsHint(section, sectionSignal);
+      },
+    },
+    signal,
+  );
+}

@@ -1,6 +1,6 @@
 import type { TokenSection } from '../../lib/abm/find-token-entries';
 import { OWN_TAG_PREFIX } from '../../lib/abm/own-elements';
-import { createOwnHost, removeOnAbort } from './own-host';
+import { placeOwnHost } from './own-host';
 
 const HINT_TAG = `${OWN_TAG_PREFIX}hint`;
 
@@ -16,15 +16,11 @@ export function showNoRightsHint(section: TokenSection, signal: AbortSignal): vo
   const { heading, element } = section;
   const doc = heading.ownerDocument;
   // A heading that shares a row with other controls (a flex or grid header) keeps its row; the note goes below it.
+  // (The section is in this frame's own document, so this window's getComputedStyle applies.)
   const parent = heading.parentElement;
-  const inRow = parent !== null && parent !== element && /flex|grid/.test(doc.defaultView?.getComputedStyle(parent).display ?? '');
-  const anchor = inRow ? parent : heading;
-  const next = anchor.nextElementSibling;
-  if (next?.localName === HINT_TAG) next.remove();
+  const inRow = parent !== null && parent !== element && /flex|grid/.test(getComputedStyle(parent).display);
   const note = doc.createElement('p');
   note.setAttribute('role', 'note');
   note.textContent = NO_RIGHTS_HINT;
-  const host = createOwnHost(doc, HINT_TAG, CSS, note);
-  anchor.after(host);
-  removeOnAbort(host, signal);
+  placeOwnHost(inRow ? parent : heading, HINT_TAG, CSS, note, signal);
 }

@@ -1,6 +1,6 @@
 import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
 import type { TokenEntry } from '../../lib/abm/find-token-entries';
-import { createOwnHost, removeOnAbort } from './own-host';
+import { placeOwnHost } from './own-host';
 import { SEND_TARGETS } from '../../lib/mdm/send-target-key';
 
 const CSS = `:host{display:inline-block;margin-inline-start:8px;vertical-align:middle}
@@ -23,8 +23,9 @@ const label = (button: HTMLButtonElement, locationName: string | undefined) => {
 
 /** The connections changed (or were read at start): relabel every button on the page. */
 export function setSendTarget(value: unknown): void {
-  if (typeof value !== 'string' || !(SEND_TARGETS as readonly string[]).includes(value) || value === target) return;
-  target = value;
+  // Not one of the names (a non-string included): ignored.
+  if (!(SEND_TARGETS as readonly unknown[]).includes(value) || value === target) return;
+  target = value as string;
   for (const [button, locationName] of live) label(button, locationName);
 }
 
@@ -36,12 +37,7 @@ const BUSY_MS = 4_000;
  * A user's click calls `onSend` (which arms the capture and clicks Download); confirmation happens in the popup.
  */
 export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: AbortSignal, onSend: () => void): void {
-  const doc = control.ownerDocument;
-  // A host left by an earlier copy of this script (the extension was reloaded) would double the button.
-  const next = control.nextElementSibling;
-  if (next?.localName === SEND_HOST_TAG) next.remove();
-
-  const button = doc.createElement('button');
+  const button = control.ownerDocument.createElement('button');
   button.type = 'button';
   label(button, entry.locationName);
   live.set(button, entry.locationName);
@@ -56,7 +52,5 @@ export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: A
     onSend();
   });
 
-  const host = createOwnHost(doc, SEND_HOST_TAG, CSS, button);
-  control.after(host);
-  removeOnAbort(host, signal);
+  placeOwnHost(control, SEND_HOST_TAG, CSS, button, signal);
 }

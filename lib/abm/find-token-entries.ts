@@ -75,9 +75,7 @@ export function findTokenEntries(section: TokenSection): TokenEntry[] {
 
 /** Whether this heading's text (or aria-label) is one of the section headings, in any known language. */
 export function isSectionHeading(heading: Element): boolean {
-  if (SECTION_HEADINGS.has(normaliseHeading(heading.textContent ?? ''))) return true;
-  const label = heading.getAttribute('aria-label');
-  return label !== null && SECTION_HEADINGS.has(normaliseHeading(label));
+  return [heading.textContent, heading.getAttribute('aria-label')].some((text) => text !== null && SECTION_HEADINGS.has(normaliseHeading(text)));
 }
 
 /** The section this heading opens, when a table, list or card group follows it before the next peer heading. */
@@ -259,7 +257,7 @@ function isHeaderRow(row: HTMLElement, cells: HTMLElement[]): boolean {
 }
 
 function rowName(cells: HTMLElement[], locationColumn: number): string {
-  const byColumn = locationColumn >= 0 ? cells[locationColumn] : undefined;
+  const byColumn = cells[locationColumn]; // undefined when no column is captioned Location (-1)
   const rowHeader = cells.find((cell) => cell.getAttribute('role') === 'rowheader' || cell.tagName === 'TH');
   for (const cell of [byColumn, rowHeader, ...cells]) {
     const text = cell ? readableText(cell) : '';
@@ -305,8 +303,7 @@ function downloadControlsIn(scope: HTMLElement): HTMLElement[] {
 
 /** Enabled, outside prose and menus, and either a link with `download` or named like a download in a known language. */
 export function isDownloadControl(control: HTMLElement): boolean {
-  if (control.hasAttribute('disabled') || control.getAttribute('aria-disabled') === 'true') return false;
-  if (control.closest(PROSE_OR_MENU_SELECTOR)) return false;
+  if (control.matches('[disabled],[aria-disabled="true"]') || control.closest(PROSE_OR_MENU_SELECTOR)) return false;
   if (control.tagName === 'A' && control.hasAttribute('download')) return true;
   return isDownloadLabel(accessibleName(control));
 }

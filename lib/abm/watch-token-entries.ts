@@ -21,10 +21,10 @@ export interface TokenEntryHandlers {
    * `signal` aborts when the section goes away, before that repeat call, or when the watch ends.
    */
   onSection?(section: TokenSection, signal: AbortSignal): void;
-  /** Measurement hook (bench, tests): milliseconds spent in each MutationObserver callback. */
-  onObserverWork?(ms: number): void;
-  /** Measurement hook (bench, tests): milliseconds spent in each look at the page, at most one per frame. */
-  onLookWork?(ms: number): void;
+  /** Test hook: called after each MutationObserver callback. */
+  onObserverWork?(): void;
+  /** Test hook: called after each look at the page (at most one per frame). */
+  onLookWork?(): void;
 }
 
 const SCOPE_OPTIONS: MutationObserverInit = { childList: true, characterData: true, subtree: true };
@@ -34,60 +34,52 @@ const SCOPE_OPTIONS: MutationObserverInit = { childList: true, characterData: tr
  * Nothing watches the whole document: headings are reported by the browser's style engine (heading-watch.ts),
  * a MutationObserver follows only the token section's subtree (a ResizeObserver sees the section leave) or, while a
  * section heading waits for its entries, the part of the page where they will appear. Idle pages cost nothing.
+ * `doc` is a document with its window (the content script's, in any frame); without a window there is nothing to do.
  */
 export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, signal: AbortSignal): void {
-  if (signal.aborted) return;
   const win = doc.defaultView;
+  if (!win || signal.aborted) return;
   // Entries reported and not yet aborted, by element, with the download control they were reported with.
   const live = new Map<HTMLElement, { controller: AbortController; control: HTMLElement | null }>();
   let current: { section: TokenSection; controller: AbortController } | null = null;
-  let scheduled = false;
+  // The animation frame a look is scheduled for, if any.
   let frame: number | undefined;
 
   // rAF callbacks run before the frame paints, so rows first appear with our controls in them, and a burst of
   // mutations costs one look. Hidden tabs get no frames: they catch up when shown.
   const schedule = (): void => {
-    if (scheduled || signal.aborted) return;
-    scheduled = true;
-    if (win && typeof win.requestAnimationFrame === 'function') frame = win.requestAnimationFrame(look);
-    else queueMicrotask(look);
+    if (frame === undefined && !signal.aborted) frame = win.requestAnimationFrame(look);
   };
 
   const lookNow = (): void => {
-    if (frame !== undefined) win?.cancelAnimationFrame(frame);
+    if (frame !== undefined) win.cancelAnimationFrame(frame);
     look();
   };
 
   const look = (): void => {
-    scheduled = false;
     frame = undefined;
     if (signal.aborted) return;
-    const started = handlers.onLookWork ? performance.now() : 0;
     const previous = current?.section;
     // Re-reading from the known heading is cheaper than a scan and keeps the section's identity.
     const known = previous && previous.heading.isConnected && isSectionHeading(previous.heading) ? sectionFromHeading(previous.heading) : null;
     const { section, waiting } = known ? { section: known, waiting: [] } : findSectionHeadings(doc);
-    const same = current && section && section.element === current.section.element && section.heading === current.section.heading;
-    if (current && same && section.canDownload === current.section.canDownload) {
-      current.section = section;
-    } else if (current && same) {
-      current.controller.abort();
-      current = { section, controller: new AbortController() };
-      reportSection(section, current.controller.signal);
-    } else {
+    if (!section || section.element !== previous?.element || section.heading !== previous.heading) {
       endSection();
-      if (section) {
-        current = { section, controller: new AbortController() };
-        reportSection(section, current.controller.signal);
-      }
+    } else if (current && section.canDownload !== previous.canDownload) {
+      // Same section, but its rows gained or lost their controls: report it again (its entries follow below).
+      current.controller.abort();
+      current = null;
+    }
+    if (current) {
+      current.section = section!;
+    } else if (section) {
+      const controller = new AbortController();
+      current = { section, controller };
+      call(() => handlers.onSection?.(section, controller.signal));
     }
     syncEntries(section ? findTokenEntries(section) : []);
     observeScopes(section, waiting);
-    handlers.onLookWork?.(performance.now() - started);
-  };
-
-  const reportSection = (section: TokenSection, sectionSignal: AbortSignal): void => {
-    if (handlers.onSection) call(() => handlers.onSection?.(section, sectionSignal));
+    handlers.onLookWork?.();
   };
 
   const syncEntries = (entries: TokenEntry[]): void => {
@@ -112,29 +104,25 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
     current = null;
   };
 
-  const MutationObserverClass = win?.MutationObserver ?? MutationObserver;
-  const scopeObserver = new MutationObserverClass((records) => {
-    const started = handlers.onObserverWork ? performance.now() : 0;
-    if (!scheduled && records.some(recordMatters)) schedule();
-    handlers.onObserverWork?.(performance.now() - started);
+  const scopeObserver = new win.MutationObserver((records) => {
+    if (frame === undefined && records.some(recordMatters)) schedule();
+    handlers.onObserverWork?.();
   });
 
   // Taken out of the page, the section shrinks to nothing, and a ResizeObserver says so before the next paint. (A
   // child-list observer on each of its ancestors did the same, but cost the page on every mutation elsewhere.)
-  const sectionResize = win?.ResizeObserver
-    ? new win.ResizeObserver(() => {
-        if (current && !current.section.element.isConnected) schedule();
-      })
-    : undefined;
+  const sectionResize = new win.ResizeObserver(() => {
+    if (current && !current.section.element.isConnected) schedule();
+  });
 
   // The section's subtree for its rows, its box to see it leave. A heading that waits for its entries: the part of
   // the page its search looked in.
   const observeScopes = (section: TokenSection | null, waiting: HTMLElement[]): void => {
     scopeObserver.disconnect();
-    sectionResize?.disconnect();
+    sectionResize.disconnect();
     if (section) {
       scopeObserver.observe(section.element, SCOPE_OPTIONS);
-      sectionResize?.observe(section.element);
+      sectionResize.observe(section.element);
     }
     for (const scope of waiting) scopeObserver.observe(scope, SCOPE_OPTIONS);
   };
@@ -142,19 +130,16 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
   watchHeadings(doc, { soon: schedule, now: lookNow }, signal);
 
   // Routes change by hash, by pushState and through the Navigation API.
-  if (win) {
-    win.addEventListener('hashchange', schedule, { signal });
-    win.addEventListener('popstate', schedule, { signal });
-    const navigation = (win as unknown as { navigation?: EventTarget }).navigation;
-    navigation?.addEventListener('navigate', schedule, { signal });
-  }
+  win.addEventListener('hashchange', schedule, { signal });
+  win.addEventListener('popstate', schedule, { signal });
+  (win as unknown as { navigation?: EventTarget }).navigation?.addEventListener('navigate', schedule, { signal });
 
   signal.addEventListener(
     'abort',
     () => {
       scopeObserver.disconnect();
-      sectionResize?.disconnect();
-      if (frame !== undefined) win?.cancelAnimationFrame(frame);
+      sectionResize.disconnect();
+      if (frame !== undefined) win.cancelAnimationFrame(frame);
       endSection();
     },
     { once: true },

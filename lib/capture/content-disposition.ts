@@ -14,10 +14,13 @@ export interface Disposition {
 export function parseContentDisposition(header: string | null | undefined): Disposition {
   if (!header) return { attachment: false };
   const attachment = /^\s*attachment\s*(;|$)/i.test(header);
-  const extended = /(?:^|;)\s*filename\*\s*=\s*([\w!#$&+.^`|~-]*)'[^']*'([^;\s]+)/i.exec(header);
-  const plain = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header);
-  const name = (extended && decodeExtended(extended[1] ?? '', extended[2] ?? '')) ?? plainName(plain);
-  const fileName = name === undefined ? undefined : baseName(name);
+  const [, charset, encoded] = /(?:^|;)\s*filename\*\s*=\s*([\w!#$&+.^`|~-]*)'[^']*'([^;\s]+)/i.exec(header) ?? [];
+  const [plain, quoted, bare] = /(?:^|;)\s*filename\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^;]+))/i.exec(header) ?? [];
+  const name =
+    (encoded === undefined ? undefined : decodeExtended(charset!, encoded)) ??
+    (plain === undefined ? undefined : quoted?.replace(/\\(.)/g, '$1') ?? bare?.trim());
+  // Base name only: no folders.
+  const fileName = name?.split(/[\\/]/).pop()!.trim();
   return fileName ? { attachment, fileName } : { attachment };
 }
 
@@ -29,15 +32,4 @@ function decodeExtended(charset: string, value: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function plainName(match: RegExpExecArray | null): string | undefined {
-  if (!match) return undefined;
-  if (match[1] !== undefined) return match[1].replace(/\\(.)/g, '$1');
-  return match[2]?.trim();
-}
-
-function baseName(name: string): string | undefined {
-  const base = name.split(/[\\/]/).pop()?.trim();
-  return base || undefined;
 }

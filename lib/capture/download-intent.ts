@@ -9,57 +9,60 @@ export const CLICKED_MS = 10_000;
  * What one frame's content script knows about the download the user just asked for: whether a token's
  * Download control was clicked (so a navigation that follows is that token's download, to be taken over),
  * and whether the click came from our button (so the capture opens the popup).
+ * A closure rather than a class: its state minifies to local names (the content script runs in every Apple frame).
  */
-export class DownloadIntent {
-  private armedUntil = 0;
-  private clickedUntil = 0;
-  private clickedAt = -Infinity;
-
-  constructor(private readonly now: () => number = Date.now) {}
-
+export interface DownloadIntent {
   /** The user clicked "Send to Addigy" (a trusted click); it clicks the entry's Download control next. */
-  arm(): void {
-    this.armedUntil = this.now() + ARMED_MS;
-    this.clickedUntil = this.armedUntil;
-    this.clickedAt = this.now();
-  }
-
+  arm(): void;
   /** The user clicked a token entry's Download control (a trusted click: page scripts cannot make one). */
-  noteControlClick(): void {
-    this.clickedUntil = Math.max(this.clickedUntil, this.now() + CLICKED_MS);
-    this.clickedAt = this.now();
-  }
-
+  noteControlClick(): void;
   /** Whether a capture now follows the user's own click within 10 s. Yes once per click. */
-  takeTrustedClick(): boolean {
-    const recent = this.now() - this.clickedAt <= CLICKED_MS;
-    this.clickedAt = -Infinity;
-    return recent;
-  }
-
+  takeTrustedClick(): boolean;
   /** Whether a button click is still waiting for its capture. */
-  get armed(): boolean {
-    return this.now() < this.armedUntil;
-  }
-
+  readonly armed: boolean;
   /**
    * A same-origin page navigation is about to start: is it the download just asked for? Yes once per click,
    * so a later unrelated navigation is left alone.
    */
-  claimNavigation(): boolean {
-    if (this.now() >= this.clickedUntil) return false;
-    this.clickedUntil = 0;
-    return true;
-  }
-
+  claimNavigation(): boolean;
   /**
    * A token file was captured, so the download asked for has happened (no navigation to claim any more).
    * Was it asked for with the button? Answers yes once per button click.
    */
-  takeArmed(): boolean {
-    const armed = this.armed;
-    this.armedUntil = 0;
-    this.clickedUntil = 0;
-    return armed;
-  }
+  takeArmed(): boolean;
+}
+
+export function createDownloadIntent(now: () => number = Date.now): DownloadIntent {
+  let armedUntil = 0;
+  let clickedUntil = 0;
+  let clickedAt = -Infinity;
+  const armed = () => now() < armedUntil;
+  return {
+    arm() {
+      armedUntil = clickedUntil = now() + ARMED_MS;
+      clickedAt = now();
+    },
+    noteControlClick() {
+      clickedUntil = Math.max(clickedUntil, now() + CLICKED_MS);
+      clickedAt = now();
+    },
+    takeTrustedClick() {
+      const recent = now() - clickedAt <= CLICKED_MS;
+      clickedAt = -Infinity;
+      return recent;
+    },
+    get armed() {
+      return armed();
+    },
+    claimNavigation() {
+      if (now() >= clickedUntil) return false;
+      clickedUntil = 0;
+      return true;
+    },
+    takeArmed() {
+      const wasArmed = armed();
+      armedUntil = clickedUntil = 0;
+      return wasArmed;
+    },
+  };
 }

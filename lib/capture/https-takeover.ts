@@ -117,19 +117,23 @@ export function installHttpsTakeover(
     return url.protocol === 'https:' && url.origin === win.location.origin ? url : undefined;
   };
 
+  // Both routes end here: a second click while the URL is being fetched is swallowed; the download just asked for
+  // is cancelled and fetched once by us; anything else goes ahead.
+  const intercept = (event: Event, url: URL, suggestedName: string | undefined): void => {
+    if (inFlight.has(url.href)) {
+      event.preventDefault();
+    } else if (handlers.claim(url)) {
+      event.preventDefault();
+      void takeOver(url.href, suggestedName);
+    }
+  };
+
   const onNavigate = (event: Event): void => {
     const navigate = event as NavigateEventLike;
     if (!navigate.cancelable || navigate.hashChange || navigate.destination.sameDocument || navigate.formData) return;
     if (navigate.navigationType !== 'push' && navigate.navigationType !== 'replace') return;
     const url = candidateUrl(navigate.destination.url);
-    if (!url || letThrough.delete(url.href)) return;
-    if (inFlight.has(url.href)) {
-      navigate.preventDefault();
-      return;
-    }
-    if (!handlers.claim(url)) return;
-    navigate.preventDefault();
-    void takeOver(url.href, navigate.downloadRequest ?? undefined);
+    if (url && !letThrough.delete(url.href)) intercept(event, url, navigate.downloadRequest ?? undefined);
   };
 
   const onLinkClick = (event: MouseEvent): void => {
@@ -137,14 +141,8 @@ export function installHttpsTakeover(
     const anchor = event.composedPath().find((node): node is HTMLAnchorElement => (node as Element).localName === 'a');
     if (!anchor || !anchor.hasAttribute('href') || (anchor.target && anchor.target !== '_self')) return;
     const url = candidateUrl(anchor.href);
-    if (!url || isSameDocument(url, win.location.href)) return;
-    if (inFlight.has(url.href)) {
-      event.preventDefault();
-      return;
-    }
-    if (!handlers.claim(url)) return;
-    event.preventDefault();
-    void takeOver(url.href, anchor.hasAttribute('download') ? anchor.getAttribute('download') ?? '' : undefined);
+    // The `download` attribute's value, if it has one, names the file.
+    if (url && !isSameDocument(url, win.location.href)) intercept(event, url, anchor.getAttribute('download') ?? undefined);
   };
 
   if (win.navigation) win.navigation.addEventListener('navigate', onNavigate, { signal });

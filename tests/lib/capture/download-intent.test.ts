@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ARMED_MS, CLICKED_MS, DownloadIntent } from '../../../lib/capture/download-intent';
+import { ARMED_MS, CLICKED_MS, createDownloadIntent } from '../../../lib/capture/download-intent';
 
 describe('DownloadIntent', () => {
   it('claims one navigation per Download click, within a short window', () => {
     let now = 0;
-    const intent = new DownloadIntent(() => now);
+    const intent = createDownloadIntent(() => now);
     expect(intent.claimNavigation()).toBe(false);
     intent.noteControlClick();
     now += 500;
@@ -17,7 +17,7 @@ describe('DownloadIntent', () => {
 
   it('marks the capture that follows a Send to Addigy click, once', () => {
     let now = 0;
-    const intent = new DownloadIntent(() => now);
+    const intent = createDownloadIntent(() => now);
     expect(intent.takeArmed()).toBe(false);
     intent.arm();
     intent.noteControlClick();
@@ -29,7 +29,7 @@ describe('DownloadIntent', () => {
   });
 
   it('forgets the click once its file was captured, so a later navigation is left alone', () => {
-    const intent = new DownloadIntent(() => 1_000);
+    const intent = createDownloadIntent(() => 1_000);
     intent.noteControlClick();
     expect(intent.takeArmed()).toBe(false);
     expect(intent.claimNavigation()).toBe(false);
@@ -37,7 +37,7 @@ describe('DownloadIntent', () => {
 
   it('lets an armed button wait longer than a plain click, then forgets it', () => {
     let now = 0;
-    const intent = new DownloadIntent(() => now);
+    const intent = createDownloadIntent(() => now);
     intent.arm();
     intent.noteControlClick();
     now += CLICKED_MS + 1_000;
@@ -51,7 +51,7 @@ describe('DownloadIntent', () => {
 
   it('tells whether a capture follows the user\'s click within 10 s, once per click', () => {
     let now = 0;
-    const intent = new DownloadIntent(() => now);
+    const intent = createDownloadIntent(() => now);
     expect(intent.takeTrustedClick()).toBe(false);
     intent.noteControlClick();
     now += CLICKED_MS;
