@@ -1,5 +1,8 @@
-// Popup first meaningful paint with many tokens: time from navigation start until the overview lists
-// all of them, over repeated opens of the production build in Chromium. Prints median and p95.
+// Popup first meaningful paint with many tokens, over repeated opens of the production build in Chromium.
+// First meaningful paint: from navigation start to the paint of the first frame that shows the overview's rows
+// (the popup's first contentful paint, checked to hold the rows: the whole popup comes in one render). Also
+// reported: when every row is built (the overview builds the rows of its first frame, then the rest).
+// Prints medians and p95.
 // Usage: npm run build && node scripts/bench-popup.mjs [runs] [tokens]   (defaults: 30 runs, 200 tokens)
 import { startSandbox } from '../tests/sandbox/index.mjs';
 import { launchExtension, saveApiKey } from '../tests/e2e/harness.mjs';
@@ -45,24 +48,38 @@ try {
   await warm.waitForFunction((n) => document.querySelectorAll('li[data-state]').length >= n, TOKENS);
   await warm.close();
 
-  const page = await session.context.newPage();
-  await page.addInitScript((n) => {
+  await session.context.addInitScript((n) => {
+    const marks = (window.__popupMarks = {});
     new MutationObserver((_, observer) => {
-      if (document.querySelectorAll('li[data-state]').length >= n) {
-        window.__paintedAt = performance.now();
+      const rows = document.querySelectorAll('li[data-state]').length;
+      if (rows > 0) marks.firstRows ??= performance.now();
+      if (rows >= n) {
+        marks.allRows = performance.now();
         observer.disconnect();
       }
     }).observe(document, { childList: true, subtree: true });
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint') marks.firstPaint = entry.startTime;
+    }).observe({ type: 'paint' });
   }, TOKENS);
-  const samples = [];
+  const samples = { meaningful: [], allRows: [] };
+  // One tab, as the popup's own view: the previous popup is torn down on about:blank first, outside the timing.
+  const page = await session.context.newPage();
   for (let i = 0; i < RUNS; i++) {
+    await page.goto('about:blank');
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await page.waitForFunction(() => window.__paintedAt !== undefined);
-    samples.push(await page.evaluate(() => window.__paintedAt));
+    await page.waitForFunction(() => window.__popupMarks.allRows !== undefined && window.__popupMarks.firstPaint !== undefined);
+    const { firstRows, allRows, firstPaint } = await page.evaluate(() => window.__popupMarks);
+    // A first paint without the rows (a "Loading…" frame) is not meaningful.
+    if (firstRows > firstPaint) throw new Error(`The popup painted at ${firstPaint.toFixed(1)} ms before its rows existed (${firstRows.toFixed(1)} ms).`);
+    samples.meaningful.push(firstPaint);
+    samples.allRows.push(allRows);
   }
-  samples.sort((a, b) => a - b);
-  const at = (q) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))];
-  console.log(`popup with ${TOKENS} tokens, ${RUNS} opens: first meaningful paint median ${at(0.5).toFixed(1)} ms, p95 ${at(0.95).toFixed(1)} ms`);
+  const at = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
+  const figures = (values) => `median ${at(values, 0.5).toFixed(1)} ms, p95 ${at(values, 0.95).toFixed(1)} ms`;
+  console.log(`popup with ${TOKENS} tokens, ${RUNS} opens:`);
+  console.log(`  first meaningful paint (the overview's rows painted)  ${figures(samples.meaningful)}`);
+  console.log(`  every row built                                      ${figures(samples.allRows)}`);
 } finally {
   await session.close();
   await sandbox.close();
