@@ -2,7 +2,7 @@
 // Run: npm run bench (builds first), or node scripts/bench-content.mjs after `npm run build`. Not a test.
 // BENCH_ROUNDS (default 15), BENCH_BURSTS (3), BENCH_LOADS (8), BENCH_MUTATIONS (50000 per burst; every figure is
 // scaled to 10,000 mutations: the larger burst shrinks the machine's noise per 10,000).
-// BENCH_CONTROL=1 withholds the extension from both sides: its "overhead" is the noise floor of the machine at that moment.
+// BENCH_PAGE ('Content Tokens' or 'Devices') measures one page only. BENCH_CONTROL=1 withholds the extension from both sides: its "overhead" is the noise floor of the machine at that moment.
 //
 // Side by side in one run and in one browser: each round opens the sandbox page twice, fresh, in the same Chromium:
 // once with the extension allowed on the site and once with it withheld (chrome://extensions → Site access →
@@ -215,7 +215,7 @@ try {
   for (const [label, url, ready] of [
     ['Content Tokens page (token section shown)', `${origin}/?delay=0${TOKENS}`, 'Content Tokens'],
     ['Devices page (no token section)', `${origin}/?delay=0#/main/devices`, 'Devices'],
-  ]) {
+  ].filter(([, , ready]) => !process.env.BENCH_PAGE || ready === process.env.BENCH_PAGE)) {
     const { thread, wall, script, style, layout, sendHosts } = await overhead(extension, allow, url, ready);
     const spread = (values) => `${ms(Math.min(...values))} to ${ms(Math.max(...values))}`;
     console.log(`\n${label} · ${sendHosts} Send buttons on the page with the extension`);

@@ -35,8 +35,21 @@ const setups = {
   isoH1Sec: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.querySelector('h1,h2'), {childList:true,characterData:true,subtree:true,attributeFilter:['aria-label']}); window.__o.observe(${SECTION}, {childList:true,characterData:true,subtree:true});`],
   isoH1only: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.querySelector('h1,h2'), {childList:true,characterData:true,subtree:true,attributeFilter:['aria-label']});`],
   isoRO: ['iso', `window.__o = new ResizeObserver(()=>{}); window.__o.observe(${SECTION});`],
+  // The heading flag of lib/abm/heading-watch.ts (its CSS, as built), sized by anchor-size() or with a fixed width.
+  flagAnchor: ['main', flag('calc(anchor-size(--token-relay-new width,-1px) + 1px)')],
+  flagFixed: ['main', flag('0px')],
   isoMObody: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.body, {childList:true,subtree:true});`],
 };
+function flag(width) {
+  const unseen = ':is(h1,h2,h3,h4,h5,h6,[role="heading"]):not([data-token-relay-seen])';
+  const css = `token-relay-flag{all:initial;position:fixed;width:0;height:1px;visibility:hidden;pointer-events:none}
+@supports (anchor-name:--a){${unseen}{anchor-name:--token-relay-new}token-relay-flag{width:${width}}}`;
+  return `{ const s = document.createElement('style'); s.textContent = ${JSON.stringify(css)}; document.documentElement.prepend(s);
+    const f = document.createElement('token-relay-flag'); document.documentElement.append(f);
+    const ro = new ResizeObserver(() => {}); ro.observe(f);
+    document.querySelectorAll('h1,h2,h3,h4,h5,h6,[role="heading"]').forEach((h) => h.setAttribute('data-token-relay-seen', ''));
+    window.__o = { disconnect() { ro.disconnect(); s.remove(); f.remove(); } }; }`;
+}
 const only = process.env.ONLY ? process.env.ONLY.split(',') : Object.keys(setups);
 const evalIn = async (world, expr) => world === 'iso'
   ? cdp.send('Runtime.evaluate', { expression: expr, contextId: iso })
