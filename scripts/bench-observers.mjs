@@ -38,6 +38,14 @@ const setups = {
   // The heading flag of lib/abm/heading-watch.ts (its CSS, as built), sized by anchor-size() or with a fixed width.
   flagAnchor: ['main', flag('calc(anchor-size(--token-relay-new width,-1px) + 1px)')],
   flagFixed: ['main', flag('0px')],
+  // Send-button hosts as entrypoints/abm.content/own-host.ts places them: after each Download control of the
+  // section, an inline-block element with an open shadow root holding its <style> and a button.
+  sendHosts: ['iso', `{ const hosts = [...document.querySelectorAll('section[aria-labelledby] button, section[aria-labelledby] a')].filter((c) => /Download/.test(c.textContent)).map((control) => {
+    const host = document.createElement('token-relay-send'); const style = document.createElement('style');
+    style.textContent = ':host{all:initial;font:12px/1.3 system-ui,sans-serif;display:inline-block;margin-inline-start:8px;vertical-align:middle} button{font:inherit;padding:2px 8px;border:1px solid #c7c7cc;border-radius:6px}';
+    const button = document.createElement('button'); button.textContent = 'Send to Addigy';
+    host.attachShadow({ mode: 'open' }).append(style, button); control.after(host); return host; });
+    window.__o = { disconnect() { hosts.forEach((h) => h.remove()); } }; }`],
   isoMObody: ['iso', `window.__o = new MutationObserver(()=>{}); window.__o.observe(document.body, {childList:true,subtree:true});`],
 };
 function flag(width) {
