@@ -66,8 +66,14 @@ export async function saveConnection(connection: Connection, secrets: Connection
   await db.put('connections', {
     connection: checked,
     secrets: { ...kept, ...given },
-    createdAt: before?.createdAt ?? new Date().toISOString(),
+    createdAt: before?.createdAt ?? (await nextCreatedAt()),
   });
+}
+
+/** Now, or just after the newest connection when that is not earlier: the list's order is the order of adding. */
+async function nextCreatedAt(): Promise<string> {
+  const newest = Math.max(0, ...(await (await openTokenRelayDb()).getAll('connections')).map((entry) => Date.parse(entry.createdAt) || 0));
+  return new Date(Math.max(Date.now(), newest + 1)).toISOString();
 }
 
 /** Keeps Intune's tokens after a sign-in or a refresh. */

@@ -20,6 +20,16 @@ describe('connections: storage and the background’s handles', () => {
     expect((await listConnections()).map((c) => c.id)).toEqual(['fleet-1']);
   });
 
+  it('lists connections in the order they were added, even when added within one millisecond', async () => {
+    vi.useFakeTimers({ now: new Date('2026-11-30T12:00:00.000Z'), toFake: ['Date'] });
+    try {
+      for (const id of ['zeta', 'alpha', 'mid']) await saveConnection({ id, kind: 'addigy', name: id }, { apiKey: id });
+      expect((await listConnections()).map((c) => c.id)).toEqual(['zeta', 'alpha', 'mid']);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('the primary Addigy connection is not stored here', async () => {
     await expect(saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy' }, { apiKey: 'k' })).rejects.toThrow();
   });
