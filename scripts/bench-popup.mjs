@@ -4,8 +4,30 @@
 // reported: when every row is built (the overview builds the rows of its first frame, then the rest).
 // Prints medians and p95.
 // Usage: npm run build && node scripts/bench-popup.mjs [runs] [tokens]   (defaults: 30 runs, 200 tokens)
+// BENCH_FLOOR=1 also times, interleaved with the popup, what this machine allows at best: two pages added to a copy
+// of the build (never to the build itself), static HTML with one list item, and one tiny module script that builds
+// 24 list items.
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startSandbox } from '../tests/sandbox/index.mjs';
-import { launchExtension, saveApiKey } from '../tests/e2e/harness.mjs';
+
+const FLOOR = Boolean(process.env.BENCH_FLOOR);
+if (FLOOR) {
+  const copy = mkdtempSync(join(tmpdir(), 'token-relay-floor-'));
+  cpSync(process.env.TOKEN_RELAY_EXTENSION_DIR ?? '.output/chrome-mv3', copy, { recursive: true });
+  const page = (head, body) => `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>Token Relay</title>${head}</head><body>${body}</body></html>`;
+  writeFileSync(join(copy, 'floor-static.html'), page('', '<ul><li data-state="valid">Location 001</li></ul>'));
+  writeFileSync(join(copy, 'floor-script.html'), page('<script type="module" src="/floor-script.js"></script>', ''));
+  writeFileSync(
+    join(copy, 'floor-script.js'),
+    `const list = document.createElement('ul');
+for (let i = 1; i <= 24; i++) { const item = document.createElement('li'); item.dataset.state = 'valid'; item.textContent = 'Location ' + i; list.append(item); }
+document.body.append(list);`,
+  );
+  process.env.TOKEN_RELAY_EXTENSION_DIR = copy;
+}
+const { launchExtension, saveApiKey } = await import('../tests/e2e/harness.mjs');
 
 const RUNS = Number(process.argv[2] ?? 30);
 const TOKENS = Number(process.argv[3] ?? 200);
@@ -62,24 +84,36 @@ try {
       for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint') marks.firstPaint = entry.startTime;
     }).observe({ type: 'paint' });
   }, TOKENS);
-  const samples = { meaningful: [], allRows: [] };
-  // One tab, as the popup's own view: the previous popup is torn down on about:blank first, outside the timing.
+  const PAGES = ['popup.html', ...(FLOOR ? ['floor-static.html', 'floor-script.html'] : [])];
+  const samples = Object.fromEntries(PAGES.map((name) => [name, { meaningful: [], allRows: [] }]));
+  // One tab, as the popup's own view: the previous page is torn down on about:blank first, outside the timing.
   const page = await session.context.newPage();
   for (let i = 0; i < RUNS; i++) {
-    await page.goto('about:blank');
-    await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
-    await page.waitForFunction(() => window.__popupMarks.allRows !== undefined && window.__popupMarks.firstPaint !== undefined);
-    const { firstRows, allRows, firstPaint } = await page.evaluate(() => window.__popupMarks);
-    // A first paint without the rows (a "Loading…" frame) is not meaningful.
-    if (firstRows > firstPaint) throw new Error(`The popup painted at ${firstPaint.toFixed(1)} ms before its rows existed (${firstRows.toFixed(1)} ms).`);
-    samples.meaningful.push(firstPaint);
-    samples.allRows.push(allRows);
+    for (const name of PAGES) {
+      await page.goto('about:blank');
+      await page.goto(`chrome-extension://${session.extensionId}/${name}`);
+      const popup = name === 'popup.html';
+      await page.waitForFunction(
+        (all) => window.__popupMarks.firstPaint !== undefined && (all ? window.__popupMarks.allRows : window.__popupMarks.firstRows) !== undefined,
+        popup,
+      );
+      const { firstRows, allRows, firstPaint } = await page.evaluate(() => window.__popupMarks);
+      // A first paint without the rows (a "Loading…" frame) is not meaningful.
+      if (firstRows > firstPaint) throw new Error(`${name} painted at ${firstPaint.toFixed(1)} ms before its rows existed (${firstRows.toFixed(1)} ms).`);
+      samples[name].meaningful.push(firstPaint);
+      if (popup) samples[name].allRows.push(allRows);
+    }
   }
   const at = (values, q) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))];
   const figures = (values) => `median ${at(values, 0.5).toFixed(1)} ms, p95 ${at(values, 0.95).toFixed(1)} ms`;
   console.log(`popup with ${TOKENS} tokens, ${RUNS} opens:`);
-  console.log(`  first meaningful paint (the overview's rows painted)  ${figures(samples.meaningful)}`);
-  console.log(`  every row built                                      ${figures(samples.allRows)}`);
+  console.log(`  first meaningful paint (the overview's rows painted)  ${figures(samples['popup.html'].meaningful)}`);
+  console.log(`  every row built                                      ${figures(samples['popup.html'].allRows)}`);
+  if (FLOOR) {
+    console.log(`the floor here, interleaved with those opens:`);
+    console.log(`  static page, one list item, first paint              ${figures(samples['floor-static.html'].meaningful)}`);
+    console.log(`  one tiny module script building 24 items, first paint ${figures(samples['floor-script.html'].meaningful)}`);
+  }
 } finally {
   await session.close();
   await sandbox.close();
