@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { watchTokens, type WatchDeps, type WatchedConnection } from '../../../lib/watch/watch-tokens';
-import type { TokenSnapshot } from '../../../lib/watch/token-snapshot';
-import { emptyReminderLedger, type Reminder, type ReminderLedger } from '../../../lib/reminders/reminder-scheduler';
-import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
+import { watchTokens, type WatchedConnection } from '../../../lib/watch/watch-tokens';
 import type { AddigyToken } from '../../../lib/addigy/schemas';
+import { memoryWatchDeps } from '../../support/watch-deps';
 import type { MdmProblem, MdmToken } from '../../../lib/mdm/mdm-adapter';
 import { deriveMdmTokenHealth } from '../../../lib/health/mdm-token-health';
 import { err, ok } from '../../../lib/result';
@@ -23,25 +21,8 @@ const mdmToken = (id: string, days: number, extra: Partial<MdmToken> = {}): MdmT
   id, locationName: `Loc ${id}`, orgName: 'Lakeside Health', expiresAt: inDays(days), state: 'ok', ...extra,
 });
 
-function setup(others: WatchedConnection[], primary?: AddigyToken[]) {
-  let snapshot: TokenSnapshot = { health: [] };
-  let ledger: ReminderLedger = emptyReminderLedger();
-  const notified: Reminder[] = [];
-  const deps: WatchDeps = {
-    addigy: async () => (primary ? { listTokens: async () => ok(primary), listTokenEvents: async () => ok([]) } : undefined),
-    others: async () => others,
-    loadSettings: async () => DEFAULT_SETTINGS,
-    listRenewals: async () => [],
-    loadSnapshot: async () => snapshot,
-    saveSnapshot: async (s) => void (snapshot = s),
-    loadLedger: async () => structuredClone(ledger),
-    saveLedger: async (l) => void (ledger = JSON.parse(JSON.stringify(l))),
-    loadSnoozes: async () => ({}),
-    notify: async (r) => void notified.push(r),
-    now: () => NOW,
-  };
-  return { deps, notified, snapshot: () => snapshot };
-}
+/** Other MDMs' connections beside the primary Addigy one (absent: no Addigy key). */
+const setup = (others: WatchedConnection[], primary?: AddigyToken[]) => memoryWatchDeps(NOW, primary, { others: async () => others });
 
 const problem: MdmProblem = { kind: 'server-error', message: 'Jamf Pro had a problem.', nextStep: 'Try later.', transient: true };
 

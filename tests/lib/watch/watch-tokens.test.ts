@@ -1,34 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { watchTokens, type WatchDeps } from '../../../lib/watch/watch-tokens';
-import type { TokenSnapshot } from '../../../lib/watch/token-snapshot';
-import { emptyReminderLedger, type Reminder, type ReminderLedger } from '../../../lib/reminders/reminder-scheduler';
-import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
 import type { AddigyToken } from '../../../lib/addigy/schemas';
+import { memoryWatchDeps } from '../../support/watch-deps';
 import { err, ok } from '../../../lib/result';
 import { addigyProblem } from '../../support/fake-apis';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const inDays = (d: number) => new Date(NOW.getTime() + d * 86_400_000).toISOString();
 
-function setup(tokens: AddigyToken[], overrides: Partial<WatchDeps> = {}) {
-  let snapshot: TokenSnapshot = { health: [] };
-  let ledger: ReminderLedger = emptyReminderLedger();
-  const notified: Reminder[] = [];
-  const deps: WatchDeps = {
-    addigy: async () => ({ listTokens: async () => ok(tokens), listTokenEvents: async () => ok([]) }),
-    loadSettings: async () => DEFAULT_SETTINGS,
-    listRenewals: async () => [],
-    loadSnapshot: async () => snapshot,
-    saveSnapshot: async (s) => void (snapshot = s),
-    loadLedger: async () => structuredClone(ledger),
-    saveLedger: async (l) => void (ledger = JSON.parse(JSON.stringify(l))),
-    loadSnoozes: async () => ({}),
-    notify: async (r) => void notified.push(r),
-    now: () => NOW,
-    ...overrides,
-  };
-  return { deps, notified, snapshot: () => snapshot };
-}
+const setup = (tokens: AddigyToken[], overrides: Partial<WatchDeps> = {}) => memoryWatchDeps(NOW, tokens, overrides);
 
 const token = (locationId: string, days: number, extra: Partial<AddigyToken> = {}): AddigyToken => ({
   locationId,
