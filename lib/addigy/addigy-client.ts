@@ -5,6 +5,7 @@ import {
   fetchWithTimeout,
   readText,
   retryAfterMs,
+  schemaMismatchPaths,
   sleep as sleepFor,
   type RetryPolicy,
 } from '../http';
@@ -253,12 +254,7 @@ function checkSettings(baseUrl: string, apiKey: string): ((call: AddigyCall) => 
 function validate<T>(call: AddigyCall, schema: z.ZodMiniType<T>, answer: Answer): Result<T, AddigyProblem> {
   const parsed = schema.safeParse(answer.body);
   if (parsed.success) return ok(parsed.data);
-  // Paths and messages only: zod's issues can carry input values, which may echo a secret.
-  const where = parsed.error.issues
-    .slice(0, 3)
-    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-    .join('; ');
-  return err(badResponse(call, redactSecrets(where, []), answer.status));
+  return err(badResponse(call, redactSecrets(schemaMismatchPaths(parsed.error.issues), []), answer.status));
 }
 
 /** Addigy's own words from an error body: `{code, message, error_chain}`, `{error}`, or plain text. */

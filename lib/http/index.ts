@@ -1,4 +1,4 @@
-/** Shared transport rules for the Apple and Addigy clients: timeouts and back-off. */
+/** Shared transport rules for the Apple, Addigy and other MDM clients: timeouts, back-off, and what a bad answer may say. */
 
 export interface RetryPolicy {
   /** Total attempts, the first included. */
@@ -97,4 +97,15 @@ export async function readText(response: Response, timeoutMs: number): Promise<s
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Where an answer did not fit its schema: the first three issues as "path: message", joined. Paths and messages
+ * only: a schema's issues can carry input values, which may echo a secret.
+ */
+export function schemaMismatchPaths(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string {
+  return issues
+    .slice(0, 3)
+    .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
+    .join('; ');
 }

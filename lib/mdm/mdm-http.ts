@@ -1,7 +1,7 @@
 import type * as z from 'zod/mini';
 import { err, ok, type Result } from '../result';
 import { redactBase64Runs, redactSecret } from '../token/redact-secret';
-import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, sleep as sleepFor, type RetryPolicy } from '../http';
+import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, schemaMismatchPaths, sleep as sleepFor, type RetryPolicy } from '../http';
 import type { MdmProblem, OnRetry } from './mdm-adapter';
 
 /**
@@ -124,12 +124,7 @@ export class MdmHttp {
   parse<T>(request: MdmRequest, schema: z.ZodMiniType<T>, answer: { status: number; body: unknown }): Result<T, MdmProblem> {
     const parsed = schema.safeParse(answer.body);
     if (parsed.success) return ok(parsed.data);
-    // zod's issues can carry input values, which may echo a secret.
-    const where = parsed.error.issues
-      .slice(0, 3)
-      .map((issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`)
-      .join('; ');
-    return err(this.badResponse(request, where, answer.status));
+    return err(this.badResponse(request, schemaMismatchPaths(parsed.error.issues), answer.status));
   }
 
   badResponse(request: MdmRequest, detail: string, status?: number): MdmProblem {
