@@ -1,4 +1,4 @@
-// Runs in the content script: plain string work, no libraries.
+// The background reads the header an https take-over sent along (lib/capture/https-takeover.ts).
 
 /** What a `Content-Disposition` header says about a response: a download, and under which name. */
 export interface Disposition {

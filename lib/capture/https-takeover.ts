@@ -1,52 +1,35 @@
 import { MAX_VPP_TOKEN_BYTES } from '../token/types';
 import { hasTokenShape } from '../token/looks-like-vpp-token';
-import { parseContentDisposition } from './content-disposition';
 
 // Runs in the isolated content script: plain DOM and fetch, no libraries.
 
-/**
- * What one fetch of a taken-over download gave. Apple mints a new token per request and revokes the one
- * before, so the URL is fetched exactly once and whatever came back is used: relayed, saved, or shown.
- */
-export type TakeoverOutcome =
-  /** A token file (by its content: a name the page chose proves nothing): relay it; the background saves these bytes. */
-  | { kind: 'token'; fileName?: string; text: string }
-  /** Some other download: give the user the file, as the browser would have. */
-  | { kind: 'attachment'; fileName?: string; blob: Blob }
-  /** Not a download (a page, an error page): let the navigation go ahead. */
-  | { kind: 'page' }
-  /** The request failed: let the browser try and show its own error. */
-  | { kind: 'unreachable' };
+/** A token file a taken-over download answered with, and the response's `Content-Disposition` as sent. */
+export interface TakenOverToken {
+  text: string;
+  /** Read by the background (parseContentDisposition), which names the saved file; this script runs on every page. */
+  disposition?: string;
+  /** The link's `download` attribute, if it had one: the name when the header gives none. */
+  fileName?: string;
+}
 
 type Fetch = (url: string, init: RequestInit) => Promise<Response>;
 
-/** Fetches a download URL once, with the user's cookies; only a body within a token's size cap is read as text. */
-export async function fetchTakenOverDownload(url: string, fetchImpl: Fetch, suggestedName?: string): Promise<TakeoverOutcome> {
-  let response: Response;
-  let blob: Blob;
+/**
+ * Fetches a download URL once, with the user's cookies. A token file (by its content: a name the page chose proves
+ * nothing) comes back; anything else (a page, an error, another file, no answer) is undefined.
+ */
+export async function fetchTakenOverToken(url: string, fetchImpl: Fetch): Promise<Omit<TakenOverToken, 'fileName'> | undefined> {
   try {
-    response = await fetchImpl(url, { credentials: 'include', cache: 'no-store' });
-    // Whole: a non-token attachment still goes to the user, and nothing may ask for this URL again.
-    blob = await response.blob();
+    const response = await fetchImpl(url, { credentials: 'include', cache: 'no-store' });
+    // Bytes that are not UTF-8 decode to U+FFFD, which no token holds.
+    const text = await response.text();
+    if (response.ok && text.length <= MAX_VPP_TOKEN_BYTES && hasTokenShape(text)) {
+      return { text, disposition: response.headers.get('content-disposition') ?? undefined };
+    }
   } catch {
-    return { kind: 'unreachable' };
+    // No answer: the browser tries again below and shows its own error.
   }
-  const disposition = parseContentDisposition(response.headers.get('content-disposition'));
-  const fileName = disposition.fileName ?? (suggestedName || undefined);
-  if (response.ok && blob.size <= MAX_VPP_TOKEN_BYTES) {
-    const text = await utf8Text(blob);
-    if (text !== undefined && hasTokenShape(text)) return { kind: 'token', fileName, text };
-  }
-  if (disposition.attachment || suggestedName !== undefined) return { kind: 'attachment', fileName, blob };
-  return { kind: 'page' };
-}
-
-async function utf8Text(blob: Blob): Promise<string | undefined> {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(await blob.arrayBuffer());
-  } catch {
-    return undefined;
-  }
+  return undefined;
 }
 
 /** The parts of the Navigation API's `navigate` event we read (TypeScript's DOM library lacks it). */
@@ -59,28 +42,27 @@ export interface NavigateEventLike extends Event {
   readonly downloadRequest?: string | null;
 }
 
-/** The window the take-over runs in; `navigation` is absent where the browser has no Navigation API. */
+/** The window the take-over runs in. The Navigation API is in Chrome 102 and Firefox 147; the manifest asks for newer. */
 export interface TakeoverWindow {
-  readonly location: Pick<Location, 'href' | 'origin' | 'assign'>;
+  readonly location: Pick<Location, 'origin'>;
   readonly document: Document;
-  readonly navigation?: EventTarget;
-  readonly URL: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'>;
-  setTimeout(handler: () => void, ms: number): unknown;
+  readonly navigation: EventTarget;
 }
 
 export interface TakeoverHandlers {
   /** Is a navigation to this URL the token download the user just asked for? Consumes that request. */
   claim(url: URL): boolean;
   /** The taken-over response is a token file. */
-  onToken(file: { fileName?: string; text: string }): void;
+  onToken(file: TakenOverToken): void;
 }
 
 /**
  * Takes over a token download that would leave the page as a navigation to an https URL on this origin:
  * cancels the navigation before the request is made, fetches the URL once itself, and hands a token on.
- * Anything else the user still gets: the file saved under its name, or the page navigated to.
- * Chromium: the Navigation API's cancelable `navigate` event covers links and script navigations alike.
- * Elsewhere: only `<a href>` clicks, caught in the capture phase.
+ * Apple mints a new token per request and revokes the one before, so a token is never asked for twice; the
+ * background saves the very bytes it relays. Any other answer is handed back to the browser, which asks again and
+ * shows or saves it as it would have (that answer was no token, so asking again revokes nothing the user keeps).
+ * The Navigation API's cancelable `navigate` event covers links and script navigations alike.
  */
 export function installHttpsTakeover(
   win: TakeoverWindow,
@@ -90,77 +72,38 @@ export function installHttpsTakeover(
 ): void {
   // URLs being fetched now: a second click while one is under way must not mint a second token.
   const inFlight = new Set<string>();
-  // A non-download we fetched and now let the browser open; its navigate event must pass.
+  // A navigation handed back to the browser; its navigate event must pass.
   const letThrough = new Set<string>();
 
-  const takeOver = async (url: string, suggestedName: string | undefined): Promise<void> => {
+  const takeOver = async (url: string, fileName: string | undefined): Promise<void> => {
     inFlight.add(url);
-    const outcome = await fetchTakenOverDownload(url, fetchImpl, suggestedName);
+    const token = await fetchTakenOverToken(url, fetchImpl);
     inFlight.delete(url);
-    if (outcome.kind === 'token') {
-      handlers.onToken({ fileName: outcome.fileName, text: outcome.text });
-    } else if (outcome.kind === 'attachment') {
-      saveBlob(win, outcome.blob, outcome.fileName);
-    } else {
-      if (win.navigation) letThrough.add(url);
-      win.location.assign(url);
-    }
+    if (token) return handlers.onToken({ ...token, fileName });
+    letThrough.add(url);
+    // The same navigation again: a link, with the `download` attribute it had.
+    const link = win.document.createElement('a');
+    link.href = url;
+    if (fileName !== undefined) link.download = fileName;
+    link.click();
   };
 
-  const candidateUrl = (href: string): URL | undefined => {
-    let url: URL;
-    try {
-      url = new URL(href, win.location.href);
-    } catch {
-      return undefined;
-    }
-    return url.protocol === 'https:' && url.origin === win.location.origin ? url : undefined;
-  };
-
-  // Both routes end here: a second click while the URL is being fetched is swallowed; the download just asked for
-  // is cancelled and fetched once by us; anything else goes ahead.
-  const intercept = (event: Event, url: URL, suggestedName: string | undefined): void => {
-    if (inFlight.has(url.href)) {
-      event.preventDefault();
-    } else if (handlers.claim(url)) {
-      event.preventDefault();
-      void takeOver(url.href, suggestedName);
-    }
-  };
-
+  // A second navigation to the URL being fetched is swallowed; the download just asked for is cancelled and fetched
+  // once by us; anything else goes ahead.
   const onNavigate = (event: Event): void => {
     const navigate = event as NavigateEventLike;
     if (!navigate.cancelable || navigate.hashChange || navigate.destination.sameDocument || navigate.formData) return;
     if (navigate.navigationType !== 'push' && navigate.navigationType !== 'replace') return;
-    const url = candidateUrl(navigate.destination.url);
-    if (url && !letThrough.delete(url.href)) intercept(event, url, navigate.downloadRequest ?? undefined);
+    // An absolute URL: the browser resolved it.
+    const url = new URL(navigate.destination.url);
+    if (url.protocol !== 'https:' || url.origin !== win.location.origin || letThrough.delete(url.href)) return;
+    if (inFlight.has(url.href)) {
+      event.preventDefault();
+    } else if (handlers.claim(url)) {
+      event.preventDefault();
+      void takeOver(url.href, navigate.downloadRequest ?? undefined);
+    }
   };
 
-  const onLinkClick = (event: MouseEvent): void => {
-    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-    const anchor = event.composedPath().find((node): node is HTMLAnchorElement => (node as Element).localName === 'a');
-    if (!anchor || !anchor.hasAttribute('href') || (anchor.target && anchor.target !== '_self')) return;
-    const url = candidateUrl(anchor.href);
-    // The `download` attribute's value, if it has one, names the file.
-    if (url && !isSameDocument(url, win.location.href)) intercept(event, url, anchor.getAttribute('download') ?? undefined);
-  };
-
-  if (win.navigation) win.navigation.addEventListener('navigate', onNavigate, { signal });
-  else win.document.addEventListener('click', onLinkClick, { capture: true, signal });
-}
-
-/** Only the fragment differs: an in-page jump or a hash route, never a download. */
-function isSameDocument(url: URL, current: string): boolean {
-  const here = new URL(current);
-  return url.hash !== '' && url.href.split('#')[0] === here.href.split('#')[0];
-}
-
-function saveBlob(win: TakeoverWindow, blob: Blob, fileName: string | undefined): void {
-  const url = win.URL.createObjectURL(blob);
-  const link = win.document.createElement('a');
-  link.href = url;
-  link.download = fileName ?? '';
-  link.click();
-  // Long enough for the browser to start reading it.
-  win.setTimeout(() => win.URL.revokeObjectURL(url), 60_000);
+  win.navigation.addEventListener('navigate', onNavigate, { signal });
 }

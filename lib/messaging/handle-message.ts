@@ -9,6 +9,7 @@ import {
   type ConsoleReport,
   type PageOutline,
 } from '../addigy-console/console-messages';
+import { parseContentDisposition } from '../capture/content-disposition';
 import {
   contentRequestSchema,
   pageIntentSchema,
@@ -64,7 +65,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
       // Not after a real click, or too many: dropped silently, so a flood leaves no trace and no Apple call.
       if (!gate.admit(tabIdOf(sender), request.data)) return undefined;
       // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
-      const { text, via, fileName, fromButton } = request.data;
+      const { text, via, fromButton, disposition } = request.data;
+      // The header's name wins over the link's `download` attribute, as in the browser.
+      const fileName = parseContentDisposition(disposition).fileName ?? request.data.fileName;
       // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
       deps.onFileArrived?.({ via, fileName, text });
       const byButton = fromButton === true || via === 'button';

@@ -23,6 +23,8 @@ export const contentRequestSchema = z.discriminatedUnion('type', [
     /** The capture followed the user's own (trusted) click on a Download control or Send to Addigy within 10 s. */
     afterTrustedClick: z.optional(z.boolean()),
     fileName,
+    /** An https take-over's `Content-Disposition` header, as Apple sent it: the background reads the file name from it. */
+    disposition: z.optional(z.string().check(z.maxLength(1024))),
     text: fileText,
   }),
 ]);

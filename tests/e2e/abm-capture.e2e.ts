@@ -166,6 +166,27 @@ describe('Apple Business Manager and School Manager: Send to Addigy and every ca
       expect(sandbox.tokenDownloads('LOC-1001')).toHaveLength(1);
     });
 
+    it('c: what a taken-over Download answers that is not a token goes back to the browser: a file is saved, a page opens', async () => {
+      const page = await openTokens('business', 'delivery=link');
+      const download = row(page, 'Main Campus').getByRole('link', { name: 'Download' });
+      // Apple answering something else: another file, then a page.
+      await download.evaluate((link) => link.setAttribute('href', '/sandbox-api/file/report.pdf'));
+      await download.click();
+      const report = await eventually(() => downloadedFiles(session.downloadsDir).get('report.pdf'));
+      expect(report).toContain('%PDF-1.4');
+      expect(page.url()).toContain(TOKENS_HASH);
+      // Taken over (the extension's one fetch), then handed back (the browser's own navigation, which saved it).
+      const asked = (path: string) => sandbox.requestsTo('business.apple.com').filter((r) => r.path === path).map((r) => r.headers['sec-fetch-mode']);
+      expect(asked('/sandbox-api/file/report.pdf')).toEqual(['cors', 'navigate']);
+
+      await row(page, 'Warehouse').getByRole('link', { name: 'Download' }).evaluate((link) => link.setAttribute('href', '/unrelated'));
+      await row(page, 'Warehouse').getByRole('link', { name: 'Download' }).click();
+      await page.waitForURL('https://business.apple.com/unrelated');
+      expect(asked('/unrelated')).toEqual(['cors', 'navigate']);
+      expect(await renewals()).toEqual([]);
+      expect(vpptokenFiles()).toEqual([]);
+    });
+
     it('d: a .vpptoken the user already has, chosen in the popup', async () => {
       const popup = await session.openPopup();
       pages.push(popup);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
-  fetchTakenOverDownload,
+  fetchTakenOverToken,
   installHttpsTakeover,
+  type TakenOverToken,
   type TakeoverWindow,
 } from '../../../lib/capture/https-takeover';
 import { MAX_VPP_TOKEN_BYTES } from '../../../lib/token/types';
@@ -52,74 +53,54 @@ function navigateEvent(url: string, { cancelable = true, ...overrides }: Record<
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 10));
 
-describe('fetchTakenOverDownload', () => {
-  it('fetches once with the user’s cookies and returns a token with its file name', async () => {
+describe('fetchTakenOverToken', () => {
+  it('fetches once with the user’s cookies and returns the token with the response’s Content-Disposition', async () => {
     const server = scriptedFetch({ body: TEXT, headers: ATTACHMENT });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toEqual({
-      kind: 'token',
-      fileName: 'sToken_for_Main Campus.vpptoken',
+    await expect(fetchTakenOverToken(TOKEN_URL, server.fetchImpl)).resolves.toEqual({
       text: TEXT,
+      disposition: ATTACHMENT['content-disposition'],
     });
     expect(server.calls).toHaveLength(1);
     expect(server.calls[0]?.init).toMatchObject({ credentials: 'include' });
   });
 
-  it('takes token-shaped content without a name, and names from the link’s download attribute', async () => {
-    const server = scriptedFetch({ body: TEXT }, { body: TEXT });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toMatchObject({ kind: 'token', fileName: undefined });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl, 'sToken_for_X.vpptoken')).resolves.toMatchObject({
-      kind: 'token',
-      fileName: 'sToken_for_X.vpptoken',
-    });
+  it('takes token-shaped content without a header', async () => {
+    const server = scriptedFetch({ body: TEXT });
+    await expect(fetchTakenOverToken(TOKEN_URL, server.fetchImpl)).resolves.toEqual({ text: TEXT, disposition: undefined });
   });
 
-  it('hands other attachments back whole, even past the size cap', async () => {
-    const big = 'x'.repeat(MAX_VPP_TOKEN_BYTES + 10);
+  it('answers nothing for another file, a page, an error status or no answer at all', async () => {
     const server = scriptedFetch(
       { body: 'not a token', headers: { 'content-disposition': 'attachment; filename="report.pdf"', 'content-type': 'application/pdf' } },
-      { body: big, headers: ATTACHMENT },
-    );
-    const report = await fetchTakenOverDownload(TOKEN_URL, server.fetchImpl);
-    expect(report).toMatchObject({ kind: 'attachment', fileName: 'report.pdf' });
-    expect(report.kind === 'attachment' && (await report.blob.text())).toBe('not a token');
-    // A `.vpptoken` name does not make 64 KiB and more a token.
-    const oversized = await fetchTakenOverDownload(TOKEN_URL, server.fetchImpl);
-    expect(oversized.kind).toBe('attachment');
-    expect(oversized.kind === 'attachment' && oversized.blob.size).toBe(big.length);
-  });
-
-  it('reports pages, error statuses and network failures as not downloads', async () => {
-    const server = scriptedFetch(
+      // A `.vpptoken` name does not make 64 KiB and more a token.
+      { body: `${TEXT}${' '.repeat(MAX_VPP_TOKEN_BYTES)}`, headers: ATTACHMENT },
       { body: '<html>Signed out</html>', headers: { 'content-type': 'text/html' } },
       { body: TEXT, status: 500 },
       'network-error',
     );
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toEqual({ kind: 'page' });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toEqual({ kind: 'page' });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toEqual({ kind: 'unreachable' });
+    for (let i = 0; i < 5; i++) await expect(fetchTakenOverToken(TOKEN_URL, server.fetchImpl)).resolves.toBeUndefined();
+    expect(server.calls).toHaveLength(5);
   });
 
   it('does not take a file for a token by its name: the page can choose any name', async () => {
     const server = scriptedFetch({ body: 'Location,Expires\nMain Campus,2026-11-08\n', headers: ATTACHMENT });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl, 'x.vpptoken')).resolves.toMatchObject({
-      kind: 'attachment',
-      fileName: 'sToken_for_Main Campus.vpptoken',
-    });
+    await expect(fetchTakenOverToken(TOKEN_URL, server.fetchImpl)).resolves.toBeUndefined();
   });
 
   it('does not take bytes that are not UTF-8 text as a token', async () => {
-    const server = scriptedFetch({ body: new Uint8Array([0xff, 0xfe, 0x00, 0x41]), headers: ATTACHMENT });
-    await expect(fetchTakenOverDownload(TOKEN_URL, server.fetchImpl)).resolves.toMatchObject({ kind: 'attachment' });
+    const bytes = new TextEncoder().encode(TEXT);
+    bytes[4] = 0xff;
+    const server = scriptedFetch({ body: bytes, headers: ATTACHMENT });
+    await expect(fetchTakenOverToken(TOKEN_URL, server.fetchImpl)).resolves.toBeUndefined();
   });
 });
 
 describe('installHttpsTakeover', () => {
   let controller: AbortController;
-  let win: TakeoverWindow & { navigation?: EventTarget };
-  let assign: ReturnType<typeof vi.fn<(url: string | URL) => void>>;
+  let win: TakeoverWindow;
   let clickedLinks: HTMLAnchorElement[];
   let claims: URL[];
-  let tokens: { fileName?: string; text: string }[];
+  let tokens: TakenOverToken[];
   let claimAnswer: boolean;
 
   const handlers = {
@@ -127,23 +108,16 @@ describe('installHttpsTakeover', () => {
       claims.push(url);
       return claimAnswer;
     },
-    onToken: (file: { fileName?: string; text: string }) => tokens.push(file),
+    onToken: (file: TakenOverToken) => tokens.push(file),
   };
 
   beforeEach(() => {
     controller = new AbortController();
-    assign = vi.fn<(url: string | URL) => void>();
     clickedLinks = [];
     claims = [];
     tokens = [];
     claimAnswer = true;
-    win = {
-      location: { href: `${ORIGIN}/#/main/preferences/paymentsandbilling/appsandbooks`, origin: ORIGIN, assign },
-      document,
-      navigation: new EventTarget(),
-      URL: { createObjectURL: vi.fn(() => 'blob:https://business.apple.com/1'), revokeObjectURL: vi.fn() },
-      setTimeout: vi.fn(),
-    };
+    win = { location: { origin: ORIGIN }, document, navigation: new EventTarget() };
     vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
       clickedLinks.push(this);
     });
@@ -158,12 +132,12 @@ describe('installHttpsTakeover', () => {
     const server = scriptedFetch({ body: TEXT, headers: ATTACHMENT });
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
     const event = navigateEvent(TOKEN_URL);
-    win.navigation!.dispatchEvent(event);
+    win.navigation.dispatchEvent(event);
     expect(event.defaultPrevented).toBe(true);
     await settle();
     expect(server.calls.map((call) => call.url)).toEqual([TOKEN_URL]);
-    expect(tokens).toEqual([{ fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }]);
-    expect(assign).not.toHaveBeenCalled();
+    // The name is the background's to read from the header (it saves the file); the link had no `download` attribute.
+    expect(tokens).toEqual([{ text: TEXT, disposition: ATTACHMENT['content-disposition'], fileName: undefined }]);
     expect(clickedLinks).toHaveLength(0);
   });
 
@@ -171,9 +145,9 @@ describe('installHttpsTakeover', () => {
     const server = scriptedFetch({ body: TEXT, headers: ATTACHMENT });
     server.hold();
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
-    win.navigation!.dispatchEvent(navigateEvent(TOKEN_URL));
+    win.navigation.dispatchEvent(navigateEvent(TOKEN_URL));
     const repeat = navigateEvent(TOKEN_URL);
-    win.navigation!.dispatchEvent(repeat);
+    win.navigation.dispatchEvent(repeat);
     expect(repeat.defaultPrevented).toBe(true);
     server.release();
     await settle();
@@ -194,73 +168,58 @@ describe('installHttpsTakeover', () => {
       navigateEvent(TOKEN_URL, { formData: new FormData() }),
       navigateEvent(TOKEN_URL, { cancelable: false }),
     ];
-    for (const event of ignored) win.navigation!.dispatchEvent(event);
+    for (const event of ignored) win.navigation.dispatchEvent(event);
     expect(ignored.map((event) => event.defaultPrevented)).toEqual(ignored.map(() => false));
     expect(claims).toHaveLength(0);
 
     claimAnswer = false;
     const unclaimed = navigateEvent(`${ORIGIN}/signout`);
-    win.navigation!.dispatchEvent(unclaimed);
+    win.navigation.dispatchEvent(unclaimed);
     expect(unclaimed.defaultPrevented).toBe(false);
     expect(claims.map(String)).toEqual([`${ORIGIN}/signout`]);
     await settle();
     expect(server.calls).toHaveLength(0);
   });
 
-  it('saves a non-token attachment for the user under its name', async () => {
+  it('sends the name the link’s download attribute gave along with the token', async () => {
+    const server = scriptedFetch({ body: TEXT });
+    installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
+    win.navigation.dispatchEvent(navigateEvent(TOKEN_URL, { downloadRequest: 'sToken_for_X.vpptoken' }));
+    await settle();
+    expect(tokens).toEqual([{ text: TEXT, disposition: undefined, fileName: 'sToken_for_X.vpptoken' }]);
+  });
+
+  it('hands what is not a token back to the browser as the same download, without taking it over again', async () => {
+    const fileUrl = `${ORIGIN}/api/file/report.pdf`;
     const server = scriptedFetch({ body: '%PDF-1.4', headers: { 'content-disposition': 'attachment; filename="report.pdf"' } });
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
-    win.navigation!.dispatchEvent(navigateEvent(`${ORIGIN}/api/file/report.pdf`));
+    win.navigation.dispatchEvent(navigateEvent(fileUrl, { downloadRequest: 'report.pdf' }));
     await settle();
     expect(tokens).toHaveLength(0);
-    expect(clickedLinks).toHaveLength(1);
-    expect(clickedLinks[0]?.download).toBe('report.pdf');
-    expect(clickedLinks[0]?.getAttribute('href')).toBe('blob:https://business.apple.com/1');
-    expect(assign).not.toHaveBeenCalled();
-  });
-
-  it('lets a page that is not a download open after all, without taking that navigation over again', async () => {
-    const pageUrl = `${ORIGIN}/signed-out`;
-    const server = scriptedFetch({ body: '<html></html>', headers: { 'content-type': 'text/html' } });
-    installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
-    win.navigation!.dispatchEvent(navigateEvent(pageUrl));
-    await settle();
-    expect(assign).toHaveBeenCalledWith(pageUrl);
-    const followUp = navigateEvent(pageUrl);
-    win.navigation!.dispatchEvent(followUp);
+    expect(clickedLinks.map((link) => [link.href, link.hasAttribute('download'), link.download])).toEqual([[fileUrl, true, 'report.pdf']]);
+    // The browser's navigation for that link passes untouched, and is not claimed.
+    const followUp = navigateEvent(fileUrl, { downloadRequest: 'report.pdf' });
+    win.navigation.dispatchEvent(followUp);
     expect(followUp.defaultPrevented).toBe(false);
     expect(claims).toHaveLength(1);
-    expect(tokens).toHaveLength(0);
   });
 
-  it('without the Navigation API, takes over a claimed link click, and only a plain one', async () => {
-    delete win.navigation;
-    const server = scriptedFetch({ body: TEXT, headers: ATTACHMENT });
+  it('lets a page, an error or an unreachable URL open after all, as a plain navigation', async () => {
+    const pageUrl = `${ORIGIN}/signed-out`;
+    const server = scriptedFetch({ body: '<html></html>', headers: { 'content-type': 'text/html' } }, 'network-error');
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
-    const link = document.createElement('a');
-    link.href = TOKEN_URL;
-    link.textContent = 'Download';
-    document.body.append(link);
-    // What our capture-phase listener decided, read before happy-dom would follow the link.
-    const decided: boolean[] = [];
-    const record = (event: Event) => {
-      decided.push(event.defaultPrevented);
-      event.preventDefault();
-    };
-    document.body.addEventListener('click', record);
-
-    link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true, ctrlKey: true }));
-    link.target = '_blank';
-    link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-    link.removeAttribute('target');
-    expect(claims).toHaveLength(0);
-
-    link.dispatchEvent(new MouseEvent('click', { bubbles: true, cancelable: true }));
-    expect(decided).toEqual([false, false, true]);
-    document.body.removeEventListener('click', record);
+    win.navigation.dispatchEvent(navigateEvent(pageUrl));
     await settle();
-    expect(server.calls.map((call) => call.url)).toEqual([TOKEN_URL]);
-    expect(tokens).toEqual([{ fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }]);
+    expect(clickedLinks.map((link) => [link.href, link.hasAttribute('download')])).toEqual([[pageUrl, false]]);
+    const followUp = navigateEvent(pageUrl);
+    win.navigation.dispatchEvent(followUp);
+    expect(followUp.defaultPrevented).toBe(false);
+    // Later, unreachable: the browser tries again and shows its own error.
+    win.navigation.dispatchEvent(navigateEvent(pageUrl));
+    await settle();
+    expect(clickedLinks).toHaveLength(2);
+    expect(claims).toHaveLength(2);
+    expect(tokens).toHaveLength(0);
   });
 
   it('stops when its signal aborts', async () => {
@@ -268,7 +227,7 @@ describe('installHttpsTakeover', () => {
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
     controller.abort();
     const event = navigateEvent(TOKEN_URL);
-    win.navigation!.dispatchEvent(event);
+    win.navigation.dispatchEvent(event);
     expect(event.defaultPrevented).toBe(false);
     await settle();
     expect(server.calls).toHaveLength(0);
@@ -281,7 +240,7 @@ describe('installHttpsTakeover', () => {
     }
     const server = scriptedFetch({ body: TEXT, headers: ATTACHMENT });
     installHttpsTakeover(win, handlers, controller.signal, server.fetchImpl);
-    win.navigation!.dispatchEvent(navigateEvent(TOKEN_URL));
+    win.navigation.dispatchEvent(navigateEvent(TOKEN_URL));
     await settle();
     expect(tokens).toHaveLength(1);
     expect(JSON.stringify(logged)).not.toContain(TEXT);

@@ -96,6 +96,19 @@ describe('createMessageHandler', () => {
     expect(withButton({ ...capture, fromButton: 'yes' }, APPLE_TAB)).toBeUndefined();
   });
 
+  it('names a taken-over file from the Content-Disposition it was sent with, before the link\'s download attribute', async () => {
+    const names: (string | undefined)[] = [];
+    // A handler each: one tab's proposals are rate-limited.
+    const named = () => createMessageHandler(handlerDeps({ onFileArrived: (file) => names.push(file.fileName) }));
+    const capture = { type: 'capture:file', via: 'https', afterTrustedClick: true, text: TEXT };
+    const header = "attachment; filename=\"x.vpptoken\"; filename*=UTF-8''sToken_for_M%C3%BCnchen.vpptoken";
+    expect(await named()({ ...capture, disposition: header, fileName: 'link.vpptoken' }, APPLE_TAB)).toEqual({ ok: true });
+    expect(await named()({ ...capture, disposition: 'attachment', fileName: 'link.vpptoken' }, APPLE_TAB)).toEqual({ ok: true });
+    expect(await named()({ ...capture, disposition: 'attachment; filename="../../x/sToken_for_Y.vpptoken"' }, APPLE_TAB)).toEqual({ ok: true });
+    expect(names).toEqual(['sToken_for_München.vpptoken', 'link.vpptoken', 'sToken_for_Y.vpptoken']);
+    expect(named()({ ...capture, disposition: 'x'.repeat(2000) }, APPLE_TAB)).toBeUndefined();
+  });
+
   it('never lets a content script give commands or read state', async () => {
     for (const message of [
       { type: 'renewal:confirm', id: 'x' },
