@@ -1,6 +1,5 @@
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
-import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 // One list of the sites Token Relay needs, with the reason for each, shared with the popup's missing-access notice.
 import { HOST_PERMISSION_ORIGINS } from './lib/permissions/site-access';
@@ -38,16 +37,18 @@ export default defineConfig({
           browser_specific_settings: {
             gecko: {
               id: 'token-relay@example.org',
-              // data_collection_permissions is understood from Firefox 140 (Android 142).
-              strict_min_version: '140.0',
+              // The Apple-page scripts need the Navigation API and CSS anchor positioning: Firefox 147 (desktop and
+              // Android). data_collection_permissions is understood from 140 (Android 142).
+              strict_min_version: '147.0',
               // Sent off the device: the token file (to Apple and Addigy) and the API key (to Addigy). Nothing else.
               data_collection_permissions: { required: ['authenticationInfo'] },
             },
-            gecko_android: { strict_min_version: '142.0' },
+            gecko_android: { strict_min_version: '147.0' },
           },
         }
-      : // MAIN-world content scripts declared in the manifest need Chrome 111.
-        { minimum_chrome_version: '111' }),
+      : // The Apple-page scripts need CSS anchor positioning (Chrome 125); the Navigation API and MAIN-world content
+        // scripts in the manifest came earlier (102, 111).
+        { minimum_chrome_version: '125' }),
   }),
 });
 
@@ -57,15 +58,15 @@ function isMainWorld(script: object): boolean {
 
 /**
  * The two Apple-page scripts run in every frame of every Apple page, so each gets a one-line entry wrapper instead
- * of WXT's (its logger, plugin hook and async try/catch do nothing in production), and abm.content gets
- * the signal of entrypoints/abm.content/script-context.ts instead of WXT's ContentScriptContext (it uses only that):
- * ~1.2 KB less, gzipped. The wrapper imports the entry's named `main`, not its default export, so the manifest
- * options (which WXT reads at build time) stay out of the bundle. The other content scripts keep WXT's wrapper.
- * Both are minified by terser rather than esbuild: ~0.35 KB less gzipped (its compressor inlines and joins more, and
- * it names variables so that the same few letters repeat). Issue 12 gives these two 6 KB together.
+ * of WXT's (its logger, plugin hook and async try/catch do nothing in production), and abm.content gets a plain
+ * signal instead of WXT's ContentScriptContext, of which it used only the signal (~1.2 KB less, gzipped; see
+ * docs/abm-capture.md for what a copy left behind by an extension update does). The wrapper imports the entry's named
+ * `main`, not its default export, so the manifest options (which WXT reads at build time) stay out of the bundle.
+ * The other content scripts keep WXT's wrapper. Both are minified by terser rather than esbuild: ~0.35 KB less gzipped
+ * (its compressor inlines and joins more, and it names variables so that the same few letters repeat). Issue 12 gives
+ * these two 6 KB together.
  */
 function appleScriptEntries(): Plugin {
-  const lite = JSON.stringify(fileURLToPath(new URL('./entrypoints/abm.content/script-context.ts', import.meta.url)));
   const isolated = '\0virtual:wxt-content-script-isolated-world-entrypoint?';
   const main = '\0virtual:wxt-content-script-main-world-entrypoint?';
   const appleEntries = ['/entrypoints/abm.content/index.ts', '/entrypoints/download-hooks.content.ts'];
@@ -80,7 +81,7 @@ function appleScriptEntries(): Plugin {
     load(id) {
       if (id.startsWith(isolated) && id.endsWith('/entrypoints/abm.content/index.ts')) {
         const entry = JSON.stringify(id.slice(isolated.length));
-        return `import{main}from ${entry};import{scriptSignal}from ${lite};main({signal:scriptSignal("abm")});`;
+        return `import{main}from ${entry};main({signal:new AbortController().signal});`;
       }
       if (id.startsWith(main) && id.endsWith('/entrypoints/download-hooks.content.ts')) {
         return `import{main}from ${JSON.stringify(id.slice(main.length))};main();`;

@@ -1,9 +1,9 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { openBridgeInPage } from '../lib/capture/bridge';
 import { installDownloadHooks } from '../lib/capture/download-hooks';
-import { hasTokenShape } from '../lib/token/looks-like-vpp-token';
+import { isBase64Text } from '../lib/token/looks-like-vpp-token';
 
-// The page's own world: sees blob: and data: downloads. Hands token-shaped files, and nothing else, to abm.content
+// The page's own world: sees blob: and data: downloads. Hands base64 text files, and nothing else, to abm.content
 // through the private bridge. Must run before abm.content (wxt.config.ts puts it first in the manifest).
 export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
@@ -19,6 +19,6 @@ export default defineContentScript({
 export function main(): void {
   const send = openBridgeInPage(document);
   installDownloadHooks(window, (file) => {
-    if (hasTokenShape(file.text)) send(file);
+    if (isBase64Text(file.text)) send(file);
   });
 }

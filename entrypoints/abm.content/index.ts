@@ -34,9 +34,9 @@ export function main({ signal }: { signal: AbortSignal }): void {
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
-  const relay = (file: { via: ContentRequest['via']; fileName?: string; text: string }): void => {
+  const relay = (file: Omit<ContentRequest, 'type'>): void => {
     if (!hasTokenShape(file.text)) return;
-    const request: ContentRequest = { type: 'capture:file', via: file.via, fileName: file.fileName, text: file.text };
+    const request: ContentRequest = { type: 'capture:file', ...file };
     if (intent.takeArmed()) request.fromButton = true;
     if (intent.takeTrustedClick()) request.afterTrustedClick = true;
     void browser.runtime.sendMessage(request).catch(() => undefined);
@@ -57,7 +57,9 @@ export function main({ signal }: { signal: AbortSignal }): void {
   // c: an https download that follows such a click is fetched once by us instead of by the browser.
   installHttpsTakeover(
     window as unknown as TakeoverWindow,
-    { claim: () => intent.claimNavigation(), onToken: (file) => relay({ ...file, via: 'https' }) },
+    // A copy left running after the extension was updated or reloaded (Chrome) can relay nothing: it claims nothing,
+    // and the browser keeps the download.
+    { claim: () => !!browser.runtime?.id && intent.claimNavigation(), onToken: (file) => relay({ ...file, via: 'https' }) },
     signal,
   );
 

@@ -2,8 +2,7 @@
 // and tests (and assistive tech) still can. No customElements.define: content scripts have no registry.
 
 /** System font (Chrome and Firefox know system-ui), small, neutral; follows the system's light or dark appearance. */
-const BASE_CSS = `:host{all:initial;font:12px/1.3 system-ui,sans-serif;color:#1d1d1f;--line:#c7c7cc;--bg:#fff;--hover:#f2f2f7;--muted:#6e6e73}
-@media (prefers-color-scheme:dark){:host{color:#f5f5f7;--line:#545458;--bg:#1c1c1e;--hover:#2c2c2e;--muted:#aeaeb2}}`;
+const BASE_CSS = `:host{all:initial;color-scheme:light dark;font:12px/1.3 system-ui,sans-serif;color:light-dark(#1d1d1f,#f5f5f7);--line:light-dark(#c7c7cc,#545458);--bg:light-dark(#fff,#1c1c1e);--hover:light-dark(#f2f2f7,#2c2c2e);--muted:light-dark(#6e6e73,#aeaeb2)}`;
 
 /**
  * Puts a `token-relay-*` element right after `anchor`, its shadow root holding `content` styled by `css`, until

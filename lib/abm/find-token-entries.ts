@@ -37,8 +37,6 @@ export interface TokenSection {
   /** Smallest element that holds both the heading and the entries. */
   element: HTMLElement;
   heading: HTMLElement;
-  /** The heading's text as the page shows it. */
-  label: string;
   /** The table or grid, the list, or the element whose children are the cards. */
   container: HTMLElement;
   layout: EntryLayout;
@@ -98,7 +96,6 @@ function searchFromHeading(heading: HTMLElement): { section: TokenSection | null
       const section: TokenSection = {
         element: parent,
         heading,
-        label: (heading.textContent ?? '').replace(/\s+/g, ' ').trim() || heading.getAttribute('aria-label') || '',
         container: found.container,
         layout: found.layout,
         canDownload: entries.some((entry) => entry.downloadControl !== null),

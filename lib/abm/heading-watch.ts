@@ -7,14 +7,12 @@ export const SEEN_ATTRIBUTE = `data-${OWN_TAG_PREFIX}seen`;
 export const FLAG_TAG = `${OWN_TAG_PREFIX}flag`;
 
 // The browser's style engine does the watching, and a ResizeObserver on our flag reports it after layout and before
-// paint of the very frame that renders a new heading. Chromium: each unreported heading is a CSS anchor, and the flag's
-// width is the anchor's width plus 1 px, or 0 when there is none; inserting any other element costs nothing. Elsewhere:
-// a :root:has() rule, which in Chromium cost ~10 ms per 10,000 unrelated mutations (every insertion invalidates up to
-// the root). A CSS-counter tally cost ~35 ms; animationstart reports one frame late.
+// paint of the very frame that renders a new heading: each unreported heading is a CSS anchor, and the flag's width is
+// the anchor's width plus 1 px, or 0 when there is none, so inserting any other element costs nothing. (A :root:has()
+// rule cost Chromium ~10 ms per 10,000 unrelated mutations, since every insertion invalidates up to the root; a
+// CSS-counter tally ~35 ms; animationstart reports one frame late.) Anchor positioning: Chrome 125, Firefox 147.
 const UNSEEN = `:is(${HEADING_SELECTOR}):not([${SEEN_ATTRIBUTE}])`;
-const CSS = `${FLAG_TAG}{all:initial;position:fixed;width:0;height:1px;visibility:hidden;pointer-events:none}
-@supports (anchor-name:--a){${UNSEEN}{anchor-name:--token-relay-new}${FLAG_TAG}{width:calc(anchor-size(--token-relay-new width,-1px) + 1px)}}
-@supports not (anchor-name:--a){:root:has(${UNSEEN})>${FLAG_TAG}{width:1px}}`;
+const CSS = `${UNSEEN}{anchor-name:--token-relay-new}${FLAG_TAG}{all:initial;position:fixed;width:calc(anchor-size(--token-relay-new width,-1px) + 1px);height:1px;visibility:hidden;pointer-events:none}`;
 
 export interface HeadingWatchHandlers {
   /** A heading's text changed: look at the page in the next frame. */
@@ -40,8 +38,7 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
 
   const textObserver = new win.MutationObserver(handlers.soon);
   const flagObserver = new win.ResizeObserver(([entry]) => {
-    // Taken out of the page, the flag (always 1 px high) shrinks to nothing: put it back, as the root's last child
-    // (the :has() rule selects it there).
+    // Taken out of the page, the flag (always 1 px high) shrinks to nothing: put it back.
     if (flag.parentNode !== root) root.append(flag);
     if (!entry?.contentRect.width) return;
     for (const heading of doc.querySelectorAll(UNSEEN)) {

@@ -129,9 +129,7 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
 
   watchHeadings(doc, { soon: schedule, now: lookNow }, signal);
 
-  // Routes change by hash, by pushState and through the Navigation API.
-  win.addEventListener('hashchange', schedule, { signal });
-  win.addEventListener('popstate', schedule, { signal });
+  // A route change (hash, pushState, back and forward) is a Navigation API `navigate` event (Chrome 102, Firefox 147).
   (win as unknown as { navigation?: EventTarget }).navigation?.addEventListener('navigate', schedule, { signal });
 
   signal.addEventListener(

@@ -18,8 +18,6 @@ export interface DownloadIntent {
   noteControlClick(): void;
   /** Whether a capture now follows the user's own click within 10 s. Yes once per click. */
   takeTrustedClick(): boolean;
-  /** Whether a button click is still waiting for its capture. */
-  readonly armed: boolean;
   /**
    * A same-origin page navigation is about to start: is it the download just asked for? Yes once per click,
    * so a later unrelated navigation is left alone.
@@ -50,9 +48,6 @@ export function createDownloadIntent(now: () => number = Date.now): DownloadInte
       const recent = now() - clickedAt <= CLICKED_MS;
       clickedAt = -Infinity;
       return recent;
-    },
-    get armed() {
-      return armed();
     },
     claimNavigation() {
       if (now() >= clickedUntil) return false;

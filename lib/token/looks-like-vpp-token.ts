@@ -74,3 +74,12 @@ export function hasTokenShape(text: string): boolean {
     return false;
   }
 }
+
+/**
+ * The page-world hook's sieve, smaller than `hasTokenShape` (the hook runs on every Apple page): text made only of
+ * base64 characters, as every token file is. A CSV, a PDF or a page never is, so none leaves the page's world; the
+ * isolated script then checks `hasTokenShape`, and the background parses strictly.
+ */
+export function isBase64Text(text: string): boolean {
+  return /^\uFEFF?[\w+/=\s-]+$/.test(text);
+}

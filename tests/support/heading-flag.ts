@@ -4,7 +4,7 @@ import { HEADING_SELECTOR } from '../../lib/abm/page-knowledge';
 type FlagCallback = (entries: Array<{ contentRect: { width: number } }>) => void;
 
 /**
- * happy-dom renders nothing, so neither the :has() rule nor ResizeObserver ever fire. This stands in for the
+ * happy-dom renders nothing, so neither the anchor rule nor ResizeObserver ever fire. This stands in for the
  * browser: the window gets a ResizeObserver that reports the flag 1 px wide whenever, after a batch of DOM
  * changes, the document holds a heading without our seen-attribute (Chromium reports it before that frame paints).
  * Call before the watch starts; stops when `signal` aborts.

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findTokenEntries, findTokenSection, SEND_HOST_TAG, type TokenSection } from '../../../lib/abm';
 
+/** The section's heading as the page shows it. */
+const headingText = (section: { heading: HTMLElement } | null | undefined) => section?.heading.textContent?.replace(/\s+/g, ' ').trim();
+
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/abm');
 
 function loadFixture(name: string): void {
@@ -29,7 +32,7 @@ describe('findTokenSection and findTokenEntries', () => {
     loadFixture('abm-content-tokens-table.html');
     const section = mustFindSection();
 
-    expect(section.label).toBe('Content Tokens');
+    expect(headingText(section)).toBe('Content Tokens');
     expect(section.heading.tagName).toBe('H2');
     expect(section.layout).toBe('table');
     expect(section.container.tagName).toBe('TABLE');
@@ -51,7 +54,7 @@ describe('findTokenSection and findTokenEntries', () => {
     loadFixture('abm-server-tokens-cards.html');
     const section = mustFindSection();
 
-    expect(section.label).toBe('Server Tokens');
+    expect(headingText(section)).toBe('Server Tokens');
     expect(section.layout).toBe('cards');
     expect(section.canDownload).toBe(true);
     const entries = findTokenEntries(section);
@@ -66,7 +69,7 @@ describe('findTokenSection and findTokenEntries', () => {
     loadFixture('abm-apps-and-books-settings.html');
     const section = mustFindSection();
 
-    expect(section.label).toBe('Apps & Books');
+    expect(headingText(section)).toBe('Apps & Books');
     expect(section.heading.getAttribute('role')).toBe('heading');
     expect(section.layout).toBe('list');
     expect(names(section)).toEqual(['Northwind Traders – Berlin', 'Northwind Traders – Paris']);
@@ -141,7 +144,7 @@ describe('findTokenSection and findTokenEntries', () => {
     document.body.innerHTML = `
       <h2> <span>content&nbsp;tokens</span>: </h2>
       <table><tr><td>Main Office</td><td><button>Download</button></td></tr></table>`;
-    expect(findTokenSection(document)?.label).toBe('content tokens:');
+    expect(headingText(findTokenSection(document))).toBe('content tokens:');
 
     document.body.innerHTML = `
       <h2>Content Tokens Help</h2>
@@ -217,7 +220,7 @@ describe('findTokenSection and findTokenEntries', () => {
     it('reads a list of location names with no Download controls', () => {
       loadFixture('abm-content-tokens-list-no-rights.html');
       const section = mustFindSection();
-      expect([section.label, section.layout, section.canDownload]).toEqual(['Content Tokens', 'list', false]);
+      expect([headingText(section), section.layout, section.canDownload]).toEqual(['Content Tokens', 'list', false]);
       expect(findTokenEntries(section).map((entry) => [entry.locationName, entry.downloadControl])).toEqual([
         ['Main Office', null],
         ['Warehouse', null],
@@ -228,7 +231,7 @@ describe('findTokenSection and findTokenEntries', () => {
     it('reads cards named by their sub-headings with no Download controls', () => {
       loadFixture('abm-server-tokens-cards-no-rights.html');
       const section = mustFindSection();
-      expect([section.label, section.layout, section.canDownload]).toEqual(['Server Tokens', 'cards', false]);
+      expect([headingText(section), section.layout, section.canDownload]).toEqual(['Server Tokens', 'cards', false]);
       expect(names(section)).toEqual(['Lincoln High School', 'District Office']);
     });
 

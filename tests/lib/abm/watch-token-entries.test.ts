@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SEND_HOST_TAG, watchTokenEntries, type TokenEntry, type TokenSection } from '../../../lib/abm';
 import { simulateHeadingFlag } from '../../support/heading-flag';
 
+/** The section's heading as the page shows it. */
+const headingText = (section: { heading: HTMLElement } | null | undefined) => section?.heading.textContent?.replace(/\s+/g, ' ').trim();
+
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/abm');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
@@ -70,7 +73,7 @@ describe('watchTokenEntries', () => {
     expect(watch.liveNames()).toEqual(['Main Office', 'Cupertino Campus', 'Remote Staff']);
     expect(watch.entries.every((seen) => seen.value.element.tagName === 'TR')).toBe(true);
     expect(watch.sections).toHaveLength(1);
-    expect(watch.sections[0]?.value.label).toBe('Content Tokens');
+    expect(headingText(watch.sections[0]?.value)).toBe('Content Tokens');
     expect(watch.sections[0]?.value.canDownload).toBe(true);
   });
 
@@ -80,7 +83,7 @@ describe('watchTokenEntries', () => {
     await settle();
 
     expect(watch.liveNames()).toEqual(['Lincoln High School', 'District Office']);
-    expect(watch.sections[0]?.value.label).toBe('Server Tokens');
+    expect(headingText(watch.sections[0]?.value)).toBe('Server Tokens');
   });
 
   it('reports a section rendered after the watch started', async () => {
@@ -95,7 +98,7 @@ describe('watchTokenEntries', () => {
     await settle();
 
     expect(watch.liveNames()).toEqual(['Northwind Traders – Berlin', 'Northwind Traders – Paris']);
-    expect(watch.sections.map((seen) => seen.value.label)).toEqual(['Apps & Books']);
+    expect(watch.sections.map((seen) => headingText(seen.value))).toEqual(['Apps & Books']);
   });
 
   it('on a re-render that replaces the rows, aborts the old entries and reports each new row once', async () => {
@@ -296,7 +299,6 @@ describe('watchTokenEntries', () => {
     expect(watch.sections.every((seen) => seen.signal.aborted)).toBe(true);
 
     document.body.innerHTML = fixture('abm-server-tokens-cards.html');
-    window.dispatchEvent(new Event('hashchange'));
     await settle();
 
     expect(watch.entries).toHaveLength(3);
@@ -312,7 +314,7 @@ describe('watchTokenEntries', () => {
     expect(calls).toEqual([]);
   });
 
-  it('looks again on hashchange, catching a heading renamed in place (not observed)', async () => {
+  it('catches a heading renamed in place ("Loading…" turning into "Content Tokens")', async () => {
     document.body.innerHTML = fixture('abm-content-tokens-table.html');
     const text = document.querySelector('h2')?.firstChild;
     if (!text) throw new Error('heading has text');
@@ -322,10 +324,29 @@ describe('watchTokenEntries', () => {
     expect(watch.entries).toHaveLength(0);
 
     text.nodeValue = 'Content Tokens';
-    window.dispatchEvent(new Event('hashchange'));
     await settle();
 
     expect(watch.liveNames()).toEqual(['Main Office', 'Cupertino Campus', 'Remote Staff']);
+  });
+
+  it('looks again on a route change: hash, pushState, back and forward are all Navigation API navigate events', async () => {
+    const navigation = new EventTarget();
+    Object.defineProperty(window, 'navigation', { value: navigation, configurable: true });
+    try {
+      document.body.innerHTML = fixture('abm-content-tokens-table.html');
+      watch = startWatch();
+      await settle();
+      const looks = watch.stats.looks;
+      navigation.dispatchEvent(new Event('navigate'));
+      await settle();
+      expect(watch.stats.looks).toBe(looks + 1);
+      watch.controller.abort();
+      navigation.dispatchEvent(new Event('navigate'));
+      await settle();
+      expect(watch.stats.looks).toBe(looks + 1);
+    } finally {
+      delete (window as { navigation?: unknown }).navigation;
+    }
   });
 
   it('works on another window\'s document, like the MainPortal iframe', async () => {
@@ -358,7 +379,7 @@ describe('watchTokenEntries', () => {
     await settle();
     main.innerHTML = fixture('abm-server-tokens-cards-no-rights.html');
     await settle();
-    expect(watch.sections.map((seen) => [seen.value.label, seen.value.layout, seen.value.canDownload])).toEqual([
+    expect(watch.sections.map((seen) => [headingText(seen.value), seen.value.layout, seen.value.canDownload])).toEqual([
       ['Content Tokens', 'list', false],
       ['Server Tokens', 'cards', false],
     ]);

@@ -22,7 +22,6 @@ describe('DownloadIntent', () => {
     intent.arm();
     intent.noteControlClick();
     now += 2_000;
-    expect(intent.armed).toBe(true);
     expect(intent.claimNavigation()).toBe(true);
     expect(intent.takeArmed()).toBe(true);
     expect(intent.takeArmed()).toBe(false);
@@ -44,7 +43,6 @@ describe('DownloadIntent', () => {
     expect(intent.claimNavigation()).toBe(true);
     intent.arm();
     now += ARMED_MS + 1;
-    expect(intent.armed).toBe(false);
     expect(intent.claimNavigation()).toBe(false);
     expect(intent.takeArmed()).toBe(false);
   });

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, hasTokenShape, isVppTokenFileName, locationFromTokenFileName, looksLikeVppToken } from '../../../lib/token/looks-like-vpp-token';
+import { decodeBase64, hasTokenShape, isBase64Text, isVppTokenFileName, locationFromTokenFileName, looksLikeVppToken } from '../../../lib/token/looks-like-vpp-token';
 import { MAX_VPP_TOKEN_BYTES } from '../../../lib/token';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -104,7 +104,7 @@ describe('locationFromTokenFileName', () => {
   });
 });
 
-describe('hasTokenShape (the page-world hook\'s test)', () => {
+describe('hasTokenShape (the isolated script\'s test)', () => {
   it('passes token files: plain, wrapped with CRLF, with a BOM, URL-safe', () => {
     for (const name of ['token-valid.vpptoken', 'token-line-wrapped-crlf.vpptoken', 'token-with-bom.vpptoken', 'token-unicode-org-extra-keys.vpptoken']) {
       expect([name, hasTokenShape(fixture(name))]).toEqual([name, true]);
@@ -122,5 +122,24 @@ describe('hasTokenShape (the page-world hook\'s test)', () => {
     ['an empty string', ''],
   ])('stops %s', (_name, text) => {
     expect(hasTokenShape(text)).toBe(false);
+  });
+});
+
+describe('isBase64Text (the page-world hook\'s sieve)', () => {
+  it('passes token files: plain, wrapped with CRLF, with a BOM, URL-safe', () => {
+    for (const name of ['token-valid.vpptoken', 'token-line-wrapped-crlf.vpptoken', 'token-with-bom.vpptoken', 'token-unicode-org-extra-keys.vpptoken']) {
+      expect([name, isBase64Text(fixture(name))]).toEqual([name, true]);
+    }
+    expect(isBase64Text(encode({ token: 't>>?', expDate: '2030-01-01' }).replace(/\+/g, '-').replace(/\//g, '_'))).toBe(true);
+  });
+
+  it.each([
+    ['a CSV export', 'Location,Expires\nMain Office,2026-11-08\n'],
+    ['an HTML page', fixture('download-error-page.html')],
+    ['JSON', '{"token":"t","expDate":"2030-01-01"}'],
+    ['a PDF', '%PDF-1.4\n%\u00e2\u00e3'],
+    ['an empty string', ''],
+  ])('keeps %s in the page', (_name, text) => {
+    expect(isBase64Text(text)).toBe(false);
   });
 });
