@@ -1,10 +1,13 @@
 // Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS)
 // and the content scripts injected on every Apple Business Manager page. Run after a build.
+// --check: exit 1 when the Apple-page scripts are over issue 12's budget (npm test runs it after the build).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname, normalize } from 'node:path';
 
-const dist = process.argv[2] ?? '.output/chrome-mv3';
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const dist = args.find((arg) => !arg.startsWith('--')) ?? '.output/chrome-mv3';
 if (!existsSync(join(dist, 'manifest.json'))) {
   console.error(`No build in ${dist}: run "npm run build" first.`);
   process.exit(1);
@@ -50,5 +53,9 @@ for (const file of contentFiles) report(`  ${file}`, [file]);
 const onApplePages = manifest.content_scripts
   .filter((cs) => cs.matches.some((pattern) => /^https:\/\/(business|school)\.apple\.com\//.test(pattern)))
   .flatMap((cs) => [...(cs.js ?? []), ...(cs.css ?? [])]);
-report('Apple pages (issue 12: <= 6 KB)', onApplePages);
+const APPLE_PAGES_BUDGET = 6 * 1024;
+const applePages = report('Apple pages (issue 12: <= 6 KB)', onApplePages);
+const verdict = applePages <= APPLE_PAGES_BUDGET ? 'within' : 'OVER';
+console.log(`${''.padEnd(34)} ${applePages.toLocaleString('en')} B gzip: ${verdict} the budget of ${APPLE_PAGES_BUDGET.toLocaleString('en')} B`);
+if (check && applePages > APPLE_PAGES_BUDGET) process.exitCode = 1;
 report('background worker', closure(manifest.background.service_worker ?? 'background.js') ? [...closure('background.js')] : []);

@@ -110,4 +110,19 @@ describe('Firefox: the production Firefox build, from Options to "Renewed"', () 
     await waitFor(popup, button('Renew Warehouse in Addigy'), 30_000);
     expect(sandbox.tokenDownloads('LOC-1002')).toHaveLength(1);
   });
+
+  it('the page’s own Download by an https navigation is taken over: Apple mints once, and the file saved is the one relayed', async () => {
+    const page = await openTokensPage('delivery=https');
+    await waitFor(page, sendButton('Main Campus'));
+    await (await waitFor(page, pageDownload('Main Campus'))).click();
+    const [name, saved] = await eventually(() => vpptokenFiles().find(([, text]) => text.trim()), 15_000, 'the token file saved');
+    // Named from Apple's Content-Disposition, which the background read.
+    expect(name).toBe('sToken_for_Main Campus.vpptoken');
+    // The navigation was cancelled before it left: the page stayed.
+    expect(page.url()).toContain(TOKENS_HASH);
+    const popup = track(await session.openPopup());
+    await waitFor(popup, button('Renew Main Campus in Addigy'), 30_000);
+    expect(sandbox.tokenDownloads('LOC-1001')).toHaveLength(1);
+    expect(vpptokenFiles().map(([, text]) => text.trim())).toEqual([saved.trim()]);
+  });
 });
