@@ -1,7 +1,8 @@
 // What the Apple-page content scripts cost the page, measured on the production build in headless Chromium.
 // Run: npm run bench (builds first), or node scripts/bench-content.mjs after `npm run build`. Not a test.
-// BENCH_ROUNDS (default 15), BENCH_BURSTS (3), BENCH_LOADS (8), BENCH_MUTATIONS (50000 per burst; every figure is
-// scaled to 10,000 mutations: the larger burst shrinks the machine's noise per 10,000).
+// BENCH_ROUNDS (default 30), BENCH_BURSTS (20 per side and round), BENCH_QUANTILE (0.25), BENCH_LOADS (8),
+// BENCH_MUTATIONS (10000 per burst; with more, every figure is scaled to 10,000 mutations).
+// TOKEN_RELAY_EXTENSION_DIR measures another build (a variant with a part switched off, to find what costs).
 // BENCH_PAGE ('Content Tokens' or 'Devices') measures one page only. BENCH_CONTROL=1 withholds the extension from both sides: its "overhead" is the noise floor of the machine at that moment.
 //
 // Side by side in one run and in one browser: each round opens the sandbox page twice, fresh, in the same Chromium:
@@ -17,7 +18,7 @@
 import { launchExtension } from '../tests/e2e/harness.mjs';
 import { startSandbox } from '../tests/sandbox/index.mjs';
 
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const BURSTS_PER_ROUND = Number(process.env.BENCH_BURSTS ?? 20);
 const QUANTILE = Number(process.env.BENCH_QUANTILE ?? 0.25);
 const LOADS = Number(process.env.BENCH_LOADS ?? 8);
