@@ -66,13 +66,13 @@ export async function saveConnection(connection: Connection, secrets: Connection
   await db.put('connections', {
     connection: checked,
     secrets: { ...kept, ...given },
-    createdAt: before?.createdAt ?? (await nextCreatedAt()),
+    createdAt: before?.createdAt ?? (await nextCreatedAt(db)),
   });
 }
 
 /** Now, or just after the newest connection when that is not earlier: the list's order is the order of adding. */
-async function nextCreatedAt(): Promise<string> {
-  const newest = Math.max(0, ...(await (await openTokenRelayDb()).getAll('connections')).map((entry) => Date.parse(entry.createdAt) || 0));
+async function nextCreatedAt(db: Awaited<ReturnType<typeof openTokenRelayDb>>): Promise<string> {
+  const newest = Math.max(0, ...(await db.getAll('connections')).map((entry) => Date.parse(entry.createdAt) || 0));
   return new Date(Math.max(Date.now(), newest + 1)).toISOString();
 }
 
