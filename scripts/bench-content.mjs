@@ -17,6 +17,7 @@
 //     Send to Addigy button in every row.
 import { launchExtension } from '../tests/e2e/harness.mjs';
 import { startSandbox } from '../tests/sandbox/index.mjs';
+import { burst } from './mutation-burst.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
 const BURSTS_PER_ROUND = Number(process.env.BENCH_BURSTS ?? 20);
@@ -62,38 +63,6 @@ async function siteAccessSwitch(session) {
       session.extensionId,
       allowed ? 'ON_ALL_SITES' : 'ON_CLICK',
     ]);
-}
-
-/** In the page: `count` mutations outside the token section: subtrees appended, removed, texts swapped. */
-function burst(count) {
-  return new Promise((resolve) => {
-    let noise = document.getElementById('bench-noise');
-    if (!noise) {
-      noise = document.createElement('div');
-      noise.id = 'bench-noise';
-      for (let index = 0; index < 400; index++) noise.insertAdjacentHTML('beforeend', `<div><span>Item ${index}</span><a href="#">Open</a></div>`);
-      document.body.append(noise);
-    }
-    const texts = [...noise.querySelectorAll('span')];
-    requestAnimationFrame(() =>
-      setTimeout(() => {
-        const started = performance.now();
-        for (let index = 0; index < count; index++) {
-          const kind = index % 3;
-          if (kind === 0) {
-            const toast = document.createElement('div');
-            toast.append(document.createElement('span'));
-            noise.append(toast);
-          } else if (kind === 1) noise.lastElementChild?.remove();
-          else texts[index % texts.length].textContent = `Item ${index}`;
-        }
-        // Every world's mutation observers run in this task's microtask checkpoint; then style and layout.
-        void document.body.offsetHeight;
-        const done = performance.now() - started;
-        requestAnimationFrame(() => requestAnimationFrame(() => resolve(done)));
-      }, 0),
-    );
-  });
 }
 
 /**

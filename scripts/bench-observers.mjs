@@ -1,7 +1,7 @@
 // Diagnostic for issue 12, not a test: what one MutationObserver costs a burst of unrelated mutations, by where it
 // observes and from which world. One Chromium without the extension, the sandbox's Content Tokens page; the observer
 // (callback empty) is set up from the page's world or from an isolated world made over CDP (as a content script's is),
-// then the same burst as scripts/bench-content.mjs runs outside the token section. Conditions alternate round by round;
+// then the same burst as scripts/bench-content.mjs (scripts/mutation-burst.mjs) runs outside the token section. Conditions alternate round by round;
 // a round's value is the quickest of 3 bursts; prints medians and the median difference from no observer.
 // Run after nothing (no build needed): node scripts/bench-observers.mjs. R rounds (15), N mutations per burst (10000;
 // 100000 gives a usable resolution on a busy 2-core machine), ONLY=none,mainMO,... picks conditions.
@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_PATH } from '../tests/e2e/harness.mjs';
 import { startSandbox } from '../tests/sandbox/index.mjs';
+import { burst } from './mutation-burst.mjs';
 const ROUNDS = Number(process.env.R ?? 15);
 const sandbox = await startSandbox({});
 const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), 'mb-')), {
@@ -77,27 +78,8 @@ const evalIn = async (world, expr) => {
   const { exceptionDetails } = await cdp.send('Runtime.evaluate', { expression: expr, contextId: iso });
   if (exceptionDetails) throw new Error(`setup failed: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
 };
-async function burst() {
-  return page.evaluate((count) => new Promise((resolve) => {
-    let noise = document.getElementById('bench-noise');
-    if (!noise) { noise = document.createElement('div'); noise.id = 'bench-noise';
-      for (let i = 0; i < 400; i++) noise.insertAdjacentHTML('beforeend', `<div><span>Item ${i}</span><a href="#">Open</a></div>`);
-      document.body.append(noise); }
-    const texts = [...noise.querySelectorAll('span')];
-    requestAnimationFrame(() => setTimeout(() => {
-      const started = performance.now();
-      for (let index = 0; index < count; index++) {
-        const kind = index % 3;
-        if (kind === 0) { const t = document.createElement('div'); t.append(document.createElement('span')); noise.append(t); }
-        else if (kind === 1) noise.lastElementChild?.remove();
-        else texts[index % texts.length].textContent = `Item ${index}`;
-      }
-      void document.body.offsetHeight;
-      const done = performance.now() - started;
-      requestAnimationFrame(() => requestAnimationFrame(() => resolve(done)));
-    }, 0));
-  }), Number(process.env.N ?? 10000));
-}
+const burstSize = Number(process.env.N ?? 10000);
+const runBurst = () => page.evaluate(burst, burstSize);
 const metric = async (name) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name).value * 1000;
 const thread = () => metric('ThreadTime');
 const layoutTime = () => metric('LayoutDuration');
@@ -110,7 +92,7 @@ for (let r = 0; r < ROUNDS; r++) {
     if (world) await evalIn(world, code);
     const w = [], c = [];
     const l = [];
-    for (let b = 0; b < 3; b++) { await cdp.send('HeapProfiler.collectGarbage'); const t0 = await thread(); const l0 = await layoutTime(); w.push(await burst()); c.push(await thread() - t0); l.push(await layoutTime() - l0); }
+    for (let b = 0; b < 3; b++) { await cdp.send('HeapProfiler.collectGarbage'); const t0 = await thread(); const l0 = await layoutTime(); w.push(await runBurst()); c.push(await thread() - t0); l.push(await layoutTime() - l0); }
     if (world) await evalIn(world, 'window.__o.disconnect(); window.__o = null;');
     res[k].wall.push(Math.min(...w)); res[k].cpu.push(Math.min(...c)); res[k].layout.push(Math.min(...l));
   }
