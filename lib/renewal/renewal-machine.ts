@@ -140,6 +140,8 @@ const DOWNLOAD_AGAIN =
  */
 export class RenewalMachine {
   private readonly running = new Set<string>();
+  /** Renewals whose confirm is pressing Save in Addigy's window right now. */
+  private readonly pressingSave = new Set<string>();
   private readonly flows = new Set<Promise<unknown>>();
   private readonly now: () => Date;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -199,14 +201,21 @@ export class RenewalMachine {
     }
     const tabId = record.console?.tabId;
     if (tabId === undefined) return wrongStep(record);
-    record.failure = undefined;
-    await this.enterConsoleStep(record, 'renewing', 'saving');
-    const pressed = await this.deps.console.pressSave(tabId, record.id);
-    if (!pressed.ok) {
-      await this.fail(record, { ...pressed.error, step: 'awaiting-confirmation', retryable: true });
-      return { ok: false, error: { kind: 'console-closed', message: pressed.error.message, nextStep: pressed.error.nextStep } };
+    // Two confirmations at once both read awaiting-confirmation: only the first presses Save.
+    if (this.pressingSave.has(record.id)) return { ok: true, value: record };
+    this.pressingSave.add(record.id);
+    try {
+      record.failure = undefined;
+      await this.enterConsoleStep(record, 'renewing', 'saving');
+      const pressed = await this.deps.console.pressSave(tabId, record.id);
+      if (!pressed.ok) {
+        await this.fail(record, { ...pressed.error, step: 'awaiting-confirmation', retryable: true });
+        return { ok: false, error: { kind: 'console-closed', message: pressed.error.message, nextStep: pressed.error.nextStep } };
+      }
+      return { ok: true, value: record };
+    } finally {
+      this.pressingSave.delete(record.id);
     }
-    return { ok: true, value: record };
   }
 
   /** Try a failed renewal again with the token it already has. */
