@@ -286,6 +286,31 @@ export async function forgetRenewals(session) {
 }
 
 /**
+ * Deletes the saved Addigy API key, as if Options had never been filled in, so a test of the "not configured"
+ * state does not depend on running before the tests that save the key.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ */
+export async function forgetApiKey(session) {
+  const worker = await session.worker();
+  await worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction('secrets', 'readwrite');
+          tx.objectStore('secrets').delete('addigyApiKey');
+          tx.oncomplete = () => {
+            open.result.close();
+            resolve(undefined);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/**
  * A screenshot of the popup from its header down to the renewal card (the token overview below is
  * left out, so the picture shows the state it documents).
  * @param {import('playwright-core').Page} popup
