@@ -9,6 +9,7 @@ import {
   openBrowserUnderTest,
   openTokensPage,
   saveApiKey,
+  startCleanTest,
 } from './harness.mjs';
 import type { ExtensionSession } from './harness.mjs';
 
@@ -47,7 +48,8 @@ describe('the first renewal, end to end', () => {
     await saveApiKey(session, sandbox.apiKey);
   });
   afterAll(() => closeBrowserUnderTest({ sandbox, session }));
-  beforeEach(() => sandbox.reset());
+  // No renewal, badge or download of an earlier test is left: each test passes alone (`-t`) or in any order.
+  beforeEach(() => startCleanTest({ sandbox, session, pages: [], clearDownloads: true }));
 
   it('captures the page’s own download, asks for confirmation, and renews in Addigy’s console with the exact file', async () => {
     const page = await openTokensPage(session);
