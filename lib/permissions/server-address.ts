@@ -45,7 +45,8 @@ export function checkServerAddress(input: string, { schemeOptional = false } = {
   }
   if (url.protocol !== 'https:') return { ok: false, fault: 'not-https' };
   if (url.username || url.password) return { ok: false, fault: 'credentials' };
-  if (url.hostname.includes('*')) return { ok: false, fault: 'wildcard' };
+  // Chromium's parser writes a `*` in a host as `%2A`; Node's and Firefox's keep it.
+  if (/\*|%2a/i.test(url.hostname)) return { ok: false, fault: 'wildcard' };
   if (url.hostname.startsWith('[') || /^[\d.]+$/.test(url.hostname)) return { ok: false, fault: 'ip-address' };
   if (!isPlainHostName(url.hostname)) return { ok: false, fault: 'not-a-host-name' };
   if (!isPlainPort(url.port)) return { ok: false, fault: 'port' };
