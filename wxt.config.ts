@@ -25,10 +25,11 @@ export default defineConfig({
     // where it shows no install warning.
     permissions: ['storage', 'downloads', 'alarms', 'notifications', 'scripting', ...(browser === 'firefox' ? ['identity'] : ['offscreen'])],
     host_permissions: HOST_PERMISSION_ORIGINS,
-    // Asked for at run time, one origin at a time, never granted up front: another Addigy region, alias or staging
-    // host; a connection's own server (<tenant>.jamfcloud.com, a self-hosted Jamf Pro or Fleet); Microsoft's sign-in
-    // and Graph for an Intune connection. See README "Permissions".
-    optional_host_permissions: ['https://*.addigy.com/*', 'https://*/*'],
+    // Asked for at run time, one plain `https://<host>[:port]/*` at a time (lib/permissions/server-address.ts), never
+    // granted up front: another Addigy region, alias or staging host (the key goes only to *.addigy.com: checked in
+    // code, isAddigyBaseUrlAllowed); a connection's own server (<tenant>.jamfcloud.com, a self-hosted Jamf Pro or
+    // Fleet); Microsoft's sign-in and Graph for an Intune connection. See README "Permissions".
+    optional_host_permissions: ['https://*/*'],
     // Intune only: Sign in with Microsoft runs through identity.launchWebAuthFlow.
     ...(browser === 'firefox' ? {} : { optional_permissions: ['identity'] }),
     action: { default_title: 'Token Relay' },

@@ -3,6 +3,7 @@ import type { IntentReply } from '../lib/messaging/messages';
 import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../lib/mdm/mdm-adapter';
 import { normaliseServerUrl } from '../lib/mdm/mdm-http';
 import { isAddigyHost } from '../lib/addigy/addigy-host';
+import { addressFaultMessage, checkServerAddress, requestServerAccess } from '../lib/permissions/server-address';
 import type { Connection, ConnectionSecrets } from '../lib/storage/connections';
 import { originsOf } from '../lib/mdm/connection-origins';
 
@@ -53,8 +54,11 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
         return { connection: { id, kind: 'addigy', name }, secrets: { apiKey: d.apiKey.trim() } };
       case 'jamf-pro':
       case 'fleet': {
+        const address = checkServerAddress(d.serverUrl, { schemeOptional: true });
         const serverUrl = normaliseServerUrl(d.serverUrl);
-        if (!serverUrl) return 'The server URL must be an https:// address, for example https://yourcompany.jamfcloud.com.';
+        if (!address.ok || !serverUrl) {
+          return addressFaultMessage(address.ok ? 'not-a-url' : address.fault, d.kind === 'jamf-pro' ? 'https://yourcompany.jamfcloud.com' : 'https://fleet.example.com');
+        }
         if (isAddigyHost(new URL(serverUrl).hostname)) return 'That is an Addigy address: choose Addigy as the MDM.';
         if (d.kind === 'jamf-pro') {
           if (!d.clientId.trim() || !d.clientSecret.trim()) return 'Jamf Pro needs the API client’s Client ID and Client secret.';
@@ -79,8 +83,9 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
       return;
     }
     // Asked first, inside the click: the browser only shows its prompt for a user's gesture.
+    // Only `https://<host>[:port]/*` of a checked address reaches the browser's prompt (requestServerAccess).
     const origins = originsOf(checked.connection);
-    if (origins.length && checked.connection.kind !== 'intune' && !(await deps.requestAccess({ origins }))) {
+    if (origins.length && checked.connection.kind !== 'intune' && !(await requestServerAccess((sites) => deps.requestAccess({ origins: sites }), origins))) {
       setFormStatus({
         tone: 'bad',
         text: `Token Relay needs permission to reach ${new URL(checked.connection.serverUrl!).host}, the only place this connection’s secret goes. Nothing was saved; allow access when the browser asks.`,
@@ -116,7 +121,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
   };
 
   const signIn = async (connection: Connection) => {
-    const granted = await deps.requestAccess({ origins: originsOf(connection), permissions: ['identity'] });
+    const granted = await requestServerAccess((origins) => deps.requestAccess({ origins, permissions: ['identity'] }), originsOf(connection));
     if (!granted) {
       say(connection.id, {
         tone: 'bad',

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { IntentReply } from '../lib/messaging/messages';
 import { isAddigyHost } from '../lib/addigy/addigy-host';
+import { addressFaultMessage, checkServerAddress, originPatternFor, requestServerAccess } from '../lib/permissions/server-address';
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
 import { SiteAccessNotice } from './SiteAccessNotice';
 import { ConnectionsSection, type ConnectionsDeps } from './ConnectionsSection';
@@ -51,9 +52,11 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
 
   /** Validates and stores the form; on a refusal says why and returns false. */
   const persist = async (): Promise<boolean> => {
+    const address = checkServerAddress(baseUrl);
     const url = normaliseBaseUrl(baseUrl);
-    if (!url) {
-      setStatus({ tone: 'bad', text: 'The Addigy API address must be a full https:// address. Nothing was saved.' });
+    if (!address.ok || !url) {
+      const fault = address.ok ? 'not-a-url' : address.fault;
+      setStatus({ tone: 'bad', text: `Addigy API address: ${addressFaultMessage(fault, DEFAULT_ADDIGY_BASE_URL)} Nothing was saved.` });
       return false;
     }
     const days = parseReminderDays(reminderDays);
@@ -69,7 +72,8 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       return false;
     }
     if (new URL(url).origin !== new URL(DEFAULT_ADDIGY_BASE_URL).origin) {
-      const granted = await deps.requestHostPermission(`${new URL(url).origin}/*`);
+      // Only `https://<host>[:port]/*` of a checked address reaches the browser's prompt.
+      const granted = await requestServerAccess(([origin]) => deps.requestHostPermission(origin!), [originPatternFor(url) ?? '']);
       if (!granted) {
         setStatus({
           tone: 'bad',
@@ -112,7 +116,8 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       <h1>Token Relay options</h1>
       <SiteAccessNotice />
       <h2 id="addigy-heading">Addigy</h2>
-      <form onSubmit={save} aria-labelledby="addigy-heading">
+      {/* noValidate: Token Relay's own check says what is wrong with an address; the browser's may not let it speak. */}
+      <form onSubmit={save} aria-labelledby="addigy-heading" noValidate>
         <div class="field">
           <label for="api-key">API key</label>
           <input
@@ -141,7 +146,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
               value={baseUrl}
               onInput={(e) => setBaseUrl((e.target as HTMLInputElement).value)}
             />
-            <p class="hint">HTTPS only. Default: {DEFAULT_ADDIGY_BASE_URL}</p>
+            <p class="hint">HTTPS only, an Addigy host name (no wildcards). Default: {DEFAULT_ADDIGY_BASE_URL}</p>
           </div>
           <div class="field">
             <label class="inline">

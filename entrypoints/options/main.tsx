@@ -6,6 +6,7 @@ import { loadApiKey, saveApiKey } from '../../lib/storage/api-key';
 import { loadSettings, saveSettings } from '../../lib/storage/settings';
 import { listConnections, newConnectionId, removeConnection, saveConnection } from '../../lib/storage/connections';
 import { signInToIntune } from '../../lib/mdm/intune-sign-in-page';
+import { isRequestableOrigin } from '../../lib/permissions/server-address';
 import '../../components/theme.css';
 
 const connectionsChanged = () => void runtimeBackgroundClient.send({ type: 'connections:changed' }).catch(() => undefined);
@@ -19,7 +20,8 @@ const deps: OptionsDeps = {
   },
   loadSettings,
   saveSettings,
-  requestHostPermission: (origin) => browser.permissions.request({ origins: [origin] }),
+  // Last check before the prompt: one plain `https://<host>[:port]/*`, never a wildcard (lib/permissions/server-address.ts).
+  requestHostPermission: async (origin) => isRequestableOrigin(origin) && browser.permissions.request({ origins: [origin] }),
   testConnection: () => runtimeBackgroundClient.send({ type: 'settings:test-connection' }),
   connections: {
     listConnections,
@@ -28,7 +30,8 @@ const deps: OptionsDeps = {
     newConnectionId,
     // Already granted sites and permissions resolve at once, without a prompt. An API already present (Firefox
     // declares `identity` up front: it has no optional one) is not asked for, synchronously, inside the click.
-    requestAccess: ({ origins, permissions = [] }) =>
+    requestAccess: async ({ origins, permissions = [] }) =>
+      origins.every(isRequestableOrigin) &&
       browser.permissions.request({
         origins,
         permissions: permissions.filter((p) => !(p === 'identity' && typeof browser.identity?.launchWebAuthFlow === 'function')) as never,

@@ -22,7 +22,9 @@ export function safeTokenFileName(name: string | undefined): string {
  * Saves the exact bytes that are being relayed, so the file the user keeps is the token Addigy gets.
  * The download's URL is a `blob:chrome-extension://…/<uuid>`: it names the bytes without holding them,
  * so neither the download history nor another extension watching downloads sees the token.
- * The caller revokes the URL and erases the history entry once the download ends (see own-downloads.ts).
+ * The URL is revoked as soon as `downloads.download` answers, started or refused: a started download already holds
+ * its bytes, and while the URL lives another extension with `downloads` could start its own download of it.
+ * The caller erases the history entry once the download ends (see own-downloads.ts).
  */
 export async function saveTokenFile(
   downloads: DownloadsApi,
@@ -33,9 +35,8 @@ export async function saveTokenFile(
   try {
     const id = await downloads.download({ url, filename: safeTokenFileName(file.fileName), conflictAction: 'uniquify', saveAs: false });
     return { id, url };
-  } catch (error) {
-    await blobs.revoke(url);
-    throw error;
+  } finally {
+    await blobs.revoke(url).catch(() => undefined);
   }
 }
 
@@ -48,11 +49,22 @@ export const offscreenRequestSchema = z.discriminatedUnion('type', [
 export type OffscreenRequest = z.infer<typeof offscreenRequestSchema>;
 export const offscreenReplySchema = z.object({ url: z.string().check(z.startsWith('blob:')) });
 
+/**
+ * A blob URL outlives its save by this much at most, even if no one revokes it (the worker stopped between making it
+ * and starting the download): `downloads.download` answers within moments, and the URL is revoked then.
+ */
+export const BLOB_URL_MAX_LIFETIME_MS = 60_000;
+
 /** Runs where URL.createObjectURL exists: Firefox's background page, or the offscreen document. */
-export function localBlobUrls(url: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'> = URL): BlobUrls {
+export function localBlobUrls(
+  url: Pick<typeof URL, 'createObjectURL' | 'revokeObjectURL'> = URL,
+  setTimer: (run: () => void, ms: number) => unknown = setTimeout,
+): BlobUrls {
   return {
     async create(text) {
-      return url.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+      const blobUrl = url.createObjectURL(new Blob([text], { type: 'application/octet-stream' }));
+      setTimer(() => url.revokeObjectURL(blobUrl), BLOB_URL_MAX_LIFETIME_MS);
+      return blobUrl;
     },
     async revoke(blobUrl) {
       url.revokeObjectURL(blobUrl);

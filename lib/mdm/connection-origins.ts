@@ -1,18 +1,17 @@
 import type { Connection } from '../storage/connections';
+import { originPatternFor } from '../permissions/server-address';
 
 /** Microsoft's sign-in and Graph: where an Intune connection's tokens go. */
 export const MICROSOFT_ORIGINS = ['https://login.microsoftonline.com/*', 'https://graph.microsoft.com/*'] as const;
 
 /**
  * The sites a connection's secret goes to, as host-permission patterns; asked for at run time, for that origin
- * only. Addigy connections use api.addigy.com, which the manifest already holds.
+ * only (`https://<host>[:port]/*` of a plain host name; none for anything else). Addigy connections use
+ * api.addigy.com, which the manifest already holds.
  */
 export function originsOf(connection: Pick<Connection, 'kind' | 'serverUrl'>): string[] {
   if (connection.kind === 'intune') return [...MICROSOFT_ORIGINS];
   if (connection.kind === 'addigy' || !connection.serverUrl) return [];
-  try {
-    return [`${new URL(connection.serverUrl).origin}/*`];
-  } catch {
-    return [];
-  }
+  const pattern = originPatternFor(connection.serverUrl);
+  return pattern ? [pattern] : [];
 }

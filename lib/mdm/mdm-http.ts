@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../result';
 import { redactBase64Runs, redactSecret } from '../token/redact-secret';
 import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, schemaMismatchPaths, sleep as sleepFor, type RetryPolicy } from '../http';
 import type { MdmProblem, OnRetry } from './mdm-adapter';
+import { checkServerAddress } from '../permissions/server-address';
 
 /**
  * The transport every API adapter (Jamf Pro, Intune, Fleet) shares: a deadline per request, back-off on
@@ -281,13 +282,12 @@ export function hostOf(url: string): string {
   }
 }
 
-/** A server address the admin typed: https only, no credentials, no query; the origin plus any path, no trailing slash. */
+/**
+ * A server address the admin typed: https only, a plain DNS host name (no `*`, no IP address), an optional port, no
+ * credentials, no query; the origin plus any path, no trailing slash. See lib/permissions/server-address.ts.
+ */
 export function normaliseServerUrl(input: string): string | undefined {
-  try {
-    const url = new URL(input.trim().includes('://') ? input.trim() : `https://${input.trim()}`);
-    if (url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) return undefined;
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return undefined;
-  }
+  const checked = checkServerAddress(input, { schemeOptional: true });
+  if (!checked.ok) return undefined;
+  return `${checked.url.origin}${checked.url.pathname.replace(/\/+$/, '')}`;
 }

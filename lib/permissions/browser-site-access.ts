@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { patternCovers, type ContainsOrigins } from './site-access';
+import { requestServerAccess } from './server-address';
 
 /** What SiteAccessNotice needs from the browser; a fake in unit tests. */
 export interface SiteAccessPort {
@@ -18,7 +19,8 @@ export const browserSiteAccess: SiteAccessPort = {
     const granted = (await browser.permissions.getAll()).origins ?? [];
     return origins.every((origin) => granted.some((pattern) => patternCovers(pattern, origin)));
   },
-  request: async (origins) => browser.permissions.request({ origins }),
+  // Only plain `https://<host>/*` patterns are asked for; anything else is refused without a prompt.
+  request: async (origins) => requestServerAccess((checked) => browser.permissions.request({ origins: checked }), origins),
   onChanged(listener) {
     try {
       browser.permissions.onAdded.addListener(listener);

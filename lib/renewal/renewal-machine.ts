@@ -17,6 +17,7 @@ import type { TokenVault } from '../storage/token-vault';
 import { backoffDelayMs, sleep as realSleep, type RetryPolicy } from '../http';
 import { matchAddigyToken } from './match-addigy-token';
 import { findDiscrepancies } from './discrepancies';
+import { tokenUploadFileName } from '../token/token-file-name';
 import {
   isFinished,
   locationLabel,
@@ -1071,11 +1072,9 @@ function jobOf(record: RenewalRecord): ConsoleJob {
   return { renewalId: record.id, locationName: locationLabel(record), fileName: uploadFileName(record) };
 }
 
-/** The upload is named like the download: Addigy's window shows it, and the admin recognises it. */
+/** Always `sToken_for_<location>.vpptoken`, sanitised; never the name Apple's page gave the download. */
 function uploadFileName(record: RenewalRecord): string {
-  const own = record.fileName?.split(/[\\/]/).pop();
-  if (own && /\.vpptoken$/i.test(own)) return own;
-  return `sToken_for_${locationLabel(record).replace(/[\\/:*?"<>|]+/g, ' ').trim() || 'token'}.vpptoken`;
+  return tokenUploadFileName(record.match?.locationName ?? record.apple?.locationName ?? record.preview?.name);
 }
 
 /** The seed's steps, for when Token Relay cannot do them. */

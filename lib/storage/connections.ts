@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../mdm/mdm-adapter';
 import { openTokenRelayDb } from './database';
+import { checkServerAddress } from '../permissions/server-address';
 
 /**
  * Connections to MDMs. The Addigy key and address saved in Options' Addigy section are the first connection
@@ -59,6 +60,9 @@ export async function loadConnection(id: string): Promise<StoredConnection | und
 export async function saveConnection(connection: Connection, secrets: ConnectionSecrets = {}): Promise<void> {
   const checked = connectionSchema.parse(connection);
   if (checked.id === PRIMARY_ADDIGY.id) throw new Error('saveConnection: the primary Addigy connection is saved in Options’ Addigy section');
+  if (checked.serverUrl !== undefined && !checkServerAddress(checked.serverUrl).ok) {
+    throw new Error('saveConnection: the server URL must be an https address with a plain host name (no wildcard, no IP address)');
+  }
   const db = await openTokenRelayDb();
   const before = await db.get('connections', checked.id);
   const kept = before && before.connection.kind === checked.kind ? before.secrets : {};

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 
 import { DEFAULT_ADDIGY_BASE_URL } from '../addigy/addigy-client';
 import { openTokenRelayDb } from './database';
+import { checkServerAddress } from '../permissions/server-address';
 
 export { DEFAULT_ADDIGY_BASE_URL };
 export const DEFAULT_REMINDER_DAYS = [30, 14, 7, 1];
@@ -82,13 +83,13 @@ export async function migrateLocalSettings(hostGranted: (baseUrl: string) => Pro
   await db.put('secrets', 'yes', 'localSettingsMigrated');
 }
 
-/** The Addigy base URL must be HTTPS; returns the normalised URL or undefined. */
+/**
+ * The Addigy base URL: https, a plain DNS host name (no `*`, no IP address), an optional port, no credentials, no
+ * query; returns it without a trailing slash, or undefined. Whether the host is Addigy's is checked apart
+ * (`isAddigyHost`), so Options can say which is wrong.
+ */
 export function normaliseBaseUrl(input: string): string | undefined {
-  try {
-    const url = new URL(input.trim());
-    if (url.protocol !== 'https:' || url.username || url.password) return undefined;
-    return url.toString().replace(/\/+$/, '');
-  } catch {
-    return undefined;
-  }
+  const checked = checkServerAddress(input);
+  if (!checked.ok) return undefined;
+  return `${checked.url.origin}${checked.url.pathname.replace(/\/+$/, '')}`;
 }

@@ -69,11 +69,48 @@ describe('ConnectionsSection', () => {
     type('Server URL', 'http://fleet.example.com');
     type('API token', 't');
     fireEvent.click(form().getByRole('button', { name: 'Save' }));
-    await screen.findByText(/must be an https:\/\/ address.*Nothing was saved\./);
+    await screen.findByText(/Enter the server’s address, like https:\/\/fleet\.example\.com\. It must start with https:\/\/\. Nothing was saved\./);
     type('Server URL', 'https://fleet.example.com');
     vi.mocked(deps.requestAccess).mockResolvedValueOnce(false);
     fireEvent.click(form().getByRole('button', { name: 'Save' }));
     await screen.findByText(/needs permission to reach fleet\.example\.com/);
+    expect(saved).toEqual([]);
+  });
+
+  it.each([
+    ['fleet', 'https://*', 'https://fleet.example.com'],
+    ['fleet', '*.example.com', 'https://fleet.example.com'],
+    ['jamf-pro', 'https://%2A', 'https://yourcompany.jamfcloud.com'],
+    ['jamf-pro', 'https://exa*mple.jamfcloud.com', 'https://yourcompany.jamfcloud.com'],
+  ])('%s: refuses the wildcard server %s with a plain error, and never calls permissions.request', async (kind, address, example) => {
+    const { deps, saved } = fakeDeps();
+    render(<ConnectionsSection deps={deps} />);
+    await openForm(kind);
+    type('Name', 'Wild');
+    type('Server URL', address);
+    if (kind === 'fleet') type('API token', 't');
+    else (type('Client ID', 'client-1'), type('Client secret', 's3cret'));
+    fireEvent.click(form().getByRole('button', { name: 'Save' }));
+    await screen.findByText(
+      `Enter the server’s address, like ${example}. Wildcards (*) are not allowed: Token Relay asks for access to one server only. Nothing was saved.`,
+    );
+    expect(deps.requestAccess).not.toHaveBeenCalled();
+    expect(saved).toEqual([]);
+  });
+
+  it('refuses an IP address or a user name in the server URL, never asking the browser', async () => {
+    const { deps, saved } = fakeDeps();
+    render(<ConnectionsSection deps={deps} />);
+    await openForm('fleet');
+    type('Name', 'Fleet');
+    type('API token', 't');
+    type('Server URL', 'https://10.0.0.5:8080');
+    fireEvent.click(form().getByRole('button', { name: 'Save' }));
+    await screen.findByText(/Use the server’s name, not an IP address\. Nothing was saved\./);
+    type('Server URL', 'https://a@fleet.example.com');
+    fireEvent.click(form().getByRole('button', { name: 'Save' }));
+    await screen.findByText(/Leave out any user name or password/);
+    expect(deps.requestAccess).not.toHaveBeenCalled();
     expect(saved).toEqual([]);
   });
 

@@ -77,11 +77,31 @@ describe('OptionsApp', () => {
     for (const address of ['http://api.addigy.com/api/v2', 'api.addigy.com', 'https://user:pass@api.addigy.com/api/v2']) {
       type('Addigy API address', address);
       save();
-      await waitFor(() => expect(status()).toMatch(/must be a full https:\/\/ address\. Nothing was saved\./));
+      await waitFor(() => expect(status()).toMatch(/^Addigy API address: Enter the server’s address, like https:\/\/api\.addigy\.com\/api\/v2\. .*Nothing was saved\.$/));
     }
     expect(deps.saveApiKey).not.toHaveBeenCalled();
     expect(deps.saveSettings).not.toHaveBeenCalled();
     expect(deps.requestHostPermission).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    'https://*.addigy.com/api/v2',
+    'https://*/api/v2',
+    'https://%2A.addigy.com/api/v2',
+    'https://ap*i.addigy.com/api/v2',
+  ])('refuses the wildcard address %s with a plain error, never asking the browser', async (address) => {
+    const { deps, stored } = await renderOptions();
+    type('Addigy API address', address);
+    save();
+    await waitFor(() =>
+      expect(status()).toBe(
+        'Addigy API address: Enter the server’s address, like https://api.addigy.com/api/v2. Wildcards (*) are not allowed: Token Relay asks for access to one server only. Nothing was saved.',
+      ),
+    );
+    expect(deps.requestHostPermission).not.toHaveBeenCalled();
+    expect(deps.saveApiKey).not.toHaveBeenCalled();
+    expect(deps.saveSettings).not.toHaveBeenCalled();
+    expect(stored.settings.addigyBaseUrl).toBe(DEFAULT_SETTINGS.addigyBaseUrl);
   });
 
   it('asks for permission to reach a non-default host, and saves once it is granted', async () => {
@@ -182,7 +202,7 @@ describe('OptionsApp', () => {
     const { deps } = await renderOptions();
     type('Addigy API address', 'http://api.addigy.com/api/v2');
     fireEvent.click(screen.getByRole('button', { name: 'Test connection' }));
-    await waitFor(() => expect(status()).toMatch(/must be a full https:\/\/ address/));
+    await waitFor(() => expect(status()).toMatch(/It must start with https:\/\//));
     expect(deps.testConnection).not.toHaveBeenCalled();
     expect((screen.getByRole('button', { name: 'Test connection' }) as HTMLButtonElement).disabled).toBe(false);
   });

@@ -76,7 +76,7 @@ describe('the Options page, in Chromium against the sandbox', () => {
     await openAdvanced(options);
     await options.getByLabel('Addigy API address').fill('http://api.addigy.com/api/v2');
     await options.getByRole('button', { name: 'Save' }).click();
-    await status(options).getByText(/must be a full https:\/\/ address\. Nothing was saved\./).waitFor();
+    await status(options).getByText(/It must start with https:\/\/\. Nothing was saved\./).waitFor();
 
     // Reloaded, the page shows what is stored: the default address, untouched.
     await options.reload();
@@ -85,6 +85,55 @@ describe('the Options page, in Chromium against the sandbox', () => {
     expect(await options.getByLabel('Addigy API address').inputValue()).toBe(DEFAULT_BASE_URL);
     await options.getByRole('button', { name: 'Test connection' }).click();
     await status(options).getByText(/Addigy lists \d+ Apple Apps tokens/).waitFor();
+  });
+
+  it('refuses wildcard server addresses in plain words, and never opens the browser’s permission prompt', async () => {
+    /** Options, with every permissions.request it makes counted (a real one would open the browser's prompt). */
+    const openCountingRequests = async () => {
+      const options = await openOptions();
+      await options.evaluate(() => {
+        const w = window as unknown as { permissionRequests: unknown[]; chrome: { permissions: { request: (r: unknown) => Promise<boolean> } } };
+        w.permissionRequests = [];
+        const real = w.chrome.permissions.request.bind(w.chrome.permissions);
+        w.chrome.permissions.request = (request: unknown) => (w.permissionRequests.push(request), real(request));
+      });
+      return options;
+    };
+    const requests = (options: Page) => options.evaluate(() => (window as unknown as { permissionRequests: unknown[] }).permissionRequests);
+    const wildcard = /Wildcards \(\*\) are not allowed/;
+
+    // A fresh page per address: each refusal is this address's, not the one before.
+    for (const address of ['https://*.addigy.com/api/v2', 'https://*/api/v2', 'https://%2A.addigy.com/api/v2']) {
+      const options = await openCountingRequests();
+      await openAdvanced(options);
+      await options.getByLabel('Addigy API address').fill(address);
+      await options.getByRole('button', { name: 'Save' }).click();
+      await status(options).getByText(wildcard).waitFor();
+      expect(await status(options).textContent()).toMatch(/^Addigy API address: Enter the server’s address, like https:\/\/api\.addigy\.com\/api\/v2\. .*Nothing was saved\.$/);
+      expect(await requests(options)).toEqual([]);
+    }
+
+    // A Fleet connection on a wildcard server: the same words, no prompt, nothing saved.
+    for (const address of ['https://*', '*.example.com']) {
+      const options = await openCountingRequests();
+      await options.getByRole('button', { name: 'Add connection' }).click();
+      const form = options.getByRole('form', { name: 'Add connection' });
+      await form.getByLabel('MDM').selectOption('fleet');
+      await form.getByLabel('Name', { exact: true }).fill('Wild Fleet');
+      await form.getByLabel('API token').fill('fleet-token-0000');
+      await form.getByLabel('Server URL').fill(address);
+      await form.getByRole('button', { name: 'Save' }).click();
+      await options.getByRole('status', { name: 'Connections' }).getByText(wildcard).waitFor();
+      expect(await requests(options)).toEqual([]);
+      expect(await options.getByRole('region', { name: 'Wild Fleet' }).count()).toBe(0);
+    }
+
+    // Nothing was granted, and the stored address is still the default.
+    const options = await openOptions();
+    const granted = await options.evaluate(async () => (await (window as unknown as { chrome: { permissions: { getAll(): Promise<{ origins?: string[] }> } } }).chrome.permissions.getAll()).origins ?? []);
+    expect(granted.filter((origin) => /^[^:]+:\/\/[^/]*(\*|%2A)/i.test(origin))).toEqual([]);
+    await openAdvanced(options);
+    expect(await options.getByLabel('Addigy API address').inputValue()).toBe(DEFAULT_BASE_URL);
   });
 
   it('turning Apple verification off takes effect: the token is not sent to Apple, and the popup says so', async () => {

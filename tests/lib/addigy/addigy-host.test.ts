@@ -14,6 +14,20 @@ describe('where the Addigy API key may go', () => {
     }
   });
 
+  it('refuses a host that is not Addigy’s even when the browser granted it (a Jamf Pro or Fleet server)', async () => {
+    const granted = vi.fn(async () => true);
+    for (const other of ['https://acme.jamfcloud.com/api/v2', 'https://fleet.acme-corp.net/api/v2', 'https://addigy.com.attacker.example/api/v2']) {
+      expect(await isAddigyBaseUrlAllowed(other, granted), other).toBe(false);
+    }
+    // Nor a wildcard inside Addigy's domain: only one plain host is ever asked about.
+    for (const wild of ['https://*.addigy.com/api/v2', 'https://%2A.addigy.com/api/v2', 'https://1.2.3.4/api/v2']) {
+      expect(await isAddigyBaseUrlAllowed(wild, granted), wild).toBe(false);
+    }
+    expect(granted).not.toHaveBeenCalled();
+    expect(await isAddigyBaseUrlAllowed('https://prod.addigy.com/api/v2', granted)).toBe(true);
+    expect(granted).toHaveBeenCalledWith('https://prod.addigy.com/*');
+  });
+
   it('knows Addigy’s own hosts', () => {
     expect(isAddigyHost('prod.addigy.com')).toBe(true);
     expect(isAddigyHost('addigy.com')).toBe(true);

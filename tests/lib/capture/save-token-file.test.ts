@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { safeTokenFileName, saveTokenFile, type BlobUrls, type DownloadsApi } from '../../../lib/capture/save-token-file';
+import { BLOB_URL_MAX_LIFETIME_MS, localBlobUrls, safeTokenFileName, saveTokenFile, type BlobUrls, type DownloadsApi } from '../../../lib/capture/save-token-file';
 import { eraseEndedOwnDownloads, ownDownloadsUnderway, trackOwnDownload, type OwnDownloadsApi } from '../../../lib/capture/own-downloads';
 
 const TEXT = 'eyJhIjoiw6kifQ==';
@@ -30,7 +30,50 @@ describe('saveTokenFile', () => {
     expect(calls[0]!.url).toBe(saved.url);
     expect(saved.url).toMatch(/^blob:chrome-extension:\/\/ourid\/[0-9a-f-]{36}$/);
     expect(saved.url).not.toContain(TEXT);
-    expect(live.get(saved.url)).toBe(TEXT);
+  });
+
+  it('revokes the blob: URL as soon as the download has started, not when it ends', async () => {
+    const { blobs, live } = fakeBlobs();
+    const events: string[] = [];
+    const revoke = blobs.revoke;
+    blobs.revoke = async (url) => (events.push('revoked'), revoke(url));
+    let liveWhenAsked: string | undefined;
+    const downloads: DownloadsApi = {
+      async download(options) {
+        // The browser reads the bytes while the URL is live…
+        liveWhenAsked = live.get(options.url);
+        events.push('started');
+        return 7;
+      },
+    };
+    const saved = await saveTokenFile(downloads, blobs, { fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
+    expect(liveWhenAsked).toBe(TEXT);
+    // …and once it has an id, no one else can start a download of it.
+    expect(events).toEqual(['started', 'revoked']);
+    expect(live.has(saved.url)).toBe(false);
+    expect(saved.id).toBe(7);
+  });
+
+  it('still answers with the download when revoking fails (the offscreen document is gone)', async () => {
+    const { blobs } = fakeBlobs();
+    blobs.revoke = async () => Promise.reject(new Error('no offscreen document'));
+    expect((await saveTokenFile({ download: async () => 9 }, blobs, { text: TEXT })).id).toBe(9);
+    await expect(saveTokenFile({ download: async () => Promise.reject(new Error('refused')) }, blobs, { text: TEXT })).rejects.toThrow('refused');
+  });
+
+  it('a blob URL no one revoked goes away after a minute', async () => {
+    const revoked: string[] = [];
+    const timers: Array<{ run: () => void; ms: number }> = [];
+    const blobs = localBlobUrls(
+      { createObjectURL: () => 'blob:chrome-extension://ourid/1', revokeObjectURL: (url: string) => void revoked.push(url) },
+      (run, ms) => timers.push({ run, ms }),
+    );
+    await blobs.create(TEXT);
+    expect(timers.map((t) => t.ms)).toEqual([BLOB_URL_MAX_LIFETIME_MS]);
+    expect(BLOB_URL_MAX_LIFETIME_MS).toBeLessThanOrEqual(60_000);
+    expect(revoked).toEqual([]);
+    timers[0]!.run();
+    expect(revoked).toEqual(['blob:chrome-extension://ourid/1']);
   });
 
   it('revokes the blob: URL when the browser refuses the download', async () => {

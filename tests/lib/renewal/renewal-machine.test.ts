@@ -128,9 +128,15 @@ describe('RenewalMachine (Addigy console flow)', () => {
     it.each([
       ['no file name', undefined, 'sToken_for_Main Campus.vpptoken'],
       ['a renamed download that is not a .vpptoken', 'download.bin', 'sToken_for_Main Campus.vpptoken'],
-      ['the browser’s duplicate name', 'sToken_for_Main Campus (1).vpptoken', 'sToken_for_Main Campus (1).vpptoken'],
+      ['the browser’s duplicate name', 'sToken_for_Main Campus (1).vpptoken', 'sToken_for_Main Campus.vpptoken'],
       ['a path', 'C:\\Users\\it\\Downloads\\sToken_for_Main Campus.vpptoken', 'sToken_for_Main Campus.vpptoken'],
-    ])('names the upload like the download, with %s', async (_name, fileName, expected) => {
+      // Hostile names Apple's page could give the download: the upload is named from the location alone.
+      ['a traversal', '../../evil.html', 'sToken_for_Main Campus.vpptoken'],
+      ['a traversal ending in .vpptoken', '../../evil.vpptoken', 'sToken_for_Main Campus.vpptoken'],
+      ['a double extension', 'sToken_for_X.vpptoken.exe', 'sToken_for_Main Campus.vpptoken'],
+      ['another location’s name', 'sToken_for_Warehouse.vpptoken', 'sToken_for_Main Campus.vpptoken'],
+      ['a quote', 'sToken_for_Main"Campus.vpptoken', 'sToken_for_Main Campus.vpptoken'],
+    ])('names the upload sToken_for_<location>.vpptoken, never as the page named it, with %s', async (_name, fileName, expected) => {
       const record = await machine().capture({ text: TEXT, source: 'blob', fileName });
       expect(consoleTabs.opened[0]!.job.fileName).toBe(expected);
       expect(await machine().fileForConsole(record.id, record.console!.tabId!)).toEqual({ fileName: expected, text: TEXT });

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
+import { isAddigyBaseUrlAllowed } from '../../../lib/addigy/addigy-host';
 import {
   DEFAULT_SETTINGS,
   loadSettings,
@@ -41,6 +42,20 @@ describe('settings that steer secrets', () => {
     // One time only: a value planted later is never read.
     await writeLocalAsContentScript({ addigyBaseUrl: 'https://prod.addigy.com/api/v2', appleVerification: true, reminderDays: [7] });
     await migrateLocalSettings(async () => true);
+    expect((await loadSettings()).addigyBaseUrl).toBe(EU);
+  });
+
+  it('does not migrate a granted host that is not Addigy’s: the default stays, the preferences move', async () => {
+    // The user granted a Jamf Pro server for a connection; a planted storage.local address names it.
+    await writeLocalAsContentScript({ addigyBaseUrl: 'https://acme.jamfcloud.com/api/v2', appleVerification: false, reminderDays: [14, 3] });
+    await migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url, async () => true));
+    expect(await loadSettings()).toEqual({ addigyBaseUrl: DEFAULT_SETTINGS.addigyBaseUrl, appleVerification: false, reminderDays: [14, 3] });
+    expect(await localSettings()).toEqual({ appleVerification: false, reminderDays: [14, 3] });
+  });
+
+  it('still migrates a granted Addigy host through the same check', async () => {
+    await writeLocalAsContentScript({ addigyBaseUrl: `${EU}/`, appleVerification: true, reminderDays: [7] });
+    await migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url, async (origin) => origin === 'https://api.eu.addigy.com/*'));
     expect((await loadSettings()).addigyBaseUrl).toBe(EU);
   });
 
