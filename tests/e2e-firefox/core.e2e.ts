@@ -32,6 +32,8 @@ describe('Firefox: the production Firefox build, from Options to "Renewed"', () 
 
   beforeAll(async () => {
     ({ sandbox, session } = await openFirefoxUnderTest({ seed: everyTokenHealthy }));
+    // Every test needs the key, so none depends on the Options test running first (each passes alone).
+    await saveApiKey(session, sandbox.apiKey);
   });
   afterAll(() => closeFirefoxUnderTest({ sandbox, session }));
   beforeEach(async () => {
