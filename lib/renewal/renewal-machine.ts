@@ -17,7 +17,7 @@ import type { TokenVault } from '../storage/token-vault';
 import { backoffDelayMs, sleep as realSleep, type RetryPolicy } from '../http';
 import { matchAddigyToken } from './match-addigy-token';
 import { findDiscrepancies } from './discrepancies';
-import { tokenUploadFileName } from '../token/token-file-name';
+import { downloadedTokenFileName, tokenUploadFileName } from '../token/token-file-name';
 import {
   isFinished,
   locationLabel,
@@ -1079,7 +1079,8 @@ function uploadFileName(record: RenewalRecord): string {
 
 /** The seed's steps, for when Token Relay cannot do them. */
 function manualRenewal(record: RenewalRecord): string {
-  const file = uploadFileName(record);
+  // The file as it is on disk: the browser may have named it apart from the upload's name.
+  const file = downloadedTokenFileName(record.fileName) ?? 'the .vpptoken file';
   return `To renew by hand: in Addigy open the policy → Integrations & Settings → Apple Apps, press Renew beside ${locationLabel(record)}, drop ${file} from your Downloads folder into the window (or click to choose it), press Save, check the ID number, name, Apple ID and organization, and press Save again. Or choose Retry.`;
 }
 

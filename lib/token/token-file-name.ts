@@ -23,3 +23,14 @@ export function tokenUploadFileName(location: string | undefined): string {
   const bounded = Array.from(cleaned).slice(0, MAX_LOCATION_CHARS).join('').replace(/[\s.]+$/, '');
   return `sToken_for_${bounded || FALLBACK_LOCATION}.vpptoken`;
 }
+
+/**
+ * The name the captured file has in the admin's Downloads folder (the browser may have added " (1)"), for the
+ * manual steps: its base name, cleaned for display like the upload's; undefined when it is not a .vpptoken file.
+ */
+export function downloadedTokenFileName(fileName: string | undefined): string | undefined {
+  const base = (fileName ?? '').split(/[\\/]/).pop() ?? '';
+  const cleaned = base.normalize('NFC').replace(UNSAFE, ' ').replace(/\s+/g, ' ').trim();
+  if (!/\.vpptoken$/i.test(cleaned) || cleaned.length > 160) return undefined;
+  return cleaned;
+}

@@ -409,6 +409,14 @@ describe('RenewalMachine (Addigy console flow)', () => {
       expect(await vault.get(id)).toBe(TEXT);
     });
 
+    it('the manual steps name the file as it is in Downloads, while Addigy gets the location-built name', async () => {
+      const m = machine();
+      const { id, tabId } = await handedOver(m, TEXT, 'sToken_for_Main Campus (1).vpptoken');
+      expect(await m.fileForConsole(id, tabId)).toEqual({ fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
+      await m.consoleReport(id, tabId, { kind: 'step-missing', step: 'opening-renew', what: 'Addigy’s Renew button', outline: OUTLINE });
+      expect((await stored(id)).failure?.nextStep).toContain('drop sToken_for_Main Campus (1).vpptoken from your Downloads folder');
+    });
+
     it('a missing step fails with the manual steps and the page report, and Retry hands over again in the same tab', async () => {
       const m = machine();
       const { id, tabId } = await handedOver(m);

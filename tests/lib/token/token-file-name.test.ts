@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_LOCATION_CHARS, tokenUploadFileName } from '../../../lib/token/token-file-name';
+import { MAX_LOCATION_CHARS, downloadedTokenFileName, tokenUploadFileName } from '../../../lib/token/token-file-name';
 
 describe('tokenUploadFileName: the name of the file uploaded to Addigy', () => {
   it.each([
@@ -41,5 +41,20 @@ describe('tokenUploadFileName: the name of the file uploaded to Addigy', () => {
       const name = tokenUploadFileName(location);
       expect(name).toMatch(/^sToken_for_[^\\/"'`<>:*?|\p{Cc}\p{Cf}]+\.vpptoken$/u);
     }
+  });
+});
+
+describe('downloadedTokenFileName: the file the manual steps tell the admin to pick', () => {
+  it.each([
+    ['sToken_for_Main Campus (1).vpptoken', 'sToken_for_Main Campus (1).vpptoken'],
+    ['/home/admin/Downloads/sToken_for_Warehouse.vpptoken', 'sToken_for_Warehouse.vpptoken'],
+    ['C:\\Users\\admin\\Downloads\\Site.VPPTOKEN', 'Site.VPPTOKEN'],
+    ['sToken_for_\u202eevil.vpptoken', 'sToken_for_ evil.vpptoken'],
+  ])('%s → %s', (name, shown) => {
+    expect(downloadedTokenFileName(name)).toBe(shown);
+  });
+
+  it.each([undefined, '', 'report.pdf', 'sToken_for_X.vpptoken.exe', `${'a'.repeat(200)}.vpptoken`])('%s → none', (name) => {
+    expect(downloadedTokenFileName(name)).toBeUndefined();
   });
 });
