@@ -47,6 +47,8 @@ export function isConsoleSignInUrl(url: string): boolean {
 /** Texts the console shows, per language. Compared after `normaliseLabel`. */
 export interface ConsoleLabels {
   readonly integrationsTab: readonly string[];
+  /** Older names of that tab; common words, so they count only on a tab (see findIntegrationsTab). */
+  readonly integrationsTabOlder: readonly string[];
   /** The section holding the tokens, with its older names. */
   readonly appleAppsSection: readonly string[];
   readonly renew: readonly string[];
@@ -66,6 +68,8 @@ export interface ConsoleLabels {
 export const LABELS = {
   en: {
     integrationsTab: ['Integrations & Settings', 'Integrations and Settings'],
+    // Older versions of Addigy's article name the tab "Settings" or "Integrations" (issue 19).
+    integrationsTabOlder: ['Settings', 'Integrations'],
     appleAppsSection: ['Apple Apps', 'Apps and Books', 'Apps & Books'],
     renew: ['Renew'],
     save: ['Save'],
@@ -102,6 +106,7 @@ function labelSet(pick: (labels: ConsoleLabels) => readonly string[]): ReadonlyS
 }
 
 export const INTEGRATIONS_TAB_LABELS = labelSet((labels) => labels.integrationsTab);
+export const INTEGRATIONS_TAB_OLDER_LABELS = labelSet((labels) => labels.integrationsTabOlder);
 export const APPLE_APPS_LABELS = labelSet((labels) => labels.appleAppsSection);
 export const RENEW_LABELS = labelSet((labels) => labels.renew);
 export const SAVE_LABELS = labelSet((labels) => labels.save);
@@ -269,12 +274,21 @@ function submitsElsewhere(control: Element): boolean {
 
 // ── Policy page: tab, sub-navigation and the Apple Apps panel ───────────────────
 
-/** The policy's "Integrations & Settings" tab (a role=tab, or a link or button in a tab strip). */
+/**
+ * The policy's "Integrations & Settings" tab (a role=tab, or a link or button in a tab strip). Its older names,
+ * "Settings" and "Integrations", are everyday words (an account's Settings link, a menu's Integrations page): they
+ * count only on a tab (role=tab, or inside a role=tablist), by exact name, and only when the current name is absent.
+ */
 export function findIntegrationsTab(doc: Document): HTMLElement | null {
-  const exact = findControls(doc, INTEGRATIONS_TAB_LABELS).filter(
-    (control) => INTEGRATIONS_TAB_LABELS.has(normaliseLabel(accessibleName(control))),
-  );
-  return exact.find((control) => control.getAttribute('role') === 'tab') ?? exact[0] ?? null;
+  const exactly = (labels: ReadonlySet<string>): HTMLElement[] =>
+    findControls(doc, labels).filter((control) => labels.has(normaliseLabel(accessibleName(control))));
+  const current = exactly(INTEGRATIONS_TAB_LABELS);
+  if (current.length > 0) return current.find(isTab) ?? current[0] ?? null;
+  return exactly(INTEGRATIONS_TAB_OLDER_LABELS).find(isTab) ?? null;
+}
+
+function isTab(control: Element): boolean {
+  return control.getAttribute('role') === 'tab' || control.closest('[role="tablist"]') !== null;
 }
 
 /** Selected tabs and current navigation entries say so with ARIA. */

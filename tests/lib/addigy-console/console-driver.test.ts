@@ -343,6 +343,58 @@ describe('runUploadJob', () => {
   });
 });
 
+// Vendor point 6 (issue 19): older versions of Addigy's article name the tab "Settings" or "Integrations", the
+// section "Apps and Books".
+describe('runUploadJob in an older console', () => {
+  /** The older tab opens a sub-navigation with "Apps and Books", which opens the section with the tokens. */
+  function olderConsole(start: string): { clicked: string[]; page: PageScript } {
+    const page = installPage(start);
+    const clicked: string[] = [];
+    const onClick = (event: Event): void => {
+      const target = (event.target as Element).closest('a,button');
+      clicked.push(target?.id || (target?.textContent ?? '').trim());
+      if (target?.id === 'settings-tab' || target?.id === 'integrations-tab') document.body.innerHTML = fixture('apps-and-books-old.html');
+      else if (target?.id === 'apps-and-books-entry') document.body.innerHTML = fixture('apps-and-books-section-old.html');
+    };
+    document.addEventListener('click', onClick, { capture: true });
+    pageListeners.push({ abort: () => document.removeEventListener('click', onClick, { capture: true }) } as AbortController);
+    return { clicked, page };
+  }
+
+  it('opens the "Settings" tab, then "Apps and Books", and never the account\'s Settings link or a Settings button', async () => {
+    const { clicked, page } = olderConsole('policy-page-settings-tab.html');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+    expect(clicked.slice(0, 3)).toEqual(['settings-tab', 'apps-and-books-entry', 'Renew']);
+    expect(clicked).not.toContain('account-settings');
+    expect(clicked).not.toContain('policy-settings-button');
+    expect(await page.received[0]?.text()).toBe(TOKEN_TEXT);
+  });
+
+  it('opens the "Integrations" tab of a tab strip, not the header\'s Integrations link', async () => {
+    const { clicked } = olderConsole('policy-page-integrations-tab-old.html');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+    expect(clicked.slice(0, 3)).toEqual(['integrations-tab', 'apps-and-books-entry', 'Renew']);
+  });
+
+  it('presses no lone "Settings" control outside a tab strip', async () => {
+    const { clicked } = olderConsole('policy-page-settings-tab.html');
+    document.querySelector('[role="tablist"]')!.remove();
+    const io = recorder();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(end).toBe('step-missing');
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: "Addigy's Integrations & Settings tab" });
+    expect(clicked).toEqual([]);
+  });
+});
+
 // Security finding 1 (issue 19): markup alone, already on the page, posing as Addigy's windows.
 describe('runUploadJob on a page with look-alike windows', () => {
   /** The hostile fixture, placed before the app's content as in the report. */

@@ -264,3 +264,31 @@ describe('Addigy console windows: only new ones, shown ones, and nothing that po
     expect(postsElsewhere(null, null)).toBe(false);
   });
 });
+
+describe('older console wording', () => {
+  it('finds the older "Settings" tab by exact name on a tab only, never the account\'s Settings link or a button', () => {
+    loadFixture('policy-page-settings-tab.html');
+    expect(findIntegrationsTab(document)?.id).toBe('settings-tab');
+    document.getElementById('settings-tab')!.remove();
+    expect(findIntegrationsTab(document)).toBeNull();
+  });
+
+  it('finds the older "Integrations" tab in a tab strip without roles, not the header link', () => {
+    loadFixture('policy-page-integrations-tab-old.html');
+    expect(findIntegrationsTab(document)?.id).toBe('integrations-tab');
+  });
+
+  it('prefers the current name when both are there', () => {
+    loadFixture('policy-page-settings-tab.html');
+    document.querySelector('[role="tablist"]')!.insertAdjacentHTML('beforeend', '<li><a id="current" role="tab">Integrations &amp; Settings</a></li>');
+    expect(findIntegrationsTab(document)?.id).toBe('current');
+  });
+
+  it('finds the "Apps and Books" entry and section', () => {
+    loadFixture('apps-and-books-old.html');
+    expect(findAppleAppsNavEntry(document)?.id).toBe('apps-and-books-entry');
+    loadFixture('apps-and-books-section-old.html');
+    const panel = mustFindPanel();
+    expect(findTokenEntriesFor(panel, 'Acme Warehouse')).toHaveLength(1);
+  });
+});
