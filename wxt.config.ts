@@ -63,7 +63,8 @@ function isMainWorld(script: object): boolean {
  * signal instead of WXT's ContentScriptContext, of which it used only the signal (~1.2 KB less, gzipped; see
  * docs/abm-capture.md for what a copy left behind by an extension update does). The wrapper imports the entry's named
  * `main`, not its default export, so the manifest options (which WXT reads at build time) stay out of the bundle.
- * The other content scripts keep WXT's wrapper. Both are minified by terser rather than esbuild: ~0.35 KB less gzipped
+ * The scripts on Addigy's hosts get the same one-line wrapper, for another reason: WXT's context posts the extension's
+ * id to the page at start-up and aborts on a replay of it, which a page could use to stop a running job (issue 19). Both are minified by terser rather than esbuild: ~0.35 KB less gzipped
  * (its compressor inlines and joins more, and it names variables so that the same few letters repeat). Issue 12 gives
  * these two 6 KB together.
  */
@@ -71,6 +72,7 @@ function appleScriptEntries(): Plugin {
   const isolated = '\0virtual:wxt-content-script-isolated-world-entrypoint?';
   const main = '\0virtual:wxt-content-script-main-world-entrypoint?';
   const appleEntries = ['/entrypoints/abm.content/index.ts', '/entrypoints/download-hooks.content.ts'];
+  const addigyEntries = ['/entrypoints/addigy-console.content.ts', '/entrypoints/addigy-sign-in.content.ts'];
   return {
     name: 'token-relay:apple-script-entries',
     enforce: 'pre',
@@ -86,6 +88,10 @@ function appleScriptEntries(): Plugin {
       }
       if (id.startsWith(main) && id.endsWith('/entrypoints/download-hooks.content.ts')) {
         return `import{main}from ${JSON.stringify(id.slice(main.length))};main();`;
+      }
+      // Addigy's pages: no WXT context, whose start-up signal posts our id to the page and lets the page abort a job.
+      if (id.startsWith(isolated) && addigyEntries.some((path) => id.endsWith(path))) {
+        return `import{main}from ${JSON.stringify(id.slice(isolated.length))};main();`;
       }
       return null;
     },

@@ -14,65 +14,78 @@ export default defineContentScript({
   matches: ['https://app.addigy.com/*'],
   allFrames: false,
   runAt: 'document_idle',
-  main(ctx) {
-    if (window.top !== window || location.origin !== ADDIGY_CONSOLE_ORIGIN) return;
-    let current: AbortController | undefined;
-    // Save is pressed only for the renewal whose confirmation this tab showed.
-    let confirmationShownFor: string | undefined;
-    let runningUpload: string | undefined;
-    // The renewal whose upload ran in this page (one per page load).
-    let uploadedHere: string | undefined;
-    ctx.onInvalidated(() => current?.abort());
-
-    const send = (message: ConsoleToBackground): Promise<unknown> => browser.runtime.sendMessage(message);
-    const ioFor = (renewalId: string): ConsoleIo => ({
-      async requestFile() {
-        const reply = consoleFileReplySchema.safeParse(await send({ type: 'console:need-file', renewalId }).catch(() => undefined));
-        return reply.success && reply.data.ok ? { fileName: reply.data.fileName, text: reply.data.text } : undefined;
-      },
-      report(report: ConsoleReport) {
-        if (report.kind === 'confirmation') confirmationShownFor = renewalId;
-        void send({ type: 'console:report', renewalId, report }).catch(() => undefined);
-      },
-    });
-
-    browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
-      // Only our own background: sender.id is the one field a page cannot forge.
-      if (sender.id !== browser.runtime.id) return false;
-      const parsed = backgroundToConsoleSchema.safeParse(message);
-      if (!parsed.success) return false;
-      // The background hands the job over again after a route change or a worker restart: one run per renewal.
-      if (parsed.data.type === 'console:upload' && parsed.data.job.renewalId === runningUpload) {
-        sendResponse({ ok: true });
-        return false;
-      }
-      // This page already did another renewal's upload: start afresh, so nothing that upload left on screen (its
-      // window, its error box) is read as this one's. The new page's load hands the job over again.
-      if (parsed.data.type === 'console:upload' && uploadedHere && uploadedHere !== parsed.data.job.renewalId) {
-        current?.abort();
-        sendResponse({ ok: true });
-        location.reload();
-        return false;
-      }
-      current?.abort();
-      const controller = new AbortController();
-      current = controller;
-      sendResponse({ ok: true });
-      const job = parsed.data;
-      if (job.type === 'console:upload') {
-        confirmationShownFor = undefined;
-        const renewalId = job.job.renewalId;
-        runningUpload = renewalId;
-        uploadedHere = renewalId;
-        void runUploadJob(document, job.job, ioFor(renewalId), { signal: controller.signal }).finally(() => {
-          if (runningUpload === renewalId) runningUpload = undefined;
-        });
-      } else if (confirmationShownFor === job.renewalId) {
-        void pressConfirmationSave(document, job.renewalId, ioFor(job.renewalId), { signal: controller.signal });
-      } else {
-        ioFor(job.renewalId).report({ kind: 'step-missing', step: 'saving', what: "Addigy's confirmation window" });
-      }
-      return false;
-    });
-  },
+  main,
 });
+
+/**
+ * Exported by itself for the build's one-line entry wrapper (wxt.config.ts), as the Apple-page scripts: WXT's own
+ * wrapper posts the extension's id to the page and aborts its context when the page replays that signal, which
+ * would stop a running job. A copy orphaned by an update stops its job at the next step (runtime.id is gone).
+ */
+export function main(): void {
+  if (window.top !== window || location.origin !== ADDIGY_CONSOLE_ORIGIN) return;
+  let current: AbortController | undefined;
+  // Save is pressed only for the renewal whose confirmation this tab showed.
+  let confirmationShownFor: string | undefined;
+  let runningUpload: string | undefined;
+  // The renewal whose upload ran in this page (one per page load).
+  let uploadedHere: string | undefined;
+  const orphaned = (): boolean => {
+    if (browser.runtime?.id) return false;
+    current?.abort();
+    return true;
+  };
+
+  const send = (message: ConsoleToBackground): Promise<unknown> => browser.runtime.sendMessage(message);
+  const ioFor = (renewalId: string): ConsoleIo => ({
+    async requestFile() {
+      if (orphaned()) return undefined;
+      const reply = consoleFileReplySchema.safeParse(await send({ type: 'console:need-file', renewalId }).catch(() => undefined));
+      return reply.success && reply.data.ok ? { fileName: reply.data.fileName, text: reply.data.text } : undefined;
+    },
+    report(report: ConsoleReport) {
+      if (orphaned()) return;
+      if (report.kind === 'confirmation') confirmationShownFor = renewalId;
+      void send({ type: 'console:report', renewalId, report }).catch(() => undefined);
+    },
+  });
+
+  browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    // Only our own background: sender.id is the one field a page cannot forge.
+    if (sender.id !== browser.runtime.id) return false;
+    const parsed = backgroundToConsoleSchema.safeParse(message);
+    if (!parsed.success) return false;
+    // The background hands the job over again after a route change or a worker restart: one run per renewal.
+    if (parsed.data.type === 'console:upload' && parsed.data.job.renewalId === runningUpload) {
+      sendResponse({ ok: true });
+      return false;
+    }
+    // This page already did another renewal's upload: start afresh, so nothing that upload left on screen (its
+    // window, its error box) is read as this one's. The new page's load hands the job over again.
+    if (parsed.data.type === 'console:upload' && uploadedHere && uploadedHere !== parsed.data.job.renewalId) {
+      current?.abort();
+      sendResponse({ ok: true });
+      location.reload();
+      return false;
+    }
+    current?.abort();
+    const controller = new AbortController();
+    current = controller;
+    sendResponse({ ok: true });
+    const job = parsed.data;
+    if (job.type === 'console:upload') {
+      confirmationShownFor = undefined;
+      const renewalId = job.job.renewalId;
+      runningUpload = renewalId;
+      uploadedHere = renewalId;
+      void runUploadJob(document, job.job, ioFor(renewalId), { signal: controller.signal }).finally(() => {
+        if (runningUpload === renewalId) runningUpload = undefined;
+      });
+    } else if (confirmationShownFor === job.renewalId) {
+      void pressConfirmationSave(document, job.renewalId, ioFor(job.renewalId), { signal: controller.signal });
+    } else {
+      ioFor(job.renewalId).report({ kind: 'step-missing', step: 'saving', what: "Addigy's confirmation window" });
+    }
+    return false;
+  });
+}

@@ -3,7 +3,6 @@ import type { ConsoleJob, ConsoleReport, ConsoleStep } from './console-messages'
 import {
   CONSOLE_KNOWN_LABELS,
   CONTROL_SELECTOR,
-  DIALOG_SELECTOR,
   SAVE_LABELS,
   accessibleName,
   findAppleAppsNavEntry,
@@ -18,9 +17,11 @@ import {
   isShown,
   isSignInPage,
   nameMatches,
+  snapshotPage,
   visibleText,
   type AppleAppsPanel,
   type ConfirmationWindow,
+  type PageSnapshot,
   type RenewWindow,
 } from './page-knowledge';
 
@@ -58,6 +59,13 @@ interface JobContext {
   settleMs: number;
 }
 
+/**
+ * The page as it was just before Token Relay's last Save in a Renew window, per document: the confirmation window
+ * Token Relay reads or presses must be newer. Kept by the content script, which lives as long as the page, so a
+ * press after a worker restart still has it; a reloaded page has none, and presses nothing.
+ */
+const beforeRenewSave = new WeakMap<Document, PageSnapshot>();
+
 /** Opens Apple Apps, presses Renew on the job's token, hands over the file, saves, and reports the confirmation. */
 export async function runUploadJob(
   doc: Document,
@@ -94,12 +102,13 @@ export async function runUploadJob(
   });
   if (ctx.signal.aborted) return 'aborted';
   if (!renewControl) return missing('opening-renew', "Addigy's Renew button");
-  const dialogsBefore = new Set(findDialogs(doc));
+  // Only a window that Renew opened counts: nothing that was on the page before this click (see page-knowledge).
+  const beforeRenew = snapshotPage(doc);
   renewControl.click();
-  const renewWindow = await waitFor(ctx, () => findRenewWindow(doc));
+  const renewWindow = await waitFor(ctx, () => findRenewWindow(doc, beforeRenew));
   if (ctx.signal.aborted) return 'aborted';
   if (!renewWindow) {
-    const opened = findDialogs(doc).some((dialog) => !dialogsBefore.has(dialog));
+    const opened = findDialogs(doc).some((dialog) => !beforeRenew.has(dialog));
     return opened
       ? missing('handing-over-file', "the file input in Addigy's Renew window")
       : missing('opening-renew', "Addigy's Renew window");
@@ -109,8 +118,9 @@ export async function runUploadJob(
   const file = await io.requestFile();
   if (ctx.signal.aborted) return 'aborted';
   if (!file) return missing('handing-over-file', 'the token file');
-  // The page may have re-rendered while the file was on its way.
-  const target = findRenewWindow(doc) ?? renewWindow;
+  // The page may have re-rendered while the file was on its way: the window found again is new since Renew too.
+  const target = findRenewWindow(doc, beforeRenew) ?? (renewWindow.element.isConnected ? renewWindow : null);
+  if (!target) return missing('handing-over-file', "Addigy's Renew window");
   const errorsBefore = snapshotErrors(doc);
   const handed = handOverFile(doc, target, file);
   if (!handed) return missing('handing-over-file', "the file input in Addigy's Renew window");
@@ -118,20 +128,22 @@ export async function runUploadJob(
   const renewSave = await waitFor(ctx, () => {
     const refusal = newErrorText(doc, errorsBefore, target.element);
     if (refusal !== null) return { kind: 'refusal' as const, refusal };
-    const current = findRenewWindow(doc) ?? (target.element.isConnected ? target : null);
+    const current = findRenewWindow(doc, beforeRenew) ?? (target.element.isConnected ? target : null);
     const save = current?.saveControl;
     return save && isEnabled(save) ? { kind: 'save' as const, save } : null;
   });
   if (ctx.signal.aborted) return 'aborted';
   if (!renewSave) return missing('handing-over-file', "Addigy's Save button in the Renew window");
   if (renewSave.kind === 'refusal') return refused(ctx, renewSave.refusal);
+  const beforeSave = snapshotPage(doc);
+  beforeRenewSave.set(doc, beforeSave);
   renewSave.save.click();
 
   progress(ctx, 'waiting-for-confirmation');
   const answer = await waitFor(ctx, () => {
-    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc));
+    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc, beforeRenew));
     if (refusal !== null) return { kind: 'refusal' as const, refusal };
-    const confirmation = findConfirmationWindow(doc);
+    const confirmation = findConfirmationWindow(doc, beforeSave);
     return confirmation ? { kind: 'confirmation' as const, confirmation } : null;
   });
   if (ctx.signal.aborted) return 'aborted';
@@ -140,10 +152,10 @@ export async function runUploadJob(
   report(ctx, { kind: 'confirmation', details: answer.confirmation.details });
 
   // The admin may confirm in Addigy's own window instead of the popup: only a real click counts.
-  const adminSave = await awaitAdminSave(ctx);
+  const adminSave = await awaitAdminSave(ctx, beforeSave);
   if (!adminSave) return 'aborted';
   progress(ctx, 'saving');
-  return watchOutcome(ctx, adminSave, 'admin');
+  return watchOutcome(ctx, adminSave, beforeSave, 'admin');
 }
 
 /** The popup's Renew: presses Save in Addigy's confirmation window and follows Addigy's answer. */
@@ -155,14 +167,16 @@ export async function pressConfirmationSave(
 ): Promise<ConsoleJobEnd> {
   const ctx = contextOf(doc, io, options);
   progress(ctx, 'saving');
-  const confirmation = await waitFor(ctx, () => findConfirmationWindow(doc));
+  const beforeSave = beforeRenewSave.get(doc);
+  if (!beforeSave) return reportMissing(ctx, 'saving', "Addigy's confirmation window");
+  const confirmation = await waitFor(ctx, () => findConfirmationWindow(doc, beforeSave));
   if (ctx.signal.aborted) return 'aborted';
   if (!confirmation) return reportMissing(ctx, 'saving', "Addigy's confirmation window");
   const save = confirmation.saveControl;
   if (!save || !isEnabled(save)) return reportMissing(ctx, 'saving', "Addigy's Save button in the confirmation window");
   const errorsBefore = snapshotErrors(doc);
   save.click();
-  return watchOutcome(ctx, errorsBefore, 'token-relay');
+  return watchOutcome(ctx, errorsBefore, beforeSave, 'token-relay');
 }
 
 function contextOf(doc: Document, io: ConsoleIo, options: ConsoleDriverOptions): JobContext {
@@ -234,7 +248,7 @@ function dragEvent(view: Window & typeof globalThis, type: string, transfer: Dat
 }
 
 /** Resolves with the error snapshot at the moment the admin really clicks Save in the confirmation window. */
-function awaitAdminSave(ctx: JobContext): Promise<ErrorSnapshot | null> {
+function awaitAdminSave(ctx: JobContext, beforeSave: PageSnapshot): Promise<ErrorSnapshot | null> {
   const { doc, signal } = ctx;
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(null);
@@ -243,7 +257,7 @@ function awaitAdminSave(ctx: JobContext): Promise<ErrorSnapshot | null> {
       const target = event.target as Element | null;
       const control = typeof target?.closest === 'function' ? target.closest(CONTROL_SELECTOR) : null;
       if (!control || !nameMatches(accessibleName(control), SAVE_LABELS)) return;
-      const confirmation: ConfirmationWindow | null = findConfirmationWindow(doc);
+      const confirmation: ConfirmationWindow | null = findConfirmationWindow(doc, beforeSave);
       if (!confirmation?.element.contains(control)) return;
       // Capture phase: the page has not reacted yet, so the snapshot holds only older errors.
       done(snapshotErrors(doc));
@@ -260,12 +274,17 @@ function awaitAdminSave(ctx: JobContext): Promise<ErrorSnapshot | null> {
 }
 
 /** After a Save: an error box → refused; the window closes and no error follows → saved; nothing → step-missing. */
-async function watchOutcome(ctx: JobContext, errorsBefore: ErrorSnapshot, by: 'token-relay' | 'admin'): Promise<ConsoleJobEnd> {
+async function watchOutcome(
+  ctx: JobContext,
+  errorsBefore: ErrorSnapshot,
+  beforeSave: PageSnapshot,
+  by: 'token-relay' | 'admin',
+): Promise<ConsoleJobEnd> {
   const { doc } = ctx;
   const answer = await waitFor(ctx, () => {
-    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc));
+    const refusal = newErrorText(doc, errorsBefore, dialogOrNull(doc, beforeSave));
     if (refusal !== null) return { kind: 'refusal' as const, refusal };
-    return findConfirmationWindow(doc) ? null : { kind: 'closed' as const };
+    return findConfirmationWindow(doc, beforeSave) ? null : { kind: 'closed' as const };
   });
   if (ctx.signal.aborted) return 'aborted';
   if (!answer) return reportMissing(ctx, 'saving', "Addigy's answer to Save");
@@ -299,8 +318,9 @@ function newErrorText(doc: Document, before: ErrorSnapshot, within: Element | nu
   return null;
 }
 
-function dialogOrNull(doc: Document): Element | null {
-  return findConfirmationWindow(doc)?.element ?? findRenewWindow(doc)?.element ?? doc.querySelector(DIALOG_SELECTOR);
+/** The window Addigy opened since `before`, if any: a new error box inside it counts even with older words. */
+function dialogOrNull(doc: Document, before: PageSnapshot): Element | null {
+  return findConfirmationWindow(doc, before)?.element ?? findDialogs(doc).find((dialog) => !before.has(dialog)) ?? null;
 }
 
 /** Addigy's words, safe to report: whitespace collapsed, long base64 runs (a token) replaced, at most 300 chars. */

@@ -47,6 +47,8 @@ export function isConsoleSignInUrl(url: string): boolean {
 /** Texts the console shows, per language. Compared after `normaliseLabel`. */
 export interface ConsoleLabels {
   readonly integrationsTab: readonly string[];
+  /** Older names of that tab; common words, so they count only on a tab (see findIntegrationsTab). */
+  readonly integrationsTabOlder: readonly string[];
   /** The section holding the tokens, with its older names. */
   readonly appleAppsSection: readonly string[];
   readonly renew: readonly string[];
@@ -66,6 +68,8 @@ export interface ConsoleLabels {
 export const LABELS = {
   en: {
     integrationsTab: ['Integrations & Settings', 'Integrations and Settings'],
+    // Older versions of Addigy's article name the tab "Settings" or "Integrations" (issue 19).
+    integrationsTabOlder: ['Settings', 'Integrations'],
     appleAppsSection: ['Apple Apps', 'Apps and Books', 'Apps & Books'],
     renew: ['Renew'],
     save: ['Save'],
@@ -102,6 +106,7 @@ function labelSet(pick: (labels: ConsoleLabels) => readonly string[]): ReadonlyS
 }
 
 export const INTEGRATIONS_TAB_LABELS = labelSet((labels) => labels.integrationsTab);
+export const INTEGRATIONS_TAB_OLDER_LABELS = labelSet((labels) => labels.integrationsTabOlder);
 export const APPLE_APPS_LABELS = labelSet((labels) => labels.appleAppsSection);
 export const RENEW_LABELS = labelSet((labels) => labels.renew);
 export const SAVE_LABELS = labelSet((labels) => labels.save);
@@ -137,16 +142,78 @@ const NOT_TEXT_SELECTOR = 'button,[role="button"],script,style,template,svg,[ari
 /** How far up from a heading or a control we look for the element that holds it with its neighbours. */
 export const MAX_CLIMB = 8;
 
-/** Hidden by attribute or style (happy-dom has no layout, so no size checks). */
+/** Not hidden by attribute or style: display, visibility, opacity 0, a clip or clip-path. No layout is read. */
 export function isShown(element: Element): boolean {
   const view = element.ownerDocument.defaultView;
   for (let node: Element | null = element; node; node = node.parentElement) {
     if (node.hasAttribute('hidden') || node.getAttribute('aria-hidden') === 'true') return false;
     if (node.tagName === 'DIALOG' && !node.hasAttribute('open')) return false;
     const style = view?.getComputedStyle(node);
-    if (style && (style.display === 'none' || style.visibility === 'hidden')) return false;
+    if (!style) continue;
+    if (style.display === 'none' || style.visibility === 'hidden' || style.visibility === 'collapse') return false;
+    if (style.opacity !== '' && Number(style.opacity) === 0) return false;
+    if (isClippedAway(style)) return false;
   }
   return true;
+}
+
+/**
+ * Shown, and where the page has layout, a rendered box of at least 2×2 px that no `overflow` ancestor clips away, not
+ * placed out of reach (left of or above the page), and for a fixed box on the screen. For what receives the token or
+ * a click: windows, their Save, drop zones; and for Addigy's error boxes. happy-dom has no layout: there the box is
+ * not judged (see hasLayout).
+ */
+export function isOnScreen(element: Element): boolean {
+  const view = element.ownerDocument.defaultView;
+  return isShown(element) && (!view || !hasLayout(element.ownerDocument) || boxIsShown(element, view));
+}
+
+// Hiding, not decoration: `clip` is only ever used to hide (sr-only), and a clip-path's shape cannot be judged here.
+function isClippedAway(style: CSSStyleDeclaration): boolean {
+  const clip = style.clip;
+  const clipPath = style.clipPath;
+  return (clip !== '' && clip !== 'auto') || (clipPath !== '' && clipPath !== 'none');
+}
+
+/**
+ * A DOM with layout gives the scrolling element (the root) the viewport's width as `clientWidth`, whatever the page's
+ * styles say (CSSOM View), unless the root is not rendered, and then nothing is shown anyway. Layout-less DOMs
+ * (happy-dom) give 0.
+ */
+export function hasLayout(doc: Document): boolean {
+  return (doc.scrollingElement ?? doc.documentElement).clientWidth > 0;
+}
+
+const MIN_SHOWN_PX = 2;
+
+function boxIsShown(element: Element, view: Window): boolean {
+  const ownStyle = view.getComputedStyle(element);
+  if (ownStyle.display === 'contents') return true;
+  const own = element.getBoundingClientRect();
+  let { left, top, right, bottom } = own;
+  // Out of reach: wholly left of or above the page's start, where no scrolling brings it.
+  if (right + view.scrollX <= 0 || bottom + view.scrollY <= 0) return false;
+  let fixed = ownStyle.position === 'fixed';
+  if (fixed) {
+    left = Math.max(left, 0);
+    top = Math.max(top, 0);
+    right = Math.min(right, view.innerWidth);
+    bottom = Math.min(bottom, view.innerHeight);
+  }
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const style = view.getComputedStyle(node);
+    // A fixed box escapes its ancestors' overflow, up to one that contains it (a transform, filter or paint containment).
+    if (fixed && style.transform === 'none' && style.filter === 'none' && !/paint|strict|content/.test(style.contain)) continue;
+    fixed = style.position === 'fixed';
+    if (style.overflowX !== 'visible' || style.overflowY !== 'visible') {
+      const clip = node.getBoundingClientRect();
+      left = Math.max(left, clip.left);
+      top = Math.max(top, clip.top);
+      right = Math.min(right, clip.right);
+      bottom = Math.min(bottom, clip.bottom);
+    }
+  }
+  return right - left >= MIN_SHOWN_PX && bottom - top >= MIN_SHOWN_PX;
 }
 
 function isEnabled(control: Element): boolean {
@@ -185,22 +252,43 @@ export function nameMatches(name: string, labels: ReadonlySet<string>): boolean 
   return false;
 }
 
-/** Visible controls in `root` whose name is one of `labels`; `enabledOnly` drops disabled ones. */
+/**
+ * Visible controls in `root` whose name is one of `labels`; `enabledOnly` drops disabled ones. Never a submit button
+ * whose form posts to another origin: pressing it would send the form there.
+ */
 export function findControls(root: ParentNode, labels: ReadonlySet<string>, enabledOnly = false): HTMLElement[] {
+  return namedControls(root, labels).filter((control) => (!enabledOnly || isEnabled(control)) && !submitsElsewhere(control));
+}
+
+/** Visible controls named one of `labels`, to read the page by, not to press. */
+function namedControls(root: ParentNode, labels: ReadonlySet<string>): HTMLElement[] {
   return [...root.querySelectorAll<HTMLElement>(CONTROL_SELECTOR)].filter(
-    (control) =>
-      nameMatches(accessibleName(control), labels) && isShown(control) && (!enabledOnly || isEnabled(control)),
+    (control) => nameMatches(accessibleName(control), labels) && isShown(control),
   );
+}
+
+function submitsElsewhere(control: Element): boolean {
+  const submitter = submitterOf(control);
+  return submitter !== null && postsElsewhere(submitter.form, submitter);
 }
 
 // ── Policy page: tab, sub-navigation and the Apple Apps panel ───────────────────
 
-/** The policy's "Integrations & Settings" tab (a role=tab, or a link or button in a tab strip). */
+/**
+ * The policy's "Integrations & Settings" tab (a role=tab, or a link or button in a tab strip). Its older names,
+ * "Settings" and "Integrations", are everyday words (an account's Settings link, a menu's Integrations page): they
+ * count only on a tab (role=tab, or inside a role=tablist), by exact name, and only when the current name is absent.
+ */
 export function findIntegrationsTab(doc: Document): HTMLElement | null {
-  const exact = findControls(doc, INTEGRATIONS_TAB_LABELS).filter(
-    (control) => INTEGRATIONS_TAB_LABELS.has(normaliseLabel(accessibleName(control))),
-  );
-  return exact.find((control) => control.getAttribute('role') === 'tab') ?? exact[0] ?? null;
+  const exactly = (labels: ReadonlySet<string>): HTMLElement[] =>
+    findControls(doc, labels).filter((control) => labels.has(normaliseLabel(accessibleName(control))));
+  const current = exactly(INTEGRATIONS_TAB_LABELS);
+  if (current.length > 0) return current.find(isTab) ?? current[0] ?? null;
+  return exactly(INTEGRATIONS_TAB_OLDER_LABELS).find(isTab) ?? null;
+}
+
+function isTab(control: Element): boolean {
+  return control.getAttribute('role') === 'tab' || control.closest('[role="tablist"]') !== null;
 }
 
 /** Selected tabs and current navigation entries say so with ARIA. */
@@ -378,6 +466,18 @@ function textChunks(element: Element): string[] {
 }
 
 // ── Windows: Renew and the confirmation ─────────────────────────────────────────
+//
+// Any markup on the page may look like Addigy's windows: a dialog placed before the app's root, inside a form that
+// posts elsewhere, needs no script. So a window counts only if it was not in the document before Token Relay's own
+// click that should open it (its element, and the file input, drop zone and Save it uses, all inside it). Only the
+// page's own script can add elements after that click; markup that was already there, shown or hidden, never counts.
+
+/** The elements in the document at one moment: a window Token Relay may use was not among them. */
+export type PageSnapshot = WeakSet<Element>;
+
+export function snapshotPage(doc: Document): PageSnapshot {
+  return new WeakSet(doc.querySelectorAll('*'));
+}
 
 /** Addigy's Renew window: where the token file goes. */
 export interface RenewWindow {
@@ -388,28 +488,31 @@ export interface RenewWindow {
   saveControl: HTMLElement | null;
 }
 
-/** Open modal windows marked up as such (role=dialog, aria-modal, an open <dialog>). */
+/** Open modal windows marked up as such (role=dialog, aria-modal, an open <dialog>), on screen. */
 export function findDialogs(doc: Document): HTMLElement[] {
   return [...doc.querySelectorAll<HTMLElement>(DIALOG_SELECTOR)].filter(
-    (dialog) => isShown(dialog) && !dialog.parentElement?.closest(DIALOG_SELECTOR),
+    (dialog) => !dialog.parentElement?.closest(DIALOG_SELECTOR) && isOnScreen(dialog),
   );
 }
 
-export function findRenewWindow(doc: Document): RenewWindow | null {
+/** The Renew window that appeared since `before` (taken just before the click on Renew). */
+export function findRenewWindow(doc: Document, before: PageSnapshot): RenewWindow | null {
+  const isNew = (element: Element): boolean => !before.has(element);
+  const windowOf = (element: HTMLElement): RenewWindow | null => {
+    const fileInput = fileInputIn(element, isNew);
+    const dropZone = findDropZones(element).find(isNew) ?? null;
+    return fileInput || dropZone ? { element, fileInput, dropZone, saveControl: saveControlIn(element, isNew) } : null;
+  };
   for (const dialog of findDialogs(doc)) {
-    const fileInput = fileInputIn(dialog);
-    const dropZone = findDropZone(dialog);
-    if (fileInput || dropZone) return { element: dialog, fileInput, dropZone, saveControl: saveControlIn(dialog) };
+    const found = isNew(dialog) ? windowOf(dialog) : null;
+    if (found) return found;
   }
-  // A modal without a role: the smallest element around the file input or drop zone that also has Save and Cancel.
-  const starts: HTMLElement[] = [...doc.querySelectorAll<HTMLInputElement>('input[type="file"]')];
-  const zone = findDropZone(doc.body);
-  if (zone) starts.unshift(zone);
+  // A new modal without a role: the smallest new element around a new file input or drop zone with Save and Cancel.
+  const starts = [...findDropZones(doc.body), ...doc.querySelectorAll<HTMLElement>('input[type="file"]')].filter(isNew);
   for (const start of starts) {
     const element = windowAround(start);
-    if (element) {
-      return { element, fileInput: fileInputIn(element), dropZone: findDropZone(element), saveControl: saveControlIn(element) };
-    }
+    const found = element && isNew(element) ? windowOf(element) : null;
+    if (found) return found;
   }
   return null;
 }
@@ -418,19 +521,47 @@ function windowAround(start: HTMLElement): HTMLElement | null {
   let node: HTMLElement | null = start.parentElement;
   for (let climb = 0; node && node !== start.ownerDocument.body && climb < MAX_CLIMB; climb++, node = node.parentElement) {
     if (findControls(node, SAVE_LABELS).length > 0 && findControls(node, CANCEL_LABELS).length > 0) {
-      return isShown(node) ? node : null;
+      return isOnScreen(node) ? node : null;
     }
   }
   return null;
 }
 
-function fileInputIn(root: Element): HTMLInputElement | null {
-  // Hidden inputs count: drop-zone widgets hide theirs and open it on click.
-  return root.querySelector<HTMLInputElement>('input[type="file"]');
+function fileInputIn(root: Element, isNew: (element: Element) => boolean): HTMLInputElement | null {
+  // Hidden inputs count: drop-zone widgets hide theirs and open it on click. One whose form posts elsewhere never.
+  return (
+    [...root.querySelectorAll<HTMLInputElement>('input[type="file"]')].find(
+      (input) => isNew(input) && !postsElsewhere(input.form, null),
+    ) ?? null
+  );
 }
 
-/** The deepest visible element whose text invites a drop ("Drop … or click …"), or its focusable holder. */
-export function findDropZone(root: Element): HTMLElement | null {
+/**
+ * True when submitting `form` (by `submitter`, whose `formaction`/`formmethod` win) would send it to another origin
+ * than Addigy's console. A form without an action posts to the page itself; `method=dialog` posts nowhere.
+ */
+export function postsElsewhere(form: HTMLFormElement | null, submitter: HTMLButtonElement | HTMLInputElement | null): boolean {
+  if (!form) return false;
+  const method = (submitter?.getAttribute('formmethod') ?? form.getAttribute('method') ?? '').trim().toLowerCase();
+  if (method === 'dialog') return false;
+  let target: string | null = null;
+  if (submitter?.hasAttribute('formaction')) target = submitter.formAction;
+  else if (form.hasAttribute('action')) target = form.action;
+  if (target === null) return false;
+  return originOf(target) !== ADDIGY_CONSOLE_ORIGIN;
+}
+
+/** A submit button: pressing it submits its form (its `form` owner, which the `form` attribute may name). */
+function submitterOf(control: Element): HTMLButtonElement | HTMLInputElement | null {
+  const view = control.ownerDocument.defaultView!;
+  if (control instanceof view.HTMLButtonElement && control.type === 'submit') return control;
+  if (control instanceof view.HTMLInputElement && (control.type === 'submit' || control.type === 'image')) return control;
+  return null;
+}
+
+/** The deepest visible elements whose text invites a drop ("Drop … or click …"), or their focusable holders. */
+export function findDropZones(root: Element): HTMLElement[] {
+  const zones: HTMLElement[] = [];
   // From text nodes up, not over every element: this runs on each page change while a job waits.
   for (const text of textNodesMatching(root, /\b(drop|drag)\b/i)) {
     let element = text.parentElement;
@@ -438,12 +569,18 @@ export function findDropZone(root: Element): HTMLElement | null {
       if (element.matches(NOT_TEXT_SELECTOR)) break;
       const shown = visibleText(element);
       if (shown.length > 200) break;
-      if (DROP_ZONE_TEXT.some((pattern) => pattern.test(shown)) && isShown(element)) {
-        return element.closest<HTMLElement>('[role="button"],[tabindex],label') ?? element;
+      if (DROP_ZONE_TEXT.some((pattern) => pattern.test(shown)) && isOnScreen(element)) {
+        const zone = element.closest<HTMLElement>('[role="button"],[tabindex],label') ?? element;
+        if (!zones.includes(zone)) zones.push(zone);
+        break;
       }
     }
   }
-  return null;
+  return zones;
+}
+
+export function findDropZone(root: Element): HTMLElement | null {
+  return findDropZones(root)[0] ?? null;
 }
 
 function textNodesMatching(root: Node, pattern: RegExp): Text[] {
@@ -456,8 +593,12 @@ function textNodesMatching(root: Node, pattern: RegExp): Text[] {
   return found;
 }
 
-function saveControlIn(root: Element): HTMLElement | null {
-  return findControls(root, SAVE_LABELS).filter((control) => SAVE_LABELS.has(normaliseLabel(accessibleName(control))))[0] ?? null;
+/** The window's Save: on screen, new, never one that submits a form to another origin; a plain button first. */
+function saveControlIn(root: Element, isNew: (element: Element) => boolean): HTMLElement | null {
+  const saves = findControls(root, SAVE_LABELS).filter(
+    (control) => SAVE_LABELS.has(normaliseLabel(accessibleName(control))) && isNew(control) && isOnScreen(control),
+  );
+  return saves.find((control) => !submitterOf(control)) ?? saves[0] ?? null;
 }
 
 /** Addigy's confirmation window and what it shows. */
@@ -470,17 +611,23 @@ export interface ConfirmationWindow {
 /** At least this many of the four fields must show for a window to count as the confirmation. */
 const MIN_CONFIRMATION_FIELDS = 3;
 
-export function findConfirmationWindow(doc: Document): ConfirmationWindow | null {
-  for (const dialog of findDialogs(doc)) {
-    const read = readConfirmationDetails(dialog);
-    if (read.found >= MIN_CONFIRMATION_FIELDS) return { element: dialog, details: read.details, saveControl: saveControlIn(dialog) };
-  }
-  // Without a role: climb from the "Apple ID" caption to the smallest element with the fields and Save and Cancel.
-  for (const caption of captionsIn(doc.body, CONFIRMATION_LABELS.appleId)) {
-    const element = windowAround(caption);
-    if (!element) continue;
+/** The confirmation window that appeared since `before` (taken just before Token Relay's Save in the Renew window). */
+export function findConfirmationWindow(doc: Document, before: PageSnapshot): ConfirmationWindow | null {
+  const isNew = (element: Element): boolean => !before.has(element);
+  const windowOf = (element: HTMLElement): ConfirmationWindow | null => {
     const read = readConfirmationDetails(element);
-    if (read.found >= MIN_CONFIRMATION_FIELDS) return { element, details: read.details, saveControl: saveControlIn(element) };
+    return read.found >= MIN_CONFIRMATION_FIELDS ? { element, details: read.details, saveControl: saveControlIn(element, isNew) } : null;
+  };
+  for (const dialog of findDialogs(doc)) {
+    const found = isNew(dialog) ? windowOf(dialog) : null;
+    if (found) return found;
+  }
+  // Without a role: climb from a new "Apple ID" caption to the smallest new element with the fields and Save and Cancel.
+  for (const caption of captionsIn(doc.body, CONFIRMATION_LABELS.appleId)) {
+    if (!isNew(caption)) continue;
+    const element = windowAround(caption);
+    const found = element && isNew(element) ? windowOf(element) : null;
+    if (found) return found;
   }
   return null;
 }
@@ -566,7 +713,7 @@ function valueBesideCaption(caption: HTMLElement): string {
 /** Addigy's red error boxes on screen: role=alert (or assertive live regions) with text, or "Bad status response…" text. */
 export function findErrorBoxes(doc: Document): HTMLElement[] {
   const boxes = [...doc.querySelectorAll<HTMLElement>(ERROR_BOX_SELECTOR)].filter(
-    (box) => visibleText(box) !== '' && isShown(box),
+    (box) => visibleText(box) !== '' && isOnScreen(box),
   );
   // Text nodes, not elements: cheap enough to run on every mutation batch of a job.
   const walker = doc.createTreeWalker(doc.body, 4);
@@ -575,7 +722,7 @@ export function findErrorBoxes(doc: Document): HTMLElement[] {
     if (!ERROR_TEXT.some((pattern) => pattern.test(text))) continue;
     const element = node.parentElement;
     if (!element || element.closest(NOT_TEXT_SELECTOR) || boxes.some((box) => box.contains(element))) continue;
-    if (!isShown(element)) continue;
+    if (!isOnScreen(element)) continue;
     for (let index = boxes.length - 1; index >= 0; index--) if (element.contains(boxes[index]!)) boxes.splice(index, 1);
     boxes.push(element);
   }
@@ -585,5 +732,5 @@ export function findErrorBoxes(doc: Document): HTMLElement[] {
 /** A sign-in form: a visible password field and a "Sign in" control. */
 export function isSignInPage(doc: Document): boolean {
   const password = [...doc.querySelectorAll('input[type="password"]')].some(isShown);
-  return password && findControls(doc, SIGN_IN_LABELS).length > 0;
+  return password && namedControls(doc, SIGN_IN_LABELS).length > 0;
 }

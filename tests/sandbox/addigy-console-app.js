@@ -244,7 +244,25 @@
       if (!answer.ok) return reload({ error: answer.data.error || `Bad status response[${answer.status}]` });
       setTimeout(() => openConfirmation(answer.data, { policyId, locationId: token.locationId, fileName: file.name, token: text }, reload), config.confirmationDelayMs);
     }
+    if (variants.has('hostile-markup')) addUnseenWindows();
     modal('Renew Apple Apps token', [zone, input, chosen], [save, h(W, 'button', { class: 'button', type: 'button', onClick: closeModal }, 'Cancel')]);
+  }
+
+  // The hostile-markup variant: windows that open with the real one but that the admin cannot see (off-screen, clipped
+  // away by a 1 px ancestor, zero-sized), before it in page order. Only their rendered box tells them apart.
+  function addUnseenWindows() {
+    const unseen = (style) =>
+      h(W, 'div', { role: 'dialog', 'aria-modal': 'true', 'aria-label': 'Renew Apple Apps token', style },
+        h(W, 'p', {}, 'Drop your .vpptoken file here or click to browse'),
+        h(W, 'input', { type: 'file', class: 'unseen-input' }),
+        h(W, 'button', { type: 'button' }, 'Save'),
+        h(W, 'button', { type: 'button' }, 'Cancel'));
+    const clippedAway = h(W, 'div', { style: 'position:absolute;top:0;left:0;width:1px;height:1px;overflow:hidden' }, unseen('width:400px;height:300px'));
+    document.body.append(
+      unseen('position:fixed;left:-10000px;top:0;width:400px;height:300px;background:#fff'),
+      clippedAway,
+      unseen('position:absolute;width:0;height:0;overflow:hidden'),
+    );
   }
 
   function readAsText(file) {

@@ -11,6 +11,11 @@ export type AddigyCall = 'list-tokens' | 'preview-renewal' | 'renew' | 'request-
 export type ConsoleVariant =
   /** The tokens have no Renew button. */
   | 'no-renew'
+  /**
+   * Issue 19: markup before the app's root (a shown upload window in a form posting to elsewhere.example, a look-alike
+   * confirmation) under a script-blocking CSP, and unseen windows (off-screen, clipped, zero-size) opening with Renew's.
+   */
+  | 'hostile-markup'
   /** Modal windows have no role="dialog" / aria-modal. */
   | 'dialog-without-role'
   /** The Renew window has no file input: its drop zone reads `event.dataTransfer.files`. */

@@ -29,11 +29,15 @@ if (typeof globalThis.DataTransfer !== 'function') {
 interface PageScript {
   /** What the page received as the token file. */
   received: File[];
-  renewWindow: 'hidden-input' | 'drop-only' | 'none';
+  /** The window Renew opens: one of the two usual ones, none, or another fixture's `.modal`. */
+  renewWindow: 'hidden-input' | 'drop-only' | 'none' | `${string}.html`;
   /** After Renew's Save: show the confirmation, an error box, or nothing. */
   preview: 'confirm' | { error: string } | 'silent';
-  /** After the confirmation's Save: close, or show an error box near Scan Now. */
-  save: 'close' | { error: string } | 'silent';
+  /**
+   * After the confirmation's Save: close; or show an error box near Scan Now (`lateMs` after the window closed);
+   * or close and add a fixture (hidden alerts); or nothing.
+   */
+  save: 'close' | { error: string; lateMs?: number } | { fixture: string } | 'silent';
 }
 
 const confirmationHtml = fixture('confirmation-dialog.html');
@@ -65,7 +69,13 @@ function installPage(start: string, script: Partial<PageScript> = {}): PageScrip
       if (label === 'Integrations & Settings') {
         document.body.innerHTML = fixture('apple-apps-table.html');
       } else if (label === 'Renew' && page.renewWindow !== 'none') {
-        const html = fixture(page.renewWindow === 'drop-only' ? 'renew-window-drop-only.html' : 'renew-window-hidden-input.html');
+        const html = fixture(
+          page.renewWindow === 'drop-only'
+            ? 'renew-window-drop-only.html'
+            : page.renewWindow === 'hidden-input'
+              ? 'renew-window-hidden-input.html'
+              : page.renewWindow,
+        );
         const holder = document.createElement('div');
         holder.innerHTML = html;
         document.body.append(holder.querySelector('.modal')!);
@@ -86,7 +96,11 @@ function installPage(start: string, script: Partial<PageScript> = {}): PageScrip
         setTimeout(() => {
           if (page.save === 'silent') return;
           target.closest('.modal')?.remove();
-          if (page.save !== 'close') showError(page.save.error);
+          const save = page.save;
+          if (save === 'close') return;
+          if ('fixture' in save) document.body.insertAdjacentHTML('beforeend', fixture(save.fixture));
+          else if (save.lateMs === undefined) showError(save.error);
+          else setTimeout(() => showError(save.error), save.lateMs);
         }, 5);
       }
     },
@@ -134,6 +148,9 @@ function recorder(file: { fileName: string; text: string } | null = { fileName: 
 
 const steps = (io: Recorder): string[] =>
   io.reports.filter((report) => report.kind === 'progress').map((report) => (report as { step: string }).step);
+
+const confirmationSave = (): HTMLElement =>
+  [...document.querySelectorAll<HTMLElement>('[aria-label="Confirm token"] button')].find((button) => button.textContent === 'Save')!;
 
 /** A click the browser would mark as the user's own. */
 function trustedClick(element: Element): void {
@@ -193,20 +210,38 @@ describe('runUploadJob', () => {
     controller.abort();
   });
 
-  it('goes on to the outcome when the admin really clicks Save in Addigy\'s window, not on a scripted click', async () => {
+  it('goes on to the outcome when the admin really clicks Save in Addigy\'s window', async () => {
     installPage('apple-apps-table.html');
     const io = recorder();
     const job = runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
     await io.next('confirmation');
-    const save = () => [...document.querySelectorAll('[aria-label="Confirm token"] button')].find((button) => button.textContent === 'Save')!;
-    // A page script's click is not the admin's; the page's handler runs but the driver does not follow it.
-    save().dispatchEvent(new MouseEvent('click', { bubbles: false }));
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(io.reports.some((report) => report.kind === 'saved')).toBe(false);
-    trustedClick(save());
+    trustedClick(confirmationSave());
     expect(await job).toBe('saved');
     expect(io.reports.at(-1)).toEqual({ kind: 'saved', by: 'admin' });
     expect(steps(io).at(-1)).toBe('saving');
+  });
+
+  it('does not follow a page script\'s click on Save in Addigy\'s window, even one the page acts on', async () => {
+    installPage('apple-apps-table.html');
+    const io = recorder();
+    const controller = new AbortController();
+    const job = runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    // The click reaches every capture listener on the document (the driver's among them) and the page's handler,
+    // which closes the window as after a real Save.
+    const seen: Event[] = [];
+    document.addEventListener('click', (event) => seen.push(event), { capture: true, once: true });
+    const scripted = new MouseEvent('click', { bubbles: true, cancelable: true });
+    confirmationSave().dispatchEvent(scripted);
+    expect(seen).toEqual([scripted]);
+    expect(scripted.isTrusted).toBeFalsy();
+    // Longer than the window's closing and settleMs together: a followed click would have ended in saved by now.
+    await new Promise((resolve) => setTimeout(resolve, FAST.settleMs * 5));
+    expect(document.querySelector('[aria-label="Confirm token"]')).toBeNull();
+    expect(steps(io)).not.toContain('saving');
+    expect(io.reports.some((report) => report.kind === 'saved')).toBe(false);
+    controller.abort();
+    expect(await job).toBe('aborted');
   });
 
   it('reports Addigy\'s refusal after the first Save, with any token text redacted', async () => {
@@ -305,6 +340,178 @@ describe('runUploadJob', () => {
     const count = io.reports.length;
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(io.reports).toHaveLength(count);
+  });
+});
+
+// Vendor point 6 (issue 19): older versions of Addigy's article name the tab "Settings" or "Integrations", the
+// section "Apps and Books".
+describe('runUploadJob in an older console', () => {
+  /** The older tab opens a sub-navigation with "Apps and Books", which opens the section with the tokens. */
+  function olderConsole(start: string): { clicked: string[]; page: PageScript } {
+    const page = installPage(start);
+    const clicked: string[] = [];
+    const onClick = (event: Event): void => {
+      const target = (event.target as Element).closest('a,button');
+      clicked.push(target?.id || (target?.textContent ?? '').trim());
+      if (target?.id === 'settings-tab' || target?.id === 'integrations-tab') document.body.innerHTML = fixture('apps-and-books-old.html');
+      else if (target?.id === 'apps-and-books-entry') document.body.innerHTML = fixture('apps-and-books-section-old.html');
+    };
+    document.addEventListener('click', onClick, { capture: true });
+    pageListeners.push({ abort: () => document.removeEventListener('click', onClick, { capture: true }) } as AbortController);
+    return { clicked, page };
+  }
+
+  it('opens the "Settings" tab, then "Apps and Books", and never the account\'s Settings link or a Settings button', async () => {
+    const { clicked, page } = olderConsole('policy-page-settings-tab.html');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+    expect(clicked.slice(0, 3)).toEqual(['settings-tab', 'apps-and-books-entry', 'Renew']);
+    expect(clicked).not.toContain('account-settings');
+    expect(clicked).not.toContain('policy-settings-button');
+    expect(await page.received[0]?.text()).toBe(TOKEN_TEXT);
+  });
+
+  it('opens the "Integrations" tab of a tab strip, not the header\'s Integrations link', async () => {
+    const { clicked } = olderConsole('policy-page-integrations-tab-old.html');
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+    expect(clicked.slice(0, 3)).toEqual(['integrations-tab', 'apps-and-books-entry', 'Renew']);
+  });
+
+  it('presses no lone "Settings" control outside a tab strip', async () => {
+    const { clicked } = olderConsole('policy-page-settings-tab.html');
+    document.querySelector('[role="tablist"]')!.remove();
+    const io = recorder();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(end).toBe('step-missing');
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: "Addigy's Integrations & Settings tab" });
+    expect(clicked).toEqual([]);
+  });
+});
+
+// Security finding 1 (issue 19): markup alone, already on the page, posing as Addigy's windows.
+describe('runUploadJob on a page with look-alike windows', () => {
+  /** The hostile fixture, placed before the app's content as in the report. */
+  function addHostileMarkup(): { submits: string[] } {
+    const holder = document.createElement('div');
+    holder.innerHTML = fixture('hostile-windows-before-app.html');
+    document.body.prepend(...holder.childNodes);
+    const submits: string[] = [];
+    for (const form of document.querySelectorAll('form')) form.addEventListener('submit', (event) => { event.preventDefault(); submits.push(form.id || form.action); });
+    return { submits };
+  }
+  const filesOf = (id: string): number => (document.getElementById(id) as HTMLInputElement).files?.length ?? 0;
+
+  it('ignores a dialog and an upload area that were there before Renew, and uses the window Renew opened', async () => {
+    const page = installPage('apple-apps-table.html');
+    const hostile = addHostileMarkup();
+    const clicked: string[] = [];
+    document.addEventListener('click', (event) => clicked.push((event.target as Element).id), { capture: true });
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    // The look-alike confirmation was there before the Save: its values are never reported.
+    expect(await io.next('confirmation')).toEqual({
+      kind: 'confirmation',
+      details: { idNumber: '4410022', name: 'Acme Warehouse', appleId: 'it-admin@acme.example', organization: 'Acme Corp' },
+    });
+    expect(await page.received[0]?.text()).toBe(TOKEN_TEXT);
+    expect(filesOf('hostile-input')).toBe(0);
+    expect(filesOf('hostile-area-input')).toBe(0);
+    expect(hostile.submits).toEqual([]);
+    expect(clicked.filter((id) => id.startsWith('hostile'))).toEqual([]);
+    controller.abort();
+  });
+
+  it('presses Save only in the confirmation that appeared after its own Save, not a look-alike that was there before', async () => {
+    installPage('apple-apps-table.html');
+    addHostileMarkup();
+    const io = recorder();
+    const controller = new AbortController();
+    void runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    await io.next('confirmation');
+    controller.abort();
+    const clicked: string[] = [];
+    document.addEventListener('click', (event) => clicked.push((event.target as Element).id), { capture: true });
+    const press = recorder();
+    // The real window closes; the look-alike stays, and must not be read as Addigy's window still open.
+    expect(await pressConfirmationSave(document, 'r-1', press, { signal: new AbortController().signal, ...FAST })).toBe('saved');
+    expect(clicked).not.toContain('hostile-confirm-save');
+  });
+
+  it('never hands the file to an input outside the window Renew opened', async () => {
+    installPage('apple-apps-table.html', { renewWindow: 'renew-window-without-input.html' });
+    addHostileMarkup();
+    const io = recorder();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    expect(end).toBe('step-missing');
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'handing-over-file' });
+    expect(io.fileRequests).toBe(0);
+    expect(filesOf('hostile-input')).toBe(0);
+    expect(filesOf('hostile-area-input')).toBe(0);
+  });
+
+  it('never gives the file to an input, or presses a Save, whose form posts to another origin', async () => {
+    // An unclosed <form> before the app's root makes the app's own windows part of it.
+    const page = installPage('apple-apps-table.html');
+    const form = document.createElement('form');
+    form.action = 'https://elsewhere.example/collect';
+    form.method = 'post';
+    form.enctype = 'multipart/form-data';
+    const submits: string[] = [];
+    form.addEventListener('submit', (event) => { event.preventDefault(); submits.push(form.action); });
+    form.append(...document.body.childNodes);
+    // The page's own buttons do not submit (as in an app that handles its clicks); the Renew window's Save will.
+    for (const button of form.querySelectorAll('button')) button.type = 'button';
+    document.body.append(form);
+    const renewClick = (event: Event): void => {
+      if ((event.target as Element).textContent !== 'Renew') return;
+      // Right after the page's own handler added the window to the body: into the form, its Save a submit button.
+      const modal = document.querySelector('.modal')!;
+      form.append(modal);
+      modal.querySelector('footer button')!.setAttribute('type', 'submit');
+    };
+    document.addEventListener('click', renewClick);
+    const io = recorder();
+    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    document.removeEventListener('click', renewClick);
+    expect(end).toBe('step-missing');
+    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'handing-over-file', what: "Addigy's Save button in the Renew window" });
+    expect(form.querySelector<HTMLInputElement>('.modal input[type="file"]')!.files?.length ?? 0).toBe(0);
+    expect(submits).toEqual([]);
+    expect(page.received).toEqual([]);
+  });
+});
+
+describe('runUploadJob and Addigy\'s answer to Save', () => {
+  it('reports an error Addigy shows a moment after its window closed, within settleMs', async () => {
+    installPage('apple-apps-table.html', { save: { error: 'Bad status response[400]: "Error syncing token"', lateMs: 60 } });
+    const io = recorder();
+    const job = runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST, settleMs: 300 });
+    await io.next('confirmation');
+    trustedClick(confirmationSave());
+    // The window is gone before the error shows.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(document.querySelector('[aria-label="Confirm token"]')).toBeNull();
+    expect(document.querySelector('[role="alert"]')).toBeNull();
+    expect(await job).toBe('refused');
+    expect(io.reports.at(-1)).toEqual({ kind: 'refused', text: 'Bad status response[400]: "Error syncing token"' });
+  });
+
+  it('does not count role=alert boxes that hold words but are hidden', async () => {
+    installPage('apple-apps-table.html', { save: { fixture: 'hidden-alerts.html' } });
+    const io = recorder();
+    const job = runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    await io.next('confirmation');
+    trustedClick(confirmationSave());
+    expect(await job).toBe('saved');
+    expect(document.querySelectorAll('[role="alert"]')).toHaveLength(3);
   });
 });
 

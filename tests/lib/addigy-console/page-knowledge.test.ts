@@ -8,6 +8,7 @@ import {
   findAppleAppsPanel,
   findConfirmationWindow,
   findDropZone,
+  findDialogs,
   findErrorBoxes,
   findIntegrationsTab,
   findRenewWindow,
@@ -17,10 +18,16 @@ import {
   isConsoleUrl,
   isSelected,
   isSignInPage,
+  postsElsewhere,
   readConfirmationDetails,
+  snapshotPage,
   visibleText,
   type AppleAppsPanel,
+  type PageSnapshot,
 } from '../../../lib/addigy-console/page-knowledge';
+
+/** For reading a fixture's windows as if they had all opened since the click. */
+const NOTHING_BEFORE: PageSnapshot = new WeakSet();
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/addigy-console');
 
@@ -65,7 +72,7 @@ describe('policy page', () => {
     expect(findAppleAppsPanel(document)).toBeNull();
     expect(findAppleAppsNavEntry(document)).toBeNull();
     // The policy form's Save and Cancel are no Renew window.
-    expect(findRenewWindow(document)).toBeNull();
+    expect(findRenewWindow(document, NOTHING_BEFORE)).toBeNull();
   });
 
   it('finds the Apple Apps sub-navigation entry and the panel next to it', () => {
@@ -115,7 +122,7 @@ describe('tokens in the Apple Apps panel', () => {
 describe('the Renew window', () => {
   it('finds a role=dialog window with its hidden file input, drop zone and disabled Save', () => {
     loadFixture('renew-window-hidden-input.html');
-    const window = findRenewWindow(document);
+    const window = findRenewWindow(document, NOTHING_BEFORE);
     expect(window?.element.getAttribute('role')).toBe('dialog');
     expect(window?.fileInput?.getAttribute('accept')).toBe('.vpptoken');
     expect(window?.fileInput?.style.display).toBe('none');
@@ -125,7 +132,7 @@ describe('the Renew window', () => {
 
   it('finds a window without role by its drop zone, Save and Cancel, not the page form behind it', () => {
     loadFixture('renew-window-drop-only.html');
-    const window = findRenewWindow(document);
+    const window = findRenewWindow(document, NOTHING_BEFORE);
     expect(window?.element.className).toBe('modal-card');
     expect(window?.fileInput).toBeNull();
     expect(window?.dropZone?.getAttribute('tabindex')).toBe('0');
@@ -135,16 +142,16 @@ describe('the Renew window', () => {
 
   it('is not the confirmation window, and the confirmation is not a Renew window', () => {
     loadFixture('renew-window-hidden-input.html');
-    expect(findConfirmationWindow(document)).toBeNull();
+    expect(findConfirmationWindow(document, NOTHING_BEFORE)).toBeNull();
     loadFixture('confirmation-dialog.html');
-    expect(findRenewWindow(document)).toBeNull();
+    expect(findRenewWindow(document, NOTHING_BEFORE)).toBeNull();
   });
 });
 
 describe('the confirmation window', () => {
   it('reads ID number, Name, Apple ID and Organization from a dialog with dt/dd', () => {
     loadFixture('confirmation-dialog.html');
-    const confirmation = findConfirmationWindow(document);
+    const confirmation = findConfirmationWindow(document, NOTHING_BEFORE);
     expect(confirmation?.element.getAttribute('role')).toBe('dialog');
     expect(confirmation?.details).toEqual({
       idNumber: '4410022',
@@ -157,7 +164,7 @@ describe('the confirmation window', () => {
 
   it('reads "Caption: value" lines from a window without role, not the table behind it', () => {
     loadFixture('confirmation-without-role.html');
-    const confirmation = findConfirmationWindow(document);
+    const confirmation = findConfirmationWindow(document, NOTHING_BEFORE);
     expect(confirmation?.element.className).toBe('modal-card');
     expect(confirmation?.details).toEqual({
       idNumber: '5520031',
@@ -204,5 +211,84 @@ describe('errors and sign-in', () => {
     expect(findIntegrationsTab(document)).toBeNull();
     loadFixture('apple-apps-table.html');
     expect(isSignInPage(document)).toBe(false);
+  });
+});
+
+describe('Addigy console windows: only new ones, shown ones, and nothing that posts elsewhere', () => {
+  it('ignores windows the admin cannot see: opacity 0, clip-path, visibility hidden', () => {
+    loadFixture('hidden-windows.html');
+    expect(document.querySelectorAll('[role="dialog"]')).toHaveLength(3);
+    expect(findDialogs(document)).toEqual([]);
+    expect(findRenewWindow(document, NOTHING_BEFORE)).toBeNull();
+  });
+
+  it('takes no window, input or Save that was in the document before the snapshot', () => {
+    loadFixture('renew-window-hidden-input.html');
+    const before = snapshotPage(document);
+    expect(findRenewWindow(document, before)).toBeNull();
+    // The same window rendered again (new elements) counts.
+    const old = document.querySelector('.modal')!;
+    old.replaceWith(old.cloneNode(true));
+    expect(findRenewWindow(document, before)?.element).toBe(document.querySelector('.modal'));
+  });
+
+  it('ignores role=alert boxes that are hidden', () => {
+    loadFixture('hidden-alerts.html');
+    expect(findErrorBoxes(document)).toEqual([]);
+  });
+
+  it('takes a plain Save before a submit one, and never a submit whose form posts to another origin', () => {
+    document.body.innerHTML = `<form id="f" action="https://elsewhere.example/collect" method="post">
+      <div role="dialog" aria-modal="true"><input type="file"><button id="submit">Save</button><button type="button">Cancel</button></div></form>`;
+    // The input's form posts elsewhere and there is no drop zone: no window to use.
+    expect(findRenewWindow(document, NOTHING_BEFORE)).toBeNull();
+    document.querySelector('[role="dialog"]')!.insertAdjacentHTML('afterbegin', '<p>Drop your .vpptoken file here or click to browse</p>');
+    expect(findRenewWindow(document, NOTHING_BEFORE)).toMatchObject({ fileInput: null, saveControl: null });
+    document.getElementById('submit')!.setAttribute('formaction', 'https://app.addigy.com/renew');
+    expect(findRenewWindow(document, NOTHING_BEFORE)?.saveControl?.id).toBe('submit');
+    document.getElementById('submit')!.insertAdjacentHTML('beforebegin', '<button id="plain" type="button">Save</button>');
+    expect(findRenewWindow(document, NOTHING_BEFORE)?.saveControl?.id).toBe('plain');
+  });
+
+  it('tells where a form posts: its action, a submitter\'s formaction, none, or method=dialog', () => {
+    document.body.innerHTML = `<form id="a" action="https://elsewhere.example/x"><button id="s">Save</button></form>
+      <form id="b"><button id="t" formaction="https://elsewhere.example/y">Save</button></form>
+      <form id="c" action="https://app.addigy.com/policies/1"></form><form id="d" method="dialog" action="https://elsewhere.example/"></form>`;
+    const form = (id: string) => document.getElementById(id) as HTMLFormElement;
+    const button = (id: string) => document.getElementById(id) as HTMLButtonElement;
+    expect(postsElsewhere(form('a'), button('s'))).toBe(true);
+    expect(postsElsewhere(form('b'), null)).toBe(false);
+    expect(postsElsewhere(form('b'), button('t'))).toBe(true);
+    expect(postsElsewhere(form('c'), null)).toBe(false);
+    expect(postsElsewhere(form('d'), null)).toBe(false);
+    expect(postsElsewhere(null, null)).toBe(false);
+  });
+});
+
+describe('older console wording', () => {
+  it('finds the older "Settings" tab by exact name on a tab only, never the account\'s Settings link or a button', () => {
+    loadFixture('policy-page-settings-tab.html');
+    expect(findIntegrationsTab(document)?.id).toBe('settings-tab');
+    document.getElementById('settings-tab')!.remove();
+    expect(findIntegrationsTab(document)).toBeNull();
+  });
+
+  it('finds the older "Integrations" tab in a tab strip without roles, not the header link', () => {
+    loadFixture('policy-page-integrations-tab-old.html');
+    expect(findIntegrationsTab(document)?.id).toBe('integrations-tab');
+  });
+
+  it('prefers the current name when both are there', () => {
+    loadFixture('policy-page-settings-tab.html');
+    document.querySelector('[role="tablist"]')!.insertAdjacentHTML('beforeend', '<li><a id="current" role="tab">Integrations &amp; Settings</a></li>');
+    expect(findIntegrationsTab(document)?.id).toBe('current');
+  });
+
+  it('finds the "Apps and Books" entry and section', () => {
+    loadFixture('apps-and-books-old.html');
+    expect(findAppleAppsNavEntry(document)?.id).toBe('apps-and-books-entry');
+    loadFixture('apps-and-books-section-old.html');
+    const panel = mustFindPanel();
+    expect(findTokenEntriesFor(panel, 'Acme Warehouse')).toHaveLength(1);
   });
 });
