@@ -36,7 +36,7 @@ export const consoleJobSchema = z.object({
   renewalId: z.string().check(z.minLength(1), z.maxLength(100)),
   /** The token's location as Addigy lists it: the row/card to press Renew on. */
   locationName: shortText,
-  /** The file name to give the upload, like the download's (`sToken_for_<Location>.vpptoken`). */
+  /** The name the upload gets: `sToken_for_<Location>.vpptoken`, built from the location, never the download's own name. */
   fileName: shortText,
 });
 export type ConsoleJob = z.infer<typeof consoleJobSchema>;
