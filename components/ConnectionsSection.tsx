@@ -2,7 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { IntentReply } from '../lib/messaging/messages';
 import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../lib/mdm/mdm-adapter';
 import { normaliseServerUrl } from '../lib/mdm/mdm-http';
-import { isAddigyHost } from '../lib/addigy/addigy-host';
+import { isAddigyHost } from '../lib/mdm/addigy/addigy-host';
 import { addressFaultMessage, checkServerAddress, requestServerAccess } from '../lib/permissions/server-address';
 import type { Connection, ConnectionSecrets } from '../lib/storage/connections';
 import { originsOf } from '../lib/mdm/connection-origins';

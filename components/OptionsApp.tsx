@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { IntentReply } from '../lib/messaging/messages';
-import { isAddigyHost } from '../lib/addigy/addigy-host';
+import { isAddigyHost } from '../lib/mdm/addigy/addigy-host';
 import { addressFaultMessage, checkServerAddress, originPatternFor, requestServerAccess } from '../lib/permissions/server-address';
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
 import { SiteAccessNotice } from './SiteAccessNotice';

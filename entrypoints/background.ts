@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { addigyClientFor, isAddigyBaseUrlAllowed } from '../lib/addigy/addigy-host';
+import { addigyClientFor, isAddigyBaseUrlAllowed } from '../lib/mdm/addigy/addigy-host';
 import { computeBadge, showBadge } from '../lib/badge';
 import { createMessageHandler } from '../lib/messaging/handle-message';
 import type { IntentReply, PopupState } from '../lib/messaging/messages';

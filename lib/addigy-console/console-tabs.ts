@@ -1,6 +1,6 @@
 import { originOf } from '../http';
 import { err, ok, type Problem, type Result } from '../result';
-import type { AddigyConsoleApi } from '../renewal/renewal-machine';
+import type { AddigyConsoleApi } from './console-port';
 import { ADDIGY_CONSOLE_ORIGIN, type BackgroundToConsole, type ConsoleJob } from './console-messages';
 
 /** The slice of `browser.tabs` the console needs; tests hand in a double. */

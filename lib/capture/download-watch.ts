@@ -1,13 +1,11 @@
 import { isVppTokenFileName } from '../token/looks-like-vpp-token';
+import { downloadKey } from '../token/token-file-name';
+
+// Kept here too for its callers: the key lives beside the other token file names, so storage can use it.
+export { downloadKey };
 
 /** How long a capture and the browser's own download of the same file count as one event. */
 const PAIRING_WINDOW_MS = 2 * 60_000;
-
-/** `/home/a/Downloads/sToken_for_X (1).vpptoken` and `sToken_for_X.vpptoken` name the same download. */
-export function downloadKey(path: string): string {
-  const base = path.split(/[\\/]/).pop() ?? path;
-  return base.replace(/ \(\d+\)(?=\.vpptoken$)/i, '').trim().toLowerCase();
-}
 
 /**
  * Notices `.vpptoken` downloads the extension could not read (a route the page hooks did not see),

@@ -1,6 +1,6 @@
-import { tokenExpiry } from '../addigy/addigy-client';
+import { tokenExpiry } from '../mdm/addigy/addigy-client';
 import { redactBase64Runs } from '../token/redact-secret';
-import type { AddigyToken, SystemEvent } from '../addigy/schemas';
+import type { AddigyToken, SystemEvent } from '../mdm/addigy/schemas';
 import type { TokenWatch } from '../badge/compute-badge';
 import {
   appleSite,

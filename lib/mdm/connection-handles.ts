@@ -1,16 +1,24 @@
 import { browser } from 'wxt/browser';
-import { addigyClientFor } from '../addigy/addigy-host';
-import { DEFAULT_ADDIGY_BASE_URL } from '../addigy/addigy-client';
-import type { ConnectionHandle } from '../renewal/renewal-machine';
+import { addigyClientFor } from './addigy/addigy-host';
+import { DEFAULT_ADDIGY_BASE_URL, type AddigyApi } from './addigy/addigy-client';
 import { err } from '../result';
 import { openTokenRelayDb } from '../storage/database';
 import { connectionSchema, saveConnectionSession, type Connection, type ConnectionSecrets } from '../storage/connections';
 import { FleetAdapter } from './fleet';
 import { IntuneAdapter } from './intune';
 import { JamfProAdapter } from './jamf-pro';
-import { MDM_LABELS, type MdmAdapter, type MdmProblem } from './mdm-adapter';
+import { MDM_LABELS, type MdmAdapter, type MdmProblem, type RetryNotice } from './mdm-adapter';
 import { hostOf } from './mdm-http';
 import { originsOf } from './connection-origins';
+
+/** A connection besides the primary Addigy one (lib/storage/connections), ready to be asked. */
+export interface ConnectionHandle {
+  connection: Pick<Connection, 'id' | 'kind' | 'name'>;
+  /** Addigy connections (an MSP's other organisations): Addigy's read-only API with this connection's key. */
+  addigy?(onRetry: (notice: RetryNotice) => void): AddigyApi;
+  /** Every other MDM: its adapter, which renews through the MDM's own API. */
+  adapter?(onRetry: (notice: RetryNotice) => void): MdmAdapter;
+}
 
 /**
  * The connections of Options' list, each ready to be asked, as the background runs them. A connection whose

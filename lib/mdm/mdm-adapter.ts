@@ -1,20 +1,13 @@
 import type { Problem, Result } from '../result';
+import type { MdmKind } from './mdm-kinds';
 
 /**
  * The boundary between Token Relay and an MDM. The renewal machine, the watch and the popup know only this;
  * each MDM's folder (lib/mdm/<kind>/) knows its own wire shapes and zod schemas.
  */
 
-export const MDM_KINDS = ['addigy', 'jamf-pro', 'intune', 'fleet'] as const;
-export type MdmKind = (typeof MDM_KINDS)[number];
-
-/** What people call each MDM: the Options select, the in-page button, messages. */
-export const MDM_LABELS: Record<MdmKind, string> = {
-  addigy: 'Addigy',
-  'jamf-pro': 'Jamf Pro',
-  intune: 'Microsoft Intune',
-  fleet: 'Fleet',
-};
+// The kinds and their names are plain data (lib/mdm/mdm-kinds.ts), so storage can keep them without this boundary.
+export { MDM_KINDS, MDM_LABELS, type MdmKind } from './mdm-kinds';
 
 /** A token's health as the MDM reports it, mapped to one vocabulary (the cockpit adds Apple's verdict and dates). */
 export type MdmTokenState =
@@ -102,7 +95,10 @@ export interface MdmAdapter {
 }
 
 /** Called before each wait on a transient failure, so the UI can say "retrying". */
-export type OnRetry = (notice: { attempt: number; delayMs: number; reason: string }) => void;
+/** What a caller is told when a request is retried after a pause. */
+export type RetryNotice = { attempt: number; delayMs: number; reason: string };
+
+export type OnRetry = (notice: RetryNotice) => void;
 
 // The date helpers every MDM's answers go through, with Addigy's client and the renewal machine.
 export { isoInstant, sameDay, sameInstant } from '../dates/iso-instant';

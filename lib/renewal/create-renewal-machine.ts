@@ -1,5 +1,5 @@
 import { AppleClient } from '../apple/apple-client';
-import { addigyClientFor } from '../addigy/addigy-host';
+import { addigyClientFor } from '../mdm/addigy/addigy-host';
 import { loadApiKey } from '../storage/api-key';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';

@@ -3,19 +3,20 @@ import { locationFromTokenFileName, parseVppToken, redactBase64Runs, redactSecre
 import type { AppleClientConfig } from '../apple/schemas';
 import type { AppleProblem } from '../apple/apple-client';
 import { isManagedByOtherMdm, otherMdmName } from '../apple/apple-client';
-import type { AddigyToken } from '../addigy/schemas';
-import type { AddigyProblem } from '../addigy/addigy-client';
-import { describeScanOutcome, NEW_TOKEN_STEP, tokenExpiry } from '../addigy/addigy-client';
+import type { AddigyToken } from '../mdm/addigy/schemas';
+import type { AddigyApi, AddigyProblem } from '../mdm/addigy/addigy-client';
+import { describeScanOutcome, NEW_TOKEN_STEP, tokenExpiry } from '../mdm/addigy/addigy-client';
 import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../addigy-console/console-messages';
+import type { AddigyConsoleApi } from '../addigy-console/console-port';
+import type { ConnectionHandle } from '../mdm/connection-handles';
 import type { Settings } from '../storage/settings';
-import type { Connection } from '../storage/connections';
 import { sameInstant } from '../dates/iso-instant';
-import { type MdmAdapter, type MdmKind, type MdmProblem, type MdmToken } from '../mdm/mdm-adapter';
+import { type MdmAdapter, type MdmKind, type MdmProblem, type MdmToken, type RetryNotice } from '../mdm/mdm-adapter';
 import { matchTokensByName } from './match-by-name';
 import type { RenewalStore } from '../storage/renewal-store';
 import type { TokenVault } from '../storage/token-vault';
 import { backoffDelayMs, sleep as realSleep, type RetryPolicy } from '../http';
-import { matchAddigyToken } from './match-addigy-token';
+import { matchAddigyToken } from '../mdm/addigy/match-addigy-token';
 import { findDiscrepancies } from './discrepancies';
 import { downloadedTokenFileName, tokenUploadFileName } from '../token/token-file-name';
 import {
@@ -35,33 +36,8 @@ export interface AppleApi {
   getClientConfig(tokenText: string): Promise<Result<AppleClientConfig, AppleProblem>>;
 }
 
-/** The slice of AddigyClient the machine uses: Addigy's API only reads. */
-export interface AddigyApi {
-  listTokens(): Promise<Result<AddigyToken[], AddigyProblem>>;
-}
-
-/** Where the renewal is written: Addigy's web console, in a tab Token Relay opened (lib/addigy-console). */
-export interface AddigyConsoleApi {
-  /** Opens a tab on the policy's page (or reuses `tabId`, when it is still open) and hands its console script the job. */
-  openForUpload(
-    input: { tabId?: number; policyId: string; job: ConsoleJob; reload?: boolean },
-    /** Called with the tab before it starts loading Addigy, so its first reports are known to be this renewal's. */
-    onTab?: (tabId: number) => Promise<void>,
-  ): Promise<Result<{ tabId: number }, Problem>>;
-  /** Asks the console script in `tabId` to press Save in Addigy's confirmation window. */
-  pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>>;
-}
-
-export type RetryNotice = { attempt: number; delayMs: number; reason: string };
-
-/** A connection besides the primary Addigy one (lib/storage/connections), ready to be asked. */
-export interface ConnectionHandle {
-  connection: Pick<Connection, 'id' | 'kind' | 'name'>;
-  /** Addigy connections (an MSP's other organisations): Addigy's read-only API with this connection's key. */
-  addigy?(onRetry: (notice: RetryNotice) => void): AddigyApi;
-  /** Every other MDM: its adapter, which renews through the MDM's own API. */
-  adapter?(onRetry: (notice: RetryNotice) => void): MdmAdapter;
-}
+// The types the adapters share live at the boundary; re-exported for the machine's callers.
+export type { AddigyApi, AddigyConsoleApi, ConnectionHandle, RetryNotice };
 
 /** The connection a renewal's token goes to, connected. */
 type Target =

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../mdm/mdm-adapter';
+import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../mdm/mdm-kinds';
 import { openTokenRelayDb } from './database';
 import { checkServerAddress } from '../permissions/server-address';
 

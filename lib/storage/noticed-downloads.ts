@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import { downloadKey } from '../capture/download-watch';
+import { downloadKey } from '../token/token-file-name';
 
 /** Names (never contents) of token downloads the extension could not read; session-only. */
 const noticedDownloadsItem = storage.defineItem<string[]>('session:noticed-downloads', { fallback: [] });

@@ -1,7 +1,7 @@
 import { storage } from 'wxt/utils/storage';
 import * as z from 'zod/mini';
 
-import { DEFAULT_ADDIGY_BASE_URL } from '../addigy/addigy-client';
+import { DEFAULT_ADDIGY_BASE_URL } from '../mdm/mdm-kinds';
 import { openTokenRelayDb } from './database';
 import { checkServerAddress } from '../permissions/server-address';
 

@@ -34,3 +34,9 @@ export function downloadedTokenFileName(fileName: string | undefined): string | 
   if (!/\.vpptoken$/i.test(cleaned) || cleaned.length > 160) return undefined;
   return cleaned;
 }
+
+/** `/home/a/Downloads/sToken_for_X (1).vpptoken` and `sToken_for_X.vpptoken` name the same download. */
+export function downloadKey(path: string): string {
+  const base = path.split(/[\\/]/).pop() ?? path;
+  return base.replace(/ \(\d+\)(?=\.vpptoken$)/i, '').trim().toLowerCase();
+}

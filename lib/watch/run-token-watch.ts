@@ -1,4 +1,4 @@
-import { addigyClientFor } from '../addigy/addigy-host';
+import { addigyClientFor } from '../mdm/addigy/addigy-host';
 import { toTokenWatch } from '../health/token-health';
 import type { TokenWatch } from '../badge/compute-badge';
 import type { Reminder } from '../reminders/reminder-scheduler';

@@ -1,5 +1,5 @@
-import type { AddigyProblem } from '../addigy/addigy-client';
-import type { AddigyToken, SystemEvent } from '../addigy/schemas';
+import type { AddigyProblem } from '../mdm/addigy/addigy-client';
+import type { AddigyToken, SystemEvent } from '../mdm/addigy/schemas';
 import { deriveTokenHealth } from '../health/token-health';
 import { dueReminders, type Reminder, type ReminderLedger } from '../reminders/reminder-scheduler';
 import type { RenewalRecord } from '../renewal/renewal-record';

@@ -1,6 +1,6 @@
 import type { AddigyApi, AddigyConsoleApi, AppleApi } from '../../lib/renewal/renewal-machine';
-import type { AddigyToken } from '../../lib/addigy/schemas';
-import type { AddigyProblem } from '../../lib/addigy/addigy-client';
+import type { AddigyToken } from '../../lib/mdm/addigy/schemas';
+import type { AddigyProblem } from '../../lib/mdm/addigy/addigy-client';
 import type { AppleClientConfig } from '../../lib/apple/schemas';
 import type { AppleProblem } from '../../lib/apple/apple-client';
 import { err, ok, type Problem, type Result } from '../../lib/result';

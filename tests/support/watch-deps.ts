@@ -2,7 +2,7 @@ import type { WatchDeps } from '../../lib/watch/watch-tokens';
 import type { TokenSnapshot } from '../../lib/watch/token-snapshot';
 import { emptyReminderLedger, type Reminder, type ReminderLedger } from '../../lib/reminders/reminder-scheduler';
 import { DEFAULT_SETTINGS } from '../../lib/storage/settings';
-import type { AddigyToken } from '../../lib/addigy/schemas';
+import type { AddigyToken } from '../../lib/mdm/addigy/schemas';
 import { ok } from '../../lib/result';
 
 /**

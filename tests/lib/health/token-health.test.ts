@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addigyTokenSchema, systemEventSchema, type AddigyToken, type SystemEvent } from '../../../lib/addigy/schemas';
+import { addigyTokenSchema, systemEventSchema, type AddigyToken, type SystemEvent } from '../../../lib/mdm/addigy/schemas';
 import {
   deriveTokenHealth,
   HEALTH_PRIORITY,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addigyTokenSchema } from '../../../lib/addigy/schemas';
+import { addigyTokenSchema } from '../../../lib/mdm/addigy/schemas';
 import type { TokenHealth } from '../../../lib/health/health-state';
 import { deriveTokenHealth } from '../../../lib/health/token-health';
 import {

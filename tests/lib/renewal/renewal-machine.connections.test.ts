@@ -3,7 +3,7 @@ import { RenewalMachine, type ConnectionHandle, type RenewalDeps } from '../../.
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
+import type { AddigyToken } from '../../../lib/mdm/addigy/schemas';
 import type { MdmAdapter, MdmKind, MdmProblem, MdmToken, RenewOutcome } from '../../../lib/mdm/mdm-adapter';
 import { sameInstant } from '../../../lib/mdm/mdm-adapter';
 import { err, ok, type Result } from '../../../lib/result';

@@ -6,7 +6,7 @@ import { idbRenewalStore } from '../../../lib/storage/renewal-store';
 import { sessionTokenVault } from '../../../lib/storage/token-vault';
 import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
+import type { AddigyToken } from '../../../lib/mdm/addigy/schemas';
 import type { ConsoleConfirmation } from '../../../lib/addigy-console/console-messages';
 import { err, ok } from '../../../lib/result';
 import { makeVppTokenText } from '../../support/vpp-token-factory';

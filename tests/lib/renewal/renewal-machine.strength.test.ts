@@ -3,7 +3,7 @@ import { RenewalMachine, type ConnectionHandle, type RenewalDeps } from '../../.
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
+import type { AddigyToken } from '../../../lib/mdm/addigy/schemas';
 import type { ConsoleConfirmation } from '../../../lib/addigy-console/console-messages';
 import { IntuneAdapter } from '../../../lib/mdm/intune/intune-adapter';
 import { sameInstant, type MdmAdapter, type MdmKind, type MdmToken, type RenewOutcome } from '../../../lib/mdm/mdm-adapter';

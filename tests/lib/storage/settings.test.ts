@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
-import { isAddigyBaseUrlAllowed } from '../../../lib/addigy/addigy-host';
+import { isAddigyBaseUrlAllowed } from '../../../lib/mdm/addigy/addigy-host';
 import {
   DEFAULT_SETTINGS,
   loadSettings,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { watchTokens, type WatchedConnection } from '../../../lib/watch/watch-tokens';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
+import type { AddigyToken } from '../../../lib/mdm/addigy/schemas';
 import { memoryWatchDeps } from '../../support/watch-deps';
 import type { MdmProblem, MdmToken } from '../../../lib/mdm/mdm-adapter';
 import { deriveMdmTokenHealth } from '../../../lib/health/mdm-token-health';

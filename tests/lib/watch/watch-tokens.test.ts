@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { watchTokens, type WatchDeps } from '../../../lib/watch/watch-tokens';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
+import type { AddigyToken } from '../../../lib/mdm/addigy/schemas';
 import { memoryWatchDeps } from '../../support/watch-deps';
 import { err, ok } from '../../../lib/result';
 import { addigyProblem } from '../../support/fake-apis';

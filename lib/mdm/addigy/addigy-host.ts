@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { AddigyClient, DEFAULT_ADDIGY_BASE_URL, type AddigyClientOptions } from './addigy-client';
-import { checkServerAddress, originPatternFor } from '../permissions/server-address';
+import { checkServerAddress, originPatternFor } from '../../permissions/server-address';
 
 /** The only hosts Token Relay sends anything for Addigy to (checked in code, whatever the browser grants). */
 export const ADDIGY_HOST_SUFFIX = '.addigy.com';

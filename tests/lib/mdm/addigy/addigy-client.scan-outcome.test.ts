@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addigyTokenSchema, describeScanOutcome, tokenExpiry, type AddigyToken } from '../../../lib/addigy';
-import tokenSyncFailedExpired from '../../fixtures/addigy/token-sync-failed-expired.json';
-import tokenSyncFailedRevoked from '../../fixtures/addigy/token-sync-failed-revoked.json';
-import tokenSyncSucceeded from '../../fixtures/addigy/token-sync-succeeded.json';
-import tokenSyncing from '../../fixtures/addigy/token-syncing.json';
-import tokensList from '../../fixtures/addigy/tokens-list.json';
+import { addigyTokenSchema, describeScanOutcome, tokenExpiry, type AddigyToken } from '../../../../lib/mdm/addigy';
+import tokenSyncFailedExpired from '../../../fixtures/addigy/token-sync-failed-expired.json';
+import tokenSyncFailedRevoked from '../../../fixtures/addigy/token-sync-failed-revoked.json';
+import tokenSyncSucceeded from '../../../fixtures/addigy/token-sync-succeeded.json';
+import tokenSyncing from '../../../fixtures/addigy/token-syncing.json';
+import tokensList from '../../../fixtures/addigy/tokens-list.json';
 
 /** Fixtures go through the same schema as Addigy's answers do. */
 const token = (raw: unknown, overrides: Record<string, unknown> = {}): AddigyToken =>

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { AddigyClient } from '../../../lib/addigy/addigy-client';
-import { isAddigyBaseUrlAllowed, isAddigyHost } from '../../../lib/addigy/addigy-host';
+import { AddigyClient } from '../../../../lib/mdm/addigy/addigy-client';
+import { isAddigyBaseUrlAllowed, isAddigyHost } from '../../../../lib/mdm/addigy/addigy-host';
 
 describe('where the Addigy API key may go', () => {
   it('allows the default host without asking, and any other host only when granted', async () => {

@@ -1,6 +1,6 @@
-import type { AddigyToken } from '../addigy/schemas';
-import type { AppleClientConfig } from '../apple/schemas';
-import { err, ok, type Problem, type Result } from '../result';
+import type { AddigyToken } from './schemas';
+import type { AppleClientConfig } from '../../apple/schemas';
+import { err, ok, type Problem, type Result } from '../../result';
 
 export interface AddigyTokenMatch {
   /** The Addigy token to renew. */

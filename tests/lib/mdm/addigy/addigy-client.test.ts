@@ -8,13 +8,13 @@ import {
   type AddigyClientOptions,
   type AddigyProblem,
   type AddigyProblemKind,
-} from '../../../lib/addigy/addigy-client';
-import * as addigyModule from '../../../lib/addigy';
-import type { Result } from '../../../lib/result';
-import errorBodyErrorField from '../../fixtures/addigy/error-body-error-field.json';
-import errorBodyPublished from '../../fixtures/addigy/error-body-published.json';
-import systemEventsTokenRevoked from '../../fixtures/addigy/system-events-token-revoked.json';
-import tokensList from '../../fixtures/addigy/tokens-list.json';
+} from '../../../../lib/mdm/addigy/addigy-client';
+import * as addigyModule from '../../../../lib/mdm/addigy';
+import type { Result } from '../../../../lib/result';
+import errorBodyErrorField from '../../../fixtures/addigy/error-body-error-field.json';
+import errorBodyPublished from '../../../fixtures/addigy/error-body-published.json';
+import systemEventsTokenRevoked from '../../../fixtures/addigy/system-events-token-revoked.json';
+import tokensList from '../../../fixtures/addigy/tokens-list.json';
 
 const FIXTURES: Record<string, unknown> = {
   'tokens-list.json': tokensList,

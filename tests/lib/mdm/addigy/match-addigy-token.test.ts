@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AddigyToken } from '../../../lib/addigy/schemas';
-import type { AppleClientConfig } from '../../../lib/apple/schemas';
-import { matchAddigyToken } from '../../../lib/renewal/match-addigy-token';
+import type { AddigyToken } from '../../../../lib/mdm/addigy/schemas';
+import type { AppleClientConfig } from '../../../../lib/apple/schemas';
+import { matchAddigyToken } from '../../../../lib/mdm/addigy/match-addigy-token';
 
 function addigyToken(locationId: string, fields: Partial<AddigyToken> & { uId?: string; locationName?: string | null } = {}): AddigyToken {
   const { uId, locationName, ...rest } = fields;

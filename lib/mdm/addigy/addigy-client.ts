@@ -8,10 +8,10 @@ import {
   schemaMismatchPaths,
   sleep as sleepFor,
   type RetryPolicy,
-} from '../http';
-import { err, ok, type Problem, type Result } from '../result';
-import { isoInstant } from '../dates/iso-instant';
-import { redactBase64Runs, redactSecret } from '../token/redact-secret';
+} from '../../http';
+import { err, ok, type Problem, type Result } from '../../result';
+import { isoInstant } from '../../dates/iso-instant';
+import { redactBase64Runs, redactSecret } from '../../token/redact-secret';
 import {
   addigyErrorBodySchema,
   addigyTokenListSchema,
@@ -20,8 +20,14 @@ import {
   type AddigyToken,
   type SystemEvent,
 } from './schemas';
+import { DEFAULT_ADDIGY_BASE_URL } from '../mdm-kinds';
 
-export const DEFAULT_ADDIGY_BASE_URL = 'https://api.addigy.com/api/v2';
+export { DEFAULT_ADDIGY_BASE_URL };
+
+/** The slice of AddigyClient a renewal uses: Addigy's API only reads. */
+export interface AddigyApi {
+  listTokens(): Promise<Result<AddigyToken[], AddigyProblem>>;
+}
 
 export type AddigyCall = 'list-tokens' | 'list-token-events';
 
