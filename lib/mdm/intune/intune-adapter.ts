@@ -183,6 +183,8 @@ export class IntuneAdapter implements MdmAdapter {
       url: `${GRAPH_ORIGIN}${INTUNE_PATHS.sync(tokenId)}`,
       headers: { accept: 'application/json' },
       doing: 'asking Intune to sync the token with Apple',
+      // Asking Intune to sync again is harmless.
+      idempotent: true,
     });
     return answer.ok ? ok(undefined) : answer;
   }

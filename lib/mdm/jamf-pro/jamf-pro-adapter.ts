@@ -224,6 +224,7 @@ export class JamfProAdapter implements MdmAdapter {
         client_secret: this.clientSecret,
       }).toString(),
       doing: 'getting an access token for the API client',
+      idempotent: true,
     };
     const startedAt = this.now();
     const answer = await this.http.send(request, tokenStatusProblem);
