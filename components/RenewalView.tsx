@@ -215,6 +215,9 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.otherMdm && (
         <div class="notice warn">
           <OtherMdmWarning record={record} />
+          {needsYes && record.match?.reclaimable && (
+            <p>{mdm} can take the location over through its own API: Token Relay asks it to, then sends the file.</p>
+          )}
           {needsYes && (
             <label>
               <input type="checkbox" checked={takeOver} onChange={(e) => setTakeOver((e.target as HTMLInputElement).checked)} /> Yes, move
@@ -232,10 +235,16 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
             actions.confirm(record.id, Boolean(record.otherMdmAccepted) || takeOver);
           }}
         >
-          Renew {name} in {mdm}
+          {needsYes && record.match?.reclaimable ? 'Take over and renew' : `Renew ${name} in ${mdm}`}
         </button>
         <button onClick={() => actions.discard(record.id)}>Cancel</button>
       </div>
+      {api && mdmKindOf(record) === 'fleet' && (
+        <p class="muted">
+          {mdm} does not check which location a file is for: Token Relay sends it only because Apple confirmed the file is for
+          this location and organisation.
+        </p>
+      )}
       {api ? (
         <p class="muted">Renew sends the token file to {mdm}’s own API, and only there.</p>
       ) : (

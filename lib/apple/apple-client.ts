@@ -125,6 +125,16 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
   const errorBody = appleErrorBodySchema.safeParse(body);
   if (errorBody.success) {
     const { errorNumber, errorMessage } = errorBody.data;
+    // A 5xx is Apple's own trouble, whatever number its body carries: never a verdict on the token.
+    if (status >= 500) {
+      const reason = `Apple had a temporary problem (HTTP ${status}, error ${errorNumber})`;
+      return {
+        kind: 'retry',
+        reason,
+        problem: { ...unreachable(reason, status), errorNumber },
+        retryAfterMs: retryAfter,
+      };
+    }
     const known = appleErrorVerdict(errorNumber, status, retryAfter);
     if (known) return known;
     const detail = errorMessage ? ` (“${redact(errorMessage).slice(0, 200)}”)` : '';
@@ -170,6 +180,14 @@ function appleErrorVerdict(errorNumber: number, status: number, retryAfter: numb
   const base = { errorNumber, status };
   const refuse = (problem: AppleProblem): Verdict => done(err(problem));
   switch (errorNumber) {
+    case 9601:
+      // "Login required" (HTTP 401): Apple did not accept the token as a credential at all.
+      return refuse({
+        kind: 'invalid',
+        message: 'Apple did not accept this token as a sign-in (error 9601, “Login required”). The file may be damaged, revoked or not a content token.',
+        nextStep: DOWNLOAD_FRESH,
+        ...base,
+      });
     case 9621:
       return refuse({
         kind: 'expired',

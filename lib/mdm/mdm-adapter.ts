@@ -90,6 +90,17 @@ export interface MdmAdapter {
   renew?(tokenId: string, fileText: string): Promise<Result<MdmToken | undefined, MdmProblem>>;
   /** Ask the MDM to sync the location's licences with Apple, where it offers that. */
   sync?(tokenId: string): Promise<Result<void, MdmProblem>>;
+  /**
+   * Take the location over from another MDM server, where the MDM's API offers it (Jamf Pro's reclaim, Intune's
+   * claim). Called only after the admin's extra yes, before `renew`.
+   */
+  reclaim?(tokenId: string): Promise<Result<void, MdmProblem>>;
+  /**
+   * The MDM stores whatever file it gets without checking its location (Fleet overwrites the row's location,
+   * organisation and expiry): the renewal machine sends a file only when Apple confirmed its location name equals
+   * the token's, and the file's organisation equals the token's. Apple not asked means nothing is sent.
+   */
+  readonly requiresAppleVerifiedLocation?: boolean;
   /** Reads the token as listed after a renewal: done, not yet, or failed (in plain words, with what to do). */
   outcome(token: MdmToken, expected: { expiresAt: string; since: Date }): RenewOutcome;
 }

@@ -44,8 +44,14 @@ export interface MdmRequest {
   doing: string;
   /** Extra secrets for this request only (the token text of a renew call). */
   secrets?: ReadonlyArray<string | undefined>;
-  /** Resend on a transient failure (default true; a renew is safe to resend: it is idempotent per file). */
+  /** Resend on a transient failure (default true). */
   retry?: boolean;
+  /**
+   * Safe to send twice (default: GET only). A write that is not (a renew: Fleet overwrites the row, and a dead file
+   * fails with a 5xx) is resent only after a 429, where the server says it did not act; a 5xx, a timeout or a lost
+   * connection is returned at once, so the caller can ask Apple about the file before any retry.
+   */
+  idempotent?: boolean;
 }
 
 export interface MdmAnswer {
@@ -87,12 +93,14 @@ export class MdmHttp {
       cache: 'no-store',
     };
     const maxAttempts = request.retry === false ? 1 : Math.max(1, this.retry.maxAttempts);
+    const idempotent = request.idempotent ?? request.method === 'GET';
     for (let attempt = 1; ; attempt++) {
       if (this.options.signal?.aborted) return err(this.cancelled(request));
       const outcome = await this.attempt(request, init, statusProblem);
       if (outcome.ok) return outcome;
       const problem = outcome.error;
       if (!problem.transient || attempt >= maxAttempts || this.options.signal?.aborted) return outcome;
+      if (!idempotent && problem.kind !== 'rate-limited') return outcome;
       const delayMs = Math.max(problem.retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random));
       this.options.onRetry?.({ attempt, delayMs, reason: problem.message });
       await this.sleep(delayMs, this.options.signal);

@@ -202,7 +202,8 @@ export class RenewalMachine {
     if (record.step !== 'failed' || !record.failure?.retryable) return wrongStep(record);
     const failedAt = record.failure.step;
     const viaApi = record.match && mdmKindOf(record) !== 'addigy';
-    if (viaApi && failedAt === 'renewing') this.track(this.renewViaApi(record));
+    // A renew that failed without a clear answer may have landed: Apple is asked about the file before it is resent.
+    if (viaApi && failedAt === 'renewing') this.track(this.renewViaApi(record, { recheckApple: uncertainWrite(record.failure) }));
     else if (viaApi && failedAt === 'scanning') this.track(this.apiScan(record));
     else if (failedAt === 'renewing') this.track(this.checkSaved(record));
     else if (failedAt === 'scanning') this.track(this.scan(record));
@@ -270,8 +271,8 @@ export class RenewalMachine {
       }
       const viaApi = record.match && mdmKindOf(record) !== 'addigy';
       if (viaApi && record.step === 'renewing') {
-        // The MDM's renew call may or may not have landed: sending the same file again is harmless.
-        this.track(this.renewViaApi(record));
+        // The MDM's renew call may or may not have landed, and a renew is not idempotent: ask Apple about the file first.
+        this.track(this.renewViaApi(record, { recheckApple: true }));
         continue;
       }
       if (viaApi && record.step === 'scanning') {
@@ -484,7 +485,7 @@ export class RenewalMachine {
             continue;
           }
           const matches = matchTokensByName(list.value, { locationName: apple?.locationName ?? file.locationName, orgName: file.orgName });
-          for (const token of matches) candidates.push(candidateOf(target, token));
+          for (const token of matches) candidates.push(candidateOf(target, token, Boolean(target.adapter.reclaim)));
         }
       }
       record.searched = targets.map((t) => t.name);
@@ -519,8 +520,10 @@ export class RenewalMachine {
       ...(candidate.connectionId === PRIMARY_CONNECTION_ID
         ? {}
         : { connectionId: candidate.connectionId, connectionName: candidate.connectionName, kind: candidate.kind }),
+      ...(candidate.reclaimable ? { reclaimable: true } : {}),
     };
-    record.otherMdm = otherMdmFor(record.apple?.otherMdm, candidate.kind);
+    // Apple names the MDM holding the location; the MDM's own list may say another server of its kind uses it.
+    record.otherMdm = otherMdmFor(record.apple?.otherMdm, candidate.kind) ?? (candidate.otherServer ? ANOTHER_SERVER : undefined);
     const waiting = await this.takeOverWaiting(record);
     if (waiting === 'saving') {
       return this.fail(record, {
@@ -568,18 +571,45 @@ export class RenewalMachine {
 
   // ─── MDMs that renew through their own API (Jamf Pro, Intune, Fleet). ───
 
-  /** The admin confirmed: send the file to the MDM's renew call, then follow its outcome. */
-  private renewViaApi(record: RenewalRecord): Promise<RenewalRecord> {
+  /**
+   * The admin confirmed: send the file to the MDM's renew call, then follow its outcome. A renew is not idempotent,
+   * so a resend (`recheckApple`) first asks Apple whether the file still works.
+   */
+  private renewViaApi(record: RenewalRecord, options: { recheckApple?: boolean } = {}): Promise<RenewalRecord> {
     return this.exclusive(record, async () => {
       const text = await this.deps.vault.get(record.id);
       if (!text) return this.failTokenGone(record, 'renewing');
       const target = await this.targetOf(record);
       if (!target || target.kind === 'addigy') return this.failConnectionGone(record, 'renewing');
+      const adapter = target.adapter;
+      if (adapter.requiresAppleVerifiedLocation) {
+        const unverified = unverifiedLocation(record, target.name);
+        if (unverified) return this.fail(record, unverified);
+      }
+      if (options.recheckApple) {
+        const dead = await this.appleRecheck(record, text, target.name, { blockWhenUnasked: true });
+        if (dead) return this.fail(record, dead);
+      }
       record.failure = undefined;
       await this.save(record, 'renewing');
-      const renewed = await target.adapter.renew!(record.match!.locationId, text);
+      // The admin's extra yes covered taking the location over: the MDM's own API does it, before the renew.
+      if (record.otherMdm && record.otherMdmAccepted && adapter.reclaim && !record.reclaimedAt) {
+        const reclaimed = await adapter.reclaim(record.match!.locationId);
+        record.retrying = undefined;
+        if (!reclaimed.ok) return this.failService(record, reclaimed.error, 'renewing', text);
+        record.reclaimedAt = this.now().toISOString();
+        await this.save(record, 'renewing');
+      }
+      const renewed = await adapter.renew!(record.match!.locationId, text);
       record.retrying = undefined;
-      if (!renewed.ok) return this.failService(record, renewed.error, 'renewing', text);
+      if (!renewed.ok) {
+        // A 5xx may be the MDM choking on a dead file (Fleet does not map Apple's 9621/9625): Apple says which.
+        if (uncertainWrite(renewed.error)) {
+          const dead = await this.appleRecheck(record, text, target.name, { blockWhenUnasked: false });
+          if (dead) return this.fail(record, { ...dead, detail: renewed.error.detail });
+        }
+        return this.failService(record, renewed.error, 'renewing', text);
+      }
       record.renewedAt = this.now().toISOString();
       // The MDM holds the token now: forget it before anything else can fail.
       await this.save(record, 'scanning');
@@ -640,6 +670,38 @@ export class RenewalMachine {
       step: 'scanning',
       retryable: true,
     });
+  }
+
+  /**
+   * Before (or instead of) resending a renew: is the file still alive for Apple? A failure to return when Apple
+   * refuses it, in Apple's words; when Apple cannot be asked, a failure only if `blockWhenUnasked`.
+   */
+  private async appleRecheck(
+    record: RenewalRecord,
+    text: string,
+    mdm: string,
+    { blockWhenUnasked }: { blockWhenUnasked: boolean },
+  ): Promise<RenewalFailure | undefined> {
+    const answer = await this.deps.createApple(this.retryReporter(record)).getClientConfig(text);
+    record.retrying = undefined;
+    if (answer.ok) return undefined;
+    if (appleNotConsulted(answer.error)) {
+      if (!blockWhenUnasked) return undefined;
+      return {
+        kind: 'apple-unreachable',
+        message: `The last try to send this token to ${mdm} got no clear answer, and Apple could not be asked whether the token still works (${answer.error.message}), so Token Relay did not send it again.`,
+        nextStep: 'Choose Retry in a few minutes, when Apple can be reached. The token is kept until then.',
+        step: 'renewing',
+        retryable: true,
+      };
+    }
+    return {
+      kind: answer.error.kind,
+      message: `${mdm} did not renew ${locationLabel(record)}. ${answer.error.message}`,
+      nextStep: DOWNLOAD_AGAIN,
+      step: 'renewing',
+      retryable: false,
+    };
   }
 
   /** Every connection, connected: the primary Addigy one (when it has a key) first. */
@@ -1008,8 +1070,10 @@ const FIXABLE_IN_SETTINGS: readonly string[] = ['unauthorized', 'forbidden', 'ba
 /** The primary Addigy connection: Options' Addigy section (lib/storage/connections PRIMARY_ADDIGY). */
 const PRIMARY_CONNECTION_ID = 'addigy';
 
-function candidateOf(target: Target, token: MdmToken): MatchCandidate {
+function candidateOf(target: Target, token: MdmToken, reclaimable: boolean): MatchCandidate {
   return {
+    ...(token.state === 'other-server' ? { otherServer: true } : {}),
+    ...(reclaimable ? { reclaimable: true } : {}),
     connectionId: target.connectionId,
     connectionName: target.name,
     kind: target.kind,
@@ -1020,6 +1084,50 @@ function candidateOf(target: Target, token: MdmToken): MatchCandidate {
     expiresAt: token.expiresAt,
     strength: 'name',
   };
+}
+
+/** What the popup calls the holder when only the MDM's list (not Apple) says another server uses the location. */
+const ANOTHER_SERVER = 'another MDM server';
+
+/** A renew that failed without a clear answer (a 5xx, a timeout, a lost connection): it may have landed. */
+function uncertainWrite(problem: { kind: string } | undefined): boolean {
+  return problem?.kind === 'server-error' || problem?.kind === 'timeout' || problem?.kind === 'unreachable';
+}
+
+/** Unicode-normalised and trimmed: how a name is compared with Apple's. */
+const sameName = (a: string | undefined, b: string | undefined) =>
+  Boolean(a?.trim()) && a!.normalize('NFC').trim() === b?.normalize('NFC').trim();
+
+/**
+ * For an MDM that stores any file it gets (adapter.requiresAppleVerifiedLocation): Apple must have confirmed the
+ * file's location name, equal to the token's, and the file's organisation must equal the token's.
+ */
+function unverifiedLocation(record: RenewalRecord, mdm: string): RenewalFailure | undefined {
+  const apple = record.apple;
+  const location = locationLabel(record);
+  if (apple?.status !== 'verified' || !apple.locationName) {
+    const skipped = apple?.status === 'skipped';
+    return {
+      kind: 'apple-not-verified',
+      message: `${mdm} stores any token file it is given without checking which location it is for, so Token Relay sends one only after Apple has confirmed the file is for ${location}. ${skipped ? 'Checking with Apple is turned off in Options' : 'Apple could not be asked'}, so nothing was sent.`,
+      nextStep: skipped
+        ? 'Turn on “Check each token with Apple before sending it” in Options, then choose Retry.'
+        : 'Choose Retry in a few minutes, when Apple can be reached. The token is kept until then.',
+      step: 'verified',
+      retryable: true,
+    };
+  }
+  const match = record.match;
+  if (!sameName(apple.locationName, match?.locationName) || !sameName(record.file?.orgName, match?.orgName)) {
+    return {
+      kind: 'location-mismatch',
+      message: `Apple says this file is for “${apple.locationName}” of “${record.file?.orgName ?? '?'}”, but the ${mdm} token is for “${match?.locationName ?? '?'}” of “${match?.orgName ?? '?'}”. ${mdm} would overwrite its token with the file’s location, so nothing was sent.`,
+      nextStep: `In Apple Business Manager (or Apple School Manager), download the token of the location ${mdm} holds, and send that one.`,
+      step: 'matched',
+      retryable: false,
+    };
+  }
+  return undefined;
 }
 
 /** Apple names the MDM that holds the location: "another MDM" only when it is not the one we renew in. */

@@ -57,6 +57,10 @@ export const matchCandidateSchema = z.object({
   expiresAt: optionalText,
   /** `uid`: Apple's location identifier matched (Addigy). `name`: location and organisation names matched. */
   strength: z.enum(['uid', 'name']),
+  /** The MDM says another MDM server uses this location (Jamf's clientContextMismatch, Intune's assignedToExternalMDM). */
+  otherServer: z.optional(z.boolean()),
+  /** The MDM can take the location over from another MDM through its API (adapter.reclaim). */
+  reclaimable: z.optional(z.boolean()),
 });
 export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
 
@@ -92,6 +96,8 @@ export const renewalRecordSchema = z.object({
       connectionId: optionalText,
       connectionName: optionalText,
       kind: z.optional(z.enum(MDM_KINDS)),
+      /** The MDM can take the location over from another MDM through its API: the popup offers "Take over and renew". */
+      reclaimable: z.optional(z.boolean()),
     }),
   ),
   /** Several connections hold a token this file may renew: the admin picks one; nothing is sent before. */
@@ -127,6 +133,8 @@ export const renewalRecordSchema = z.object({
   otherMdm: optionalText,
   /** Set when this capture replaced a pending renewal of the same location. */
   replacedPending: z.optional(z.boolean()),
+  /** When the MDM took the location over from another MDM (adapter.reclaim), before the renew call. */
+  reclaimedAt: optionalText,
   renewedAt: optionalText,
   newExpiry: optionalText,
   lastSync: optionalText,

@@ -310,4 +310,22 @@ describe('other MDMs and many connections, in Chromium against the sandbox', () 
     expect(sandbox.jamf.uploads).toHaveLength(1);
     expect(sandbox.consoleUploads()).toHaveLength(0);
   });
+
+  it('Jamf Pro: a location another server holds is taken over through Jamf’s reclaim after the extra yes, then renewed', async () => {
+    await addConnection('Jamf Pro', { Name: 'Jamf Pro', 'Server URL': `https://${JAMF_HOST}`, 'Client ID': JAMF_CLIENT_ID, 'Client secret': JAMF_CLIENT_SECRET });
+    sandbox.jamf.locations[0]!.clientContextMismatch = true;
+    await sendFromApple('Design Studio', 'Send to Jamf Pro');
+    const popup = await popupPage();
+    const confirm = renewalCard(popup, 'Confirm the renewal');
+    const takeOver = confirm.getByRole('button', { name: 'Take over and renew' });
+    await takeOver.waitFor({ timeout: 30_000 });
+    expect(await takeOver.isDisabled()).toBe(true);
+    await confirm.getByRole('checkbox', { name: /Yes, move this location from another MDM server to Jamf Pro/ }).check();
+    await takeOver.click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 60_000 });
+    expect(sandbox.jamf.reclaims.map((r) => r.id)).toEqual(['1']);
+    expect(sandbox.jamf.uploads).toHaveLength(1);
+    const writes = sandbox.requestsTo(JAMF_HOST).filter((r) => r.method === 'PATCH' || r.path.endsWith('/reclaim'));
+    expect(writes.map((r) => r.method)).toEqual(['POST', 'PATCH']);
+  });
 });

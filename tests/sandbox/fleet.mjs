@@ -28,10 +28,13 @@ export const FLEET_HOST = 'fleet.acme-corp.net';
 export const FLEET_API_TOKEN = 'sandbox-fleet-token-0001';
 export const FLEET_PREFIX = '/api/v1/fleet/vpp_tokens';
 export const FLEET_PREMIUM_REASON = 'Requires Fleet Premium license';
-/** What the stand-in says when a file is not a working token for Apple (assumed wording: Fleet asks Apple and refuses with 422). */
+/** What the stand-in says when a file cannot be decoded as a token at all (Fleet's InvalidArgumentError on `token`, 422). */
 export const FLEET_INVALID_TOKEN_REASON = 'Invalid token. Please provide a valid content token from Apple Business Manager.';
-/** What it says when the file is for another Apple location than the token being renewed (assumed wording). */
-export const FLEET_WRONG_LOCATION_REASON = 'This content token is for a different location. Please upload a token for the same location you are renewing.';
+/**
+ * What it says when Apple refuses the file (revoked, expired): Fleet's renew does not map Apple's 9621/9625, so the
+ * error surfaces as a plain 500 (fleetdm/fleet server/service/vpp.go, UpdateVPPToken → ctxerr).
+ */
+export const FLEET_APPLE_FAILED_REASON = 'internal server error';
 
 /** Fields Fleet keeps to itself. */
 const PRIVATE_FIELDS = /** @type {const} */ (['uId', 'updatedAt']);
@@ -136,19 +139,22 @@ function renew(world, state, rawId, request, auth) {
   const token = /^\d+$/.test(rawId) ? state.tokens.find((candidate) => String(candidate.id) === rawId) : undefined;
   if (!token) return fleetError(404, 'Resource Not Found', `vpp_token ${rawId} was not found in the datastore`);
 
-  // Fleet checks the file with Apple before it stores it; its refusal words here are assumed.
+  // Like Fleet: a file that does not decode is a 422; Apple refusing a decodable file is a 500, because Fleet does
+  // not map Apple's errors on renew. Fleet never compares the file's location with the row's: it overwrites it.
   const standing = tokenStanding(world, part.content);
-  if (standing.kind !== 'valid') return fleetError(422, 'Validation Failed', FLEET_INVALID_TOKEN_REASON, 'token');
-  if (standing.location.uId !== token.uId) return fleetError(422, 'Validation Failed', FLEET_WRONG_LOCATION_REASON, 'token');
+  if (standing.kind === 'unknown' && !decodeVppTokenText(part.content)) return fleetError(422, 'Validation Failed', FLEET_INVALID_TOKEN_REASON, 'token');
+  if (standing.kind !== 'valid') return fleetError(500, FLEET_APPLE_FAILED_REASON, FLEET_APPLE_FAILED_REASON);
 
   const now = Date.now();
   const file = decodeVppTokenText(part.content);
   token.renew_date = fleetDate(parseAppleDate(standing.record.expDate));
   token.org_name = file?.orgName || standing.location.orgName;
   token.location = standing.location.locationName;
+  token.uId = standing.location.uId;
   token.updatedAt = fleetDate(now);
   state.uploads.push({ tokenId: rawId, text: part.content, at: now, auth, fileName: part.fileName ?? '' });
-  return okJson({ vpp_token: publicFleetToken(token) });
+  // Fleet's server answers 202 with `token` (server/service/vpp.go, patchVPPTokenRenewResponse), not its docs' 200 `vpp_token`.
+  return { status: 202, headers: { 'content-type': 'application/json' }, body: { token: publicFleetToken(token) } };
 }
 
 /**

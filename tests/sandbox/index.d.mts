@@ -171,13 +171,15 @@ export interface Sandbox {
   /** Every token file given to the console stand-in, oldest first. */
   consoleUploads(): ConsoleUpload[];
   /** Other MDMs' stand-ins (tests/sandbox/jamf-pro.mjs, fleet.mjs, microsoft.mjs): their state, read and steered by tests. */
-  jamf: MdmStandIn & { locations: Array<Record<string, unknown>>; accessTokenSeconds: number };
+  jamf: MdmStandIn & { locations: Array<Record<string, unknown>>; accessTokenSeconds: number; reclaims: Array<{ id: string; at: number }> };
   fleet: MdmStandIn & { tokens: Array<Record<string, unknown>>; premium: boolean };
   microsoft: MdmStandIn & {
     tokens: Array<Record<string, unknown>>;
     signIns: Array<{ pkceMatched?: boolean; origin?: string } & Record<string, unknown>>;
     redirectUris: string[];
     authorizeError?: boolean | string;
+    vppTokens: Array<Record<string, unknown>>;
+    claims: Array<{ tokenId: string; at: number; version: string }>;
   };
   /** An MSP's Addigy organisations: each API key sees only its organisations' tokens, until reset(). */
   addigyOrgs(keys: Record<string, string[]>): void;

@@ -2,7 +2,8 @@
 /**
  * The sandbox's Jamf Pro (acme.jamfcloud.com): the API client token (`POST /api/oauth/token`), volume purchasing
  * locations listed by page (`GET /api/v1/volume-purchasing-locations`), read one by one, and renewed by
- * `PATCH …/{id}` with `application/merge-patch+json` `{ serviceToken }`. See docs/mdm/jamf-pro.md.
+ * `PATCH …/{id}` with `application/merge-patch+json` `{ serviceToken }`, and taken over from another MDM server by
+ * `POST …/{id}/reclaim` (202, no body). See docs/mdm/jamf-pro.md.
  */
 import { randomBytes } from 'node:crypto';
 import { takeFault } from './faults.mjs';
@@ -10,7 +11,7 @@ import { DAY_MS, latestToken, parseAppleDate, tokenStanding } from './world.mjs'
 
 /** @typedef {import('./world.mjs').SandboxState} SandboxState */
 /** @typedef {{ status: number, headers?: Record<string, string>, body?: unknown }} Reply */
-/** @typedef {'token' | 'list' | 'get' | 'renew'} JamfRoute */
+/** @typedef {'token' | 'list' | 'get' | 'renew' | 'reclaim'} JamfRoute */
 /**
  * @typedef {{ route?: JamfRoute | '*', status?: number, times: number, retryAfter?: number | string, hang?: boolean, body?: unknown }} JamfFault
  * @typedef {{
@@ -27,6 +28,7 @@ import { DAY_MS, latestToken, parseAppleDate, tokenStanding } from './world.mjs'
  *   accessTokenSeconds: number,
  *   faults: JamfFault[],
  *   uploads: JamfUpload[],
+ *   reclaims: Array<{ id: string, at: number }>,
  * }} JamfProState
  * @typedef {{ host?: string, method: string, url: URL, headers: Record<string, string | string[] | undefined>, body: string }} JamfRequest
  */
@@ -57,7 +59,7 @@ const PRIVATE_FIELDS = /** @type {const} */ (['uId']);
  */
 export function createJamfProState(world, now = Date.now()) {
   /** @type {JamfProState} */
-  const state = { locations: [], accessTokens: {}, accessTokenSeconds: JAMF_ACCESS_TOKEN_SECONDS, faults: [], uploads: [] };
+  const state = { locations: [], accessTokens: {}, accessTokenSeconds: JAMF_ACCESS_TOKEN_SECONDS, faults: [], uploads: [], reclaims: [] };
   const design = latestToken(world, 'LOC-1003');
   const designExpiry = design ? parseAppleDate(design.expDate) : now + 90 * DAY_MS;
   addJamfLocation(state, {
@@ -138,6 +140,14 @@ export function publicJamfLocation(location) {
 export function routeJamfPro(method, pathname) {
   if (method === 'POST' && pathname === '/api/oauth/token') return { route: 'token' };
   if (method === 'GET' && pathname === JAMF_LOCATIONS_PATH) return { route: 'list' };
+  const reclaim = pathname.match(/^\/api\/v1\/volume-purchasing-locations\/([^/]+)\/reclaim$/);
+  if (reclaim && method === 'POST') {
+    try {
+      return { route: 'reclaim', id: decodeURIComponent(reclaim[1] ?? '') };
+    } catch {
+      return null;
+    }
+  }
   const match = pathname.match(/^\/api\/v1\/volume-purchasing-locations\/([^/]+)$/);
   if (!match) return null;
   let id;
@@ -182,6 +192,14 @@ export function handleJamfPro({ world, state }, request) {
     }
     case 'renew':
       return renewLocation(world, state, request, route.id ?? '', auth, now);
+    case 'reclaim': {
+      // Jamf Pro takes the location's service token for this server: Apple no longer reports another server.
+      const location = state.locations.find((candidate) => candidate.id === route.id);
+      if (!location) return notFound(route.id ?? '');
+      location.clientContextMismatch = false;
+      state.reclaims.push({ id: location.id, at: now });
+      return { status: 202, headers: {} };
+    }
     default:
       return apiError(404, 'NOT_FOUND', 'Resource not found');
   }

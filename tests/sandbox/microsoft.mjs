@@ -19,7 +19,7 @@ export const PKCE_MISMATCH =
 
 /** @typedef {import('./world.mjs').SandboxState} SandboxState */
 /** @typedef {{ status: number, headers?: Record<string, string>, body?: unknown }} Reply */
-/** @typedef {'authorize' | 'token' | 'list' | 'renew' | 'sync' | '*'} MicrosoftRoute */
+/** @typedef {'authorize' | 'token' | 'list' | 'renew' | 'claim' | 'sync' | '*'} MicrosoftRoute */
 /** @typedef {{ status?: number, times: number, retryAfter?: number | string, hang?: boolean, route?: MicrosoftRoute, body?: unknown }} MicrosoftFault */
 /**
  * @typedef {{
@@ -47,6 +47,7 @@ export const PKCE_MISMATCH =
  *   signIns: SignInRecord[],
  *   vppTokens: IntuneVppToken[],
  *   uploads: Array<{ tokenId: string, text: string, at: number, auth: string }>,
+ *   claims: Array<{ tokenId: string, at: number, version: string }>,
  *   pageSize: number,
  *   syncingLists: number,
  *   renewNoContent: boolean,
@@ -100,6 +101,7 @@ export function createMicrosoftState(world, now = Date.now()) {
     signIns: [],
     vppTokens: [seed('vpp-0001', 'LOC-3001', 1), seed('vpp-0002', 'LOC-1001', 2)],
     uploads: [],
+    claims: [],
     pageSize: 100,
     syncingLists: 1,
     renewNoContent: false,
@@ -364,7 +366,11 @@ function handleGraph({ world, state }, request) {
   const list = path.match(/^\/(beta|v1\.0)\/deviceAppManagement\/vppTokens$/);
   const one = path.match(/^\/(beta|v1\.0)\/deviceAppManagement\/vppTokens\/([^/]+)(\/syncLicenses)?$/);
   if (list && method === 'GET') route = { route: 'list', version: list[1] ?? '' };
-  else if (one && method === 'PATCH' && !one[3]) route = { route: 'renew', version: one[1] ?? '', id: decodeURIComponent(one[2] ?? '') };
+  // A PATCH carrying `claimTokenManagementFromExternalMdm` (a beta property of vppToken) is the take-over.
+  else if (one && method === 'PATCH' && !one[3]) {
+    const claim = /"claimTokenManagementFromExternalMdm"\s*:/.test(request.body);
+    route = { route: claim ? 'claim' : 'renew', version: one[1] ?? '', id: decodeURIComponent(one[2] ?? '') };
+  }
   else if (one && method === 'POST' && one[3]) route = { route: 'sync', version: one[1] ?? '', id: decodeURIComponent(one[2] ?? '') };
 
   if (route) {
@@ -395,6 +401,23 @@ function handleGraph({ world, state }, request) {
 
   const vppToken = state.vppTokens.find((candidate) => candidate.id === route.id);
   if (!vppToken) return graphError(404, 'ResourceNotFound', `The vppToken '${route.id}' was not found.`, headers);
+
+  if (route.route === 'claim') {
+    /** @type {any} */
+    let body;
+    try {
+      body = JSON.parse(request.body);
+    } catch {
+      return graphError(400, 'BadRequest', 'The request body is not valid JSON.', headers);
+    }
+    // v1.0's vppToken has no such property.
+    if (route.version !== 'beta') {
+      return graphError(400, 'BadRequest', "The property 'claimTokenManagementFromExternalMdm' does not exist on type 'microsoft.graph.vppToken'.", headers);
+    }
+    if (body?.claimTokenManagementFromExternalMdm === true && vppToken.state === 'assignedToExternalMDM') vppToken.state = 'valid';
+    state.claims.push({ tokenId: vppToken.id, at: now, version: route.version });
+    return { status: 204, headers: cors(headers) };
+  }
 
   if (route.route === 'renew') {
     if (!String(header(headers, 'content-type') ?? '').startsWith('application/json')) {

@@ -49,6 +49,8 @@ export class FleetAdapter implements MdmAdapter {
   readonly kind = 'fleet' as const;
   readonly writes = 'api' as const;
   readonly matchesBy = 'name' as const;
+  /** Fleet's renew overwrites the row's location, organisation and expiry with any file (fleetdm/fleet server/service/vpp.go). */
+  readonly requiresAppleVerifiedLocation = true;
 
   private readonly serverUrl: string | undefined;
   private readonly apiToken: string;

@@ -35,10 +35,19 @@ export const fleetVppTokenListSchema = z.union([
   z.array(fleetVppTokenSchema),
 ]);
 
-/** The renew answer: documented as `"vpp_token": {...}`; the bare token is tolerated. */
+/**
+ * The renew answer. Fleet's server answers `202 Accepted` with `{"token": {...}}` (fleetdm/fleet
+ * server/service/vpp.go, `patchVPPTokenRenewResponse`; server/fleet/api_vpp.go, `PatchVPPTokenRenewResponse`),
+ * while its REST docs and its front end (frontend/services/entities/mdm_apple.ts, `IRenewVppTokenResponse`)
+ * say `200` with `{"vpp_token": {...}}`. Both are read; the bare token is tolerated.
+ */
 export const fleetVppTokenAnswerSchema = z.pipe(
-  z.union([z.looseObject({ vpp_token: fleetVppTokenSchema }), fleetVppTokenSchema]),
-  z.transform((answer): FleetVppToken => ('vpp_token' in answer ? (answer.vpp_token as FleetVppToken) : (answer as FleetVppToken))),
+  z.union([z.looseObject({ token: fleetVppTokenSchema }), z.looseObject({ vpp_token: fleetVppTokenSchema }), fleetVppTokenSchema]),
+  z.transform((answer): FleetVppToken => {
+    if ('token' in answer && answer.token && typeof answer.token === 'object') return answer.token as FleetVppToken;
+    if ('vpp_token' in answer) return answer.vpp_token as FleetVppToken;
+    return answer as FleetVppToken;
+  }),
 );
 
 /** Fleet's error body (mdm-http reads the words; this is for tests and the sandbox's shape). */

@@ -23,6 +23,8 @@ export const GRAPH_ORIGIN = 'https://graph.microsoft.com';
 export const INTUNE_PATHS = {
   list: '/beta/deviceAppManagement/vppTokens',
   token: (id: string) => `/v1.0/deviceAppManagement/vppTokens/${encodeURIComponent(id)}`,
+  /** Beta only: the vppToken's `claimTokenManagementFromExternalMdm` property is patched here (see reclaim). */
+  claim: (id: string) => `/beta/deviceAppManagement/vppTokens/${encodeURIComponent(id)}`,
   sync: (id: string) => `/v1.0/deviceAppManagement/vppTokens/${encodeURIComponent(id)}/syncLicenses`,
 } as const;
 
@@ -177,12 +179,35 @@ export class IntuneAdapter implements MdmAdapter {
     return parsed.ok ? ok(toMdmToken(parsed.value)) : parsed;
   }
 
+  /**
+   * Takes the location over from another MDM server (state `assignedToExternalMDM`). Microsoft Graph beta has no
+   * separate action for it: `claimTokenManagementFromExternalMdm` is a Boolean property of the beta vppToken
+   * ("Update vppToken", PATCH /deviceAppManagement/vppTokens/{id}; the -ClaimTokenManagementFromExternalMdm switch of
+   * Update-MgBetaDeviceAppManagementVppToken), so it is PATCHed to true. Only after the admin's extra yes.
+   */
+  async reclaim(tokenId: string): Promise<Result<void, MdmProblem>> {
+    const answer = await this.call(
+      {
+        method: 'PATCH',
+        url: `${GRAPH_ORIGIN}${INTUNE_PATHS.claim(tokenId)}`,
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ '@odata.type': '#microsoft.graph.vppToken', claimTokenManagementFromExternalMdm: true }),
+        doing: 'taking the location over from the other MDM server',
+      },
+      // A gone token reads as for the renew; any other refusal keeps Microsoft's own words.
+      (status, detail, request) => (status === 404 ? renewProblem(status, detail, request) : undefined),
+    );
+    return answer.ok ? ok(undefined) : answer;
+  }
+
   async sync(tokenId: string): Promise<Result<void, MdmProblem>> {
     const answer = await this.call({
       method: 'POST',
       url: `${GRAPH_ORIGIN}${INTUNE_PATHS.sync(tokenId)}`,
       headers: { accept: 'application/json' },
       doing: 'asking Intune to sync the token with Apple',
+      // Asking Intune to sync again is harmless.
+      idempotent: true,
     });
     return answer.ok ? ok(undefined) : answer;
   }

@@ -296,6 +296,7 @@ async function redeem(
     secrets: what.secrets,
     // A code is redeemed once: resending it after a lost answer only earns invalid_grant.
     retry: what.grant === 'refresh_token',
+    idempotent: what.grant === 'refresh_token',
   };
   const answer = await http.sendJson(request, tokenEndpointProblem(what.grant));
   if (!answer.ok) return answer;

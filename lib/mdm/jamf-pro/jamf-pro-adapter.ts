@@ -22,6 +22,8 @@ const LABEL = 'Jamf Pro';
 export const JAMF_PATHS = {
   token: '/api/oauth/token',
   locations: '/api/v1/volume-purchasing-locations',
+  /** Jamf Pro API: "Reclaim a Volume Purchasing Location with the supplied id", answers 202 (developer.jamf.com). */
+  reclaim: (id: string) => `/api/v1/volume-purchasing-locations/${encodeURIComponent(id)}/reclaim`,
 } as const;
 
 export const JAMF_PAGE_SIZE = 100;
@@ -142,6 +144,26 @@ export class JamfProAdapter implements MdmAdapter {
     return ok(location.success ? this.toToken(location.data) : undefined);
   }
 
+  /**
+   * Takes the location over for this Jamf Pro server when another MDM server uses it (`clientContextMismatch`):
+   * `POST …/{id}/reclaim`, which Jamf Pro answers 202 with no body. Only after the admin's extra yes.
+   */
+  async reclaim(tokenId: string): Promise<Result<void, MdmProblem>> {
+    const settings = this.settingsProblem();
+    if (settings) return err(settings);
+    const request: MdmRequest = {
+      method: 'POST',
+      url: `${this.baseUrl}${JAMF_PATHS.reclaim(tokenId)}`,
+      headers: { Accept: 'application/json' },
+      doing: 'reclaiming the volume purchasing location for this Jamf Pro server',
+    };
+    // Its rights and a gone location read as for the renew; any other refusal keeps Jamf Pro's own words.
+    const answer = await this.authed(request, (status, detail, req) =>
+      status === 400 || status === 422 ? undefined : renewStatusProblem(status, detail, req),
+    );
+    return answer.ok ? ok(undefined) : answer;
+  }
+
   outcome(token: MdmToken, expected: { expiresAt: string; since: Date }): RenewOutcome {
     if (token.state === 'other-server') {
       return {
@@ -224,6 +246,7 @@ export class JamfProAdapter implements MdmAdapter {
         client_secret: this.clientSecret,
       }).toString(),
       doing: 'getting an access token for the API client',
+      idempotent: true,
     };
     const startedAt = this.now();
     const answer = await this.http.send(request, tokenStatusProblem);

@@ -7,7 +7,7 @@ import {
   FLEET_HOST,
   FLEET_INVALID_TOKEN_REASON,
   FLEET_PREMIUM_REASON,
-  FLEET_WRONG_LOCATION_REASON,
+  FLEET_APPLE_FAILED_REASON,
   createFleetState,
   handleFleet,
   parseMultipart,
@@ -97,34 +97,37 @@ describe('Fleet stand-in: renew', () => {
     const expiresAt = Date.now() + 400 * DAY_MS;
     const text = issueToken(world, 'LOC-3001', { expiresAt });
     const answer = await renewWith('7', text);
-    expect(answer.status).toBe(200);
+    expect(answer.status).toBe(202);
     const renewDate = new Date(parseAppleDate(formatAppleDate(expiresAt))).toISOString().replace('.000Z', 'Z');
-    expect(answer.body).toMatchObject({ vpp_token: { id: 7, location: 'Satellite Office', org_name: 'Acme Corp', renew_date: renewDate } });
-    expect((answer.body as { vpp_token: Record<string, unknown> }).vpp_token).not.toHaveProperty('uId');
+    expect(answer.body).toMatchObject({ token: { id: 7, location: 'Satellite Office', org_name: 'Acme Corp', renew_date: renewDate } });
+    expect((answer.body as { token: Record<string, unknown> }).token).not.toHaveProperty('uId');
     expect(state.tokens[0]!.renew_date).toBe(renewDate);
     expect(Date.parse(state.tokens[0]!.updatedAt)).toBeGreaterThan(Date.now() - 60_000);
     expect(state.uploads).toHaveLength(1);
     expect(state.uploads[0]).toMatchObject({ tokenId: '7', text, auth: `Bearer ${FLEET_API_TOKEN}`, fileName: 'sToken_for_Satellite Office.vpptoken' });
   });
 
-  it('refuses a revoked, an expired or an unknown file with 422, and records nothing', async () => {
+  it('answers a revoked or expired file with a 500 (Fleet does not map Apple’s refusal), an undecodable one with 422; records nothing', async () => {
     const revoked = issueToken(world, 'LOC-3001');
     issueToken(world, 'LOC-3001'); // revokes the one before
     const expired = issueToken(world, 'LOC-3001', { revokeOthers: false, expiresAt: Date.now() - DAY_MS });
     const before = state.tokens[0]!.renew_date;
-    for (const text of [revoked, expired, btoa('{"token":"nope","expDate":"2030-01-01T00:00:00+0000","orgName":"Acme Corp"}'), 'not a token']) {
+    for (const text of [revoked, expired, btoa('{"token":"nope","expDate":"2030-01-01T00:00:00+0000","orgName":"Acme Corp"}')]) {
       const answer = await renewWith('7', text);
-      expect(answer).toMatchObject({ status: 422, body: { message: 'Validation Failed', errors: [{ name: 'token', reason: FLEET_INVALID_TOKEN_REASON }] } });
+      expect(answer).toMatchObject({ status: 500, body: { message: FLEET_APPLE_FAILED_REASON } });
     }
+    const garbage = await renewWith('7', 'not a token');
+    expect(garbage).toMatchObject({ status: 422, body: { message: 'Validation Failed', errors: [{ name: 'token', reason: FLEET_INVALID_TOKEN_REASON }] } });
     expect(state.tokens[0]!.renew_date).toBe(before);
     expect(state.uploads).toEqual([]);
   });
 
-  it("refuses a valid file for another Apple location than the token's", async () => {
+  it("takes a valid file for another Apple location and overwrites the row's location, as Fleet does", async () => {
     const other = issueToken(world, 'LOC-1002', { revokeOthers: false });
     const answer = await renewWith('7', other);
-    expect(answer).toMatchObject({ status: 422, body: { errors: [{ name: 'token', reason: FLEET_WRONG_LOCATION_REASON }] } });
-    expect(state.uploads).toEqual([]);
+    expect(answer.status).toBe(202);
+    expect(state.tokens[0]!.location).toBe('Warehouse');
+    expect(state.uploads).toHaveLength(1);
   });
 
   it('rejects a body that is not multipart with 400, and a form without a token file', async () => {
@@ -233,9 +236,9 @@ describe('FleetAdapter against the stand-in, in process', () => {
     state.premium = true;
     const wrongKey = await adapterFor('nope').adapter.listTokens();
     expect(!wrongKey.ok && wrongKey.error.kind).toBe('unauthorized');
-    const other = issueToken(world, 'LOC-1002', { revokeOthers: false });
-    const refused = await adapterFor().adapter.renew('7', other);
-    expect(!refused.ok && refused.error).toMatchObject({ kind: 'refused', status: 422 });
-    expect(!refused.ok && refused.error.message).toContain(FLEET_WRONG_LOCATION_REASON);
+    const dead = issueToken(world, 'LOC-3001');
+    issueToken(world, 'LOC-3001');
+    const failed = await adapterFor().adapter.renew('7', dead);
+    expect(!failed.ok && failed.error).toMatchObject({ kind: 'server-error', status: 500 });
   });
 });

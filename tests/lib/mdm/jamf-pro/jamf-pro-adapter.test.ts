@@ -523,11 +523,19 @@ describe('JamfProAdapter: renew', () => {
     expect(jamf.requests[4]!.headers.Authorization).toBe(`Bearer ${ACCESS_TOKEN_2}`);
   });
 
-  it('500 then 200: the PATCH is resent (it is idempotent per file)', async () => {
+  it('a 5xx on the PATCH is never resent blindly: the renewal machine asks Apple about the file first', async () => {
     const jamf = scriptedJamf(tokenReply(), json(503, { httpStatus: 503, errors: [] }), json(200, LOCATION));
     const { adapter } = makeAdapter(jamf.fetch);
+    const answer = await adapter.renew('1', TOKEN_TEXT);
+    expect(!answer.ok && answer.error).toMatchObject({ kind: 'server-error', status: 503, transient: true });
+    expect(jamf.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('a 429 on the PATCH is resent: Jamf Pro says it did not act', async () => {
+    const jamf = scriptedJamf(tokenReply(), json(429, { httpStatus: 429, errors: [] }), json(200, LOCATION));
+    const { adapter } = makeAdapter(jamf.fetch);
     expect(valueOf(await adapter.renew('1', TOKEN_TEXT))).toMatchObject({ id: '1' });
-    expect(jamf.requests).toHaveLength(3);
+    expect(jamf.requests.filter((r) => r.method === 'PATCH')).toHaveLength(2);
   });
 });
 

@@ -250,4 +250,18 @@ describe('JamfProAdapter against the stand-in', () => {
     expect(design.state).toBe('other-server');
     expect(adapter.outcome(design, { expiresAt: design.expiresAt!, since: new Date() }).state).toBe('failed');
   });
+
+  it('reclaim: POSTs …/{id}/reclaim (Jamf answers 202, no body); the location is this server\'s again', async () => {
+    state.locations[0]!.clientContextMismatch = true;
+    const requests: Array<{ url: string; method: string }> = [];
+    const adapter = adapterFor(requests);
+    const reclaimed = await adapter.reclaim('1');
+    expect(reclaimed.ok).toBe(true);
+    expect(requests.filter((r) => r.method === 'POST' && r.url.endsWith('/reclaim')).map((r) => r.url)).toEqual([
+      `https://${JAMF_HOST}/api/v1/volume-purchasing-locations/1/reclaim`,
+    ]);
+    expect(state.reclaims.map((r) => r.id)).toEqual(['1']);
+    const listed = await adapter.listTokens();
+    expect(listed.ok && listed.value[0]!.state).not.toBe('other-server');
+  });
 });
