@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseVppToken } from '../../lib/token/parse-vpp-token';
 import { fleetVppTokenAnswerSchema, fleetVppTokenListSchema } from '../../lib/mdm/fleet';
 import { appleErrorBodySchema } from '../../lib/apple/schemas';
+import { AppleClient } from '../../lib/apple';
+
+const TOKEN_TEXT = 'eyJ0b2tlbiI6IlRFU1QtaW5uZXIiLCJvcmdOYW1lIjoiWCIsImV4cERhdGUiOiIyMDMwIn0=';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/token');
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -37,9 +40,49 @@ describe("conformance: Fleet's wire shapes", () => {
   });
 });
 
-describe("conformance: Apple's error body", () => {
-  // https://developer.apple.com/documentation/devicemanagement/handling-error-responses : {errorNumber, errorMessage}
-  it('reads 9601 Login required', () => {
-    expect(appleErrorBodySchema.parse({ errorNumber: 9601, errorMessage: 'Login required' }).errorNumber).toBe(9601);
+describe("conformance: Apple's error body and its published error numbers", () => {
+  // Apple's own example answer of `GET https://vpp.itunes.apple.com/mdm/v2/service/config`, its `errorCodes` list
+  // (https://developer.apple.com/documentation/devicemanagement/service-config, "Example Response"). The rows Token
+  // Relay acts on, with Apple's words verbatim; each comes back as `{errorNumber, errorMessage}` (ErrorResponse).
+  const PUBLISHED = [
+    { errorNumber: 9601, errorMessage: 'Login required.' },
+    { errorNumber: 9603, errorMessage: 'Internal error.' },
+    {
+      errorNumber: 9621,
+      errorMessage:
+        "The token has expired. You need to generate a new token online using your organization's account at either school.apple.com or business.apple.com.",
+    },
+    { errorNumber: 9625, errorMessage: 'The server has revoked the sToken.' },
+    { errorNumber: 9646, errorMessage: 'There are too many recent requests. Try again momentarily.' },
+    {
+      errorNumber: 9722,
+      errorMessage:
+        "This request contains an invalid authorization header. Change the request to send an authorization header that matches the format 'Bearer {sToken}'.",
+    },
+  ] as const;
+
+  it.each(PUBLISHED)('reads $errorNumber', (body) => {
+    expect(appleErrorBodySchema.parse(body)).toMatchObject(body);
+  });
+
+  // What Token Relay does with each: 9601 comes with HTTP 401, refusals as 4xx; Apple may also answer 200 with an
+  // error body (domain.md), as 9603 here, which is still its temporary trouble.
+  const EXPECTED: Record<number, { status: number; kind: string; transient: boolean }> = {
+    9601: { status: 401, kind: 'invalid', transient: false },
+    9603: { status: 200, kind: 'apple-error', transient: true },
+    9621: { status: 400, kind: 'expired', transient: false },
+    9625: { status: 400, kind: 'revoked', transient: false },
+    9646: { status: 429, kind: 'rate-limited', transient: true },
+    9722: { status: 400, kind: 'malformed-request', transient: false },
+  };
+  it.each(PUBLISHED)('maps $errorNumber to what the admin should do', async (body) => {
+    const expected = EXPECTED[body.errorNumber]!;
+    const fetch = async () => new Response(JSON.stringify(body), { status: expected.status, headers: { 'content-type': 'application/json' } });
+    const apple = new AppleClient({ fetch: fetch as unknown as typeof globalThis.fetch, sleep: async () => {}, random: () => 0.5 });
+    const answer = await apple.getClientConfig(TOKEN_TEXT);
+    if (answer.ok) throw new Error('expected a problem');
+    expect(answer.error.kind).toBe(expected.kind);
+    expect(Boolean(answer.error.transient)).toBe(expected.transient);
+    expect(JSON.stringify(answer.error)).not.toContain(TOKEN_TEXT);
   });
 });

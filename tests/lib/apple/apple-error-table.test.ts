@@ -2,9 +2,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { AppleClient, type AppleProblem } from '../../../lib/apple';
 
 /**
- * Apple's "Handling error responses" table for the Apps and Books API (v2):
- * https://developer.apple.com/documentation/devicemanagement/handling-error-responses
- * Each row is Apple's own error number with the HTTP status and words Apple lists for it.
+ * Apple's error numbers for the Apps and Books API (v2), as Apple publishes them in the `errorCodes` of its example
+ * `GET /mdm/v2/service/config` answer (https://developer.apple.com/documentation/devicemanagement/service-config);
+ * the verbatim rows are checked in tests/conformance/vendor-shapes.test.ts. HTTP statuses as domain.md records them.
  */
 const TOKEN = 'eyJ0b2tlbiI6IlRFU1QtaW5uZXIiLCJvcmdOYW1lIjoiWCIsImV4cERhdGUiOiIyMDMwIn0=';
 
