@@ -135,6 +135,40 @@ describe('RenewalView', () => {
     });
   });
 
+  describe('an MDM that renews through its API', () => {
+    const apiRecord = (kind: 'jamf-pro' | 'fleet', extra: Partial<RenewalRecord> = {}) =>
+      renewalRecord('awaiting-confirmation', {
+        ...matched,
+        match: { locationId: '7', locationName: 'Main Campus', strength: 'name', connectionId: 'c1', connectionName: 'Acme', kind },
+        preview: CONFIRMATION,
+        ...extra,
+      });
+
+    it('Fleet: says that only Apple’s confirmation of the location lets the file go', () => {
+      show(apiRecord('fleet'));
+      expect(document.body.textContent).toMatch(/does not check which location a file is for: Token Relay sends it only because Apple confirmed/);
+    });
+
+    it('Jamf Pro: no such note', () => {
+      show(apiRecord('jamf-pro'));
+      expect(document.body.textContent).not.toMatch(/does not check which location/);
+    });
+
+    it('a location another server holds, which the MDM can reclaim: Take over and renew, only after the extra yes', () => {
+      const record = apiRecord('jamf-pro', {
+        otherMdm: 'another MDM server',
+        match: { locationId: '7', locationName: 'Main Campus', strength: 'name', connectionId: 'c1', connectionName: 'Acme', kind: 'jamf-pro', reclaimable: true },
+      });
+      const actions = show(record);
+      expect(document.body.textContent).toMatch(/can take the location over through its own API/);
+      const go = screen.getByRole('button', { name: 'Take over and renew' }) as HTMLButtonElement;
+      expect(go.disabled).toBe(true);
+      fireEvent.click(screen.getByRole('checkbox'));
+      fireEvent.click(go);
+      expect(actions.confirm).toHaveBeenCalledWith(record.id, true);
+    });
+  });
+
   describe('another MDM holds the location (before the hand-over)', () => {
     const gate = () => renewalRecord('awaiting-confirmation', { ...matched, otherMdm: 'Jamf Pro' });
 
