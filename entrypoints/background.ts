@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
-import { checkApplePages } from '../lib/abm/page-check';
+import { checkApplePages } from '../lib/abm/check-apple-pages';
 import { AddigyConsoleTabs, consoleRequests, consoleTabsAdapter, routeConsoleTabUpdate, showConsoleTab } from '../lib/addigy-console/console-tabs';
 import { consolePolicyUrl, isConsoleSignInUrl } from '../lib/addigy-console/page-knowledge';
 import { createDownloadEvents } from '../lib/capture/download-events';

@@ -3,7 +3,6 @@ import { pageOutlineSchema, type PageOutline } from '../addigy-console/console-m
 import { outlinePage } from '../page-report';
 import { findTokenSection } from './find-token-entries';
 import { LABELS, looksLikeTokenRoute, type PageLabels } from './page-knowledge';
-import { CONTENT_SCRIPT_ORIGINS } from '../permissions/site-access';
 
 /** What one frame of an Apple Business/School Manager tab shows, checked on demand from the popup. */
 export interface ApplePageCheck {
@@ -45,29 +44,4 @@ export function unreadableApplePage(frames: readonly ApplePageCheck[]): PageOutl
   if (frames.some((f) => f.readable)) return undefined;
   const outlines = frames.filter((f) => f.tokenRoute && f.outline).map((f) => f.outline!);
   return outlines.sort((a, b) => b.nodes.length - a.nodes.length)[0];
-}
-
-/** The slices of `browser.tabs` and `browser.scripting` the check needs; tests pass doubles. */
-export interface ApplePageTabsApi {
-  query(query: { url: string[] }): Promise<Array<{ id?: number; active: boolean; lastAccessed?: number }>>;
-}
-export interface ApplePageScriptingApi {
-  executeScript(injection: { target: { tabId: number; allFrames: boolean }; files: Array<'/apple-page-check.js'> }): Promise<Array<{ result?: unknown }>>;
-}
-
-/** The open Apple tabs, checked frame by frame: the first whose token section cannot be read, as an outline. */
-export async function checkApplePages(tabs: ApplePageTabsApi, scripting: ApplePageScriptingApi): Promise<PageOutline | undefined> {
-  const open = await tabs.query({ url: CONTENT_SCRIPT_ORIGINS });
-  // The tab in front first; a few at most, as this runs each time the popup opens.
-  open.sort((a, b) => Number(b.active) - Number(a.active) || (b.lastAccessed ?? 0) - (a.lastAccessed ?? 0));
-  for (const tab of open.slice(0, 3)) {
-    if (tab.id === undefined) continue;
-    const results = await scripting
-      .executeScript({ target: { tabId: tab.id, allFrames: true }, files: ['/apple-page-check.js'] })
-      .catch(() => []);
-    const frames = results.map((r) => applePageCheckSchema.safeParse(r.result)).flatMap((r) => (r.success ? [r.data] : []));
-    const outline = unreadableApplePage(frames);
-    if (outline) return outline;
-  }
-  return undefined;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkApplePages, type ApplePageScriptingApi, type ApplePageTabsApi } from '../../../lib/abm/page-check';
+import { checkApplePages, type ApplePageScriptingApi, type ApplePageTabsApi } from '../../../lib/abm/check-apple-pages';
 import { CONTENT_SCRIPT_ORIGINS } from '../../../lib/permissions/site-access';
 
 const outline = (n: number) => ({ page: 'business.apple.com', takenAt: '2026-12-06T15:00:00Z', nodes: Array.from({ length: n }, (_, i) => `div ${i}`) });
