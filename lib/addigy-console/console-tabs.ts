@@ -1,7 +1,14 @@
 import { originOf } from '../http';
 import { err, ok, type Problem, type Result } from '../result';
 import type { AddigyConsoleApi } from './console-port';
-import { ADDIGY_CONSOLE_ORIGIN, type BackgroundToConsole, type ConsoleJob } from './console-messages';
+import {
+  ADDIGY_CONSOLE_ORIGIN,
+  type BackgroundToConsole,
+  type ConsoleFileReply,
+  type ConsoleJob,
+  type ConsoleReport,
+} from './console-messages';
+import { isConsoleSignInUrl, isConsoleUrl } from './page-knowledge';
 
 /** The slice of `browser.tabs` the console needs; tests hand in a double. */
 export interface ConsoleTabsAdapter {
@@ -98,4 +105,72 @@ function samePage(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The slice of `browser.tabs` the console tabs and their events use. */
+export interface BrowserTabsApi {
+  create(props: { url: string; active: boolean }): Promise<{ id?: number }>;
+  get(tabId: number): Promise<{ id?: number; url?: string; status?: string; windowId?: number }>;
+  update(tabId: number, props: { url?: string; active?: boolean }): Promise<{ windowId?: number } | undefined>;
+  sendMessage(tabId: number, message: BackgroundToConsole, options: { frameId: number }): Promise<unknown>;
+}
+
+/** `browser.tabs` as the console tabs need it: a tab that is gone reads as undefined. */
+export function consoleTabsAdapter(tabs: BrowserTabsApi): ConsoleTabsAdapter {
+  return {
+    create: (props) => tabs.create(props),
+    get: (tabId) => tabs.get(tabId).catch(() => undefined),
+    update: (tabId, props) => tabs.update(tabId, props),
+    sendMessage: (tabId, message, options) => tabs.sendMessage(tabId, message, options),
+  };
+}
+
+/** What the renewal workflow does when a console tab changes or asks for something. */
+export interface ConsoleTabEvents {
+  consoleNeedsSignIn(tabId: number): Promise<boolean>;
+  consoleTabLoaded(tabId: number): Promise<void>;
+  consoleTabClosed(tabId: number): Promise<void>;
+  fileForConsole(renewalId: string, tabId: number): Promise<{ fileName: string; text: string } | undefined>;
+  consoleReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void>;
+}
+
+/** `tabs.onUpdated`: Addigy's sign-in page, a new page load (a new console script), or nothing for us. */
+export function routeConsoleTabUpdate(
+  tabId: number,
+  change: { url?: string; status?: string },
+  tab: { url?: string },
+  events: Pick<ConsoleTabEvents, 'consoleNeedsSignIn' | 'consoleTabLoaded'>,
+): void {
+  const url = change.url ?? tab.url ?? '';
+  if (isConsoleSignInUrl(url) && (change.url || change.status === 'complete')) {
+    void events.consoleNeedsSignIn(tabId);
+  } else if (change.status === 'complete' && isConsoleUrl(url)) {
+    void events.consoleTabLoaded(tabId);
+  }
+}
+
+/** The console script's requests, as the message handler takes them. */
+export function consoleRequests(tabs: Pick<BrowserTabsApi, 'get'>, events: ConsoleTabEvents) {
+  return {
+    async fileFor(renewalId: string, tabId: number): Promise<ConsoleFileReply> {
+      // The browser's own view of the tab: the token goes only to Addigy's console, top frame (checked by the sender class).
+      const tab = await tabs.get(tabId).catch(() => undefined);
+      if (!isConsoleUrl(tab?.url ?? '')) return { ok: false };
+      const file = await events.fileForConsole(renewalId, tabId);
+      return file ? { ok: true, ...file } : { ok: false };
+    },
+    report: (renewalId: string, tabId: number, report: ConsoleReport) => events.consoleReport(renewalId, tabId, report),
+    signInPage: (tabId: number) => events.consoleNeedsSignIn(tabId),
+  };
+}
+
+/** Brings a renewal's console tab (if it has one) and its window to the front. */
+export async function showConsoleTab(
+  tabId: number | undefined,
+  tabs: Pick<BrowserTabsApi, 'update'>,
+  windows: { update(windowId: number, props: { focused: boolean }): Promise<unknown> },
+): Promise<void> {
+  if (tabId === undefined) return;
+  const tab = await tabs.update(tabId, { active: true }).catch(() => undefined);
+  if (tab?.windowId !== undefined) await windows.update(tab.windowId, { focused: true }).catch(() => undefined);
 }

@@ -53,3 +53,21 @@ export async function eraseEndedOwnDownloads(downloads: OwnDownloadsApi, ownId: 
 export async function ownDownloadsUnderway(): Promise<number> {
   return (await trackedItem.getValue()).length;
 }
+
+/** What settling own downloads needs besides `downloads`: who we are and where the blob: URLs live. */
+export interface OwnDownloadsSettling {
+  downloads: OwnDownloadsApi;
+  ownId: string;
+  /** `runtime.getURL('/')`. */
+  ownOrigin: string;
+  revoke(url: string): Promise<void>;
+  /** Close the offscreen document that made the blob: URLs (Chrome). */
+  closeOffscreen(): Promise<void>;
+}
+
+/** Own token saves that ended (complete, interrupted, cancelled): erase their history entries, revoke their URLs. */
+export async function settleOwnDownloads(deps: OwnDownloadsSettling): Promise<void> {
+  const urls = await eraseEndedOwnDownloads(deps.downloads, deps.ownId, deps.ownOrigin);
+  for (const url of urls) await deps.revoke(url);
+  if (!(await ownDownloadsUnderway())) await deps.closeOffscreen();
+}

@@ -1,0 +1,71 @@
+import { addigyClientFor } from './addigy/addigy-host';
+import { originOf } from '../http';
+import type { IntentReply } from '../messaging/messages';
+import { browserSiteAccess } from '../permissions/browser-site-access';
+import type { ConnectionHandle } from './connection-handles';
+import type { Problem, Result } from '../result';
+import { loadApiKey } from '../storage/api-key';
+import { loadSettings } from '../storage/settings';
+import { connectionHandles } from './connection-handles';
+import { MDM_LABELS } from './mdm-adapter';
+
+/** Anything that can list its tokens: the quickest proof that an address, secret and rights are right. */
+interface TokenLister {
+  listTokens(): Promise<Result<unknown[], Problem>>;
+}
+
+/** What Test connection asks; the background passes the real storage, client and permissions, tests pass doubles. */
+export interface ConnectionTestDeps {
+  /** Options' Addigy section: its address and key. */
+  addigySection(): Promise<{ baseUrl: string; apiKey: string }>;
+  addigyClient(section: { baseUrl: string; apiKey: string }): TokenLister;
+  siteAccess: { contains(origins: string[]): Promise<boolean> };
+  connections(): Promise<ConnectionHandle[]>;
+}
+
+export const browserConnectionTestDeps: ConnectionTestDeps = {
+  async addigySection() {
+    const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
+    return { baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' };
+  },
+  addigyClient: (section) => addigyClientFor(section),
+  siteAccess: browserSiteAccess,
+  connections: () => connectionHandles(),
+};
+
+/** Lists a connection's tokens (Options' Addigy section without an id) and says what came back, in words. */
+export async function testConnection(connectionId: string | undefined, deps: ConnectionTestDeps): Promise<IntentReply> {
+  if (connectionId) return testListedConnection(connectionId, deps);
+  const section = await deps.addigySection();
+  const list = await deps.addigyClient(section).listTokens();
+  if (!list.ok) {
+    // "Could not reach" is the browser withholding site access more often than the network failing.
+    const origin = originOf(section.baseUrl);
+    if (list.error.kind === 'unreachable' && origin && !(await deps.siteAccess.contains([`${origin}/*`]).catch(() => true))) {
+      return {
+        ok: false,
+        problem: {
+          kind: 'no-site-access',
+          message: `Token Relay is not allowed to reach ${new URL(origin).host}, so it could not ask Addigy.`,
+          nextStep: 'Choose “Allow access to these sites” on this page, or allow Token Relay on that site in the browser’s extension settings.',
+        },
+      };
+    }
+    return { ok: false, problem: list.error };
+  }
+  const n = list.value.length;
+  return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
+}
+
+async function testListedConnection(connectionId: string, deps: ConnectionTestDeps): Promise<IntentReply> {
+  const handle = (await deps.connections()).find((h) => h.connection.id === connectionId);
+  if (!handle) {
+    return { ok: false, problem: { kind: 'unknown-connection', message: 'That connection no longer exists.', nextStep: 'Reload Options.' } };
+  }
+  const noRetry = () => undefined;
+  const list = handle.addigy ? await handle.addigy(noRetry).listTokens() : await handle.adapter!(noRetry).listTokens();
+  if (!list.ok) return { ok: false, problem: list.error };
+  const n = list.value.length;
+  const label = MDM_LABELS[handle.connection.kind];
+  return { ok: true, note: `Connected. ${label} lists ${n} Apps and Books token${n === 1 ? '' : 's'}.` };
+}

@@ -1,0 +1,87 @@
+import { computeBadge, showBadge, type ActionApi, type TokenWatch } from '../badge';
+import { isFinished, type RenewalRecord } from '../renewal/renewal-record';
+import type { Reminder } from '../reminders/reminder-scheduler';
+import { loadSnoozes } from '../reminders/reminder-store';
+import { loadApiKey } from '../storage/api-key';
+import { listConnections } from '../storage/connections';
+import { loadNoticedDownloads } from '../storage/noticed-downloads';
+import { idbRenewalStore } from '../storage/renewal-store';
+import { currentTokenWatch, runTokenWatch } from '../watch/run-token-watch';
+import { tokenSnapshotItem } from '../watch/token-snapshot';
+import type { PopupState } from './messages';
+
+/** The alarm that wakes a killed worker to resume whatever renewal was under way. */
+export const RESUME_ALARM = 'resume-renewals';
+
+/** Where the popup's state is read from; tests pass in-memory sources. */
+export interface PopupStateSources {
+  apiKey(): Promise<string | undefined>;
+  connectionCount(): Promise<number>;
+  renewals(): Promise<RenewalRecord[]>;
+  noticedDownloads(): Promise<PopupState['noticedDownloads']>;
+  tokens(): Promise<PopupState['tokens']>;
+  snoozedUntil(now: Date): Promise<PopupState['snoozedUntil']>;
+  tokenWatch(): Promise<TokenWatch>;
+}
+
+export const storedPopupStateSources: PopupStateSources = {
+  apiKey: loadApiKey,
+  connectionCount: async () => (await listConnections()).length,
+  renewals: () => idbRenewalStore.list(),
+  noticedDownloads: loadNoticedDownloads,
+  tokens: () => tokenSnapshotItem.getValue(),
+  snoozedUntil: loadSnoozes,
+  tokenWatch: currentTokenWatch,
+};
+
+/** Where a change is published: the toolbar badge, the resume alarm, open extension pages. */
+export interface PublishTargets {
+  action: ActionApi;
+  alarms: {
+    create(name: string, info: { periodInMinutes: number }): Promise<unknown>;
+    clear(name: string): Promise<unknown>;
+  };
+  sendMessage(message: { type: 'state:changed' }): Promise<unknown>;
+  /** Show a token reminder (a browser notification). */
+  notify(reminder: Reminder): Promise<void>;
+}
+
+/** The popup's state, and telling everyone it changed. */
+export function createPopupState(targets: PublishTargets, sources: PopupStateSources = storedPopupStateSources) {
+  async function getState(): Promise<PopupState> {
+    const [apiKey, connectionCount, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
+      sources.apiKey(),
+      sources.connectionCount(),
+      sources.renewals(),
+      sources.noticedDownloads(),
+      sources.tokens(),
+      sources.snoozedUntil(new Date()),
+    ]);
+    const readAt = Date.now();
+    return { configured: Boolean(apiKey) || connectionCount > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
+  }
+
+  async function publish(): Promise<void> {
+    const { renewals } = await getState();
+    await showBadge(targets.action, computeBadge(renewals, await sources.tokenWatch()));
+    // A killed worker is woken by this alarm and resumes whatever was under way.
+    const underway = renewals.some((r) => !isFinished(r) && r.step !== 'awaiting-confirmation');
+    if (underway) await targets.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
+    else await targets.alarms.clear(RESUME_ALARM);
+    await targets.sendMessage({ type: 'state:changed' }).catch(() => undefined);
+  }
+
+  /** Look at every token now (the periodic watch, on demand), then publish. */
+  async function refreshTokens(): Promise<void> {
+    await runTokenWatch(targets.notify);
+    await publish();
+  }
+
+  /** A renewal changed: publish; a finished one changes that token's health, so look again. */
+  function renewalChanged(record: RenewalRecord): void {
+    void publish();
+    if (record.step === 'done') void refreshTokens();
+  }
+
+  return { getState, publish, refreshTokens, renewalChanged };
+}

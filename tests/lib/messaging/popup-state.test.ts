@@ -1,0 +1,87 @@
+import { describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { TokenWatch } from '../../../lib/badge';
+import { createPopupState, RESUME_ALARM, type PopupStateSources } from '../../../lib/messaging/popup-state';
+import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
+import { renewalRecord } from '../../support/renewal-record-factory';
+
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+function setUp(over: Partial<PopupStateSources> & { renewalList?: RenewalRecord[]; watch?: TokenWatch } = {}) {
+  const sent: unknown[] = [];
+  const alarms: string[] = [];
+  const sources: PopupStateSources = {
+    apiKey: async () => undefined,
+    connectionCount: async () => 0,
+    renewals: async () => over.renewalList ?? [],
+    noticedDownloads: async () => ['/d/sToken.vpptoken'],
+    tokens: async () => ({ health: [] }),
+    snoozedUntil: async () => ({ 'loc-1': '2026-12-31T00:00:00Z' }),
+    tokenWatch: async () => over.watch ?? { unhealthy: [] },
+    ...over,
+  };
+  const state = createPopupState(
+    {
+      action: fakeBrowser.action,
+      alarms: {
+        create: async (name) => void alarms.push(`create ${name}`),
+        clear: async (name) => void alarms.push(`clear ${name}`),
+      },
+      sendMessage: async (message) => void sent.push(message),
+      notify: async () => undefined,
+    },
+    sources,
+  );
+  return { state, sent, alarms };
+}
+
+describe('popup state', () => {
+  it('is configured with an Addigy key or any connection, and lists the 20 newest renewals', async () => {
+    const many = Array.from({ length: 25 }, () => renewalRecord('done'));
+    const { state } = setUp({ renewalList: many });
+    const read = await state.getState();
+    expect(read).toMatchObject({ configured: false, noticedDownloads: ['/d/sToken.vpptoken'], snoozedUntil: { 'loc-1': '2026-12-31T00:00:00Z' } });
+    expect(read.renewals).toEqual(many.slice(0, 20));
+    expect((await setUp({ apiKey: async () => 'key' }).state.getState()).configured).toBe(true);
+    expect((await setUp({ connectionCount: async () => 1 }).state.getState()).configured).toBe(true);
+  });
+
+  it('publishes the badge, keeps the resume alarm while a renewal is under way, and tells open pages', async () => {
+    const { state, sent, alarms } = setUp({ renewalList: [renewalRecord('scanning')] });
+    await state.publish();
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('…');
+    expect(alarms).toEqual([`create ${RESUME_ALARM}`]);
+    expect(sent).toEqual([{ type: 'state:changed' }]);
+  });
+
+  it('clears the resume alarm when nothing is under way (awaiting confirmation waits for the user)', async () => {
+    const { state, alarms } = setUp({ renewalList: [renewalRecord('awaiting-confirmation'), renewalRecord('done')], watch: { unhealthy: ['North'] } });
+    await state.publish();
+    expect(alarms).toEqual([`clear ${RESUME_ALARM}`]);
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('!');
+  });
+
+  it('publishes even when no extension page is open to hear it', async () => {
+    const { state } = setUp();
+    const failing = createPopupState({
+      action: fakeBrowser.action,
+      alarms: { create: async () => undefined, clear: async () => undefined },
+      sendMessage: () => Promise.reject(new Error('Receiving end does not exist.')),
+      notify: async () => undefined,
+    });
+    await expect(failing.publish()).resolves.toBeUndefined();
+    await expect(state.publish()).resolves.toBeUndefined();
+  });
+
+  it('on a renewal change publishes; a renewal done also makes the watch look again', async () => {
+    const { state, sent } = setUp();
+    state.renewalChanged(renewalRecord('renewing'));
+    await flush();
+    expect(sent).toHaveLength(1);
+    state.renewalChanged(renewalRecord('done'));
+    // One publish for the change, one after the watch's fresh look.
+    await vi.waitFor(() => expect(sent).toHaveLength(3));
+    await flush();
+    expect(sent).toHaveLength(3);
+  });
+});
