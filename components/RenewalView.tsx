@@ -239,7 +239,7 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
         </button>
         <button onClick={() => actions.discard(record.id)}>Cancel</button>
       </div>
-      {api && mdmKindOf(record) === 'fleet' && (
+      {api && record.match?.requiresAppleVerifiedLocation && (
         <p class="muted">
           {mdm} does not check which location a file is for: Token Relay sends it only because Apple confirmed the file is for
           this location and organisation.

@@ -485,7 +485,7 @@ export class RenewalMachine {
             continue;
           }
           const matches = matchTokensByName(list.value, { locationName: apple?.locationName ?? file.locationName, orgName: file.orgName });
-          for (const token of matches) candidates.push(candidateOf(target, token, Boolean(target.adapter.reclaim)));
+          for (const token of matches) candidates.push(candidateOf(target, token, target.adapter));
         }
       }
       record.searched = targets.map((t) => t.name);
@@ -521,6 +521,7 @@ export class RenewalMachine {
         ? {}
         : { connectionId: candidate.connectionId, connectionName: candidate.connectionName, kind: candidate.kind }),
       ...(candidate.reclaimable ? { reclaimable: true } : {}),
+      ...(candidate.requiresAppleVerifiedLocation ? { requiresAppleVerifiedLocation: true } : {}),
     };
     // Apple names the MDM holding the location; the MDM's own list may say another server of its kind uses it.
     record.otherMdm = otherMdmFor(record.apple?.otherMdm, candidate.kind) ?? (candidate.otherServer ? ANOTHER_SERVER : undefined);
@@ -1070,10 +1071,11 @@ const FIXABLE_IN_SETTINGS: readonly string[] = ['unauthorized', 'forbidden', 'ba
 /** The primary Addigy connection: Options' Addigy section (lib/storage/connections PRIMARY_ADDIGY). */
 const PRIMARY_CONNECTION_ID = 'addigy';
 
-function candidateOf(target: Target, token: MdmToken, reclaimable: boolean): MatchCandidate {
+function candidateOf(target: Target, token: MdmToken, adapter: MdmAdapter): MatchCandidate {
   return {
     ...(token.state === 'other-server' ? { otherServer: true } : {}),
-    ...(reclaimable ? { reclaimable: true } : {}),
+    ...(adapter.reclaim ? { reclaimable: true } : {}),
+    ...(adapter.requiresAppleVerifiedLocation ? { requiresAppleVerifiedLocation: true } : {}),
     connectionId: target.connectionId,
     connectionName: target.name,
     kind: target.kind,

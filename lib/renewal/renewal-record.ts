@@ -61,6 +61,8 @@ export const matchCandidateSchema = z.object({
   otherServer: z.optional(z.boolean()),
   /** The MDM can take the location over from another MDM through its API (adapter.reclaim). */
   reclaimable: z.optional(z.boolean()),
+  /** The MDM stores any file it is given: only Apple's check of the location guards it (adapter.requiresAppleVerifiedLocation). */
+  requiresAppleVerifiedLocation: z.optional(z.boolean()),
 });
 export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
 
@@ -98,6 +100,8 @@ export const renewalRecordSchema = z.object({
       kind: z.optional(z.enum(MDM_KINDS)),
       /** The MDM can take the location over from another MDM through its API: the popup offers "Take over and renew". */
       reclaimable: z.optional(z.boolean()),
+      /** The MDM stores any file it is given: the confirmation says that Apple's location check is the only guard. */
+      requiresAppleVerifiedLocation: z.optional(z.boolean()),
     }),
   ),
   /** Several connections hold a token this file may renew: the admin picks one; nothing is sent before. */

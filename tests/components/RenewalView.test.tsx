@@ -139,7 +139,15 @@ describe('RenewalView', () => {
     const apiRecord = (kind: 'jamf-pro' | 'fleet', extra: Partial<RenewalRecord> = {}) =>
       renewalRecord('awaiting-confirmation', {
         ...matched,
-        match: { locationId: '7', locationName: 'Main Campus', strength: 'name', connectionId: 'c1', connectionName: 'Acme', kind },
+        match: {
+          locationId: '7',
+          locationName: 'Main Campus',
+          strength: 'name',
+          connectionId: 'c1',
+          connectionName: 'Acme',
+          kind,
+          ...(kind === 'fleet' ? { requiresAppleVerifiedLocation: true } : {}),
+        },
         preview: CONFIRMATION,
         ...extra,
       });

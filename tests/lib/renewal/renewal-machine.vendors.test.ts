@@ -109,6 +109,8 @@ describe('RenewalMachine: what the vendors really answer', () => {
       handles = [handle('Fleet HQ', fleet)];
       const m = new RenewalMachine(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
+      // The confirmation says why only Apple's check lets the file go: read from the adapter, not from the MDM's name.
+      expect(record.match).toMatchObject({ requiresAppleVerifiedLocation: true });
       expect((await m.confirm(record.id)).ok).toBe(true);
       await m.settled();
       expect(fleet.calls).toEqual([{ call: 'renew', tokenId: '7' }]);
@@ -283,6 +285,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       const m = new RenewalMachine(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       expect(record.match?.reclaimable).toBeUndefined();
+      expect(record.match?.requiresAppleVerifiedLocation).toBeUndefined();
       await m.confirm(record.id, { acceptOtherMdm: true });
       await m.settled();
       expect(fleet.calls).toEqual([{ call: 'renew', tokenId: '7' }]);
