@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../result';
 import { redactBase64Runs, redactSecret } from '../token/redact-secret';
 import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, schemaMismatchPaths, sleep as sleepFor, type RetryPolicy } from '../http';
 import type { MdmProblem, OnRetry } from './mdm-adapter';
-import { checkServerAddress } from '../permissions/server-address';
+import { normaliseServerAddress } from '../permissions/server-address';
 
 /**
  * The transport every API adapter (Jamf Pro, Intune, Fleet) shares: a deadline per request, back-off on
@@ -295,7 +295,5 @@ export function hostOf(url: string): string {
  * credentials, no query; the origin plus any path, no trailing slash. See lib/permissions/server-address.ts.
  */
 export function normaliseServerUrl(input: string): string | undefined {
-  const checked = checkServerAddress(input, { schemeOptional: true });
-  if (!checked.ok) return undefined;
-  return `${checked.url.origin}${checked.url.pathname.replace(/\/+$/, '')}`;
+  return normaliseServerAddress(input, { schemeOptional: true });
 }

@@ -54,6 +54,12 @@ export function checkServerAddress(input: string, { schemeOptional = false } = {
   return { ok: true, url };
 }
 
+/** A checked address as it is kept: the origin plus any path, no trailing slash; undefined when it fails the check. */
+export function normaliseServerAddress(input: string, options: { schemeOptional?: boolean } = {}): string | undefined {
+  const checked = checkServerAddress(input, options);
+  return checked.ok ? `${checked.url.origin}${checked.url.pathname.replace(/\/+$/, '')}` : undefined;
+}
+
 /** What is wrong with the address, in plain words, with an example of a right one. */
 export function addressFaultMessage(fault: AddressFault, example: string): string {
   const enter = `Enter the server’s address, like ${example}.`;

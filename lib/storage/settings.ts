@@ -3,7 +3,7 @@ import * as z from 'zod/mini';
 
 import { DEFAULT_ADDIGY_BASE_URL } from '../mdm/mdm-kinds';
 import { openTokenRelayDb } from './database';
-import { checkServerAddress } from '../permissions/server-address';
+import { normaliseServerAddress } from '../permissions/server-address';
 
 export { DEFAULT_ADDIGY_BASE_URL };
 export const DEFAULT_REMINDER_DAYS = [30, 14, 7, 1];
@@ -89,7 +89,5 @@ export async function migrateLocalSettings(hostGranted: (baseUrl: string) => Pro
  * (`isAddigyHost`), so Options can say which is wrong.
  */
 export function normaliseBaseUrl(input: string): string | undefined {
-  const checked = checkServerAddress(input);
-  if (!checked.ok) return undefined;
-  return `${checked.url.origin}${checked.url.pathname.replace(/\/+$/, '')}`;
+  return normaliseServerAddress(input);
 }
