@@ -1096,8 +1096,8 @@ function uncertainWrite(problem: { kind: string } | undefined): boolean {
   return problem?.kind === 'server-error' || problem?.kind === 'timeout' || problem?.kind === 'unreachable';
 }
 
-/** Unicode-normalised and trimmed: how a name is compared with Apple's. */
-const sameName = (a: string | undefined, b: string | undefined) =>
+/** Unicode-normalised and trimmed, case kept: stricter than matchTokensByName, as it guards what Fleet overwrites. */
+const exactlySameName = (a: string | undefined, b: string | undefined) =>
   Boolean(a?.trim()) && a!.normalize('NFC').trim() === b?.normalize('NFC').trim();
 
 /**
@@ -1120,7 +1120,7 @@ function unverifiedLocation(record: RenewalRecord, mdm: string): RenewalFailure 
     };
   }
   const match = record.match;
-  if (!sameName(apple.locationName, match?.locationName) || !sameName(record.file?.orgName, match?.orgName)) {
+  if (!exactlySameName(apple.locationName, match?.locationName) || !exactlySameName(record.file?.orgName, match?.orgName)) {
     return {
       kind: 'location-mismatch',
       message: `Apple says this file is for “${apple.locationName}” of “${record.file?.orgName ?? '?'}”, but the ${mdm} token is for “${match?.locationName ?? '?'}” of “${match?.orgName ?? '?'}”. ${mdm} would overwrite its token with the file’s location, so nothing was sent.`,
