@@ -4,10 +4,9 @@ module.exports = {
     {
       name: 'renewal-knows-no-vendor',
       comment:
-        'The renewal pipeline talks to MDMs only through the adapter boundary (lib/mdm/mdm-adapter.ts). ' +
-        'Cannot hold yet: the renewal machine still reads Addigy and drives its console itself. ' +
-        'A warning until the writer boundary and the staged pipeline (issue 20) land; then make it an error.',
-      severity: 'warn',
+        'The renewal pipeline talks to MDMs only through the boundary: lib/mdm/mdm-adapter.ts (the adapter) and ' +
+        'lib/mdm/renewal-writer.ts (how a renewal is written). It never names a vendor or a transport.',
+      severity: 'error',
       from: { path: '^lib/renewal/' },
       to: { path: '^lib/(addigy|addigy-console|mdm/(addigy|jamf-pro|intune|fleet))/' },
     },

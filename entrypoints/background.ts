@@ -11,9 +11,9 @@ import { browserConnectionTestDeps, testConnection } from '../lib/mdm/test-conne
 import { createMessageHandler } from '../lib/messaging/handle-message';
 import { createPopupState } from '../lib/messaging/popup-state';
 import { snoozeToken } from '../lib/reminders/reminder-store';
-import { createRenewalMachine } from '../lib/renewal/create-renewal-machine';
 import { addNoticedDownload, forgetNoticedDownload } from '../lib/storage/noticed-downloads';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
+import { createRenewalService } from '../lib/wiring/renewal-service';
 import { openReminderPage, reminderNotifier } from '../lib/watch/reminder-notifications';
 import { ensureWatchAlarm, KEEP_AWAKE_MS, routeAlarm, startUp } from '../lib/worker-lifecycle/worker-lifecycle';
 
@@ -36,7 +36,7 @@ export default defineBackground({
       policyUrl: consolePolicyUrl,
       isSignInUrl: isConsoleSignInUrl,
     });
-    const machine = createRenewalMachine(consoleTabs, popupState.renewalChanged);
+    const { machine, consoleEvents } = createRenewalService(consoleTabs, popupState.renewalChanged);
 
     const downloads = createDownloadEvents({
       downloads: browser.downloads,
@@ -63,7 +63,7 @@ export default defineBackground({
         showConsoleTab((await idbRenewalStore.get(renewalId))?.console?.tabId, browser.tabs, browser.windows),
       snoozeReminders: (locationId, days) => snoozeToken(locationId, days, new Date()).then(() => undefined),
       onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
-      console: consoleRequests(browser.tabs, machine),
+      console: consoleRequests(browser.tabs, consoleEvents),
       onFileArrived: downloads.fileArrived,
     });
     // Chrome keeps the channel open only for `return true`; a returned promise is not an answer there.
@@ -75,8 +75,8 @@ export default defineBackground({
     });
 
     browser.downloads.onChanged.addListener((delta) => downloads.changed(delta));
-    browser.tabs.onUpdated.addListener((tabId, change, tab) => routeConsoleTabUpdate(tabId, change, tab, machine));
-    browser.tabs.onRemoved.addListener((tabId) => void machine.consoleTabClosed(tabId));
+    browser.tabs.onUpdated.addListener((tabId, change, tab) => routeConsoleTabUpdate(tabId, change, tab, consoleEvents));
+    browser.tabs.onRemoved.addListener((tabId) => void consoleEvents.consoleTabClosed(tabId));
     browser.notifications.onClicked.addListener((id) => openReminderPage(id, browser.tabs, browser.notifications));
 
     browser.alarms.onAlarm.addListener((alarm) => routeAlarm(alarm.name, { resumeRenewals: () => machine.resume(), refreshTokens }));

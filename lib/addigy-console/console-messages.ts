@@ -49,13 +49,9 @@ export const backgroundToConsoleSchema = z.discriminatedUnion('type', [
 ]);
 export type BackgroundToConsole = z.infer<typeof backgroundToConsoleSchema>;
 
-/** A page outline with no values in it (see lib/page-report): sent with a missing step. */
-export const pageOutlineSchema = z.object({
-  page: shortText,
-  takenAt: shortText,
-  nodes: z.array(z.string().check(z.maxLength(400))).check(z.maxLength(2000)),
-});
-export type PageOutline = z.infer<typeof pageOutlineSchema>;
+// The outline's shape lives with the page report; re-exported for the console's wire.
+export { pageOutlineSchema, type PageOutline } from '../page-report/outline-schema';
+import { pageOutlineSchema } from '../page-report/outline-schema';
 
 export const consoleReportSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('progress'), step: consoleStepSchema }),

@@ -1,23 +1,31 @@
 import { browser } from 'wxt/browser';
 import { addigyClientFor } from './addigy/addigy-host';
-import { DEFAULT_ADDIGY_BASE_URL, type AddigyApi } from './addigy/addigy-client';
+import { DEFAULT_ADDIGY_BASE_URL, type AddigyClient } from './addigy/addigy-client';
+import { AddigyAdapter } from './addigy/addigy-adapter';
+import { withApiWriter } from './api-writer';
+import type { RenewalWriter } from './renewal-writer';
 import { err } from '../result';
 import { openTokenRelayDb } from '../storage/database';
 import { connectionSchema, saveConnectionSession, type Connection, type ConnectionSecrets } from '../storage/connections';
 import { FleetAdapter } from './fleet';
 import { IntuneAdapter } from './intune';
 import { JamfProAdapter } from './jamf-pro';
-import { MDM_LABELS, type MdmAdapter, type MdmProblem, type RetryNotice } from './mdm-adapter';
+import { MDM_LABELS, type MdmAdapter, type MdmProblem, type OnRetry, type RenewalConnection } from './mdm-adapter';
 import { hostOf } from './mdm-http';
 import { originsOf } from './connection-origins';
 
-/** A connection besides the primary Addigy one (lib/storage/connections), ready to be asked. */
-export interface ConnectionHandle {
+/** A connection of Options' list (lib/storage/connections), ready to be asked: its adapter, with its writer. */
+export interface ConnectionHandle extends RenewalConnection {
   connection: Pick<Connection, 'id' | 'kind' | 'name'>;
-  /** Addigy connections (an MSP's other organisations): Addigy's read-only API with this connection's key. */
-  addigy?(onRetry: (notice: RetryNotice) => void): AddigyApi;
-  /** Every other MDM: its adapter, which renews through the MDM's own API. */
-  adapter?(onRetry: (notice: RetryNotice) => void): MdmAdapter;
+  /** Addigy: its full read-only client (the token watch also reads its system events). */
+  addigy?(onRetry: OnRetry): AddigyClient;
+}
+
+export interface ConnectionHandleOptions {
+  /** Whether the browser lets Token Relay reach these origins. */
+  allowed?(origins: string[]): Promise<boolean>;
+  /** The writer Addigy's renewals go through (its web console); without it Addigy's adapter only reads. */
+  addigyWriter?: RenewalWriter;
 }
 
 /**
@@ -25,7 +33,7 @@ export interface ConnectionHandle {
  * host the browser does not let Token Relay reach gets an adapter that sends nothing and says so: with no
  * host permission a fetch would still go out (and only its answer be withheld), secret and all.
  */
-export async function connectionHandles(allowed: (origins: string[]) => Promise<boolean> = browserAllows): Promise<ConnectionHandle[]> {
+export async function connectionHandles({ allowed = browserAllows, addigyWriter }: ConnectionHandleOptions = {}): Promise<ConnectionHandle[]> {
   const stored = await (await openTokenRelayDb()).getAll('connections');
   stored.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
   const handles: ConnectionHandle[] = [];
@@ -35,46 +43,44 @@ export async function connectionHandles(allowed: (origins: string[]) => Promise<
     if (!connection.success) continue;
     const origins = originsOf(connection.data);
     const reachable = !origins.length || (await allowed(origins));
-    handles.push(handleOf(connection.data, entry.secrets ?? {}, reachable));
+    handles.push(handleOf(connection.data, entry.secrets ?? {}, reachable, addigyWriter));
   }
   return handles;
 }
 
-function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable: boolean): ConnectionHandle {
+function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable: boolean, addigyWriter?: RenewalWriter): ConnectionHandle {
   if (connection.kind === 'addigy') {
-    return {
-      connection,
-      addigy: (onRetry) =>
-        addigyClientFor({
-          baseUrl: DEFAULT_ADDIGY_BASE_URL,
-          apiKey: secrets.apiKey ?? '',
-          onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
-        }),
-    };
+    const addigy = (onRetry: OnRetry) =>
+      addigyClientFor({
+        baseUrl: DEFAULT_ADDIGY_BASE_URL,
+        apiKey: secrets.apiKey ?? '',
+        onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
+      });
+    return { connection, addigy, adapter: (onRetry) => new AddigyAdapter(addigy(onRetry), addigyWriter) };
   }
-  if (!reachable) return { connection, adapter: () => unreachableAdapter(connection.kind, originsOf(connection)) };
+  if (!reachable) return { connection, adapter: () => withApiWriter(unreachableAdapter(connection.kind, originsOf(connection))) };
   switch (connection.kind) {
     case 'jamf-pro':
       return {
         connection,
         adapter: (onRetry) =>
-          new JamfProAdapter({
+          withApiWriter(new JamfProAdapter({
             serverUrl: connection.serverUrl ?? '',
             clientId: connection.clientId ?? '',
             clientSecret: secrets.clientSecret ?? '',
             onRetry,
-          }),
+          })),
       };
     case 'fleet':
       return {
         connection,
-        adapter: (onRetry) => new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry }),
+        adapter: (onRetry) => withApiWriter(new FleetAdapter({ serverUrl: connection.serverUrl ?? '', apiToken: secrets.apiToken ?? '', onRetry })),
       };
     case 'intune':
       return {
         connection,
         adapter: (onRetry) =>
-          new IntuneAdapter({
+          withApiWriter(new IntuneAdapter({
             tenantId: connection.tenantId ?? '',
             clientId: connection.clientId ?? '',
             // Read afresh on each use: Options may have signed in again since.
@@ -83,7 +89,7 @@ function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable:
               save: (tokens) => saveConnectionSession(connection.id, tokens),
             },
             onRetry,
-          }),
+          })),
       };
   }
 }

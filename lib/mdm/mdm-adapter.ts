@@ -1,5 +1,6 @@
 import type { Problem, Result } from '../result';
 import type { MdmKind } from './mdm-kinds';
+import type { RenewalWriter } from './renewal-writer';
 
 /**
  * The boundary between Token Relay and an MDM. The renewal machine, the watch and the popup know only this;
@@ -74,14 +75,37 @@ export interface MdmProblem extends Problem<MdmProblemKind> {
 /** What the MDM's list says about a renewal saved at `since` with a file that expires at `expiresAt`. */
 export type RenewOutcome =
   | { state: 'done'; lastSync?: string; expiresAt?: string }
-  /** Not there yet (the MDM is syncing, or its list does not show the new expiry yet): look again. */
-  | { state: 'pending' }
+  /**
+   * Not there yet (the MDM is syncing, or its list does not show the new expiry yet): look again. `syncing`: the MDM
+   * said it is syncing. `unfinished`: what to say if it is still pending when the follow ends.
+   */
+  | { state: 'pending'; syncing?: boolean; unfinished?: Problem }
   | { state: 'failed'; problem: Problem; detail?: string };
+
+/** What the renewal expects, and what the follow saw so far. */
+export interface FollowExpectation {
+  expiresAt: string;
+  since: Date;
+  /** The name the admin knows the location by, for the MDM's words. */
+  location?: string;
+  /** This is the first look after the commit (an error then may be the previous sync's). */
+  firstLook?: boolean;
+  /** An earlier look saw the MDM syncing. */
+  sawSyncing?: boolean;
+}
+
+/** A token of this MDM that a file may renew, and how sure the match is. */
+export interface FileMatch {
+  tokens: MdmToken[];
+  strength: 'uid' | 'name';
+}
 
 export interface MdmAdapter {
   readonly kind: MdmKind;
   /** How a renewal is written: through the MDM's API (`renew`), or in Addigy's web console (lib/addigy-console). */
   readonly writes: 'api' | 'console';
+  /** The writer a renewal goes through (renewal-writer.ts); an adapter without one only reads. */
+  readonly writer?: RenewalWriter;
   /** Addigy reports Apple's `uId`; the others are matched by location and organisation name. */
   readonly matchesBy: 'uid' | 'name';
   /** Every token this connection can see. */
@@ -101,11 +125,21 @@ export interface MdmAdapter {
    * the token's, and the file's organisation equals the token's. Apple not asked means nothing is sent.
    */
   readonly requiresAppleVerifiedLocation?: boolean;
+  /**
+   * Which of its tokens a file is for, where the MDM knows Apple's location identifier (matchesBy 'uid'). A refusal
+   * is the MDM's own words (no such location, or several it cannot tell apart). Name matching is the pipeline's.
+   */
+  matchFile?(tokens: MdmToken[], file: { apple?: { uId: string }; orgName: string; locationName?: string }): Result<FileMatch, Problem<'no-match' | 'ambiguous'>>;
   /** Reads the token as listed after a renewal: done, not yet, or failed (in plain words, with what to do). */
-  outcome(token: MdmToken, expected: { expiresAt: string; since: Date }): RenewOutcome;
+  outcome(token: MdmToken, expected: FollowExpectation): RenewOutcome;
 }
 
-/** Called before each wait on a transient failure, so the UI can say "retrying". */
+/** A connection of Options' list, as the renewal pipeline asks it: its adapter, with its writer. */
+export interface RenewalConnection {
+  connection: { id: string; kind: MdmKind; name: string };
+  adapter(onRetry: OnRetry): MdmAdapter;
+}
+
 /** What a caller is told when a request is retried after a pause. */
 export type RetryNotice = { attempt: number; delayMs: number; reason: string };
 
@@ -113,3 +147,8 @@ export type OnRetry = (notice: RetryNotice) => void;
 
 // The date helpers every MDM's answers go through, with Addigy's client and the renewal machine.
 export { isoInstant, sameDay, sameInstant } from '../dates/iso-instant';
+
+/** A write that failed without a clear answer (a 5xx, a timeout, a lost connection): it may have landed. */
+export function uncertainWrite(problem: { kind: string } | undefined): boolean {
+  return problem?.kind === 'server-error' || problem?.kind === 'timeout' || problem?.kind === 'unreachable';
+}

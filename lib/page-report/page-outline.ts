@@ -1,4 +1,4 @@
-import type { PageOutline } from '../addigy-console/console-messages';
+import type { PageOutline } from './outline-schema';
 
 /**
  * An outline of what a page showed, for maintainers updating a page-knowledge module: roles, headings,

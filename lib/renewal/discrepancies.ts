@@ -1,5 +1,5 @@
 import type { AppleClientConfig } from '../apple/schemas';
-import type { ConsoleConfirmation } from '../addigy-console/console-messages';
+import type { MdmDetails } from '../mdm/renewal-writer';
 
 const DAY_MS = 86_400_000;
 const same = (a?: string | null, b?: string | null) => !a || !b || a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -9,19 +9,20 @@ const sameDay = (a?: string | null, b?: string | null) => {
 };
 const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
 
-/** Where the file, Apple and Addigy's confirmation window disagree: shown before the Renew button. */
+/** Where the file, Apple and the MDM's details (`mdm`: its name) disagree: shown before the Renew button. */
 export function findDiscrepancies(input: {
   file: { orgName: string; expiresAt: string };
   apple?: AppleClientConfig;
-  preview: ConsoleConfirmation;
+  preview: MdmDetails;
+  mdm: string;
 }): string[] {
-  const { file, apple, preview } = input;
+  const { file, apple, preview, mdm } = input;
   const found: string[] = [];
   if (!same(file.orgName, preview.organization)) {
-    found.push(`The file names the organisation "${file.orgName}", but Addigy shows "${preview.organization}".`);
+    found.push(`The file names the organisation "${file.orgName}", but ${mdm} shows "${preview.organization}".`);
   }
   if (apple && !same(apple.locationName, preview.name)) {
-    found.push(`Apple says this token is for "${apple.locationName}", but Addigy's token is named "${preview.name}".`);
+    found.push(`Apple says this token is for "${apple.locationName}", but ${mdm}'s token is named "${preview.name}".`);
   }
   if (apple?.tokenExpirationDate && !sameDay(file.expiresAt, apple.tokenExpirationDate)) {
     found.push(`The file expires on ${day(file.expiresAt)}, but Apple reports ${day(apple.tokenExpirationDate)}.`);

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { consoleStepSchema, pageOutlineSchema } from '../addigy-console/console-messages';
-import { MDM_KINDS } from '../mdm/mdm-adapter';
+import { pageOutlineSchema } from '../page-report/outline-schema';
+import { mdmDetailsSchema, writeSessionSchema } from '../mdm/renewal-writer';
+import { MDM_KINDS } from '../mdm/mdm-kinds';
 
 /**
  * One renewal, as persisted in IndexedDB and shown in the popup.
@@ -93,8 +94,10 @@ export const renewalRecordSchema = z.object({
       policyId: optionalText,
       locationName: optionalText,
       orgName: optionalText,
+      /** The MDM's Apple ID for the location, where its list gives one. */
+      appleId: optionalText,
       strength: z.enum(['uid', 'name']),
-      /** The connection that holds the token; absent means the primary Addigy connection. */
+      /** The connection that holds the token (records from before connections were one kind: see renewal-store). */
       connectionId: optionalText,
       connectionName: optionalText,
       kind: z.optional(z.enum(MDM_KINDS)),
@@ -109,22 +112,9 @@ export const renewalRecordSchema = z.object({
   /** The connections that were searched for the token (for "not found in …"). */
   searched: z.optional(z.array(text)),
   /** What Addigy's confirmation window showed, read from the console tab; for other MDMs, the token as their API lists it. */
-  preview: z.optional(z.object({ idNumber: text, name: text, appleId: text, organization: text })),
-  /** The Addigy console tab doing this renewal's Renew steps. */
-  console: z.optional(
-    z.object({
-      /** The tab Token Relay opened; the only page that may be handed the token. */
-      tabId: z.optional(z.number()),
-      /** The Renew step the console script reported last. */
-      phase: z.optional(consoleStepSchema),
-      /** When the current step began (ISO): every step is bounded. */
-      since: text,
-      /** The tab landed on Addigy's sign-in page: waiting for the admin to sign in. */
-      signInSince: optionalText,
-      /** When the console script was given this renewal's file: Addigy's answers before then are not about it. */
-      fileHandedAt: optionalText,
-    }),
-  ),
+  preview: z.optional(mdmDetailsSchema),
+  /** Where a write that happens in a page stands (its writer's session; `console` since the first version). */
+  console: z.optional(writeSessionSchema),
   /** An outline of the page where a step could not be found, with no values in it: "Save a page report". */
   pageReport: z.optional(z.object({ site: z.enum(['addigy', 'apple']), outline: pageOutlineSchema })),
   /** Who pressed Save in Addigy's confirmation window. */

@@ -1,4 +1,6 @@
-import type { AddigyApi, AddigyConsoleApi, AppleApi } from '../../lib/renewal/renewal-machine';
+import type { AppleApi } from '../../lib/renewal/renewal-machine';
+import type { AddigyApi } from '../../lib/mdm/addigy/addigy-client';
+import type { AddigyConsoleApi } from '../../lib/addigy-console/console-port';
 import type { AddigyToken } from '../../lib/mdm/addigy/schemas';
 import type { AddigyProblem } from '../../lib/mdm/addigy/addigy-client';
 import type { AppleClientConfig } from '../../lib/apple/schemas';

@@ -37,7 +37,7 @@ describe('connections: storage and the background’s handles', () => {
   it('sends nothing to a host the browser does not grant, and says which site to allow', async () => {
     await saveConnection({ id: 'jamf-1', kind: 'jamf-pro', name: 'Jamf', serverUrl: 'https://acme.jamfcloud.com', clientId: 'c' }, { clientSecret: 's1' });
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
-    const [handle] = await connectionHandles(async () => false);
+    const [handle] = await connectionHandles({ allowed: async () => false });
     const list = await handle!.adapter!(() => undefined).listTokens();
     expect(list).toMatchObject({ ok: false, error: { kind: 'bad-settings', message: 'Token Relay is not allowed to reach acme.jamfcloud.com, so nothing was sent to Jamf Pro.' } });
     expect(fetchSpy).not.toHaveBeenCalled();
@@ -49,12 +49,18 @@ describe('connections: storage and the background’s handles', () => {
     await saveConnection({ id: 'intune-1', kind: 'intune', name: 'Intune', tenantId: 't', clientId: 'c' });
     await saveConnection({ id: 'addigy-2', kind: 'addigy', name: 'Springfield' }, { apiKey: 'k2' });
     const asked: string[][] = [];
-    const handles = await connectionHandles(async (origins) => (asked.push(origins), true));
+    const handles = await connectionHandles({ allowed: async (origins: string[]) => (asked.push(origins), true) });
     expect(asked).toEqual([['https://fleet.example.com/*'], ['https://login.microsoftonline.com/*', 'https://graph.microsoft.com/*']]);
     expect(handles.map((h) => [h.connection.id, Boolean(h.adapter), Boolean(h.addigy)])).toEqual([
       ['fleet-1', true, false],
       ['intune-1', true, false],
-      ['addigy-2', false, true],
+      // Addigy is an adapter like the others (its writer is the console's); its full client stays for the watch.
+      ['addigy-2', true, true],
+    ]);
+    expect(handles.map((h) => [h.connection.id, h.adapter(() => undefined).writes])).toEqual([
+      ['fleet-1', 'api'],
+      ['intune-1', 'api'],
+      ['addigy-2', 'console'],
     ]);
   });
 
@@ -64,6 +70,6 @@ describe('connections: storage and the background’s handles', () => {
       secrets: {},
       createdAt: '2026-01-01T00:00:00Z',
     });
-    expect(await connectionHandles(async () => true)).toEqual([]);
+    expect(await connectionHandles({ allowed: async () => true })).toEqual([]);
   });
 });

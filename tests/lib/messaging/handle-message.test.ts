@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMessageHandler, type MessageHandlerDeps } from '../../../lib/messaging/handle-message';
-import { RenewalMachine } from '../../../lib/renewal/renewal-machine';
+import { renewalMachineFor, type RenewalHarness } from '../../support/renewal-harness';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
@@ -22,7 +22,7 @@ const CONFIRMATION = { idNumber: '1', name: 'Main Campus', appleId: 'a@b.c', org
 
 describe('createMessageHandler', () => {
   let store: RenewalStore;
-  let machine: RenewalMachine;
+  let machine: RenewalHarness;
   let consoleTabs: ReturnType<typeof fakeConsole>;
   let handle: ReturnType<typeof createMessageHandler>;
   let popupOpened: number;
@@ -34,7 +34,7 @@ describe('createMessageHandler', () => {
     const addigy = fakeAddigy([
       { locationId: 'loc-main', policyId: 'pol-root', inheritedFrom: null, orgName: 'Acme Corp', clientConfig: { uId: 'LOC-1001', locationName: 'Main Campus' } },
     ]);
-    machine = new RenewalMachine({
+    machine = renewalMachineFor({
       store,
       vault: memoryTokenVault(),
       loadSettings: async () => DEFAULT_SETTINGS,
@@ -137,7 +137,7 @@ describe('createMessageHandler', () => {
 
   it('drops a page proposal that did not follow a trusted click: no record, no Apple call, no answer', async () => {
     const apple = fakeApple({});
-    const checked = new RenewalMachine({
+    const checked = renewalMachineFor({
       store,
       vault: memoryTokenVault(),
       loadSettings: async () => DEFAULT_SETTINGS,

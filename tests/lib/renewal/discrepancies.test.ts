@@ -10,28 +10,28 @@ const PREVIEW: ConsoleConfirmation = { idNumber: '4410021', name: 'Main Campus',
 
 describe('findDiscrepancies', () => {
   it('finds nothing when the file, Apple and Addigy agree', () => {
-    expect(findDiscrepancies({ file: FILE, apple: APPLE, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: APPLE, preview: PREVIEW })).toEqual([]);
   });
 
   it('ignores case and surrounding whitespace in names', () => {
     const preview = { ...PREVIEW, organization: '  ACME corp ', name: 'main campus\n' };
-    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, locationName: ' Main CAMPUS' }, preview })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: { ...APPLE, locationName: ' Main CAMPUS' }, preview })).toEqual([]);
   });
 
   it('tolerates expiry dates less than a day apart (time zones, rounding)', () => {
     const apple = { ...APPLE, tokenExpirationDate: '2030-11-08T00:00:00-08:00' };
-    expect(findDiscrepancies({ file: FILE, apple, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple, preview: PREVIEW })).toEqual([]);
   });
 
   it('compares only the file and Addigy when Apple was not consulted', () => {
-    expect(findDiscrepancies({ file: FILE, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, preview: PREVIEW })).toEqual([]);
     // Nothing about Apple can be said without Apple's answer.
-    const found = findDiscrepancies({ file: FILE, preview: { ...PREVIEW, name: 'Warehouse' } });
+    const found = findDiscrepancies({ mdm: 'Addigy', file: FILE, preview: { ...PREVIEW, name: 'Warehouse' } });
     expect(found).toEqual([]);
   });
 
   it('names both organisations when the file and Addigy disagree', () => {
-    const found = findDiscrepancies({ file: FILE, apple: APPLE, preview: { ...PREVIEW, organization: 'Globex Inc' } });
+    const found = findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: APPLE, preview: { ...PREVIEW, organization: 'Globex Inc' } });
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('"Acme Corp"');
     expect(found[0]).toContain('"Globex Inc"');
@@ -39,7 +39,7 @@ describe('findDiscrepancies', () => {
   });
 
   it("names both locations when Apple's location differs from Addigy's token", () => {
-    const found = findDiscrepancies({ file: FILE, apple: APPLE, preview: { ...PREVIEW, name: 'Warehouse' } });
+    const found = findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: APPLE, preview: { ...PREVIEW, name: 'Warehouse' } });
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('"Main Campus"');
     expect(found[0]).toContain('"Warehouse"');
@@ -48,12 +48,12 @@ describe('findDiscrepancies', () => {
 
   it('never compares an expiry with Addigy: its confirmation window shows none, and extra fields are ignored', () => {
     const withStrayDate = { ...PREVIEW, expirationDate: '2029-11-08T22:33:22Z' } as ConsoleConfirmation;
-    expect(findDiscrepancies({ file: FILE, preview: withStrayDate })).toEqual([]);
-    expect(findDiscrepancies({ file: FILE, apple: APPLE, preview: withStrayDate })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, preview: withStrayDate })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: APPLE, preview: withStrayDate })).toEqual([]);
   });
 
   it('names both dates when the file and Apple disagree on expiry', () => {
-    const found = findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: '2031-01-15T00:00:00+00:00' }, preview: PREVIEW });
+    const found = findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: { ...APPLE, tokenExpirationDate: '2031-01-15T00:00:00+00:00' }, preview: PREVIEW });
     expect(found).toHaveLength(1);
     expect(found[0]).toContain('2030-11-08');
     expect(found[0]).toContain('2031-01-15');
@@ -61,7 +61,7 @@ describe('findDiscrepancies', () => {
   });
 
   it('reports each disagreement once, all together', () => {
-    const found = findDiscrepancies({
+    const found = findDiscrepancies({ mdm: 'Addigy',
       file: FILE,
       apple: { ...APPLE, locationName: 'North High', tokenExpirationDate: '2031-01-15T00:00:00Z' },
       preview: { ...PREVIEW, organization: 'Globex Inc' },
@@ -72,12 +72,17 @@ describe('findDiscrepancies', () => {
   });
 
   it('says nothing about dates it cannot read', () => {
-    expect(findDiscrepancies({ file: FILE, apple: { ...APPLE, tokenExpirationDate: 'soon' }, preview: PREVIEW })).toEqual([]);
-    expect(findDiscrepancies({ file: { ...FILE, expiresAt: 'not a date' }, apple: APPLE, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: { ...APPLE, tokenExpirationDate: 'soon' }, preview: PREVIEW })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: { ...FILE, expiresAt: 'not a date' }, apple: APPLE, preview: PREVIEW })).toEqual([]);
   });
 
   it('says nothing about a location name Apple did not give', () => {
     const { locationName: _, ...withoutName } = APPLE;
-    expect(findDiscrepancies({ file: FILE, apple: withoutName, preview: { ...PREVIEW, name: 'Warehouse' } })).toEqual([]);
+    expect(findDiscrepancies({ mdm: 'Addigy', file: FILE, apple: withoutName, preview: { ...PREVIEW, name: 'Warehouse' } })).toEqual([]);
+  });
+
+  it('names the MDM whose details disagree, not Addigy, for a renewal through another MDM', () => {
+    const found = findDiscrepancies({ mdm: 'Jamf Pro (Acme)', file: FILE, apple: APPLE, preview: { ...PREVIEW, organization: 'Globex Inc' } });
+    expect(found).toEqual([`The file names the organisation "${FILE.orgName}", but Jamf Pro (Acme) shows "Globex Inc".`]);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RenewalMachine, type ConnectionHandle, type RenewalDeps } from '../../../lib/renewal/renewal-machine';
+import { renewalMachineFor, type RenewalHarness, type ConnectionHandle, type RenewalTestDeps } from '../../support/renewal-harness';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
@@ -68,7 +68,7 @@ describe('RenewalMachine across connections', () => {
   let ids: number;
 
   const apple = fakeApple({ [DESIGN]: ok(DESIGN_CONFIG), [NORTH]: ok(NORTH_CONFIG) });
-  const deps = (): RenewalDeps => ({
+  const deps = (): RenewalTestDeps => ({
     store,
     vault,
     loadSettings: async () => ({ ...DEFAULT_SETTINGS }),
@@ -81,7 +81,7 @@ describe('RenewalMachine across connections', () => {
     sleep: async () => undefined,
     scanPolicy: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 },
   });
-  const machine = () => new RenewalMachine(deps());
+  const machine = () => renewalMachineFor(deps());
   const mdmHandle = (id: string, name: string, mdm: ReturnType<typeof fakeMdm>): ConnectionHandle => ({
     connection: { id, kind: mdm.adapter.kind, name },
     adapter: () => mdm.adapter,
@@ -255,7 +255,7 @@ describe('RenewalMachine across connections', () => {
     const jamf = fakeMdm('jamf-pro', [designInJamf()]);
     handles = [mdmHandle('jamf-1', 'Jamf Pro', jamf)];
     const offline = fakeApple({ [DESIGN]: err(appleProblem('unreachable')) });
-    const m = new RenewalMachine({ ...deps(), createApple: () => offline.api });
+    const m = renewalMachineFor({ ...deps(), createApple: () => offline.api });
     const record = await m.capture({ text: DESIGN, source: 'blob', fileName: 'sToken_for_Design Studio (1).vpptoken' });
     expect(record.step).toBe('awaiting-confirmation');
     expect(record.match).toMatchObject({ strength: 'name', locationId: '1' });

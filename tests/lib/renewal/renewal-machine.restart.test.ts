@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { CONSOLE_BOUNDS, RenewalMachine, type RenewalDeps } from '../../../lib/renewal/renewal-machine';
+import { CONSOLE_BOUNDS, renewalMachineFor, type RenewalHarness, type RenewalTestDeps } from '../../support/renewal-harness';
 import type { RenewalRecord, RenewalStep } from '../../../lib/renewal/renewal-record';
 import { idbRenewalStore } from '../../../lib/storage/renewal-store';
 import { sessionTokenVault } from '../../../lib/storage/token-vault';
@@ -44,7 +44,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
   let ids: number;
   let clock: number;
 
-  const deps = (): RenewalDeps => ({
+  const deps = (): RenewalTestDeps => ({
     store: idbRenewalStore,
     vault: sessionTokenVault,
     loadSettings: async () => ({ ...DEFAULT_SETTINGS }),
@@ -58,7 +58,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
     scanPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
   });
   /** Each call is a fresh worker: nothing carried over but IndexedDB, storage.session and the browser's tabs. */
-  const newWorker = () => new RenewalMachine(deps());
+  const newWorker = () => renewalMachineFor(deps());
 
   const stored = async (id: string) => (await idbRenewalStore.get(id))!;
   const sessionContents = async () => fakeBrowser.storage.session.get(null);
@@ -113,7 +113,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
     return { id, tabId };
   }
 
-  async function resumeInNewWorker(): Promise<RenewalMachine> {
+  async function resumeInNewWorker(): Promise<RenewalHarness> {
     const worker = newWorker();
     await worker.resume();
     await worker.settled();

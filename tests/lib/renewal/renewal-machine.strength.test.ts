@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RenewalMachine, type ConnectionHandle, type RenewalDeps } from '../../../lib/renewal/renewal-machine';
+import { renewalMachineFor, type RenewalHarness, type ConnectionHandle, type RenewalTestDeps } from '../../support/renewal-harness';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS } from '../../../lib/storage/settings';
@@ -75,7 +75,7 @@ describe('RenewalMachine: what the mutation audit showed the suite let through',
   let clock: number;
   let ids: number;
 
-  const deps = (): RenewalDeps => ({
+  const deps = (): RenewalTestDeps => ({
     store,
     vault,
     loadSettings: async () => ({ ...DEFAULT_SETTINGS }),
@@ -89,7 +89,7 @@ describe('RenewalMachine: what the mutation audit showed the suite let through',
     sleep: async () => undefined,
     scanPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
   });
-  const machine = () => new RenewalMachine(deps());
+  const machine = () => renewalMachineFor(deps());
   const stored = async (id: string) => (await store.get(id))!;
   const mdmHandle = (mdm: ReturnType<typeof fakeMdm>): ConnectionHandle => ({
     connection: { id: `${mdm.adapter.kind}-1`, kind: mdm.adapter.kind, name: MDM_NAMES[mdm.adapter.kind as keyof typeof MDM_NAMES] },

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CONSOLE_BOUNDS, RenewalMachine, type RenewalDeps } from '../../../lib/renewal/renewal-machine';
+import { CONSOLE_BOUNDS, renewalMachineFor, type RenewalHarness, type RenewalTestDeps } from '../../support/renewal-harness';
 import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
@@ -45,7 +45,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
   let ids: number;
   let clock: number;
 
-  const deps = (): RenewalDeps => ({
+  const deps = (): RenewalTestDeps => ({
     store,
     vault,
     loadSettings: async () => settings,
@@ -59,28 +59,28 @@ describe('RenewalMachine (Addigy console flow)', () => {
     sleep: async () => undefined,
     scanPolicy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 1 },
   });
-  const machine = () => new RenewalMachine(deps());
+  const machine = () => renewalMachineFor(deps());
   const stored = async (id: string) => (await store.get(id))!;
   const advance = (ms: number) => {
     clock += ms;
   };
 
   /** A capture handed over to Addigy's console tab. */
-  async function handedOver(m: RenewalMachine, text = TEXT, fileName = 'sToken_for_Main Campus.vpptoken') {
+  async function handedOver(m: RenewalHarness, text = TEXT, fileName = 'sToken_for_Main Campus.vpptoken') {
     const record = await m.capture({ text, source: 'blob', fileName });
     expect(record.step).toBe('handing-over');
     return { id: record.id, tabId: record.console!.tabId! };
   }
 
   /** …and its console script has asked for the file, as it does once Addigy's Renew window is open. */
-  async function fileGiven(m: RenewalMachine, text = TEXT, fileName = 'sToken_for_Main Campus.vpptoken') {
+  async function fileGiven(m: RenewalHarness, text = TEXT, fileName = 'sToken_for_Main Campus.vpptoken') {
     const { id, tabId } = await handedOver(m, text, fileName);
     expect(await m.fileForConsole(id, tabId)).toMatchObject({ text });
     return { id, tabId };
   }
 
   /** …and Addigy's confirmation window is open in that tab. */
-  async function awaitingConfirmation(m: RenewalMachine, confirmation = CONFIRMATION) {
+  async function awaitingConfirmation(m: RenewalHarness, confirmation = CONFIRMATION) {
     const { id, tabId } = await fileGiven(m);
     await m.consoleReport(id, tabId, { kind: 'confirmation', details: confirmation });
     expect((await stored(id)).step).toBe('awaiting-confirmation');
@@ -595,7 +595,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
     });
 
     it('honours shorter bounds given by the caller', async () => {
-      const m = new RenewalMachine({ ...deps(), consoleBounds: { handOverMs: 1_000 } });
+      const m = renewalMachineFor({ ...deps(), consoleBounds: { handOverMs: 1_000 } });
       const { id } = await handedOver(m);
       advance(1_001);
       await m.resume();

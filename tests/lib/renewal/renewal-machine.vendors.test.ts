@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RenewalMachine, type ConnectionHandle, type RenewalDeps } from '../../../lib/renewal/renewal-machine';
+import { renewalMachineFor, type RenewalHarness, type ConnectionHandle, type RenewalTestDeps } from '../../support/renewal-harness';
 import { memoryRenewalStore, type RenewalStore } from '../../../lib/storage/renewal-store';
 import { memoryTokenVault } from '../../../lib/storage/token-vault';
 import { DEFAULT_SETTINGS, type Settings } from '../../../lib/storage/settings';
@@ -75,7 +75,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
   let answers: Record<string, Result<AppleClientConfig, AppleProblem>>;
   let ids: number;
 
-  const deps = (): RenewalDeps => ({
+  const deps = (): RenewalTestDeps => ({
     store,
     vault,
     loadSettings: async () => settings,
@@ -107,7 +107,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
     it('sends when Apple confirmed the location and the organisation equals the token’s', async () => {
       const fleet = fakeMdm('fleet', [satellite()], { requiresAppleVerifiedLocation: true });
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       // The confirmation says why only Apple's check lets the file go: read from the adapter, not from the MDM's name.
       expect(record.match).toMatchObject({ requiresAppleVerifiedLocation: true });
@@ -121,7 +121,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       answers[SATELLITE] = err(unreachable());
       const fleet = fakeMdm('fleet', [satellite()], { requiresAppleVerifiedLocation: true });
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob', fileName: 'sToken_for_Satellite Office.vpptoken' });
       expect(record.step).toBe('awaiting-confirmation');
       await m.confirm(record.id);
@@ -137,7 +137,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       settings.appleVerification = false;
       const fleet = fakeMdm('fleet', [satellite()], { requiresAppleVerifiedLocation: true });
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob', fileName: 'sToken_for_Satellite Office.vpptoken' });
       await m.confirm(record.id);
       await m.settled();
@@ -149,7 +149,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       // Fleet lists no organisation for this row: the name match lets it through, Fleet would take any file.
       const fleet = fakeMdm('fleet', [satellite({ orgName: undefined })], { requiresAppleVerifiedLocation: true });
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       await m.confirm(record.id);
       await m.settled();
@@ -160,7 +160,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
     it('never sends when Apple’s location name is not the token’s (only a loose name match)', async () => {
       const fleet = fakeMdm('fleet', [satellite({ locationName: 'satellite  office' })], { requiresAppleVerifiedLocation: true });
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       expect(record.step).toBe('awaiting-confirmation');
       await m.confirm(record.id);
@@ -175,7 +175,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       const fleet = fakeMdm('fleet', [satellite()], { requiresAppleVerifiedLocation: true });
       fleet.next.renew.push(err(serverError()));
       handles = [handle('Fleet HQ', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       // Apple said yes at capture; the file was revoked since (a newer download).
       answers[SATELLITE] = err(revoked());
@@ -193,7 +193,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       const jamf = fakeMdm('jamf-pro', [satellite()]);
       jamf.next.renew.push(err(serverError(503)), err(serverError(503)));
       handles = [handle('Jamf Pro', jamf)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       await m.confirm(record.id);
       await m.settled();
@@ -219,7 +219,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       const jamf = fakeMdm('jamf-pro', [satellite()]);
       jamf.next.renew.push(err(serverError(502)));
       handles = [handle('Jamf Pro', jamf)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       await m.confirm(record.id);
       await m.settled();
@@ -234,12 +234,12 @@ describe('RenewalMachine: what the vendors really answer', () => {
     it('a worker that stopped mid-renew asks Apple before sending again', async () => {
       const jamf = fakeMdm('jamf-pro', [satellite()]);
       handles = [handle('Jamf Pro', jamf)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       const stopped = { ...(await store.get(record.id))!, step: 'renewing' as const };
       await store.put(stopped);
       answers[SATELLITE] = err(revoked());
-      await new RenewalMachine(deps()).resume();
+      await renewalMachineFor(deps()).resume();
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(jamf.calls).toEqual([]);
       expect((await store.get(record.id))!.failure).toMatchObject({ kind: 'revoked' });
@@ -250,7 +250,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
     it('with the extra yes: reclaim once, then renew, then done', async () => {
       const jamf = fakeMdm('jamf-pro', [satellite({ state: 'other-server' })], { reclaim: true });
       handles = [handle('Jamf Pro', jamf)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       expect(record.otherMdm).toBe('another MDM server');
       expect(record.match).toMatchObject({ reclaimable: true });
@@ -271,7 +271,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
       const jamf = fakeMdm('jamf-pro', [satellite({ state: 'other-server' })], { reclaim: true });
       jamf.next.reclaim.push(err({ kind: 'forbidden', message: 'No.', nextStep: 'Fix the role.', transient: false }));
       handles = [handle('Jamf Pro', jamf)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       await m.confirm(record.id, { acceptOtherMdm: true });
       await m.settled();
@@ -282,7 +282,7 @@ describe('RenewalMachine: what the vendors really answer', () => {
     it('an MDM without reclaim is not offered it, and nothing is reclaimed', async () => {
       const fleet = fakeMdm('fleet', [satellite({ state: 'other-server' })]);
       handles = [handle('Fleet', fleet)];
-      const m = new RenewalMachine(deps());
+      const m = renewalMachineFor(deps());
       const record = await m.capture({ text: SATELLITE, source: 'blob' });
       expect(record.match?.reclaimable).toBeUndefined();
       expect(record.match?.requiresAppleVerifiedLocation).toBeUndefined();

@@ -8,7 +8,7 @@ import type { CapturedFile } from '../../../lib/capture/captured-file';
 import { offscreenRequestSchema } from '../../../lib/capture/save-token-file';
 import { createMessageHandler } from '../../../lib/messaging/handle-message';
 import { contentRequestSchema, intentReplySchema, pageIntentSchema } from '../../../lib/messaging/messages';
-import { RenewalMachine } from '../../../lib/renewal/renewal-machine';
+import { renewalMachineFor, type RenewalHarness } from '../../support/renewal-harness';
 import { renewalRecordSchema, type RenewalRecord } from '../../../lib/renewal/renewal-record';
 import { openTokenRelayDb, resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import { idbRenewalStore, memoryRenewalStore } from '../../../lib/storage/renewal-store';
@@ -265,7 +265,7 @@ describe('fuzzing every receiving end with hostile input', () => {
     const addigy = fakeAddigy([]);
     const consoleTabs = fakeConsole();
     const reached = new Map<string, Set<RenewalRecord['step']>>();
-    const machine = new RenewalMachine({
+    const machine = renewalMachineFor({
       store,
       vault,
       loadSettings: async () => DEFAULT_SETTINGS,
@@ -542,7 +542,7 @@ describe('fuzzing every receiving end with hostile input', () => {
     const apple = fakeApple({});
     const addigy = fakeAddigy([]);
     const consoleTabs = fakeConsole();
-    const machine = new RenewalMachine({
+    const machine = renewalMachineFor({
       store: idbRenewalStore,
       vault: sessionTokenVault,
       loadSettings: async () => DEFAULT_SETTINGS,

@@ -1,0 +1,276 @@
+import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../../addigy-console/console-messages';
+import type { AddigyConsoleApi } from '../../addigy-console/console-port';
+import type { ConsoleTabEvents } from '../../addigy-console/console-tabs';
+import { sameInstant } from '../../dates/iso-instant';
+import { err, ok } from '../../result';
+import { redactBase64Runs } from '../../token/redact-secret';
+import type { RenewalWriter, WriteFailure, WriteHost, WriteJob, WriteStep } from '../renewal-writer';
+import { NEW_TOKEN_STEP } from './addigy-client';
+
+export interface ConsoleBounds {
+  /** How long the console tab may stay silent during the Renew steps (its own steps are bounded too). */
+  handOverMs: number;
+  /** How long the admin has to sign in to Addigy in the tab Token Relay opened. */
+  signInMs: number;
+  /** How long Addigy may take to answer Save before Token Relay checks with the API. */
+  saveMs: number;
+}
+
+export const CONSOLE_BOUNDS: ConsoleBounds = { handOverMs: 90_000, signInMs: 10 * 60_000, saveMs: 60_000 };
+
+/** What each console step was looking for, for "Token Relay could not find … for <location>". */
+const CONSOLE_STEP_WORDS: Record<ConsoleStep, string> = {
+  'opening-apple-apps': 'Addigy’s Apple Apps section',
+  'finding-token': 'the token in Addigy’s Apple Apps section',
+  'opening-renew': 'Addigy’s Renew button',
+  'handing-over-file': 'the file upload in Addigy’s Renew window',
+  'waiting-for-confirmation': 'Addigy’s confirmation window',
+  saving: 'Addigy’s answer to Save',
+};
+
+/**
+ * Addigy's writer: the seed's Renew steps in Addigy's web console, in a tab Token Relay opens (lib/addigy-console).
+ * Preparing opens the policy's page and gives its console script the job; the script asks for the file once
+ * Addigy's Renew window is open, and reports Addigy's confirmation window (the details the admin checks). Committing
+ * presses Save there. Addigy's API, not the page, says whether the token was saved. It also takes the console tab's
+ * events (ConsoleTabEvents) and turns them into the pipeline's words (WriteHost).
+ */
+export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
+  readonly preparesWithFile = true;
+  readonly commitAnswersAtOnce = true;
+  private readonly bounds: ConsoleBounds;
+  private readonly now: () => Date;
+  /** Renewals this worker has handed to a console tab: after a restart the job is handed over again. */
+  private readonly handedOverHere = new Set<string>();
+  private host?: WriteHost;
+
+  constructor(
+    private readonly console: AddigyConsoleApi,
+    options: { bounds?: Partial<ConsoleBounds>; now?: () => Date } = {},
+  ) {
+    this.bounds = { ...CONSOLE_BOUNDS, ...options.bounds };
+    this.now = options.now ?? (() => new Date());
+  }
+
+  /** The pipeline this writer reports to (set once, when both exist). */
+  attach(host: WriteHost): void {
+    this.host = host;
+  }
+
+  cannotWrite(job: WriteJob): WriteFailure | undefined {
+    if (job.token.policyId) return undefined;
+    return {
+      kind: 'no-policy',
+      message: `Addigy's API did not say which policy holds ${job.location}, so Token Relay cannot open it in Addigy.`,
+      nextStep: manualRenewal(job),
+      step: 'matched',
+      retryable: false,
+    };
+  }
+
+  /** Open (or reuse) the console tab on the policy's page and give its script the Renew job. */
+  async prepare(job: WriteJob, io: Parameters<RenewalWriter['prepare']>[1]) {
+    const previousTab = job.session?.tabId;
+    this.handedOverHere.add(job.renewalId);
+    await io.saveSession({ tabId: previousTab, since: this.now().toISOString() });
+    const knowTab = async (tabId: number) => {
+      if (io.session?.tabId === tabId) return;
+      await io.saveSession({ ...io.session!, tabId });
+    };
+    const opened = await this.console.openForUpload(
+      { tabId: previousTab, policyId: job.token.policyId!, job: consoleJobOf(job), reload: previousTab !== undefined },
+      knowTab,
+    );
+    if (!opened.ok) return err({ ...opened.error, step: 'handing-over' as const, retryable: true });
+    return ok({ started: { tabId: opened.value.tabId } });
+  }
+
+  /** The admin confirmed: the console script presses Save in Addigy's window; Addigy's answer comes as a report. */
+  async commit(...[job, , io]: Parameters<RenewalWriter['commit']>) {
+    const tabId = job.session?.tabId;
+    await io.saveSession({ tabId, phase: 'saving', since: this.now().toISOString() });
+    const pressed =
+      tabId === undefined ? err({ kind: 'console-closed', message: 'Addigy’s tab is no longer open.', nextStep: 'Choose Retry.' }) : await this.console.pressSave(tabId, job.renewalId);
+    if (!pressed.ok) return err({ ...pressed.error, step: 'awaiting-confirmation' as const, retryable: true });
+    return ok({ landed: false as const });
+  }
+
+  /** Did Addigy save this file? Its API knows: the token's expiry is the file's. Else do the Renew steps again. */
+  async recover(...[job, { resumed, adapter }]: Parameters<RenewalWriter['recover']>) {
+    // A restarted worker gives Addigy's page its bound to answer Save before asking the API.
+    if (resumed && this.now().getTime() - Date.parse(job.session?.since ?? job.updatedAt) < this.bounds.saveMs) return { kind: 'wait' as const };
+    const list = await adapter.listTokens();
+    if (!list.ok) return { kind: 'unknown' as const, problem: list.error };
+    const token = list.value.find((t) => t.id === job.token.id);
+    if (token && sameInstant(token.expiresAt, job.file.expiresAt)) return { kind: 'landed' as const, renewedAt: job.session?.since };
+    return {
+      kind: 'not-landed' as const,
+      failure: {
+        kind: 'not-saved',
+        message: `Addigy has not saved the new token for ${job.location}: it still shows the old expiry.`,
+        nextStep: 'Choose Retry to do the Renew steps in Addigy again.',
+        step: 'handing-over' as const,
+        retryable: true,
+      },
+    };
+  }
+
+  /** Bounded waits while handing over: the tab silent for too long, or the admin not signing in. */
+  async resumePrepare(job: WriteJob, step?: WriteStep) {
+    const now = this.now().getTime();
+    const signInSince = job.session?.signInSince ? Date.parse(job.session.signInSince) : undefined;
+    if (signInSince !== undefined) {
+      if (now - signInSince < this.bounds.signInMs) return 'wait' as const;
+      return {
+        kind: 'sign-in-timeout',
+        message: `Token Relay waited ${Math.round(this.bounds.signInMs / 60_000)} minutes for you to sign in to Addigy, and stopped.`,
+        nextStep: 'Sign in to Addigy, then choose Retry. The token is kept until then.',
+        step: 'handing-over' as const,
+        retryable: true,
+      };
+    }
+    const since = Date.parse(job.session?.since ?? job.updatedAt);
+    if (now - since < this.bounds.handOverMs) {
+      // A restarted worker: hand the job over again; the console script starts it afresh.
+      return step === 'handing-over' && !this.handedOverHere.has(job.renewalId) ? ('restart' as const) : ('wait' as const);
+    }
+    const phase = job.session?.phase as ConsoleStep | undefined;
+    return {
+      kind: 'console-silent',
+      message: `Addigy’s page in the tab Token Relay opened did not get as far as ${phase && CONSOLE_STEP_WORDS[phase] ? CONSOLE_STEP_WORDS[phase] : 'the Apple Apps section'} for ${job.location}.`,
+      nextStep: `Choose Retry. ${manualRenewal(job)}`,
+      retryable: true,
+    };
+  }
+
+  // ─── The console tab's side: it asks for the file and reports what Addigy's page showed. ───
+
+  /**
+   * The console script in `tabId` found the upload control and asks for the file. Only the renewal's own tab gets
+   * it, and only while the Renew steps are under way. The caller has checked the tab is Addigy's.
+   */
+  async fileForConsole(renewalId: string, tabId: number): Promise<{ fileName: string; text: string } | undefined> {
+    const view = await this.host?.writeOf(renewalId);
+    const session = view?.job.session;
+    if (!view || view.step !== 'handing-over' || !session || session.tabId !== tabId) return undefined;
+    const text = await this.host!.handFile(renewalId, { ...session, fileHandedAt: this.now().toISOString() });
+    return text ? { fileName: view.job.uploadFileName, text } : undefined;
+  }
+
+  /** What the console script saw. A report about another tab, or at the wrong step, changes nothing. */
+  async consoleReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void> {
+    const host = this.host;
+    const view = await host?.writeOf(renewalId);
+    const session = view?.job.session;
+    if (!host || !view || !session || session.tabId !== tabId) return;
+    const now = this.now().toISOString();
+    switch (report.kind) {
+      case 'progress':
+        if (view.step !== 'handing-over') return;
+        await host.progressed(renewalId, { ...session, phase: report.step, since: now, signInSince: undefined });
+        return;
+      case 'confirmation':
+        // A window shown before this renewal's file was handed over is about some other upload.
+        if (view.step !== 'handing-over' || !session.fileHandedAt) return;
+        await host.shown(renewalId, report.details, { ...session, phase: 'waiting-for-confirmation', since: now, signInSince: undefined });
+        return;
+      case 'saved':
+        await host.committed(renewalId, report.by);
+        return;
+      case 'refused':
+        if (!session.fileHandedAt) return;
+        await host.failed(renewalId, refusal(report.text, view.job.location));
+        return;
+      case 'step-missing':
+        await host.failed(
+          renewalId,
+          {
+            kind: 'console-step-missing',
+            message: `Token Relay could not find ${CONSOLE_STEP_WORDS[report.step]} for ${view.job.location}.`,
+            nextStep: manualRenewal(view.job),
+            retryable: true,
+          },
+          { pageReport: report.outline ? { site: 'addigy', outline: report.outline } : undefined },
+        );
+        return;
+    }
+  }
+
+  /** The console tab landed on Addigy's sign-in page: wait for the admin, within a bound. */
+  async consoleNeedsSignIn(tabId: number): Promise<boolean> {
+    const view = await this.writeInTab(tabId);
+    const session = view?.job.session;
+    if (!view || view.step !== 'handing-over' || !session) return false;
+    if (session.signInSince) return true;
+    await this.host!.progressed(view.renewalId, { ...session, signInSince: this.now().toISOString() });
+    return true;
+  }
+
+  /** The console tab finished loading a page of Addigy's console: a new page has a new script, so hand it the job. */
+  async consoleTabLoaded(tabId: number): Promise<void> {
+    const view = await this.writeInTab(tabId);
+    if (view?.step !== 'handing-over' || !view.job.token.policyId) return;
+    // The script ignores a job it is already doing, so a same-page route change costs nothing.
+    await this.console.openForUpload({ tabId, policyId: view.job.token.policyId, job: consoleJobOf(view.job) });
+  }
+
+  /** The admin closed the console tab before Addigy saved the token. */
+  async consoleTabClosed(tabId: number): Promise<void> {
+    const view = await this.writeInTab(tabId);
+    if (!view) return;
+    // Save was pressed: whether Addigy took it is for its API to say.
+    if (view.step === 'renewing') return this.host!.recover(view.renewalId);
+    await this.host!.failed(view.renewalId, {
+      kind: 'console-closed',
+      message: `The Addigy tab Token Relay opened for ${view.job.location} was closed before the token was saved.`,
+      nextStep: 'Choose Retry to open it again. Nothing was saved in Addigy.',
+      retryable: true,
+    });
+  }
+
+  private writeInTab(tabId: number) {
+    return this.host?.findWrite((view) => view.job.session?.tabId === tabId);
+  }
+}
+
+function consoleJobOf(job: WriteJob): ConsoleJob {
+  return { renewalId: job.renewalId, locationName: job.location, fileName: job.uploadFileName };
+}
+
+/** The seed's steps, for when Token Relay cannot do them. */
+function manualRenewal(job: WriteJob): string {
+  // The file as it is on disk: the browser may have named it apart from the upload's name.
+  const file = job.downloadedFileName ?? 'the .vpptoken file';
+  return `To renew by hand: in Addigy open the policy → Integrations & Settings → Apple Apps, press Renew beside ${job.location}, drop ${file} from your Downloads folder into the window (or click to choose it), press Save, check the ID number, name, Apple ID and organization, and press Save again. Or choose Retry.`;
+}
+
+/** Addigy's red error box, in plain words with what to do. */
+function refusal(text: string, location: string): WriteFailure {
+  const detail = redactBase64Runs(text).slice(0, 300);
+  if (/identifier|does not match|doesn't match|mismatch/i.test(text)) {
+    return {
+      kind: 'identifier-mismatch',
+      message: `Addigy refused the file: its identifier does not match the token it has for ${location}, so Addigy cannot renew that token with it.`,
+      nextStep: NEW_TOKEN_STEP,
+      detail,
+      retryable: false,
+    };
+  }
+  if (/error syncing token|expired|revoked|9625|9621|invalid/i.test(text)) {
+    return {
+      kind: 'console-refused-token',
+      message: `Addigy refused the file for ${location}: Apple no longer accepts this token (it is expired, revoked or invalid).`,
+      nextStep:
+        'Download a fresh token in Apple Business Manager (your name → Preferences → Payments and Billing → Content Tokens) and send it again.',
+      detail,
+      retryable: false,
+    };
+  }
+  return {
+    kind: 'console-refused',
+    message: `Addigy showed an error and did not renew ${location}.`,
+    nextStep: 'Read Addigy’s words below. Choose Retry to try again, or renew by hand in Addigy (Policy → Integrations & Settings → Apple Apps → Renew).',
+    detail,
+    retryable: true,
+  };
+}
