@@ -39,7 +39,20 @@ export function idbRenewalStoreWith(vault: TokenVault): RenewalStore {
 /** A stored record is checked again when read: one that does not fit the schema is left out, never acted on. */
 function readBack(stored: unknown): RenewalRecord | undefined {
   const parsed = renewalRecordSchema.safeParse(stored);
-  return parsed.success ? parsed.data : undefined;
+  return parsed.success ? upgradeRenewalRecord(parsed.data) : undefined;
+}
+
+/**
+ * The connection that held a renewal's token before connections were one kind: a record stored by an older version
+ * names none when it was the Addigy key of Options' Addigy section, which is now the connection 'addigy'
+ * (migratePrimaryConnection). Upgraded on every read, so a record written before the update, even one mid-renewal,
+ * is taken up by the pipeline as if written now; the next save stores it so.
+ */
+const LEGACY_ADDIGY_CONNECTION = { connectionId: 'addigy', connectionName: 'Addigy', kind: 'addigy' } as const;
+
+export function upgradeRenewalRecord(record: RenewalRecord): RenewalRecord {
+  if (record.match && !record.match.connectionId) record.match = { ...record.match, ...LEGACY_ADDIGY_CONNECTION };
+  return record;
 }
 
 export const idbRenewalStore: RenewalStore = idbRenewalStoreWith(sessionTokenVault);
@@ -49,13 +62,13 @@ export function memoryRenewalStore(): RenewalStore {
   return {
     async get(id) {
       const r = records.get(id);
-      return r && structuredClone(r);
+      return r && upgradeRenewalRecord(structuredClone(r));
     },
     async put(record) {
       records.set(record.id, structuredClone(record));
     },
     async list() {
-      return [...records.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((r) => structuredClone(r));
+      return [...records.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map((r) => upgradeRenewalRecord(structuredClone(r)));
     },
   };
 }
