@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { connectionNameOf, locationLabel, mdmKindOf, type MatchCandidate, type RenewalRecord } from '../lib/renewal/renewal-record';
+import { connectionNameOf, locationLabel, mdmKindOf, writesThroughApi, type MatchCandidate, type RenewalRecord } from '../lib/renewal/renewal-record';
 import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
 import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
@@ -20,7 +20,7 @@ type Step = { key: string; label: string };
 const checkSteps = (record: RenewalRecord): Step[] => [
   { key: 'parsed', label: 'Read the token file' },
   { key: 'verified', label: 'Checked the token with Apple' },
-  { key: 'matched', label: `Found the token in ${record.match ? connectionNameOf(record) : (record.searched?.length ?? 1) > 1 ? 'your MDMs' : 'Addigy'}` },
+  { key: 'matched', label: `Found the token in ${record.match ? connectionNameOf(record) : (record.searched?.length ?? 0) > 1 ? 'your MDMs' : connectionNameOf(record)}` },
 ];
 const CHECK_ORDER = ['captured', 'parsed', 'verified', 'matched'];
 
@@ -34,18 +34,18 @@ const CONSOLE_STEPS: Step[] = [
 ];
 
 const renewSteps = (record: RenewalRecord): Step[] =>
-  mdmKindOf(record) === 'addigy'
+  !writesThroughApi(record)
     ? [
-        { key: 'renewing', label: 'Saving in Addigy' },
-        { key: 'scanning', label: 'Addigy is scanning the licences' },
+        { key: 'renewing', label: `Saving in ${connectionNameOf(record)}` },
+        { key: 'scanning', label: `${connectionNameOf(record)} is scanning the licences` },
       ]
     : [
         { key: 'renewing', label: `Sending the token to ${connectionNameOf(record)}` },
         { key: 'scanning', label: `Waiting for ${connectionNameOf(record)} to show the new expiry` },
       ];
 
-/** Whether the MDM's renew call is Token Relay's own (Jamf Pro, Intune, Fleet) rather than Addigy's console. */
-const viaApi = (record: RenewalRecord) => Boolean(record.match) && mdmKindOf(record) !== 'addigy';
+/** Whether the MDM's renew call is Token Relay's own (Jamf Pro, Intune, Fleet) rather than the MDM's web console. */
+const viaApi = writesThroughApi;
 
 /** Failures the user fixes in Options. */
 const SETTINGS_FAILURES = ['unauthorized', 'forbidden', 'not-configured', 'bad-settings'];
@@ -200,7 +200,7 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
       {record.match?.strength === 'name' && (
         <p class="notice warn">
           {api
-            ? `Matched to the ${mdm} token by location and organisation name, because ${MDM_LABELS[mdmKindOf(record)]} does not list Apple’s location identifier. Check the details above.`
+            ? `Matched to the ${mdm} token by location and organisation name, because ${MDM_LABELS[mdmKindOf(record)!]} does not list Apple’s location identifier. Check the details above.`
             : 'Matched to the Addigy token by location and organisation name only, because Apple could not confirm the location’s identifier.'}
         </p>
       )}

@@ -77,6 +77,7 @@ export async function matched(rt: RenewalRuntime, record: RenewalRecord, candida
     kind: candidate.kind,
     ...(candidate.reclaimable ? { reclaimable: true } : {}),
     ...(candidate.requiresAppleVerifiedLocation ? { requiresAppleVerifiedLocation: true } : {}),
+    writes: candidate.writes,
   };
   // Apple names the MDM holding the location; the MDM's own list may say another server of its kind uses it.
   record.otherMdm = otherMdmFor(record.apple?.otherMdm, candidate.kind) ?? (candidate.otherServer ? ANOTHER_SERVER : undefined);
@@ -155,6 +156,7 @@ function candidateOf(target: Target, token: MdmToken, strength: MatchCandidate['
     appleId: token.appleId,
     expiresAt: token.expiresAt,
     strength,
+    writes: adapter.writes,
   };
 }
 

@@ -44,6 +44,8 @@ export const renewalFailureSchema = z.object({
 });
 export type RenewalFailure = z.infer<typeof renewalFailureSchema>;
 
+const writesSchema = z.enum(['api', 'console']);
+
 /** A token of one connection that the captured file may renew. */
 export const matchCandidateSchema = z.object({
   connectionId: text,
@@ -64,6 +66,8 @@ export const matchCandidateSchema = z.object({
   reclaimable: z.optional(z.boolean()),
   /** The MDM stores any file it is given: only Apple's check of the location guards it (adapter.requiresAppleVerifiedLocation). */
   requiresAppleVerifiedLocation: z.optional(z.boolean()),
+  /** How its writer writes: the MDM's own API, or the MDM's web console in a tab Token Relay opens (adapter.writes). */
+  writes: z.optional(writesSchema),
 });
 export type MatchCandidate = z.infer<typeof matchCandidateSchema>;
 
@@ -105,6 +109,8 @@ export const renewalRecordSchema = z.object({
       reclaimable: z.optional(z.boolean()),
       /** The MDM stores any file it is given: the confirmation says that Apple's location check is the only guard. */
       requiresAppleVerifiedLocation: z.optional(z.boolean()),
+      /** How the connection's writer writes (the popup words its steps by it). */
+      writes: z.optional(writesSchema),
     }),
   ),
   /** Several connections hold a token this file may renew: the admin picks one; nothing is sent before. */
@@ -142,11 +148,14 @@ export type RenewalRecord = z.infer<typeof renewalRecordSchema>;
 
 export const isFinished = (record: RenewalRecord) => FINISHED_STEPS.includes(record.step);
 
-/** The MDM a renewal goes to: the matched connection's kind, Addigy until one is matched. */
-export const mdmKindOf = (r: RenewalRecord) => r.match?.kind ?? 'addigy';
+/** The MDM a renewal goes to: the matched connection's kind (none before the match). */
+export const mdmKindOf = (r: RenewalRecord) => r.match?.kind;
 
 /** The connection's name, as the popup and messages say it ("Addigy", "Jamf Pro (Acme)"). */
-export const connectionNameOf = (r: RenewalRecord) => r.match?.connectionName ?? 'Addigy';
+export const connectionNameOf = (r: RenewalRecord) => r.match?.connectionName ?? r.searched?.[0] ?? 'your MDM';
+
+/** The renewal is written through the MDM's own API (its renew call is Token Relay's), not in the MDM's web console. */
+export const writesThroughApi = (r: RenewalRecord) => r.match?.writes === 'api';
 
 /** The name a renewal goes by in messages and the popup: Addigy's, else Apple's, else the file's organisation. */
 export function locationLabel(r: RenewalRecord): string {

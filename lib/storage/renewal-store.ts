@@ -52,6 +52,8 @@ const LEGACY_ADDIGY_CONNECTION = { connectionId: 'addigy', connectionName: 'Addi
 
 export function upgradeRenewalRecord(record: RenewalRecord): RenewalRecord {
   if (record.match && !record.match.connectionId) record.match = { ...record.match, ...LEGACY_ADDIGY_CONNECTION };
+  // Before writers, Addigy (and only Addigy) was written in its web console.
+  if (record.match && !record.match.writes) record.match = { ...record.match, writes: record.match.kind === 'addigy' ? 'console' : 'api' };
   return record;
 }
 

@@ -14,7 +14,7 @@ const base: RenewalRecord = {
   discrepancies: [],
   file: { orgName: 'Acme Corp', expiresAt: '2027-11-24T10:00:00Z' },
   apple: { status: 'verified', uId: 'LOC-1001', locationName: 'Main Campus' },
-  match: { locationId: 'loc-main', policyId: 'pol-root', strength: 'uid', locationName: 'Main Campus' },
+  match: { locationId: 'loc-main', policyId: 'pol-root', strength: 'uid', locationName: 'Main Campus', connectionId: 'addigy', connectionName: 'Addigy', kind: 'addigy', writes: 'console' },
   console: { tabId: 100, phase: 'waiting-for-confirmation', since: new Date().toISOString() },
   preview: { idNumber: '4410021', name: 'Main Campus', appleId: 'it-admin@acme.example', organization: 'Acme Corp' },
 };
