@@ -32,12 +32,29 @@ export const consoleConfirmationSchema = z.object({
 });
 export type ConsoleConfirmation = z.infer<typeof consoleConfirmationSchema>;
 
+/**
+ * A way through a console that an admin took in guided mode, kept (per console origin) once that renewal succeeded,
+ * and tried first by the next renewal. It holds no values: the route's shape, and the accessible names of the
+ * controls the admin pressed, each made only of UI words (page-report's vocabulary) or the placeholder.
+ */
+export const consolePathSchema = z.object({
+  /** The pathname where the upload control appeared: the job's policy id as `{policy}`, any other id-like segment as `*`. */
+  route: shortText,
+  /** The accessible names pressed, in order, from the guide's start to the upload control; the job's location as `{location}`. */
+  controls: z.array(shortText).check(z.maxLength(12)),
+});
+export type ConsolePath = z.infer<typeof consolePathSchema>;
+
 export const consoleJobSchema = z.object({
   renewalId: z.string().check(z.minLength(1), z.maxLength(100)),
   /** The token's location as Addigy lists it: the row/card to press Renew on. */
   locationName: shortText,
   /** The name the upload gets: `sToken_for_<Location>.vpptoken`, built from the location, never the download's own name. */
   fileName: shortText,
+  /** The policy whose page the tab was opened on (for a remembered route's `{policy}`). */
+  policyId: z.optional(shortText),
+  /** The way an admin took on this console before: tried before the model, and before asking. */
+  knownPath: z.optional(consolePathSchema),
 });
 export type ConsoleJob = z.infer<typeof consoleJobSchema>;
 
@@ -62,6 +79,24 @@ export const consoleReportSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('refused'), text: shortText }),
   /** A step's control, window or answer did not appear in time. `what`: "Addigy's Renew button". */
   z.object({ kind: z.literal('step-missing'), step: consoleStepSchema, what: shortText, outline: z.optional(pageOutlineSchema) }),
+  /**
+   * Guided mode: the page did not match the model at `step` (or the remembered path failed), so the tab asks the
+   * admin to do the next thing; `say` is the guide's words, the same in the tab and in the popup. Sent again when
+   * the next thing changes. The page outline goes with the first one, for "Save a page report".
+   */
+  z.object({ kind: z.literal('guide'), step: consoleStepSchema, say: shortText, outline: z.optional(pageOutlineSchema) }),
+  /** Guided mode: the way the admin took to the upload control (sent when it appeared). Kept only if the renewal succeeds. */
+  z.object({ kind: z.literal('path'), path: consolePathSchema }),
+  /**
+   * After the file was handed over: new text that is not a control appeared in the upload window or next to it.
+   * Addigy's answer in whatever markup; redacted. The background decides what it means (a refusal, or just words).
+   */
+  z.object({ kind: z.literal('answer'), text: shortText }),
+  /**
+   * Guided mode, after the hand-over: no confirmation window Token Relay knows; the admin confirms in Addigy's own
+   * window. `details`: the labelled values that could be read and match the job (empty strings where none).
+   */
+  z.object({ kind: z.literal('confirm-in-page'), details: consoleConfirmationSchema }),
 ]);
 export type ConsoleReport = z.infer<typeof consoleReportSchema>;
 
