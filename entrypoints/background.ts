@@ -32,10 +32,11 @@ export default defineBackground({
     });
     const { getState, publish, refreshTokens } = popupState;
 
-    const consoleTabs = new AddigyConsoleTabs(consoleTabsAdapter(browser.tabs), {
-      policyUrl: consolePolicyUrl,
-      isSignInUrl: isConsoleSignInUrl,
-    });
+    const consoleTabs = new AddigyConsoleTabs(
+      consoleTabsAdapter(browser.tabs),
+      { policyUrl: consolePolicyUrl, isSignInUrl: isConsoleSignInUrl },
+      (tabId) => showConsoleTab(tabId, browser.tabs, browser.windows),
+    );
     const { machine, consoleEvents } = createRenewalService(consoleTabs, popupState.renewalChanged);
 
     const downloads = createDownloadEvents({

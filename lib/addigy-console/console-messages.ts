@@ -55,6 +55,8 @@ export const consoleJobSchema = z.object({
   policyId: z.optional(shortText),
   /** The way an admin took on this console before: tried before the model, and before asking. */
   knownPath: z.optional(consolePathSchema),
+  /** This renewal is already guided (a page the admin opened on the way): skip the model, guide at once. */
+  guided: z.optional(z.boolean()),
 });
 export type ConsoleJob = z.infer<typeof consoleJobSchema>;
 

@@ -11,4 +11,6 @@ export interface AddigyConsoleApi {
   ): Promise<Result<{ tabId: number }, Problem>>;
   /** Asks the console script in `tabId` to press Save in Addigy's confirmation window. */
   pressSave(tabId: number, renewalId: string): Promise<Result<void, Problem>>;
+  /** Brings the tab and its window to the front: the admin is needed there. */
+  show?(tabId: number): Promise<void>;
 }

@@ -42,7 +42,13 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
   constructor(
     private readonly tabs: ConsoleTabsAdapter,
     private readonly routes: ConsoleRoutes,
+    /** Brings a tab and its window to the front (showConsoleTab). */
+    private readonly bringToFront?: (tabId: number) => Promise<void>,
   ) {}
+
+  async show(tabId: number): Promise<void> {
+    await this.bringToFront?.(tabId).catch(() => undefined);
+  }
 
   async openForUpload(input: {
     tabId?: number;

@@ -29,6 +29,18 @@ export const writeSessionSchema = z.object({
   signInSince: z.optional(z.string()),
   /** When the page was given this renewal's file: the MDM's answers before then are not about it. */
   fileHandedAt: z.optional(z.string()),
+  /** The page did not match what Token Relay knows: the admin is guided through it. `say`: what to do next. */
+  guide: z.optional(z.object({ say: z.string(), since: z.string() })),
+  /** The MDM's own words on the page after the hand-over (redacted), when they were not a refusal it recognised. */
+  answer: z.optional(z.string()),
+  /** The admin confirms in the MDM's own window: the MDM's list says when it is done. */
+  confirmInPage: z.optional(z.boolean()),
+  /** What could be read of the MDM's window without knowing its markup (empty strings where nothing). */
+  details: z.optional(mdmDetailsSchema),
+  /** The way the admin took through the page (no values), kept for the next renewal once this one succeeds. */
+  learnedPath: z.optional(z.object({ route: z.string(), controls: z.array(z.string()) })),
+  /** The part of `learnedPath` from pages before the current one. */
+  pathBase: z.optional(z.array(z.string())),
 });
 export type WriteSession = z.infer<typeof writeSessionSchema>;
 
@@ -111,6 +123,8 @@ export interface RenewalWriter {
   ): Promise<RecoverDecision>;
   /** A write being prepared when the worker restarted (or on a resume alarm): `restart` hands it over again. */
   resumePrepare?(job: WriteJob, step: WriteStep): Promise<'wait' | 'restart' | WriteFailure>;
+  /** The renewal is done: what the writer learned on the way may be kept. */
+  finished?(job: WriteJob): Promise<void>;
 }
 
 /** A write under way, as a writer's page sees it. */
@@ -130,8 +144,8 @@ export interface WriteHost {
   writeOf(renewalId: string): Promise<WriteView | undefined>;
   /** The page asks for the file while it is being prepared; `session` is saved with the hand-over. */
   handFile(renewalId: string, session: WriteSession): Promise<string | undefined>;
-  /** The page moved on while preparing. */
-  progressed(renewalId: string, session: WriteSession): Promise<void>;
+  /** The page moved on while preparing; `pageReport`, when given, is kept for "Save a page report". */
+  progressed(renewalId: string, session: WriteSession, extra?: { pageReport?: { site: 'addigy' | 'apple'; outline: PageOutline } }): Promise<void>;
   /** The MDM showed its details for this file: the admin is asked. */
   shown(renewalId: string, details: MdmDetails, session: WriteSession): Promise<void>;
   /** The MDM took the file (`by` the admin in the MDM's own window, or Token Relay). */
@@ -140,4 +154,9 @@ export interface WriteHost {
   failed(renewalId: string, failure: WriteFailure, extra?: { pageReport?: { site: 'addigy' | 'apple'; outline: PageOutline } }): Promise<void>;
   /** The page is gone after the commit: find out whether it landed. */
   recover(renewalId: string): void;
+  /**
+   * The MDM's page will not say when it is done (the admin confirms in it): follow the MDM's list from the hand-over
+   * until the file shows there (its `outcome` done), within `boundMs`, else fail with `notTaken`.
+   */
+  followFromHandOver(renewalId: string, boundMs: number, notTaken: WriteFailure): void;
 }

@@ -58,7 +58,10 @@ async function follow(rt: RenewalRuntime, record: RenewalRecord, { adapter, name
     if (outcome.state === 'done') {
       record.lastSync = outcome.lastSync ?? token.lastSync;
       record.newExpiry = outcome.expiresAt ?? token.expiresAt ?? record.file?.expiresAt;
-      return rt.save(record, 'done');
+      const done = await rt.save(record, 'done');
+      // What the writer learned on the way (the way through a console) may be kept now; never a reason to fail.
+      await adapter.writer?.finished?.(rt.jobOf(done)).catch(() => undefined);
+      return done;
     }
     if (outcome.state === 'failed') {
       return rt.fail(record, { ...outcome.problem, detail: outcome.detail, step: 'scanning', retryable: true });

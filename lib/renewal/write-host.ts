@@ -1,7 +1,7 @@
 import { WRITE_STEPS, type MdmDetails, type WriteFailure, type WriteHost, type WriteSession, type WriteStep, type WriteView } from '../mdm/renewal-writer';
 import type { PageOutline } from '../page-report/outline-schema';
 import { followCommitted } from './follow-stage';
-import type { RenewalRecord } from './renewal-record';
+import { locationLabel, type RenewalRecord } from './renewal-record';
 import type { RenewalRuntime } from './renewal-runtime';
 import { recoverCommit, shown } from './write-stage';
 
@@ -9,7 +9,11 @@ import { recoverCommit, shown } from './write-stage';
  * The pipeline as a writer's page talks to it (Addigy's console tab reports on its own). Every call checks the
  * renewal's step: a report at the wrong step, or about a renewal that moved on, changes nothing.
  */
+/** How often the MDM's list is looked at while the admin confirms in its page: quick at first, then every 15 s. */
+const LANDING_POLL_MS = [2_000, 3_000, 5_000, 8_000, 15_000];
+
 export function writeHostOf(rt: RenewalRuntime): WriteHost {
+  const watching = new Set<string>();
   const under = async (id: string): Promise<RenewalRecord | undefined> => {
     const record = await rt.deps.store.get(id);
     return record?.match && isWriteStep(record.step) ? record : undefined;
@@ -39,10 +43,11 @@ export function writeHostOf(rt: RenewalRuntime): WriteHost {
       await rt.save(record, 'handing-over');
       return text;
     },
-    async progressed(id, session) {
+    async progressed(id, session, extra) {
       const record = await under(id);
       if (record?.step !== 'handing-over') return;
       record.console = session;
+      if (extra?.pageReport) record.pageReport = extra.pageReport;
       await rt.save(record, 'handing-over');
     },
     async shown(id, details: MdmDetails, session) {
@@ -70,6 +75,49 @@ export function writeHostOf(rt: RenewalRuntime): WriteHost {
       if (!record) return;
       if (extra) record.pageReport = extra.pageReport;
       await rt.fail(record, { ...failure, step: failure.step ?? record.step });
+    },
+    followFromHandOver(id, boundMs, notTaken) {
+      if (watching.has(id)) return;
+      watching.add(id);
+      rt.track(
+        (async () => {
+          try {
+            let waited = 0;
+            for (let look = 0; ; look++) {
+              const delay = LANDING_POLL_MS[Math.min(look, LANDING_POLL_MS.length - 1)]!;
+              await rt.sleep(delay);
+              waited += delay;
+              const record = await under(id);
+              // Moved on: committed through the popup (its own follow), failed, discarded, or handed over again.
+              const handedAt = record?.console?.fileHandedAt;
+              if (!record || !handedAt || record.step === 'renewing') return;
+              const target = await rt.targetOf(record);
+              if (!target) return;
+              const list = await target.adapter.listTokens();
+              record.retrying = undefined;
+              const token = list.ok ? list.value.find((t) => t.id === record.match!.locationId) : undefined;
+              const since = new Date(handedAt);
+              const outcome = token && target.adapter.outcome(token, { expiresAt: record.file!.expiresAt, since, location: locationLabel(record), firstLook: true });
+              if (outcome?.state === 'done') {
+                // The admin's own confirmation in the MDM's page: it holds the file now.
+                record.savedBy = 'admin';
+                record.renewedAt = handedAt;
+                await rt.exclusive(record, () => followCommitted(rt, record, target));
+                return;
+              }
+              if (waited >= boundMs) {
+                const latest = await under(id);
+                if (latest?.console?.fileHandedAt === handedAt && latest.step !== 'renewing') {
+                  await rt.fail(latest, { ...notTaken, step: notTaken.step ?? latest.step });
+                }
+                return;
+              }
+            }
+          } finally {
+            watching.delete(id);
+          }
+        })(),
+      );
     },
     recover(id) {
       rt.track(

@@ -12,10 +12,12 @@ export interface TokenRelayDb extends DBSchema {
   secrets: { key: 'addigyApiKey' | 'addigyBaseUrl' | 'localSettingsMigrated'; value: string };
   /** Connections to MDMs besides the Addigy one above, each with its own credentials (lib/storage/connections.ts). */
   connections: { key: string; value: StoredConnection };
+  /** The way an admin took through a web console, per console origin, with no values in it (lib/storage/console-paths.ts). */
+  consolePaths: { key: string; value: { route: string; controls: string[]; savedAt: string } };
 }
 
 const DB_NAME = 'token-relay';
-const DB_VERSION = 2;
+const DB_VERSION = 3;
 
 let opening: Promise<IDBPDatabase<TokenRelayDb>> | undefined;
 
@@ -28,6 +30,7 @@ export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
         db.createObjectStore('secrets');
       }
       if (oldVersion < 2) db.createObjectStore('connections', { keyPath: 'connection.id' });
+      if (oldVersion < 3) db.createObjectStore('consolePaths');
     },
   });
   return opening;

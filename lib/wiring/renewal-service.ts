@@ -4,6 +4,7 @@ import { AddigyConsoleWriter } from '../mdm/addigy/console-writer';
 import { connectionHandles } from '../mdm/connection-handles';
 import { RenewalMachine } from '../renewal/renewal-machine';
 import type { RenewalRecord } from '../renewal/renewal-record';
+import { loadConsolePath, saveConsolePath } from '../storage/console-paths';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { loadSettings } from '../storage/settings';
 import { sessionTokenVault } from '../storage/token-vault';
@@ -14,7 +15,7 @@ import { boundedTokenVault } from '../storage/vault-bounds';
  * console writer driving the tabs Token Relay opens. The one place that knows both the pipeline and the writers.
  */
 export function createRenewalService(consoleTabs: AddigyConsoleApi, onChange: (record: RenewalRecord) => void) {
-  const consoleWriter = new AddigyConsoleWriter(consoleTabs);
+  const consoleWriter = new AddigyConsoleWriter(consoleTabs, { paths: { load: loadConsolePath, save: saveConsolePath } });
   const machine = new RenewalMachine({
     store: idbRenewalStore,
     vault: boundedTokenVault(sessionTokenVault, idbRenewalStore),

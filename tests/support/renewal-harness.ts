@@ -1,6 +1,6 @@
 import { AddigyAdapter } from '../../lib/mdm/addigy/addigy-adapter';
 import type { AddigyApi } from '../../lib/mdm/addigy/addigy-client';
-import { AddigyConsoleWriter, type ConsoleBounds } from '../../lib/mdm/addigy/console-writer';
+import { AddigyConsoleWriter, type ConsoleBounds, type ConsolePathStore } from '../../lib/mdm/addigy/console-writer';
 import type { AddigyConsoleApi } from '../../lib/addigy-console/console-port';
 import type { ConsoleTabEvents } from '../../lib/addigy-console/console-tabs';
 import { withApiWriter } from '../../lib/mdm/api-writer';
@@ -27,13 +27,15 @@ export interface RenewalTestDeps extends Omit<RenewalDeps, 'connections'> {
   console: AddigyConsoleApi;
   listConnections?(): Promise<ConnectionHandle[]>;
   consoleBounds?: Partial<ConsoleBounds>;
+  /** Where the console writer keeps the way a guided renewal took. */
+  consolePaths?: ConsolePathStore;
 }
 
 /** The pipeline, with the console tab's events (as the console writer takes them) on the same object. */
 export type RenewalHarness = RenewalMachine & ConsoleTabEvents;
 
 export function renewalMachineFor(deps: RenewalTestDeps): RenewalHarness {
-  const writer = new AddigyConsoleWriter(deps.console, { bounds: deps.consoleBounds, now: deps.now });
+  const writer = new AddigyConsoleWriter(deps.console, { bounds: deps.consoleBounds, now: deps.now, paths: deps.consolePaths });
   const connections = async (): Promise<RenewalConnection[]> => {
     const list: RenewalConnection[] = [];
     const apiKey = await deps.loadApiKey();

@@ -1,4 +1,4 @@
-import type { ConsoleJob, ConsoleReport, ConsoleStep } from '../../addigy-console/console-messages';
+import { ADDIGY_CONSOLE_ORIGIN, type ConsoleJob, type ConsolePath, type ConsoleReport, type ConsoleStep } from '../../addigy-console/console-messages';
 import type { AddigyConsoleApi } from '../../addigy-console/console-port';
 import type { ConsoleTabEvents } from '../../addigy-console/console-tabs';
 import { sameInstant } from '../../dates/iso-instant';
@@ -14,9 +14,20 @@ export interface ConsoleBounds {
   signInMs: number;
   /** How long Addigy may take to answer Save before Token Relay checks with the API. */
   saveMs: number;
+  /** How long a guided renewal waits for the admin's next step, and for Addigy's API to show the file once handed over. */
+  guidedMs: number;
 }
 
-export const CONSOLE_BOUNDS: ConsoleBounds = { handOverMs: 90_000, signInMs: 10 * 60_000, saveMs: 60_000 };
+export const CONSOLE_BOUNDS: ConsoleBounds = { handOverMs: 90_000, signInMs: 10 * 60_000, saveMs: 60_000, guidedMs: 10 * 60_000 };
+
+/** Where the way through a console that worked is kept (lib/storage/console-paths.ts). */
+export interface ConsolePathStore {
+  load(origin: string): Promise<ConsolePath | undefined>;
+  save(origin: string, path: ConsolePath): Promise<void>;
+}
+
+/** Addigy's words that say it did not take the file, in whatever markup they came. */
+const REFUSAL_WORDS = /identifier|does not match|doesn't match|mismatch|error|expired|revoked|invalid|fail|could not|couldn't|unable|denied|not allowed|rejected/i;
 
 /** What each console step was looking for, for "Token Relay could not find … for <location>". */
 const CONSOLE_STEP_WORDS: Record<ConsoleStep, string> = {
@@ -44,12 +55,17 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   private readonly handedOverHere = new Set<string>();
   private host?: WriteHost;
 
+  /** The way through this console an earlier guided renewal took, loaded when a renewal starts. */
+  private knownPath?: ConsolePath;
+  private readonly paths?: ConsolePathStore;
+
   constructor(
     private readonly console: AddigyConsoleApi,
-    options: { bounds?: Partial<ConsoleBounds>; now?: () => Date } = {},
+    options: { bounds?: Partial<ConsoleBounds>; now?: () => Date; paths?: ConsolePathStore } = {},
   ) {
     this.bounds = { ...CONSOLE_BOUNDS, ...options.bounds };
     this.now = options.now ?? (() => new Date());
+    this.paths = options.paths;
   }
 
   /** The pipeline this writer reports to (set once, when both exist). */
@@ -72,13 +88,14 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   async prepare(job: WriteJob, io: Parameters<RenewalWriter['prepare']>[1]) {
     const previousTab = job.session?.tabId;
     this.handedOverHere.add(job.renewalId);
+    this.knownPath = await this.paths?.load(ADDIGY_CONSOLE_ORIGIN).catch(() => undefined);
     await io.saveSession({ tabId: previousTab, since: this.now().toISOString() });
     const knowTab = async (tabId: number) => {
       if (io.session?.tabId === tabId) return;
       await io.saveSession({ ...io.session!, tabId });
     };
     const opened = await this.console.openForUpload(
-      { tabId: previousTab, policyId: job.token.policyId!, job: consoleJobOf(job), reload: previousTab !== undefined },
+      { tabId: previousTab, policyId: job.token.policyId!, job: this.consoleJobOf(job), reload: previousTab !== undefined },
       knowTab,
     );
     if (!opened.ok) return err({ ...opened.error, step: 'handing-over' as const, retryable: true });
@@ -118,6 +135,18 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   /** Bounded waits while handing over: the tab silent for too long, or the admin not signing in. */
   async resumePrepare(job: WriteJob, step?: WriteStep) {
     const now = this.now().getTime();
+    const guide = job.session?.guide;
+    if (guide) {
+      // The admin is doing the steps: a bound of their own, and after the hand-over Addigy's API is followed.
+      if (job.session?.fileHandedAt) this.followLanding(job);
+      if (now - Date.parse(guide.since) < this.bounds.guidedMs) return 'wait' as const;
+      return {
+        kind: 'guide-timeout',
+        message: `Token Relay waited ${Math.round(this.bounds.guidedMs / 60_000)} minutes for the Renew steps in Addigy for ${job.location}, and stopped. Nothing was saved in Addigy.`,
+        nextStep: 'Choose Retry to be guided through them again. The token is kept until then.',
+        retryable: true,
+      };
+    }
     const signInSince = job.session?.signInSince ? Date.parse(job.session.signInSince) : undefined;
     if (signInSince !== undefined) {
       if (now - signInSince < this.bounds.signInMs) return 'wait' as const;
@@ -153,8 +182,12 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     const view = await this.host?.writeOf(renewalId);
     const session = view?.job.session;
     if (!view || view.step !== 'handing-over' || !session || session.tabId !== tabId) return undefined;
-    const text = await this.host!.handFile(renewalId, { ...session, fileHandedAt: this.now().toISOString() });
-    return text ? { fileName: view.job.uploadFileName, text } : undefined;
+    const handedAt = this.now().toISOString();
+    const text = await this.host!.handFile(renewalId, { ...session, fileHandedAt: handedAt });
+    if (!text) return undefined;
+    // Guided, Addigy's page may never say it is done in words Token Relay knows: its API will.
+    if (session.guide) this.followLanding({ ...view.job, session: { ...session, fileHandedAt: handedAt } });
+    return { fileName: view.job.uploadFileName, text };
   }
 
   /** What the console script saw. A report about another tab, or at the wrong step, changes nothing. */
@@ -180,6 +213,40 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       case 'refused':
         if (!session.fileHandedAt) return;
         await host.failed(renewalId, refusal(report.text, view.job.location));
+        return;
+      case 'guide': {
+        if (view.step !== 'handing-over') return;
+        const first = !session.guide;
+        await host.progressed(
+          renewalId,
+          { ...session, phase: report.step, since: now, signInSince: undefined, guide: { say: report.say, since: now } },
+          report.outline ? { pageReport: { site: 'addigy', outline: report.outline } } : undefined,
+        );
+        // The admin is needed in that tab now.
+        if (first && session.tabId !== undefined) await this.console.show?.(session.tabId);
+        if (session.fileHandedAt) this.followLanding(view.job);
+        return;
+      }
+      case 'path': {
+        if (view.step !== 'handing-over') return;
+        const controls = [...(session.pathBase ?? []), ...report.path.controls].slice(-12);
+        await host.progressed(renewalId, { ...session, learnedPath: { route: report.path.route, controls } });
+        return;
+      }
+      case 'answer': {
+        if (!session.fileHandedAt) return;
+        const words = redactBase64Runs(report.text).slice(0, 300);
+        if (REFUSAL_WORDS.test(words)) {
+          await host.failed(renewalId, refusal(words, view.job.location));
+          return;
+        }
+        if (view.step === 'handing-over') await host.progressed(renewalId, { ...session, answer: words });
+        return;
+      }
+      case 'confirm-in-page':
+        if (view.step !== 'handing-over' || !session.fileHandedAt) return;
+        await host.progressed(renewalId, { ...session, phase: 'waiting-for-confirmation', confirmInPage: true, details: report.details });
+        this.followLanding(view.job);
         return;
       case 'step-missing':
         await host.failed(
@@ -209,9 +276,14 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   /** The console tab finished loading a page of Addigy's console: a new page has a new script, so hand it the job. */
   async consoleTabLoaded(tabId: number): Promise<void> {
     const view = await this.writeInTab(tabId);
+    const session = view?.job.session;
     if (view?.step !== 'handing-over' || !view.job.token.policyId) return;
+    // A new page while guided: what the admin pressed on the pages before is the start of the way.
+    if (session?.guide && session.learnedPath) {
+      await this.host!.progressed(view.renewalId, { ...session, pathBase: session.learnedPath.controls });
+    }
     // The script ignores a job it is already doing, so a same-page route change costs nothing.
-    await this.console.openForUpload({ tabId, policyId: view.job.token.policyId, job: consoleJobOf(view.job) });
+    await this.console.openForUpload({ tabId, policyId: view.job.token.policyId, job: this.consoleJobOf(view.job) });
   }
 
   /** The admin closed the console tab before Addigy saved the token. */
@@ -228,13 +300,38 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     });
   }
 
+  /** The renewal succeeded: the way the admin was guided through this console is kept for the next one. */
+  async finished(job: WriteJob): Promise<void> {
+    const path = job.session?.learnedPath;
+    if (!path || !job.session?.guide || !this.paths) return;
+    await this.paths.save(ADDIGY_CONSOLE_ORIGIN, path);
+    this.knownPath = path;
+  }
+
+  /** Addigy's API, not the page, says whether the handed-over file was taken. */
+  private followLanding(job: WriteJob): void {
+    this.host?.followFromHandOver(job.renewalId, this.bounds.guidedMs, {
+      kind: 'not-taken',
+      message: `Addigy did not take the file for ${job.location}: its API still shows the old token ${Math.round(this.bounds.guidedMs / 60_000)} minutes after Token Relay handed it over.`,
+      nextStep: 'Choose Retry to do the Renew steps in Addigy again. The token is kept until then.',
+      retryable: true,
+    });
+  }
+
+  private consoleJobOf(job: WriteJob): ConsoleJob {
+    return {
+      renewalId: job.renewalId,
+      locationName: job.location,
+      fileName: job.uploadFileName,
+      // The policy only for a remembered route's `{policy}`.
+      ...(this.knownPath ? { knownPath: this.knownPath, policyId: job.token.policyId } : {}),
+      ...(job.session?.guide ? { guided: true } : {}),
+    };
+  }
+
   private writeInTab(tabId: number) {
     return this.host?.findWrite((view) => view.job.session?.tabId === tabId);
   }
-}
-
-function consoleJobOf(job: WriteJob): ConsoleJob {
-  return { renewalId: job.renewalId, locationName: job.location, fileName: job.uploadFileName };
 }
 
 /** The seed's steps, for when Token Relay cannot do them. */
