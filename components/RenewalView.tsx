@@ -273,6 +273,8 @@ function HandingOver({ record, actions }: { record: RenewalRecord; actions: Rene
             signed in.
           </p>
         </div>
+      ) : record.console?.guide ? (
+        <Guide record={record} />
       ) : (
         <p class="muted">Addigy’s console is doing the Renew steps in a tab Token Relay opened. Nothing is saved yet.</p>
       )}
@@ -286,6 +288,38 @@ function HandingOver({ record, actions }: { record: RenewalRecord; actions: Rene
     </section>
   );
 }
+
+/** Addigy's page is not the one Token Relay knows: the same words the tab's guide shows, and what Addigy said. */
+function Guide({ record }: { record: RenewalRecord }) {
+  const session = record.console!;
+  const details = session.details && Object.entries(session.details).filter(([, value]) => value.trim());
+  return (
+    <div class="notice warn" role="alert">
+      <p>
+        <strong>Addigy needs your clicks in the tab Token Relay opened.</strong> {session.guide!.say}
+      </p>
+      {session.fileHandedAt && <p>Token Relay gave Addigy the file. You never need to pick it.</p>}
+      {session.confirmInPage && (
+        <>
+          <p>Check the details in Addigy’s window and confirm there. Token Relay then checks with Addigy’s API.</p>
+          {details && details.length > 0 && (
+            <dl class="details">
+              {details.map(([key, value]) => (
+                <div key={key}>
+                  <dt>{DETAIL_LABELS[key as keyof typeof DETAIL_LABELS]}</dt>
+                  <dd>{value}</dd>
+                </div>
+              ))}
+            </dl>
+          )}
+        </>
+      )}
+      {session.answer && <p>Addigy said: “{session.answer}”</p>}
+    </div>
+  );
+}
+
+const DETAIL_LABELS = { idNumber: 'ID number', name: 'Name', appleId: 'Apple ID', organization: 'Organization' } as const;
 
 function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
   const failure = record.failure!;
@@ -313,7 +347,9 @@ function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalA
           )}
           {SETTINGS_FAILURES.includes(failure.kind) && <button onClick={actions.openOptions}>Open Options</button>}
           {record.pageReport && (
-            <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site)}>Save a page report</button>
+            <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console?.learnedPath)}>
+              Save a page report
+            </button>
           )}
           <button onClick={() => actions.discard(record.id)}>Dismiss</button>
         </div>
@@ -345,6 +381,19 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
             <dt>Last successful sync</dt>
             <dd>{formatDateTime(record.lastSync)}</dd>
           </dl>
+          {record.pageReport && record.console?.learnedPath && (
+            <>
+              <p class="muted">
+                Token Relay will take the same way through Addigy next time. A page report with that way (no values in it)
+                helps its maintainers.
+              </p>
+              <div class="actions">
+                <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console!.learnedPath)}>
+                  Save a page report
+                </button>
+              </div>
+            </>
+          )}
         </section>
       );
     case 'discarded':

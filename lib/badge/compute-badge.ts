@@ -28,6 +28,14 @@ export function computeBadge(renewals: RenewalRecord[], watch: TokenWatch = { un
     ].filter(Boolean);
     return { text: '!', color: BADGE_COLORS.alert, title: `Token Relay: ${parts.join('; ')}` };
   }
+  const guided = renewals.filter((r) => r.step === 'handing-over' && r.console?.guide && !r.console.signInSince);
+  if (guided.length) {
+    return {
+      text: String(guided.length),
+      color: BADGE_COLORS.attention,
+      title: 'Token Relay: Addigy needs your clicks in the tab Token Relay opened',
+    };
+  }
   const signIn = renewals.filter((r) => r.step === 'handing-over' && r.console?.signInSince);
   if (signIn.length) {
     return {

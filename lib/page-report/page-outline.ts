@@ -229,7 +229,12 @@ export function outlinePage(doc: Document, knownLabels: readonly string[], now: 
 }
 
 /** A downloadable JSON of the outline, named like `token-relay-page-report-addigy-2026-11-30.json`. */
-export function pageReportFile(outline: PageOutline, site: 'addigy' | 'apple'): { fileName: string; json: string } {
+export function pageReportFile(
+  outline: PageOutline,
+  site: 'addigy' | 'apple',
+  /** The way the admin took in a guided renewal that worked: the route's shape and the controls' names, no values. */
+  path?: { route: string; controls: string[] },
+): { fileName: string; json: string } {
   const day = /^\d{4}-\d{2}-\d{2}/.exec(outline.takenAt)?.[0] ?? new Date().toISOString().slice(0, 10);
   const report = {
     about:
@@ -241,6 +246,7 @@ export function pageReportFile(outline: PageOutline, site: 'addigy' | 'apple'): 
     page: outline.page,
     takenAt: outline.takenAt,
     nodes: outline.nodes,
+    ...(path ? { pathThatWorked: path } : {}),
   };
   return { fileName: `token-relay-page-report-${site}-${day}.json`, json: `${JSON.stringify(report, null, 2)}\n` };
 }

@@ -68,6 +68,36 @@ describe('RenewalView', () => {
       expect(alert.textContent).toMatch(/goes on by itself/);
     });
 
+    it('guided: says what the tab’s guide says, and what Addigy said, with the tab one click away', () => {
+      const say = 'Open the policy that holds Main Campus, then its Apple Apps settings, and choose Renew beside Main Campus. Token Relay will give Addigy the file.';
+      const actions = show(handingOver({ tabId: 100, phase: 'opening-renew', since: NOW, guide: { say, since: NOW }, answer: 'Uploading, please wait' }));
+      const alert = screen.getByRole('alert');
+      expect(alert.textContent).toContain('Addigy needs your clicks in the tab Token Relay opened.');
+      expect(alert.textContent).toContain(say);
+      expect(alert.textContent).toContain('Addigy said: “Uploading, please wait”');
+      expect(alert.textContent).not.toMatch(/gave Addigy the file/);
+      fireEvent.click(screen.getByRole('button', { name: 'Show the Addigy tab' }));
+      expect(actions.showConsole).toHaveBeenCalled();
+    });
+
+    it('guided, after the hand-over: confirm in Addigy’s window, with the details that could be read', () => {
+      show(
+        handingOver({
+          tabId: 100,
+          since: NOW,
+          fileHandedAt: NOW,
+          guide: { say: 'Check the details in Addigy’s window and confirm there.', since: NOW },
+          confirmInPage: true,
+          details: { idNumber: '', name: 'Main Campus', appleId: '', organization: 'Acme Corp' },
+        }),
+      );
+      const alert = screen.getByRole('alert');
+      expect(alert.textContent).toContain('Token Relay gave Addigy the file. You never need to pick it.');
+      expect(alert.textContent).toContain('confirm there. Token Relay then checks with Addigy’s API.');
+      expect([...alert.querySelectorAll('dt')].map((dt) => dt.textContent)).toEqual(['Name', 'Organization']);
+      expect([...alert.querySelectorAll('dd')].map((dd) => dd.textContent)).toEqual(['Main Campus', 'Acme Corp']);
+    });
+
     it('shows a recorded-but-not-yet-waiting confirmation (previewed) as the hand-over still', () => {
       show(renewalRecord('previewed', { ...matched, preview: CONFIRMATION, console: { tabId: 100, phase: 'waiting-for-confirmation', since: NOW } }));
       expect(screen.getByRole('heading', { name: 'Preparing Main Campus in Addigy…' })).toBeTruthy();

@@ -16,6 +16,13 @@ describe('computeBadge', () => {
     expect(badge.title).toMatch(/2 tokens awaiting your confirmation/);
   });
 
+  it('a guided renewal needs the admin in Addigy’s tab: amber, said in words, not just “in progress”', () => {
+    const guided = record('handing-over', { console: { tabId: 1, since: 'x', guide: { say: 'Choose Renew.', since: 'x' } } });
+    const badge = computeBadge([guided, record('scanning')]);
+    expect(badge).toMatchObject({ text: '1', color: BADGE_COLORS.attention });
+    expect(badge.title).toBe('Token Relay: Addigy needs your clicks in the tab Token Relay opened');
+  });
+
   it('shows work in progress in blue', () => {
     expect(computeBadge([record('scanning')])).toMatchObject({ text: '…', color: BADGE_COLORS.busy });
   });
