@@ -1,16 +1,9 @@
-import { openTokenRelayDb } from './database';
+import { loadAddigySectionKey } from './connections';
 
-// The key sits in the extension's IndexedDB rather than storage.local, which content scripts can read.
-
-export async function loadApiKey(): Promise<string | undefined> {
-  const db = await openTokenRelayDb();
-  const key = await db.get('secrets', 'addigyApiKey');
-  return key?.trim() ? key : undefined;
-}
-
-export async function saveApiKey(key: string): Promise<void> {
-  const db = await openTokenRelayDb();
-  const trimmed = key.trim();
-  if (trimmed) await db.put('secrets', trimmed, 'addigyApiKey');
-  else await db.delete('secrets', 'addigyApiKey');
+/**
+ * The Addigy section's key, read from the connection `addigy`. Kept only for the renewal machine until it reads
+ * connections itself (issue 20); everything else reads connections.
+ */
+export function loadApiKey(): Promise<string | undefined> {
+  return loadAddigySectionKey();
 }
