@@ -46,7 +46,7 @@ function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable:
       connection,
       addigy: (onRetry) =>
         addigyClientFor({
-          baseUrl: DEFAULT_ADDIGY_BASE_URL,
+          baseUrl: connection.serverUrl ?? DEFAULT_ADDIGY_BASE_URL,
           apiKey: secrets.apiKey ?? '',
           onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
         }),

@@ -4,14 +4,15 @@ import type { MdmKind } from '../../../lib/mdm/mdm-adapter';
 
 describe('connectedKinds', () => {
   it('lists the Addigy section’s key first, then every connection’s kind', async () => {
-    const connections = async () => [{ kind: 'jamf-pro' as const }, { kind: 'addigy' as const }];
-    expect(await connectedKinds({ apiKey: async () => 'key', connections })).toEqual(['addigy', 'jamf-pro', 'addigy']);
-    expect(await connectedKinds({ apiKey: async () => undefined, connections })).toEqual(['jamf-pro', 'addigy']);
+    const others = [{ kind: 'jamf-pro' as const }, { kind: 'addigy' as const }];
+    // The Addigy section's connection is the first one stored.
+    expect(await connectedKinds({ connections: async () => [{ kind: 'addigy' as const }, ...others] })).toEqual(['addigy', 'jamf-pro', 'addigy']);
+    expect(await connectedKinds({ connections: async () => others })).toEqual(['jamf-pro', 'addigy']);
   });
 
   it('publishes those kinds for the in-page button', async () => {
     const published: MdmKind[][] = [];
-    await publishButtonTarget({ apiKey: async () => undefined, connections: async () => [{ kind: 'fleet' }] }, async (kinds) => void published.push(kinds));
+    await publishButtonTarget({ connections: async () => [{ kind: 'fleet' }] }, async (kinds) => void published.push(kinds));
     expect(published).toEqual([['fleet']]);
   });
 });

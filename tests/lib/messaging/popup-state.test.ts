@@ -11,7 +11,6 @@ function setUp(over: Partial<PopupStateSources> & { renewalList?: RenewalRecord[
   const sent: unknown[] = [];
   const alarms: string[] = [];
   const sources: PopupStateSources = {
-    apiKey: async () => undefined,
     connectionCount: async () => 0,
     renewals: async () => over.renewalList ?? [],
     noticedDownloads: async () => ['/d/sToken.vpptoken'],
@@ -42,7 +41,6 @@ describe('popup state', () => {
     const read = await state.getState();
     expect(read).toMatchObject({ configured: false, noticedDownloads: ['/d/sToken.vpptoken'], snoozedUntil: { 'loc-1': '2026-12-31T00:00:00Z' } });
     expect(read.renewals).toEqual(many.slice(0, 20));
-    expect((await setUp({ apiKey: async () => 'key' }).state.getState()).configured).toBe(true);
     expect((await setUp({ connectionCount: async () => 1 }).state.getState()).configured).toBe(true);
   });
 
