@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { saveAddigySectionKey, saveAddigySectionUrl, saveConnection } from '../../../lib/storage/connections';
+import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import { connectedKinds, publishButtonTarget } from '../../../lib/mdm/connected-kinds';
 import type { MdmKind } from '../../../lib/mdm/mdm-adapter';
 
@@ -14,5 +16,22 @@ describe('connectedKinds', () => {
     const published: MdmKind[][] = [];
     await publishButtonTarget({ connections: async () => [{ kind: 'fleet' }] }, async (kinds) => void published.push(kinds));
     expect(published).toEqual([['fleet']]);
+  });
+});
+
+describe('connectedKinds from storage', () => {
+  beforeEach(async () => {
+    await resetTokenRelayDbForTests();
+  });
+
+  it('counts the Addigy section’s connection, first, only while it holds its key', async () => {
+    await saveConnection({ id: 'fleet-1', kind: 'fleet', name: 'Fleet', serverUrl: 'https://fleet.example.com' }, { apiToken: 't' });
+    // The section keeps only an address: not a connection to ask.
+    await saveAddigySectionUrl('https://api.eu.addigy.com/api/v2');
+    expect(await connectedKinds()).toEqual(['fleet']);
+    await saveAddigySectionKey('key-1');
+    expect(await connectedKinds()).toEqual(['addigy', 'fleet']);
+    await saveAddigySectionKey('');
+    expect(await connectedKinds()).toEqual(['fleet']);
   });
 });
