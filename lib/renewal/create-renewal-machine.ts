@@ -25,7 +25,9 @@ export function createRenewalMachine(console: AddigyConsoleApi, onChange: (recor
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
       }),
     console,
-    listConnections: () => connectionHandles(),
+    // Shim until the renewal rewrite (issue 20): this machine still reaches the connection `addigy` through
+    // loadApiKey, so it is left out of the list here, or it would be matched twice.
+    listConnections: async () => (await connectionHandles()).filter((handle) => handle.connection.id !== 'addigy'),
     onChange,
   });
 }
