@@ -4,7 +4,7 @@ import { MDM_KINDS, MDM_LABELS, type MdmKind } from '../lib/mdm/mdm-adapter';
 import { normaliseServerUrl } from '../lib/mdm/mdm-http';
 import { isAddigyHost } from '../lib/mdm/addigy/addigy-host';
 import { addressFaultMessage, checkServerAddress, requestServerAccess } from '../lib/permissions/server-address';
-import type { Connection, ConnectionSecrets } from '../lib/storage/connections';
+import { PRIMARY_ADDIGY, type Connection, type ConnectionSecrets } from '../lib/storage/connections';
 import { originsOf } from '../lib/mdm/connection-origins';
 
 export interface ConnectionsDeps {
@@ -35,7 +35,8 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
   const [statusById, setStatusById] = useState<Record<string, Status>>({});
   const [busyId, setBusyId] = useState<string | undefined>();
 
-  const reload = () => deps.listConnections().then(setConnections);
+  // The `addigy` connection is the Addigy section above: it is edited there, not listed again here.
+  const reload = () => deps.listConnections().then((all) => setConnections(all.filter((c) => c.id !== PRIMARY_ADDIGY.id)));
   useEffect(() => {
     void reload();
   }, [deps]);

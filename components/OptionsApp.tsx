@@ -7,14 +7,17 @@ import { SiteAccessNotice } from './SiteAccessNotice';
 import { ConnectionsSection, type ConnectionsDeps } from './ConnectionsSection';
 
 export interface OptionsDeps {
+  /** The Addigy section's key: the API key of the connection `addigy` (lib/storage/connections.ts). */
   loadApiKey(): Promise<string | undefined>;
+  /** An empty key means no key. */
   saveApiKey(key: string): Promise<void>;
+  /** `addigyBaseUrl` is the connection `addigy`'s address. */
   loadSettings(): Promise<Settings>;
   saveSettings(patch: Partial<Settings>): Promise<Settings>;
   /** Asks the browser for access to a non-default Addigy host; must run inside the click. */
   requestHostPermission(originPattern: string): Promise<boolean>;
   testConnection(): Promise<IntentReply>;
-  /** Connections besides the Addigy one here (other Addigy organisations, Jamf Pro, Intune, Fleet). */
+  /** The other connections (other Addigy organisations, Jamf Pro, Intune, Fleet); the list leaves out the `addigy` one edited here. */
   connections?: ConnectionsDeps;
 }
 

@@ -15,7 +15,7 @@ import { addNoticedDownload, forgetNoticedDownload } from '../lib/storage/notice
 import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { createRenewalService } from '../lib/wiring/renewal-service';
 import { openReminderPage, reminderNotifier } from '../lib/watch/reminder-notifications';
-import { ensureWatchAlarm, KEEP_AWAKE_MS, routeAlarm, startUp } from '../lib/worker-lifecycle/worker-lifecycle';
+import { ensureWatchAlarm, KEEP_AWAKE_MS, migrateStorage, routeAlarm, startUp } from '../lib/worker-lifecycle/worker-lifecycle';
 
 /** The composition root: browser events wired to lib/, which decides. */
 export default defineBackground({
@@ -83,7 +83,7 @@ export default defineBackground({
     browser.alarms.onAlarm.addListener((alarm) => routeAlarm(alarm.name, { resumeRenewals: () => machine.resume(), refreshTokens }));
     void ensureWatchAlarm(browser.alarms);
     browser.runtime.onStartup.addListener(() => void refreshTokens());
-    browser.runtime.onInstalled.addListener(() => void refreshTokens());
+    browser.runtime.onInstalled.addListener(() => void migrateStorage().catch(() => undefined).then(refreshTokens));
 
     // Extension API calls keep an MV3 worker alive while a renewal is being worked on.
     setInterval(() => {

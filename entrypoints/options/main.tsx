@@ -2,9 +2,15 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { OptionsApp, type OptionsDeps } from '../../components/OptionsApp';
 import { runtimeBackgroundClient } from '../../lib/messaging/extension-client';
-import { loadApiKey, saveApiKey } from '../../lib/storage/api-key';
 import { loadSettings, saveSettings } from '../../lib/storage/settings';
-import { listConnections, newConnectionId, removeConnection, saveConnection } from '../../lib/storage/connections';
+import {
+  listConnections,
+  loadAddigySectionKey,
+  newConnectionId,
+  removeConnection,
+  saveAddigySectionKey,
+  saveConnection,
+} from '../../lib/storage/connections';
 import { signInToIntune } from '../../lib/mdm/intune-sign-in-page';
 import { isRequestableOrigin } from '../../lib/permissions/server-address';
 import '../../components/theme.css';
@@ -12,10 +18,11 @@ import '../../components/theme.css';
 const connectionsChanged = () => void runtimeBackgroundClient.send({ type: 'connections:changed' }).catch(() => undefined);
 
 const deps: OptionsDeps = {
-  loadApiKey,
-  // The Addigy section's key is a connection too: the in-page button's label may change with it.
+  // The Addigy section edits the connection `addigy`: its key here, its address through saveSettings.
+  loadApiKey: loadAddigySectionKey,
+  // The in-page button's label may change with it.
   saveApiKey: async (key) => {
-    await saveApiKey(key);
+    await saveAddigySectionKey(key);
     connectionsChanged();
   },
   loadSettings,

@@ -1,19 +1,17 @@
-import { loadApiKey } from '../storage/api-key';
-import { listConnections } from '../storage/connections';
+import { listConnectedConnections } from '../storage/connections';
 import type { MdmKind } from './mdm-adapter';
 import { publishSendButtonTarget } from './send-button-target';
 
 export interface ConnectedKindsSources {
-  apiKey(): Promise<string | undefined>;
+  /** The connections holding their secret, in order (the Addigy section's first). */
   connections(): Promise<Array<{ kind: MdmKind }>>;
 }
 
-const storedSources: ConnectedKindsSources = { apiKey: loadApiKey, connections: listConnections };
+const storedSources: ConnectedKindsSources = { connections: listConnectedConnections };
 
-/** The kinds of every connection, the Addigy section's key included (first). */
+/** The kinds of every connection that holds its secret, in the list's order. */
 export async function connectedKinds(sources: ConnectedKindsSources = storedSources): Promise<MdmKind[]> {
-  const [apiKey, connections] = await Promise.all([sources.apiKey(), sources.connections()]);
-  return [...(apiKey ? (['addigy'] as const) : []), ...connections.map((c) => c.kind)];
+  return (await sources.connections()).map((c) => c.kind);
 }
 
 /** What the in-page button names as where tokens go. */

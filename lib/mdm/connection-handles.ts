@@ -52,7 +52,7 @@ function handleOf(connection: Connection, secrets: ConnectionSecrets, reachable:
   if (connection.kind === 'addigy') {
     const addigy = (onRetry: OnRetry) =>
       addigyClientFor({
-        baseUrl: DEFAULT_ADDIGY_BASE_URL,
+        baseUrl: connection.serverUrl ?? DEFAULT_ADDIGY_BASE_URL,
         apiKey: secrets.apiKey ?? '',
         onRetry: ({ attempt, delayMs, problem }) => onRetry({ attempt, delayMs, reason: problem.message }),
       });

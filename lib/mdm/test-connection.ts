@@ -4,8 +4,7 @@ import type { IntentReply } from '../messaging/messages';
 import { browserSiteAccess } from '../permissions/browser-site-access';
 import type { ConnectionHandle } from './connection-handles';
 import type { Problem, Result } from '../result';
-import { loadApiKey } from '../storage/api-key';
-import { loadSettings } from '../storage/settings';
+import { loadAddigySectionKey, loadAddigySectionUrl } from '../storage/connections';
 import { connectionHandles } from './connection-handles';
 import { MDM_LABELS } from './mdm-adapter';
 
@@ -16,7 +15,7 @@ interface TokenLister {
 
 /** What Test connection asks; the background passes the real storage, client and permissions, tests pass doubles. */
 export interface ConnectionTestDeps {
-  /** Options' Addigy section: its address and key. */
+  /** Options' Addigy section: the connection `addigy`'s address and key. */
   addigySection(): Promise<{ baseUrl: string; apiKey: string }>;
   addigyClient(section: { baseUrl: string; apiKey: string }): TokenLister;
   siteAccess: { contains(origins: string[]): Promise<boolean> };
@@ -25,8 +24,8 @@ export interface ConnectionTestDeps {
 
 export const browserConnectionTestDeps: ConnectionTestDeps = {
   async addigySection() {
-    const [settings, apiKey] = await Promise.all([loadSettings(), loadApiKey()]);
-    return { baseUrl: settings.addigyBaseUrl, apiKey: apiKey ?? '' };
+    const [baseUrl, apiKey] = await Promise.all([loadAddigySectionUrl(), loadAddigySectionKey()]);
+    return { baseUrl, apiKey: apiKey ?? '' };
   },
   addigyClient: (section) => addigyClientFor(section),
   siteAccess: browserSiteAccess,

@@ -2,8 +2,7 @@ import { computeBadge, showBadge, type ActionApi, type TokenWatch } from '../bad
 import { isFinished, type RenewalRecord } from '../renewal/renewal-record';
 import type { Reminder } from '../reminders/reminder-scheduler';
 import { loadSnoozes } from '../reminders/reminder-store';
-import { loadApiKey } from '../storage/api-key';
-import { listConnections } from '../storage/connections';
+import { listConnectedConnections } from '../storage/connections';
 import { loadNoticedDownloads } from '../storage/noticed-downloads';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { currentTokenWatch, runTokenWatch } from '../watch/run-token-watch';
@@ -15,7 +14,7 @@ export const RESUME_ALARM = 'resume-renewals';
 
 /** Where the popup's state is read from; tests pass in-memory sources. */
 export interface PopupStateSources {
-  apiKey(): Promise<string | undefined>;
+  /** How many connections hold their secret (the Addigy section's key is one). */
   connectionCount(): Promise<number>;
   renewals(): Promise<RenewalRecord[]>;
   noticedDownloads(): Promise<PopupState['noticedDownloads']>;
@@ -25,8 +24,7 @@ export interface PopupStateSources {
 }
 
 export const storedPopupStateSources: PopupStateSources = {
-  apiKey: loadApiKey,
-  connectionCount: async () => (await listConnections()).length,
+  connectionCount: async () => (await listConnectedConnections()).length,
   renewals: () => idbRenewalStore.list(),
   noticedDownloads: loadNoticedDownloads,
   tokens: () => tokenSnapshotItem.getValue(),
@@ -49,8 +47,7 @@ export interface PublishTargets {
 /** The popup's state, and telling everyone it changed. */
 export function createPopupState(targets: PublishTargets, sources: PopupStateSources = storedPopupStateSources) {
   async function getState(): Promise<PopupState> {
-    const [apiKey, connectionCount, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
-      sources.apiKey(),
+    const [connectionCount, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
       sources.connectionCount(),
       sources.renewals(),
       sources.noticedDownloads(),
@@ -58,7 +55,7 @@ export function createPopupState(targets: PublishTargets, sources: PopupStateSou
       sources.snoozedUntil(new Date()),
     ]);
     const readAt = Date.now();
-    return { configured: Boolean(apiKey) || connectionCount > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
+    return { configured: connectionCount > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
   }
 
   async function publish(): Promise<void> {

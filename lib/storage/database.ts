@@ -1,16 +1,18 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RenewalRecord } from '../renewal/renewal-record';
 import type { StoredConnection } from './connections';
+import { migratePrimaryConnection } from './primary-connection';
 
 /** The extension's IndexedDB. It lives in the extension's origin, so no content script can open it. */
 export interface TokenRelayDb extends DBSchema {
   renewals: { key: string; value: RenewalRecord; indexes: { updatedAt: string } };
   /**
-   * The API key, and every setting that decides where a secret goes (the Addigy address): out of
-   * storage.local, which a content script can write. `localSettingsMigrated` marks the one-time move.
+   * `localSettingsMigrated` marks the one-time move of the Addigy address out of storage.local. `addigyApiKey` and
+   * `addigyBaseUrl` are where versions before connections kept the Addigy section's key and address: they are
+   * moved into the connection `addigy` when the database opens (lib/storage/primary-connection.ts).
    */
   secrets: { key: 'addigyApiKey' | 'addigyBaseUrl' | 'localSettingsMigrated'; value: string };
-  /** Connections to MDMs besides the Addigy one above, each with its own credentials (lib/storage/connections.ts). */
+  /** Connections to MDMs, each with its own credentials (lib/storage/connections.ts). */
   connections: { key: string; value: StoredConnection };
   /** The way an admin took through a web console, per console origin, with no values in it (lib/storage/console-paths.ts). */
   consolePaths: { key: string; value: { route: string; controls: string[]; savedAt: string } };
@@ -21,6 +23,7 @@ const DB_VERSION = 3;
 
 let opening: Promise<IDBPDatabase<TokenRelayDb>> | undefined;
 
+/** Opens the database once per page or worker; the Addigy key of older versions becomes a connection before any read. */
 export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
   opening ??= openDB<TokenRelayDb>(DB_NAME, DB_VERSION, {
     upgrade(db, oldVersion) {
@@ -32,6 +35,10 @@ export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
       if (oldVersion < 2) db.createObjectStore('connections', { keyPath: 'connection.id' });
       if (oldVersion < 3) db.createObjectStore('consolePaths');
     },
+  }).then(async (db) => {
+    // A failed move keeps the old shape whole (one transaction); it is tried again at the next opening.
+    await migratePrimaryConnection(db).catch(() => undefined);
+    return db;
   });
   return opening;
 }

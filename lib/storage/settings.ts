@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { DEFAULT_ADDIGY_BASE_URL } from '../mdm/mdm-kinds';
 import { openTokenRelayDb } from './database';
 import { normaliseServerAddress } from '../permissions/server-address';
+import { loadAddigySectionUrl, loadConnection, PRIMARY_ADDIGY, saveAddigySectionUrl } from './connections';
 
 export { DEFAULT_ADDIGY_BASE_URL };
 export const DEFAULT_REMINDER_DAYS = [30, 14, 7, 1];
@@ -39,29 +40,21 @@ async function loadPreferences(): Promise<Preferences> {
   return parsed.success ? parsed.data : { appleVerification: DEFAULT_SETTINGS.appleVerification, reminderDays: DEFAULT_SETTINGS.reminderDays };
 }
 
-/** The Addigy API address, from the extension's IndexedDB (no content script can open it). */
-export async function loadAddigyBaseUrl(): Promise<string> {
-  const stored = await (await openTokenRelayDb()).get('secrets', 'addigyBaseUrl');
-  return (stored && normaliseBaseUrl(stored)) ?? DEFAULT_ADDIGY_BASE_URL;
-}
-
-async function saveAddigyBaseUrl(url: string): Promise<void> {
-  const db = await openTokenRelayDb();
-  if (url === DEFAULT_ADDIGY_BASE_URL) await db.delete('secrets', 'addigyBaseUrl');
-  else await db.put('secrets', url, 'addigyBaseUrl');
-}
-
+/**
+ * `addigyBaseUrl` is read from, and saved to, the connection `addigy` (the Addigy section's, in IndexedDB, which no
+ * content script can open): it is part of Settings for the readers that still expect it there.
+ */
 export async function loadSettings(): Promise<Settings> {
-  const [preferences, addigyBaseUrl] = await Promise.all([loadPreferences(), loadAddigyBaseUrl()]);
+  const [preferences, addigyBaseUrl] = await Promise.all([loadPreferences(), loadAddigySectionUrl()]);
   return { ...preferences, addigyBaseUrl };
 }
 
-/** Extension pages only (Options): the address goes to IndexedDB, the rest to storage.local. */
+/** Extension pages only (Options): the address goes to the connection `addigy`, the rest to storage.local. */
 export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
   const { addigyBaseUrl, ...preferences } = { ...(await loadSettings()), ...patch };
   const url = normaliseBaseUrl(addigyBaseUrl);
   if (!url) throw new Error('saveSettings: the Addigy address must be a normalised https URL');
-  await saveAddigyBaseUrl(url);
+  if (patch.addigyBaseUrl !== undefined) await saveAddigySectionUrl(url);
   await settingsItem.setValue({ appleVerification: preferences.appleVerification, reminderDays: preferences.reminderDays });
   return { ...preferences, addigyBaseUrl: url };
 }
@@ -76,8 +69,8 @@ export async function migrateLocalSettings(hostGranted: (baseUrl: string) => Pro
   const raw: unknown = await settingsItem.getValue();
   if (raw && typeof raw === 'object' && 'addigyBaseUrl' in raw) {
     const old = typeof raw.addigyBaseUrl === 'string' ? normaliseBaseUrl(raw.addigyBaseUrl) : undefined;
-    const already = await db.get('secrets', 'addigyBaseUrl');
-    if (old && !already && (await hostGranted(old))) await saveAddigyBaseUrl(old);
+    const already = (await loadConnection(PRIMARY_ADDIGY.id))?.connection.serverUrl;
+    if (old && !already && (await hostGranted(old))) await saveAddigySectionUrl(old);
     await settingsItem.setValue(await loadPreferences());
   }
   await db.put('secrets', 'yes', 'localSettingsMigrated');

@@ -1,5 +1,7 @@
 import { isAddigyBaseUrlAllowed } from '../mdm/addigy/addigy-host';
 import { migrateLocalSettings } from '../storage/settings';
+import { openTokenRelayDb } from '../storage/database';
+import { migratePrimaryConnection } from '../storage/primary-connection';
 import { sessionTokenVault } from '../storage/token-vault';
 import { idbRenewalStore } from '../storage/renewal-store';
 import { sweepOrphanTokens } from '../storage/vault-bounds';
@@ -38,12 +40,21 @@ export interface StartUpSteps {
 }
 
 /**
- * What a starting worker does, in order. Before anything runs: an Addigy address older versions kept in
- * storage.local moves to IndexedDB once. No token outlives its record: tokens left by pruned, finished or
- * lost renewals are wiped at start. A failed step before resuming does not stop renewals from resuming.
+ * The one-time moves of older versions' storage, idempotent: the Addigy section's key and address become the
+ * connection `addigy` (this also runs whenever the database opens, so no reader sees the old shape), then an Addigy
+ * address kept in storage.local moves onto it. At start and on `runtime.onInstalled`.
+ */
+export async function migrateStorage(): Promise<void> {
+  await migratePrimaryConnection(await openTokenRelayDb());
+  await migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url));
+}
+
+/**
+ * What a starting worker does, in order. Before anything runs: older versions' storage is moved (migrateStorage).
+ * No token outlives its record: tokens left by pruned, finished or lost renewals are wiped at start. A failed step before resuming does not stop renewals from resuming.
  */
 export function startUp(steps: StartUpSteps): Promise<void> {
-  const migrate = steps.migrateSettings ?? (() => migrateLocalSettings((url) => isAddigyBaseUrlAllowed(url)));
+  const migrate = steps.migrateSettings ?? migrateStorage;
   const sweep: () => Promise<unknown> = steps.sweepOrphanTokens ?? (() => sweepOrphanTokens(sessionTokenVault, idbRenewalStore));
   return migrate()
     .catch(() => undefined)

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { connectionHandles } from '../../../lib/mdm/connection-handles';
 import { listConnections, loadConnection, removeConnection, saveConnection, saveConnectionSession } from '../../../lib/storage/connections';
 import { openTokenRelayDb, resetTokenRelayDbForTests } from '../../../lib/storage/database';
@@ -30,8 +31,31 @@ describe('connections: storage and the background’s handles', () => {
     }
   });
 
-  it('the primary Addigy connection is not stored here', async () => {
-    await expect(saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy' }, { apiKey: 'k' })).rejects.toThrow();
+  it('the Addigy section’s connection is stored here too, before every other, and only with an Addigy address', async () => {
+    await saveConnection({ id: 'fleet-1', kind: 'fleet', name: 'Fleet', serverUrl: 'https://fleet.example.com' }, { apiToken: 't' });
+    await saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy', serverUrl: 'https://api.eu.addigy.com/api/v2' }, { apiKey: 'k' });
+    expect((await listConnections()).map((c) => c.id)).toEqual(['addigy', 'fleet-1']);
+    await expect(saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy', serverUrl: 'https://attacker.example/api/v2' }, { apiKey: 'k' })).rejects.toThrow(
+      /Addigy host/,
+    );
+    expect((await loadConnection('addigy'))?.connection.serverUrl).toBe('https://api.eu.addigy.com/api/v2');
+  });
+
+  it('asks an Addigy connection’s own address, and the browser for it when it is not the default', async () => {
+    await saveConnection({ id: 'addigy', kind: 'addigy', name: 'Addigy', serverUrl: 'https://api.eu.addigy.com/api/v2' }, { apiKey: 'k' });
+    await saveConnection({ id: 'addigy-2', kind: 'addigy', name: 'Springfield' }, { apiKey: 'k2' });
+    const asked: string[][] = [];
+    const handles = await connectionHandles({ allowed: async (origins: string[]) => (asked.push(origins), true) });
+    expect(asked).toEqual([['https://api.eu.addigy.com/*']]);
+    // The Addigy client asks the browser too (lib/mdm/addigy/addigy-host.ts): the user granted the EU host.
+    const grants = vi.spyOn(fakeBrowser.permissions, 'contains').mockResolvedValue(true);
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => new Response('[]', { status: 200, headers: { 'content-type': 'application/json' } }));
+    await handles[0]!.addigy!(() => undefined).listTokens();
+    await handles[1]!.addigy!(() => undefined).listTokens();
+    const hosts = fetchSpy.mock.calls.map(([input]) => new URL(input instanceof Request ? input.url : String(input)).host);
+    fetchSpy.mockRestore();
+    grants.mockRestore();
+    expect(hosts).toEqual(['api.eu.addigy.com', 'api.addigy.com']);
   });
 
   it('sends nothing to a host the browser does not grant, and says which site to allow', async () => {

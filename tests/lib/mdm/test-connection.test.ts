@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { testConnection, type ConnectionTestDeps } from '../../../lib/mdm/test-connection';
+import { browserConnectionTestDeps, testConnection, type ConnectionTestDeps } from '../../../lib/mdm/test-connection';
+import { saveAddigySectionKey, saveAddigySectionUrl } from '../../../lib/storage/connections';
+import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import type { ConnectionHandle } from '../../../lib/mdm/connection-handles';
 import { err, ok, type Problem, type Result } from '../../../lib/result';
 
@@ -75,5 +77,13 @@ describe('testConnection', () => {
       ok: false,
       problem: { kind: 'unknown-connection', message: 'That connection no longer exists.', nextStep: 'Reload Options.' },
     });
+  });
+
+  it('without an id, tests the connection `addigy`: its address and key', async () => {
+    await resetTokenRelayDbForTests();
+    expect(await browserConnectionTestDeps.addigySection()).toEqual({ baseUrl: 'https://api.addigy.com/api/v2', apiKey: '' });
+    await saveAddigySectionKey('key-1');
+    await saveAddigySectionUrl('https://api.eu.addigy.com/api/v2');
+    expect(await browserConnectionTestDeps.addigySection()).toEqual({ baseUrl: 'https://api.eu.addigy.com/api/v2', apiKey: 'key-1' });
   });
 });

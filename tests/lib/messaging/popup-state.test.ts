@@ -1,7 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TokenWatch } from '../../../lib/badge';
-import { createPopupState, RESUME_ALARM, type PopupStateSources } from '../../../lib/messaging/popup-state';
+import { createPopupState, RESUME_ALARM, storedPopupStateSources, type PopupStateSources } from '../../../lib/messaging/popup-state';
+import { saveAddigySectionKey, saveAddigySectionUrl, saveConnection } from '../../../lib/storage/connections';
+import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
 import { renewalRecord } from '../../support/renewal-record-factory';
 
@@ -11,7 +13,6 @@ function setUp(over: Partial<PopupStateSources> & { renewalList?: RenewalRecord[
   const sent: unknown[] = [];
   const alarms: string[] = [];
   const sources: PopupStateSources = {
-    apiKey: async () => undefined,
     connectionCount: async () => 0,
     renewals: async () => over.renewalList ?? [],
     noticedDownloads: async () => ['/d/sToken.vpptoken'],
@@ -42,8 +43,19 @@ describe('popup state', () => {
     const read = await state.getState();
     expect(read).toMatchObject({ configured: false, noticedDownloads: ['/d/sToken.vpptoken'], snoozedUntil: { 'loc-1': '2026-12-31T00:00:00Z' } });
     expect(read.renewals).toEqual(many.slice(0, 20));
-    expect((await setUp({ apiKey: async () => 'key' }).state.getState()).configured).toBe(true);
     expect((await setUp({ connectionCount: async () => 1 }).state.getState()).configured).toBe(true);
+  });
+
+  it('counts, from storage, every connection that holds its secret: the Addigy section’s key is one', async () => {
+    await resetTokenRelayDbForTests();
+    const count = storedPopupStateSources.connectionCount;
+    // An address with no key is not a connection to ask.
+    await saveAddigySectionUrl('https://api.eu.addigy.com/api/v2');
+    expect(await count()).toBe(0);
+    await saveAddigySectionKey('key-1');
+    expect(await count()).toBe(1);
+    await saveConnection({ id: 'jamf-1', kind: 'jamf-pro', name: 'Jamf', serverUrl: 'https://acme.jamfcloud.com', clientId: 'c' }, { clientSecret: 's' });
+    expect(await count()).toBe(2);
   });
 
   it('publishes the badge, keeps the resume alarm while a renewal is under way, and tells open pages', async () => {
