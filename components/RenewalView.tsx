@@ -273,7 +273,7 @@ function HandingOver({ record, actions }: { record: RenewalRecord; actions: Rene
             signed in.
           </p>
         </div>
-      ) : record.console?.guide ? (
+      ) : record.console?.guide || record.console?.confirmInPage ? (
         <Guide record={record} />
       ) : (
         <p class="muted">Addigy’s console is doing the Renew steps in a tab Token Relay opened. Nothing is saved yet.</p>
@@ -295,9 +295,11 @@ function Guide({ record }: { record: RenewalRecord }) {
   const details = session.details && Object.entries(session.details).filter(([, value]) => value.trim());
   return (
     <div class="notice warn" role="alert">
-      <p>
-        <strong>Addigy needs your clicks in the tab Token Relay opened.</strong> {session.guide!.say}
-      </p>
+      {session.guide && (
+        <p>
+          <strong>Addigy needs your clicks in the tab Token Relay opened.</strong> {session.guide.say}
+        </p>
+      )}
       {session.fileHandedAt && <p>Token Relay gave Addigy the file. You never need to pick it.</p>}
       {session.confirmInPage && (
         <>
