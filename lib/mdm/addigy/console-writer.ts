@@ -54,6 +54,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   /** Renewals this worker has handed to a console tab: after a restart the job is handed over again. */
   private readonly handedOverHere = new Set<string>();
   private host?: WriteHost;
+  /**
+   * The tab's events, one at a time: each reads the renewal, changes it and saves it, so two reports arriving at once
+   * (the details to confirm, and the words around them) must not each save over the other.
+   */
+  private events: Promise<unknown> = Promise.resolve();
 
   /** The way through this console an earlier guided renewal took, loaded when a renewal starts. */
   private knownPath?: ConsolePath;
@@ -178,7 +183,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
    * The console script in `tabId` found the upload control and asks for the file. Only the renewal's own tab gets
    * it, and only while the Renew steps are under way. The caller has checked the tab is Addigy's.
    */
-  async fileForConsole(renewalId: string, tabId: number): Promise<{ fileName: string; text: string } | undefined> {
+  fileForConsole(renewalId: string, tabId: number): Promise<{ fileName: string; text: string } | undefined> {
+    return this.oneAtATime(() => this.giveFile(renewalId, tabId));
+  }
+
+  private async giveFile(renewalId: string, tabId: number): Promise<{ fileName: string; text: string } | undefined> {
     const view = await this.host?.writeOf(renewalId);
     const session = view?.job.session;
     if (!view || view.step !== 'handing-over' || !session || session.tabId !== tabId) return undefined;
@@ -191,7 +200,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   }
 
   /** What the console script saw. A report about another tab, or at the wrong step, changes nothing. */
-  async consoleReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void> {
+  consoleReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void> {
+    return this.oneAtATime(() => this.takeReport(renewalId, tabId, report));
+  }
+
+  private async takeReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void> {
     const host = this.host;
     const view = await host?.writeOf(renewalId);
     const session = view?.job.session;
@@ -264,7 +277,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   }
 
   /** The console tab landed on Addigy's sign-in page: wait for the admin, within a bound. */
-  async consoleNeedsSignIn(tabId: number): Promise<boolean> {
+  consoleNeedsSignIn(tabId: number): Promise<boolean> {
+    return this.oneAtATime(() => this.waitForSignIn(tabId));
+  }
+
+  private async waitForSignIn(tabId: number): Promise<boolean> {
     const view = await this.writeInTab(tabId);
     const session = view?.job.session;
     if (!view || view.step !== 'handing-over' || !session) return false;
@@ -274,7 +291,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   }
 
   /** The console tab finished loading a page of Addigy's console: a new page has a new script, so hand it the job. */
-  async consoleTabLoaded(tabId: number): Promise<void> {
+  consoleTabLoaded(tabId: number): Promise<void> {
+    return this.oneAtATime(() => this.pageLoaded(tabId));
+  }
+
+  private async pageLoaded(tabId: number): Promise<void> {
     const view = await this.writeInTab(tabId);
     const session = view?.job.session;
     if (view?.step !== 'handing-over' || !view.job.token.policyId) return;
@@ -287,7 +308,11 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   }
 
   /** The admin closed the console tab before Addigy saved the token. */
-  async consoleTabClosed(tabId: number): Promise<void> {
+  consoleTabClosed(tabId: number): Promise<void> {
+    return this.oneAtATime(() => this.tabClosed(tabId));
+  }
+
+  private async tabClosed(tabId: number): Promise<void> {
     const view = await this.writeInTab(tabId);
     if (!view) return;
     // Save was pressed: whether Addigy took it is for its API to say.
@@ -327,6 +352,12 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       ...(this.knownPath ? { knownPath: this.knownPath, policyId: job.token.policyId } : {}),
       ...(job.session?.guide ? { guided: true } : {}),
     };
+  }
+
+  private oneAtATime<T>(event: () => Promise<T>): Promise<T> {
+    const next = this.events.then(event, event);
+    this.events = next.catch(() => undefined);
+    return next;
   }
 
   private writeInTab(tabId: number) {

@@ -146,6 +146,17 @@ describe('RenewalMachine: a guided renewal in an Addigy console Token Relay does
     expect((await stored(id)).failure?.kind).toBe('identifier-mismatch');
   });
 
+  it('two reports at once both count: the details to confirm and Addigy’s words around them', async () => {
+    const m = renewalMachineFor(deps());
+    const { id, tabId } = await guided(m);
+    await m.fileForConsole(id, tabId);
+    await Promise.all([
+      m.consoleReport(id, tabId, { kind: 'confirm-in-page', details: { idNumber: '', name: 'Main Campus', appleId: '', organization: 'Acme Corp' } }),
+      m.consoleReport(id, tabId, { kind: 'answer', text: 'Token uploaded' }),
+    ]);
+    expect((await stored(id)).console).toMatchObject({ confirmInPage: true, details: { name: 'Main Campus' }, answer: 'Token uploaded' });
+  });
+
   it('a guide left unanswered past its bound after a restart: guide-timeout, Retry, nothing saved', async () => {
     const m = renewalMachineFor(deps());
     const { id } = await guided(m);
