@@ -348,8 +348,9 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       renewalId: job.renewalId,
       locationName: job.location,
       fileName: job.uploadFileName,
-      // The policy only for a remembered route's `{policy}`.
-      ...(this.knownPath ? { knownPath: this.knownPath, policyId: job.token.policyId } : {}),
+      // For a route's `{policy}`: the one the admin takes is kept without the id, the one remembered is filled in.
+      policyId: job.token.policyId,
+      ...(this.knownPath ? { knownPath: this.knownPath } : {}),
       ...(job.session?.guide ? { guided: true } : {}),
     };
   }

@@ -147,7 +147,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
       expect(record.match).toMatchObject({ locationId: 'loc-main', policyId: 'pol-root', strength: 'uid' });
       expect(apple.calls).toEqual([TEXT]);
       expect(consoleTabs.opened).toEqual([
-        { tabId: undefined, policyId: 'pol-root', job: { renewalId: id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' }, reload: false },
+        { tabId: undefined, policyId: 'pol-root', job: { renewalId: id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken', policyId: 'pol-root' }, reload: false },
       ]);
       expect(await sessionTokenVault.get(id)).toBe(TEXT);
       await expectNoTokenInIndexedDb();
@@ -160,7 +160,7 @@ describe('RenewalMachine after a restart (IndexedDB + storage.session)', () => {
       await worker.settled();
 
       expect(consoleTabs.opened).toEqual([
-        { tabId, policyId: 'pol-root', job: { renewalId: id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' }, reload: true },
+        { tabId, policyId: 'pol-root', job: { renewalId: id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken', policyId: 'pol-root' }, reload: true },
       ]);
       expect(consoleTabs.created).toEqual([tabId]);
       expect(apple.calls).toHaveLength(0);

@@ -112,7 +112,7 @@ describe('RenewalMachine (Addigy console flow)', () => {
         {
           tabId: undefined,
           policyId: 'pol-root',
-          job: { renewalId: record.id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' },
+          job: { renewalId: record.id, locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken', policyId: 'pol-root' },
           reload: false,
         },
       ]);

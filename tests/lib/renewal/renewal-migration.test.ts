@@ -94,7 +94,7 @@ describe('renewals stored before the one pipeline, after the update', () => {
     await worker.resume();
     await worker.settled();
     expect(consoleTabs.opened).toEqual([
-      { tabId: TAB, policyId: 'pol-root', job: { renewalId: 'old-1', locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' }, reload: true },
+      { tabId: TAB, policyId: 'pol-root', job: { renewalId: 'old-1', locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken', policyId: 'pol-root' }, reload: true },
     ]);
     expect(await worker.fileForConsole('old-1', TAB)).toEqual({ fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
     await worker.consoleReport('old-1', TAB, { kind: 'confirmation', details: CONFIRMATION });
