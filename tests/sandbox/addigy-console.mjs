@@ -369,7 +369,7 @@ body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-seri
 .pairs{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}.pairs dt{font-weight:600}.pairs dd{margin:0}
 .notification{padding:10px 14px;border-radius:5px;margin:8px 0}
 .notification.is-danger{background:#feecf0;color:#cc0f35}.notification.is-success{background:#effaf5;color:#257953}
-.late-upload{position:fixed;left:16px;bottom:16px;width:260px}
+.late-upload{position:fixed;right:16px;top:64px;width:220px}
 `;
 }
 

@@ -36,7 +36,7 @@ export type ConsoleVariant =
    */
   | 'unfamiliar'
   /**
-   * With 'unfamiliar': a page script adds a shown `<input type=file>` (bottom left, "Quick upload") that no click
+   * With 'unfamiliar': a page script adds a shown `<input type=file>` (top right, "Quick upload") that no click
    * asked for, 300 ms after anything else adds an element to the page (Token Relay's guide) or after `delayMs`
    * (default 15000). Whatever it is given is posted and recorded as an upload `via: 'late-input'`.
    */
