@@ -104,7 +104,7 @@ describe('a guided renewal on an Addigy console Token Relay has no model of, in 
    * A whole first renewal on the unfamiliar console, guided: Send, the guide, the admin's way to the upload (Token Relay
    * hands the file over and presses Upload), the admin's Confirm in Addigy's check, "Renewed" from Addigy's API.
    */
-  async function guidedRenewal(actions: Actions, popup: Page) {
+  async function guidedRenewal(actions: Actions, popup: Page, beforeConfirm?: () => Promise<void>) {
     const file = await sendWarehouse(actions);
     const say = await guideShown();
     // The popup says what the guide in the tab says.
@@ -115,6 +115,7 @@ describe('a guided renewal on an Addigy console Token Relay has no model of, in 
     // Token Relay gave Addigy's file input the file and pressed Upload: Addigy shows its check.
     await confirmButton(tab).waitFor({ timeout: 30_000 });
     expect(uploads()).toEqual([expect.objectContaining({ stage: 'preview', accepted: true, locationId: 'loc-warehouse', text: file })]);
+    await beforeConfirm?.();
     await actions.do('Confirm in Addigy’s check', () => confirmButton(tab).click());
     const done = renewalCard(popup, 'Renewed');
     await done.waitFor({ timeout: 60_000 });
@@ -133,7 +134,15 @@ describe('a guided renewal on an Addigy console Token Relay has no model of, in 
     const actions = userActions();
     const popup = await popupPage();
     const before = warehouse().expDate;
-    const { file, say, tab, done } = await guidedRenewal(actions, popup);
+    const { file, say, tab, done } = await guidedRenewal(actions, popup, async () => {
+      // Before the admin confirms, the popup says to confirm in Addigy's window, with what it could read there:
+      // the uId-like identifier and the company (the layout's "Site" is no caption Token Relay knows).
+      const guide = popup.getByText('Check the details in Addigy’s window and confirm there.');
+      await guide.waitFor({ timeout: 30_000 });
+      await eventually(async () => (await detailValue(popup, 'ID number')) === warehouse().idNumber);
+      expect(await detailValue(popup, 'Organization')).toBe('Acme Corp');
+      await popup.screenshot({ path: '.output/e2e/popup-console-guided-confirm-in-page.png' });
+    });
 
     expect(say).toContain('Warehouse');
     expect(say).not.toContain(file);
@@ -146,8 +155,8 @@ describe('a guided renewal on an Addigy console Token Relay has no model of, in 
     expect(sandbox.tokenDownloads(WAREHOUSE_UID)).toHaveLength(1);
     // The way the admin took is kept, with no values: the route's shape and the UI words of what was pressed.
     const kept = (await storedConsolePaths(session))[CONSOLE_ORIGIN];
-    expect(kept).toMatchObject({ route: '/preferences/{policy}/content' });
-    expect(kept!.controls.at(-1)).toBe('Upload new token');
+    // The configuration's name is a value, so only the pane and the row action are kept (the pane is in the query).
+    expect(kept).toMatchObject({ route: '/configs/{policy}', controls: ['Volume Purchase', 'Upload new token'] });
     expect(JSON.stringify(kept)).not.toMatch(/Warehouse|Acme|pol-root|loc-warehouse/);
     await tab.screenshot({ path: '.output/e2e/console-guided-unfamiliar.png' });
     await popup.screenshot({ path: '.output/e2e/popup-console-guided-renewed.png' });

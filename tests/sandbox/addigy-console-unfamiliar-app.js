@@ -51,7 +51,7 @@
   root.append(
     el('div', { class: 'topbar' },
       el('span', { class: 'brand' }, 'Addigy'),
-      link('Configurations', '/preferences'),
+      link('Configurations', '/configs'),
       link('Fleet', '/devices'),
       el('span', { class: 'who' }, boot.user.name)),
     view,
@@ -67,9 +67,10 @@
     const path = location.pathname.replace(/\/+$/, '') || '/';
     view.replaceChildren();
     // The model's policy routes are not where the tokens are here: they list the configurations.
-    if (path === '/' || path === '/preferences' || path === '/policies' || /^\/policies\/[^/]+$/.test(path)) return renderConfigurations();
-    const pane = path.match(/^\/preferences\/([^/]+)(?:\/(content))?$/);
-    if (pane) return renderConfiguration(decodeURIComponent(pane[1]), pane[2] || 'summary');
+    if (path === '/' || path === '/configs' || path === '/policies' || /^\/policies\/[^/]+$/.test(path)) return renderConfigurations();
+    // The pane is in the query: the path alone does not lead to the tokens.
+    const config = path.match(/^\/configs\/([^/]+)$/);
+    if (config) return renderConfiguration(decodeURIComponent(config[1]), new URLSearchParams(location.search).get('pane') === 'store' ? 'store' : 'summary');
     view.append(el('h1', { class: 'title is-4' }, 'Fleet'), el('p', {}, 'Nothing to show.'));
   }
 
@@ -80,18 +81,18 @@
       el('p', { class: 'hint' }, 'Pick a configuration to see its panes.'),
     );
     const { data } = await api('GET', '/policies');
-    view.append(el('ul', { class: 'plain box' }, (data || []).map((config) => el('li', {}, link(config.name, `/preferences/${encodeURIComponent(config.id)}`)))));
+    view.append(el('ul', { class: 'plain box' }, (data || []).map((config) => el('li', {}, link(config.name, `/configs/${encodeURIComponent(config.id)}`)))));
   }
 
   async function renderConfiguration(configId, paneName) {
     const { data } = await api('GET', `/policies/${encodeURIComponent(configId)}/apple-apps`);
     const config = data.policy || { id: configId, name: configId };
-    const base = `/preferences/${encodeURIComponent(configId)}`;
-    const pills = [['Summary', base, 'summary'], ['Volume Purchase', `${base}/content`, 'content']].map(([label, href, key]) =>
+    const base = `/configs/${encodeURIComponent(configId)}`;
+    const pills = [['Summary', base, 'summary'], ['Volume Purchase', `${base}?pane=store`, 'store']].map(([label, href, key]) =>
       link(label, href, { class: key === paneName ? 'pill is-current' : 'pill' }));
     const body = el('div', { class: 'pane' });
     view.append(el('h1', { class: 'title is-4' }, config.name), el('div', { class: 'pills' }, pills), body);
-    if (paneName === 'content') renderLicences(body, configId, data.tokens || []);
+    if (paneName === 'store') renderLicences(body, configId, data.tokens || []);
     else body.append(el('div', { class: 'box' }, el('p', {}, `Configuration “${config.name}”. Choose a pane above.`)));
   }
 
@@ -183,7 +184,7 @@
     return el('div', { class: 'review box' },
       el('p', {}, 'Check this token before it replaces the current one.'),
       el('dl', { class: 'pairs' },
-        pair('Site', details.name), pair('Company', details.organization), pair('Account', details.appleId), pair('Reference', details.idNumber)),
+        pair('Site', details.name), pair('Company', details.organization), pair('Account', details.appleId), pair('Identifier', details.idNumber)),
       el('p', { class: 'buttons' }, confirm, ' ', action('Back', () => slot.replaceChildren())));
   }
 

@@ -29,9 +29,9 @@ export type ConsoleVariant =
   /**
    * Issue 21: a second console layout that shares none of page-knowledge.ts's words, routes or markup
    * (tests/sandbox/addigy-console-unfamiliar-app.js). The model's /policies/<id> lists "Configurations"; the tokens
-   * are at /preferences/<id>/content (pill "Volume Purchase", heading "App Store licences"), each in a box with an
+   * are at /configs/<id>?pane=store (pill "Volume Purchase", heading "App Store licences"), each in a box with an
    * "Upload new token" link; an inline form (file input, "Upload" button), then an inline check (dl: Site, Company,
-   * Account, Reference) with "Confirm"; no ARIA roles; errors in `div.notification.is-danger` without a role.
+   * Account, Identifier) with "Confirm"; no ARIA roles; errors in `div.notification.is-danger` without a role.
    * With 'refuse-identifier' it shows that refusal in its own words.
    */
   | 'unfamiliar'

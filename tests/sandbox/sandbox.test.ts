@@ -401,10 +401,11 @@ describe('Addigy console stand-in: the unfamiliar layout', () => {
 
   /** As the admin: the modelled policy URL, then the configuration, its Volume Purchase pane, Upload new token beside Warehouse. */
   async function openWarehouseUpload(page: Page) {
-    if (page.location.pathname !== '/preferences/pol-root') await click(page, 'a', 'Acme Root Policy');
-    expect(page.location.pathname).toBe('/preferences/pol-root');
+    if (page.location.pathname !== '/configs/pol-root') await click(page, 'a', 'Acme Root Policy');
+    expect(page.location.pathname).toBe('/configs/pol-root');
+    expect(page.document.querySelector('.entry')).toBeNull();
     await click(page, 'a', 'Volume Purchase');
-    expect(page.location.pathname).toBe('/preferences/pol-root/content');
+    expect(`${page.location.pathname}${page.location.search}`).toBe('/configs/pol-root?pane=store');
     const entry = await until(() => warehouseEntry(page), 'the Warehouse entry');
     (await until(() => [...entry.querySelectorAll('a')].find((a) => a.textContent === 'Upload new token'), 'Upload new token')).click();
     const input = await until(() => entry.querySelector('input[type="file"]') as HTMLInputElement | null, 'the file input');
@@ -459,9 +460,9 @@ describe('Addigy console stand-in: the unfamiliar layout', () => {
     await until(() => byText(page, 'a', 'Acme Root Policy'), 'the configurations');
     expect(byText(page, 'h1', 'Configurations')).toBeTruthy();
     expect([...page.document.querySelectorAll('ul a')].map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
-      ['Acme Root Policy', '/preferences/pol-root'],
-      ['Acme Warehouse Devices', '/preferences/pol-child'],
-      ['Springfield Schools', '/preferences/pol-schools'],
+      ['Acme Root Policy', '/configs/pol-root'],
+      ['Acme Warehouse Devices', '/configs/pol-child'],
+      ['Springfield Schools', '/configs/pol-schools'],
     ]);
     expect(page.document.querySelector('.entry')).toBeNull();
     expect(page.document.body.textContent).not.toContain('Valid until');
@@ -505,7 +506,7 @@ describe('Addigy console stand-in: the unfamiliar layout', () => {
     byText(page, 'button', 'Upload')!.click();
     const check = await until(() => entry.querySelector('dl'), 'the check');
     const pairs = [...check.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
-    expect(pairs).toEqual([['Site', 'Warehouse'], ['Company', 'Acme Corp'], ['Account', 'it-admin@acme.example'], ['Reference', '4410022']]);
+    expect(pairs).toEqual([['Site', 'Warehouse'], ['Company', 'Acme Corp'], ['Account', 'it-admin@acme.example'], ['Identifier', '4410022']]);
     expect(sandbox.consoleUploads().map((upload) => [upload.stage, upload.accepted, upload.fileName])).toEqual([['preview', true, 'sToken_for_Warehouse.vpptoken']]);
     expect((await tokensOf('loc-warehouse'))[0]?.expDate).not.toBe(expiryOf(text));
 
