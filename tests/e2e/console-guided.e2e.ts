@@ -137,10 +137,10 @@ describe('a guided renewal on an Addigy console Token Relay has no model of, in 
     const { file, say, tab, done } = await guidedRenewal(actions, popup, async () => {
       // Before the admin confirms, the popup says to confirm in Addigy's window, with what it could read there:
       // the uId-like identifier and the company (the layout's "Site" is no caption Token Relay knows).
-      const guide = popup.getByText('Check the details in Addigy’s window and confirm there.');
-      await guide.waitFor({ timeout: 30_000 });
-      await eventually(async () => (await detailValue(popup, 'ID number')) === warehouse().idNumber);
-      expect(await detailValue(popup, 'Organization')).toBe('Acme Corp');
+      const card = renewalCard(popup, /^Preparing Warehouse in Addigy/);
+      await card.getByText('Check the details in Addigy’s window and confirm there.').first().waitFor({ timeout: 30_000 });
+      await eventually(async () => (await detailValue(card, 'ID number')) === warehouse().idNumber);
+      expect(await detailValue(card, 'Organization')).toBe('Acme Corp');
       await popup.screenshot({ path: '.output/e2e/popup-console-guided-confirm-in-page.png' });
     });
 
