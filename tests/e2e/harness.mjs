@@ -423,3 +423,125 @@ export async function axeViolations(page) {
 }
 /** @type {string | undefined} */
 let axeSource;
+
+/**
+ * Test isolation for guided console renewals (issue 21): forgets the ways through Addigy's console that earlier
+ * guided renewals kept (IndexedDB `consolePaths`), so the next renewal is guided afresh. Nothing if the store is absent.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ */
+export async function forgetConsolePaths(session) {
+  const worker = await session.worker();
+  await worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('consolePaths')) {
+            db.close();
+            resolve(undefined);
+            return;
+          }
+          const tx = db.transaction('consolePaths', 'readwrite');
+          tx.objectStore('consolePaths').clear();
+          tx.oncomplete = () => {
+            db.close();
+            resolve(undefined);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/**
+ * The ways through web consoles kept by guided renewals that succeeded, by console origin.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ * @returns {Promise<Record<string, { route: string, controls: string[] }>>}
+ */
+export async function storedConsolePaths(session) {
+  const worker = await session.worker();
+  return worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('consolePaths')) {
+            db.close();
+            resolve({});
+            return;
+          }
+          const store = db.transaction('consolePaths').objectStore('consolePaths');
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () => {
+            db.close();
+            resolve(Object.fromEntries(keys.result.map((key, i) => [String(key), values.result[i]])));
+          };
+          values.onerror = () => reject(values.error);
+        };
+      }),
+  );
+}
+
+/**
+ * Records, inside the extension's worker, what the Addigy console script tells the background, in order: each
+ * report's kind (with a guide's step and words) and each request for the file ('need-file'). Only kinds and the
+ * guide's words are kept, never a file. Lost if the worker stops, so `list()` then throws rather than report nothing.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ */
+export async function watchConsoleMessages(session) {
+  const worker = await session.worker();
+  await worker.evaluate(() => {
+    const g = /** @type {any} */ (globalThis);
+    if (g.__tokenRelayConsoleMessages) {
+      g.__tokenRelayConsoleMessages.length = 0;
+      return;
+    }
+    g.__tokenRelayConsoleMessages = [];
+    // @ts-ignore chrome is the worker's global
+    chrome.runtime.onMessage.addListener((/** @type {any} */ message) => {
+      if (message?.type === 'console:need-file') g.__tokenRelayConsoleMessages.push({ kind: 'need-file' });
+      else if (message?.type === 'console:report' && message.report) {
+        const { kind, step, say } = message.report;
+        g.__tokenRelayConsoleMessages.push({ kind, step, say });
+      }
+      // No answer: the extension's own listener answers.
+      return undefined;
+    });
+  });
+  return {
+    /** @returns {Promise<Array<{ kind: string, step?: string, say?: string }>>} */
+    async list() {
+      const current = await session.worker();
+      const messages = await current.evaluate(() => /** @type {any} */ (globalThis).__tokenRelayConsoleMessages);
+      if (!Array.isArray(messages)) throw new Error('the worker restarted: the console messages were not watched');
+      return messages;
+    },
+  };
+}
+
+/**
+ * Counts what the admin does by hand in a test (clicks, keys, closing a tab), so a test can assert how many user
+ * actions a renewal took. Each action is named, for the failure message.
+ */
+export function userActions() {
+  /** @type {string[]} */
+  const done = [];
+  return {
+    /** @param {string} what @param {() => Promise<unknown>} act */
+    async do(what, act) {
+      await act();
+      done.push(what);
+    },
+    get count() {
+      return done.length;
+    },
+    get list() {
+      return [...done];
+    },
+  };
+}

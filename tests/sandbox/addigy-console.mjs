@@ -16,13 +16,13 @@ import { parseAppleDate, tokenStanding } from './world.mjs';
 /** @typedef {import('./faults.mjs').FaultState} FaultState */
 /** @typedef {{ status: number, headers?: Record<string, string>, body?: unknown }} Reply */
 /**
- * @typedef {'no-renew' | 'dialog-without-role' | 'drop-only' | 'cards' | 'refuse-identifier' | 'slow-confirmation' | 'hostile-markup'} ConsoleVariant
+ * @typedef {'no-renew' | 'dialog-without-role' | 'drop-only' | 'cards' | 'refuse-identifier' | 'slow-confirmation' | 'hostile-markup' | 'unfamiliar' | 'late-input'} ConsoleVariant
  * @typedef {{
  *   at: number, locationId: string, policyId: string, fileName: string, text: string,
- *   stage: 'preview' | 'saved', accepted: boolean,
+ *   stage: 'preview' | 'saved', accepted: boolean, via?: 'late-input',
  * }} ConsoleUpload
  * @typedef {{
- *   variants: Set<ConsoleVariant>, confirmationDelayMs: number,
+ *   variants: Set<ConsoleVariant>, confirmationDelayMs: number, lateInputDelayMs: number,
  *   signedOut: boolean, sessions: Set<string>, uploads: ConsoleUpload[],
  * }} ConsoleState
  */
@@ -30,7 +30,7 @@ import { parseAppleDate, tokenStanding } from './world.mjs';
 export const CONSOLE_HOST = 'app.addigy.com';
 export const LOGIN_HOST = 'login.addigy.com';
 export const SESSION_COOKIE = 'addigy_session';
-export const CONSOLE_VARIANTS = /** @type {const} */ (['no-renew', 'dialog-without-role', 'drop-only', 'cards', 'refuse-identifier', 'slow-confirmation', 'hostile-markup']);
+export const CONSOLE_VARIANTS = /** @type {const} */ (['no-renew', 'dialog-without-role', 'drop-only', 'cards', 'refuse-identifier', 'slow-confirmation', 'hostile-markup', 'unfamiliar', 'late-input']);
 /** Where the hostile-markup variant's form posts: a host the sandbox does not serve. */
 export const HOSTILE_FORM_ACTION = 'https://elsewhere.example/collect';
 export const IDENTIFIER_MISMATCH_ERROR = 'Bad status response[400]: "The identifier of this token does not match the token you are renewing"';
@@ -41,7 +41,12 @@ const INVALID_FILE_ERROR = 'Bad status response[400]: "Invalid token file"';
 const APP_SCRIPT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'addigy-console-app.js'), 'utf8');
 const APP_SCRIPT_PATH = '/js/app.3f9c1e2a.js';
 const STYLESHEET_PATH = '/css/app.8b41d07e.css';
+// The second layout (variant `unfamiliar`): another app at another path.
+const UNFAMILIAR_APP_SCRIPT = readFileSync(join(dirname(fileURLToPath(import.meta.url)), 'addigy-console-unfamiliar-app.js'), 'utf8');
+const UNFAMILIAR_SCRIPT_PATH = '/assets/index-7d2e9b41.js';
+const UNFAMILIAR_STYLESHEET_PATH = '/assets/index-c05a1f93.css';
 const DEFAULT_CONFIRMATION_DELAY_MS = 1500;
+const DEFAULT_LATE_INPUT_DELAY_MS = 15_000;
 
 /** Names the console shows for the seed's policies; other ids show as themselves. */
 const POLICY_NAMES = /** @type {Record<string, string>} */ ({
@@ -52,13 +57,21 @@ const POLICY_NAMES = /** @type {Record<string, string>} */ ({
 
 /** @returns {ConsoleState} */
 export function createConsoleState() {
-  return { variants: new Set(), confirmationDelayMs: DEFAULT_CONFIRMATION_DELAY_MS, signedOut: false, sessions: new Set(), uploads: [] };
+  return {
+    variants: new Set(),
+    confirmationDelayMs: DEFAULT_CONFIRMATION_DELAY_MS,
+    lateInputDelayMs: DEFAULT_LATE_INPUT_DELAY_MS,
+    signedOut: false,
+    sessions: new Set(),
+    uploads: [],
+  };
 }
 
 /** Back to the default: signed in, no variants, nothing uploaded. In place, like the other sandbox state. */
 export function clearConsoleState(/** @type {ConsoleState} */ consoleState) {
   consoleState.variants.clear();
   consoleState.confirmationDelayMs = DEFAULT_CONFIRMATION_DELAY_MS;
+  consoleState.lateInputDelayMs = DEFAULT_LATE_INPUT_DELAY_MS;
   consoleState.signedOut = false;
   consoleState.sessions.clear();
   consoleState.uploads.length = 0;
@@ -82,6 +95,8 @@ function handleApp({ state, faults, console: consoleState }, { method, url, head
   const path = url.pathname;
   if (path === APP_SCRIPT_PATH) return { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8' }, body: APP_SCRIPT };
   if (path === STYLESHEET_PATH) return { status: 200, headers: { 'content-type': 'text/css; charset=utf-8' }, body: stylesheet() };
+  if (path === UNFAMILIAR_SCRIPT_PATH) return { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8' }, body: UNFAMILIAR_APP_SCRIPT };
+  if (path === UNFAMILIAR_STYLESHEET_PATH) return { status: 200, headers: { 'content-type': 'text/css; charset=utf-8' }, body: unfamiliarStylesheet() };
   if (path === '/favicon.ico') return { status: 204 };
   const signedIn = !consoleState.signedOut || consoleState.sessions.has(cookieOf(headers, SESSION_COOKIE) ?? '');
   if (path.startsWith('/sandbox-console/api/')) {
@@ -94,9 +109,10 @@ function handleApp({ state, faults, console: consoleState }, { method, url, head
     return { status: 302, headers: { location: `https://${LOGIN_HOST}/?return_to=${encodeURIComponent(returnTo)}`, 'cache-control': 'no-store' } };
   }
   // Every other path is the SPA: history routes reload to it.
-  const page = html(appPage(consoleState));
+  const unfamiliar = consoleState.variants.has('unfamiliar');
+  const page = html(unfamiliar ? unfamiliarAppPage(consoleState) : appPage(consoleState));
   // Markup only: the page's own script still runs, no other script could.
-  if (consoleState.variants.has('hostile-markup')) page.headers = { ...page.headers, 'content-security-policy': "script-src 'self'" };
+  if (unfamiliar || consoleState.variants.has('hostile-markup')) page.headers = { ...page.headers, 'content-security-policy': "script-src 'self'" };
   return page;
 }
 
@@ -138,6 +154,14 @@ function consoleApi(state, faults, consoleState, method, route, rawBody) {
     body = JSON.parse(rawBody || '{}');
   } catch {
     return json(400, { error: 'Bad status response[400]: "Bad request"' });
+  }
+  // The late-input variant's stray file input: whatever reaches it is recorded and goes no further.
+  if (body?.via === 'late-input') {
+    consoleState.uploads.push({
+      at: now, locationId: '', policyId: '', fileName: typeof body?.fileName === 'string' ? body.fileName : '',
+      text: typeof body?.token === 'string' ? body.token.trim() : '', stage: 'preview', accepted: false, via: 'late-input',
+    });
+    return json(400, { error: INVALID_FILE_ERROR });
   }
   const locationId = typeof body?.locationId === 'string' ? body.locationId : '';
   const copies = state.addigyTokens.filter((token) => token.locationId === locationId);
@@ -292,6 +316,60 @@ ${consoleState.variants.has('hostile-markup') ? HOSTILE_MARKUP : ''}<div id="app
 <script src="${APP_SCRIPT_PATH}"></script>
 </body>
 </html>
+`;
+}
+
+/**
+ * The second layout's shell (variant `unfamiliar`): another root element, another config element, another script.
+ * @param {ConsoleState} consoleState
+ */
+function unfamiliarAppPage(consoleState) {
+  const boot = {
+    variants: [...consoleState.variants],
+    lateInputDelayMs: consoleState.lateInputDelayMs,
+    user: { name: 'Sam Admin', email: 'sam.admin@acme.example' },
+  };
+  const bootJson = JSON.stringify(boot).replace(/</g, '\\u003c');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Addigy</title>
+<link rel="stylesheet" href="${UNFAMILIAR_STYLESHEET_PATH}">
+</head>
+<body>
+<div id="root"></div>
+<script id="__boot__" type="application/json">${bootJson}</script>
+<script src="${UNFAMILIAR_SCRIPT_PATH}"></script>
+</body>
+</html>
+`;
+}
+
+function unfamiliarStylesheet() {
+  return `
+*,*::before,*::after{box-sizing:border-box}
+body{margin:0;font:15px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;background:#fafafa}
+.topbar{display:flex;gap:18px;align-items:center;background:#0b3d2e;color:#fff;padding:10px 20px}
+.topbar .link{color:#d5f5e3}.brand{font-weight:700}.who{margin-left:auto}
+.view{max-width:920px;margin:24px auto;padding:0 20px}
+.title{margin:0 0 12px}.title.is-4{font-size:24px}.title.is-5{font-size:19px}
+.box{background:#fff;border:1px solid #e3e3e3;border-radius:8px;padding:14px 18px;margin-bottom:12px}
+.plain{list-style:none;padding-left:18px}.plain li{padding:4px 0}
+.link{color:#0a66c2;cursor:pointer}
+.pills{display:flex;gap:8px;margin:10px 0 16px}
+.pill{padding:4px 12px;border-radius:999px;background:#eee;color:#333;text-decoration:none}
+.pill.is-current{background:#0b3d2e;color:#fff}
+.entry-title{font-size:17px}.actions .link{margin-right:14px}
+.replace-form,.review{margin-top:10px;padding:12px;border:1px dashed #9bb;border-radius:6px;background:#f6fbfb}
+.file-input{display:block;margin:8px 0}
+.button{font:inherit;padding:5px 14px;border-radius:5px;border:1px solid #bbb;background:#fff;cursor:pointer}
+.button.is-link{background:#0a66c2;border-color:#0a66c2;color:#fff}
+.pairs{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}.pairs dt{font-weight:600}.pairs dd{margin:0}
+.notification{padding:10px 14px;border-radius:5px;margin:8px 0}
+.notification.is-danger{background:#feecf0;color:#cc0f35}.notification.is-success{background:#effaf5;color:#257953}
+.late-upload{position:fixed;right:16px;top:64px;width:220px}
 `;
 }
 

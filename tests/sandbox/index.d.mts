@@ -25,7 +25,22 @@ export type ConsoleVariant =
   /** Every upload is refused as an identifier mismatch (IDENTIFIER_MISMATCH_ERROR). */
   | 'refuse-identifier'
   /** The confirmation window opens `delayMs` (default 1500) after the Renew window's Save. */
-  | 'slow-confirmation';
+  | 'slow-confirmation'
+  /**
+   * Issue 21: a second console layout that shares none of page-knowledge.ts's words, routes or markup
+   * (tests/sandbox/addigy-console-unfamiliar-app.js). The model's /policies/<id> lists "Configurations"; the tokens
+   * are at /configs/<id>?pane=store (pill "Volume Purchase", heading "App Store licences"), each in a box with an
+   * "Upload new token" link; an inline form (file input, "Upload" button), then an inline check (dl: Site, Company,
+   * Account, Identifier) with "Confirm"; no ARIA roles; errors in `div.notification.is-danger` without a role.
+   * With 'refuse-identifier' it shows that refusal in its own words.
+   */
+  | 'unfamiliar'
+  /**
+   * With 'unfamiliar': a page script adds a shown `<input type=file>` (top right, "Quick upload") that no click
+   * asked for, 300 ms after anything else adds an element to the page (Token Relay's guide) or after `delayMs`
+   * (default 15000). Whatever it is given is posted and recorded as an upload `via: 'late-input'`.
+   */
+  | 'late-input';
 
 /** A token file the console stand-in was given. */
 export interface ConsoleUpload {
@@ -39,6 +54,8 @@ export interface ConsoleUpload {
   stage: 'preview' | 'saved';
   /** False when the console refused it (red error box). */
   accepted: boolean;
+  /** Given to the late-input variant's stray file input (never accepted). */
+  via?: 'late-input';
 }
 
 export interface MdmInfo {

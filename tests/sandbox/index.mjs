@@ -230,13 +230,15 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         consoleState.signedOut = false;
       },
       /**
-       * Switches a console variant on until reset(); `delayMs` sets the slow confirmation's delay.
+       * Switches a console variant on until reset(); `delayMs` sets the slow confirmation's delay, and the
+       * late input's fallback delay (it appears 300 ms after another element is added to the page, or after this).
        * @param {import('./addigy-console.mjs').ConsoleVariant} name @param {{ delayMs?: number }} [options]
        */
       variant(name, { delayMs } = {}) {
         if (!CONSOLE_VARIANTS.includes(name)) throw new Error(`sandbox: no console variant ${name}`);
         consoleState.variants.add(name);
         if (name === 'slow-confirmation' && delayMs !== undefined) consoleState.confirmationDelayMs = delayMs;
+        if (name === 'late-input' && delayMs !== undefined) consoleState.lateInputDelayMs = delayMs;
       },
       /** Addigy's page is back to normal, the rest of the world as it is. */
       clearVariants() {

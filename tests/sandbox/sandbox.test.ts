@@ -1,6 +1,26 @@
 // @vitest-environment node
 import { request } from 'node:https';
+import { Window } from 'happy-dom';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  APPLE_APPS_LABELS,
+  CANCEL_LABELS,
+  CELL_SELECTOR,
+  CONFIRMATION_LABELS,
+  DIALOG_SELECTOR,
+  DROP_ZONE_TEXT,
+  ERROR_BOX_SELECTOR,
+  ERROR_TEXT,
+  INTEGRATIONS_TAB_LABELS,
+  INTEGRATIONS_TAB_OLDER_LABELS,
+  LOCATION_LABELS,
+  RENEW_LABELS,
+  ROW_SELECTOR,
+  SAVE_LABELS,
+  SCAN_NOW_LABELS,
+  consolePolicyUrl,
+  normaliseLabel,
+} from '../../lib/addigy-console/page-knowledge';
 import {
   EXPIRED_SCAN_ERROR,
   IDENTIFIER_MISMATCH_ERROR,
@@ -334,6 +354,207 @@ describe('Addigy console stand-in (app.addigy.com)', () => {
     const config = JSON.parse((await consoleCall('GET', '/policies/pol-root')).text.match(/__console_config__" type="application\/json">([^<]+)</)?.[1] ?? '{}');
     expect(config).toMatchObject({ variants: ['cards', 'slow-confirmation'], confirmationDelayMs: 900 });
     expect(() => sandbox.console.variant('nope' as never)).toThrow();
+  });
+});
+
+// Issue 21: a console layout Token Relay's model (lib/addigy-console/page-knowledge.ts) does not describe.
+describe('Addigy console stand-in: the unfamiliar layout', () => {
+  type Page = InstanceType<typeof Window>;
+  const opened: Page[] = [];
+  afterAll(async () => {
+    for (const page of opened) await page.happyDOM.close();
+  });
+
+  /** The layout as a browser shows it: the served shell and app script, run in happy-dom, its fetches to the sandbox. */
+  async function openConsole(path: string): Promise<Page> {
+    const shell = await consoleCall('GET', path);
+    expect(shell.status).toBe(200);
+    const scriptPath = shell.text.match(/<script src="([^"]+)"/)?.[1] ?? '';
+    const script = await consoleCall('GET', scriptPath);
+    expect(script.headers['content-type']).toContain('javascript');
+    const page = new Window({ url: `https://app.addigy.com${path}`, settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true } });
+    opened.push(page);
+    page.document.write(shell.text.replace(/<script src="[^"]+"><\/script>/, '').replace(/<link rel="stylesheet"[^>]*>/, ''));
+    (page as unknown as { fetch: unknown }).fetch = async (url: string, init: { method?: string; body?: string } = {}) => {
+      const answer = await consoleCall(init.method ?? 'GET', String(url), { body: init.body === undefined ? undefined : JSON.parse(init.body) });
+      return { ok: answer.status < 400, status: answer.status, json: async () => answer.json() };
+    };
+    page.eval(script.text);
+    return page;
+  }
+
+  async function until<T>(check: () => T, what: string, timeoutMs = 5_000): Promise<NonNullable<T>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const value = check();
+      if (value) return value as NonNullable<T>;
+      if (Date.now() > deadline) throw new Error(`not seen in time: ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  const byText = (page: Page, selector: string, text: string) =>
+    [...page.document.querySelectorAll(selector)].find((element) => element.textContent?.trim() === text) as unknown as HTMLElement | undefined;
+  const click = async (page: Page, selector: string, text: string) => (await until(() => byText(page, selector, text), text)).click();
+  const warehouseEntry = (page: Page) =>
+    [...page.document.querySelectorAll('.entry')].find((entry) => entry.querySelector('.entry-title')?.textContent === 'Warehouse') as unknown as HTMLElement | undefined;
+
+  /** As the admin: the modelled policy URL, then the configuration, its Volume Purchase pane, Upload new token beside Warehouse. */
+  async function openWarehouseUpload(page: Page) {
+    if (page.location.pathname !== '/configs/pol-root') await click(page, 'a', 'Acme Root Policy');
+    expect(page.location.pathname).toBe('/configs/pol-root');
+    expect(page.document.querySelector('.entry')).toBeNull();
+    await click(page, 'a', 'Volume Purchase');
+    expect(`${page.location.pathname}${page.location.search}`).toBe('/configs/pol-root?pane=store');
+    const entry = await until(() => warehouseEntry(page), 'the Warehouse entry');
+    (await until(() => [...entry.querySelectorAll('a')].find((a) => a.textContent === 'Upload new token'), 'Upload new token')).click();
+    const input = await until(() => entry.querySelector('input[type="file"]') as HTMLInputElement | null, 'the file input');
+    return { entry, input };
+  }
+
+  /** What Token Relay does with a file input: gives it the file and presses the form's button. */
+  async function giveFile(page: Page, input: HTMLInputElement, text: string) {
+    const file = new page.File([text], 'sToken_for_Warehouse.vpptoken');
+    Object.defineProperty(input, 'files', { value: [file], configurable: true });
+    input.dispatchEvent(new page.Event('change', { bubbles: true }) as unknown as Event);
+  }
+
+  /** Every text the page shows (text nodes, and the attributes that name things), trimmed, non-empty. */
+  const textsOf = (page: Page) => {
+    const texts: string[] = [];
+    const walker = page.document.createTreeWalker(page.document.body, 4 /* text */);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (parent && (parent.tagName === 'SCRIPT' || parent.tagName === 'STYLE')) continue;
+      if (node.textContent?.trim()) texts.push(node.textContent.trim());
+    }
+    for (const element of page.document.body.querySelectorAll('[aria-label],[title],[placeholder],[alt]')) {
+      for (const name of ['aria-label', 'title', 'placeholder', 'alt']) if (element.getAttribute(name)) texts.push(element.getAttribute(name)!);
+    }
+    return texts;
+  };
+
+  // The model's words for the token section, its tabs, the renew control, the windows' buttons and the confirmation.
+  const MODELLED_WORDS = [
+    ...INTEGRATIONS_TAB_LABELS, ...INTEGRATIONS_TAB_OLDER_LABELS, ...APPLE_APPS_LABELS, ...RENEW_LABELS, ...SAVE_LABELS,
+    ...CANCEL_LABELS, ...SCAN_NOW_LABELS, ...LOCATION_LABELS, ...Object.values(CONFIRMATION_LABELS).flatMap((set) => [...set]),
+  ];
+  const wordPattern = (label: string) => new RegExp(`(^|[^\\p{L}\\p{N}])${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\p{L}\\p{N}])`, 'iu');
+  /** The modelled words a page state shows, whole words or whole texts; the markup the model keys on. */
+  function modelledIn(page: Page) {
+    const texts = textsOf(page);
+    return {
+      words: MODELLED_WORDS.filter((label) => texts.some((text) => normaliseLabel(text) === label || wordPattern(label).test(normaliseLabel(text)))),
+      dropZoneOrErrorWords: texts.filter((text) => [...DROP_ZONE_TEXT, ...ERROR_TEXT].some((pattern) => pattern.test(text))),
+      markup: [...page.document.querySelectorAll(`${DIALOG_SELECTOR},${ERROR_BOX_SELECTOR},${ROW_SELECTOR},${CELL_SELECTOR},[role],[aria-modal],[aria-live],dialog,table`)].map(
+        (element) => element.outerHTML.slice(0, 80),
+      ),
+    };
+  }
+  const NOTHING_MODELLED = { words: [], dropZoneOrErrorWords: [], markup: [] };
+
+  it('shows only the configurations at the model\'s policy URL: no token, no upload control', async () => {
+    sandbox.console.variant('unfamiliar');
+    const path = new URL(consolePolicyUrl('pol-root')).pathname;
+    const page = await openConsole(path);
+    await until(() => byText(page, 'a', 'Acme Root Policy'), 'the configurations');
+    expect(byText(page, 'h1', 'Configurations')).toBeTruthy();
+    expect([...page.document.querySelectorAll('ul a')].map((a) => [a.textContent, a.getAttribute('href')])).toEqual([
+      ['Acme Root Policy', '/configs/pol-root'],
+      ['Acme Warehouse Devices', '/configs/pol-child'],
+      ['Springfield Schools', '/configs/pol-schools'],
+    ]);
+    expect(page.document.querySelector('.entry')).toBeNull();
+    expect(page.document.body.textContent).not.toContain('Valid until');
+    expect(page.document.querySelector('input[type="file"]')).toBeNull();
+    // Served under a script-blocking CSP, its own app at its own path.
+    const shell = await consoleCall('GET', path);
+    expect(shell.headers['content-security-policy']).toBe("script-src 'self'");
+    expect(shell.text).not.toContain('/js/app.3f9c1e2a.js');
+  });
+
+  it('shares none of the model\'s words or markup for the token section, the renew control, the windows and the errors', async () => {
+    sandbox.console.variant('unfamiliar');
+    const page = await openConsole('/policies/pol-root');
+    await until(() => byText(page, 'a', 'Acme Root Policy'), 'the configurations');
+    expect(modelledIn(page)).toEqual(NOTHING_MODELLED);
+    await click(page, 'a', 'Acme Root Policy');
+    await until(() => byText(page, 'a', 'Volume Purchase'), 'the panes');
+    expect(modelledIn(page)).toEqual(NOTHING_MODELLED);
+    const { entry, input } = await openWarehouseUpload(page);
+    expect(modelledIn(page)).toEqual(NOTHING_MODELLED);
+    // The upload is an inline form, not a window; the renew control a link.
+    expect(input.closest('form')?.closest('.entry')).toBe(entry);
+    expect([...entry.querySelectorAll('a')].find((a) => a.textContent === 'Upload new token')?.tagName).toBe('A');
+    await giveFile(page, input, sandbox.mintToken('LOC-1002'));
+    byText(page, 'button', 'Upload')!.click();
+    await until(() => entry.querySelector('dl'), 'the check');
+    expect(modelledIn(page)).toEqual(NOTHING_MODELLED);
+
+    // The script carries none of them either, nor any role.
+    const script = (await consoleCall('GET', (await consoleCall('GET', '/policies/pol-root')).text.match(/<script src="([^"]+)"/)?.[1] ?? '')).text;
+    for (const label of MODELLED_WORDS) expect(script.toLowerCase()).not.toMatch(new RegExp(`['"\`]${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"\`]`));
+    expect(script).not.toMatch(/['"]role['"]|\brole:|aria-|data-v-/);
+  });
+
+  it('renews the world\'s token through its inline form and check: Addigy\'s API shows the file\'s expiry, then a later successful sync', async () => {
+    sandbox.console.variant('unfamiliar');
+    const page = await openConsole('/policies/pol-root');
+    const { entry, input } = await openWarehouseUpload(page);
+    const text = sandbox.mintToken('LOC-1002');
+    await giveFile(page, input, text);
+    byText(page, 'button', 'Upload')!.click();
+    const check = await until(() => entry.querySelector('dl'), 'the check');
+    const pairs = [...check.querySelectorAll('dt')].map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    expect(pairs).toEqual([['Site', 'Warehouse'], ['Company', 'Acme Corp'], ['Account', 'it-admin@acme.example'], ['Identifier', '4410022']]);
+    expect(sandbox.consoleUploads().map((upload) => [upload.stage, upload.accepted, upload.fileName])).toEqual([['preview', true, 'sToken_for_Warehouse.vpptoken']]);
+    expect((await tokensOf('loc-warehouse'))[0]?.expDate).not.toBe(expiryOf(text));
+
+    await click(page, 'button', 'Confirm');
+    await until(() => byText(page, '.notification.is-success', 'Token replaced. Addigy is checking it with Apple.'), 'the success box');
+    const saved = sandbox.consoleUploads().find((upload) => upload.stage === 'saved');
+    expect(saved).toMatchObject({ accepted: true, text, locationId: 'loc-warehouse' });
+    expect((await tokensOf('loc-warehouse'))[0]).toMatchObject({ expDate: expiryOf(text), syncing: true });
+    const [after] = await tokensOf('loc-warehouse');
+    expect(after).toMatchObject({ expDate: expiryOf(text), syncing: false, lastSyncingStatus: 'success' });
+    expect(Date.parse(after!.lastSync)).toBeGreaterThan(saved!.at);
+  });
+
+  it('shows Addigy\'s refusal in a red box without a role, in its own words, and renews nothing', async () => {
+    sandbox.console.variant('unfamiliar');
+    sandbox.console.variant('refuse-identifier');
+    const before = (await listTokens()).text;
+    const page = await openConsole('/policies/pol-root');
+    const { entry, input } = await openWarehouseUpload(page);
+    await giveFile(page, input, sandbox.mintToken('LOC-1002'));
+    byText(page, 'button', 'Upload')!.click();
+    const box = await until(() => entry.querySelector('.notification.is-danger'), 'the red box');
+    expect(box.textContent).toBe('Upload failed. The identifier of this token does not match the token you are renewing');
+    expect(box.getAttribute('role')).toBeNull();
+    expect(entry.querySelector('dl')).toBeNull();
+    expect(modelledIn(page)).toEqual(NOTHING_MODELLED);
+    expect((await listTokens()).text).toBe(before);
+  });
+
+  it('late-input: a page script adds a shown file input once something else joins the page, and records what it is given', async () => {
+    sandbox.console.variant('unfamiliar');
+    sandbox.console.variant('late-input');
+    const page = await openConsole('/policies/pol-root');
+    await until(() => byText(page, 'a', 'Acme Root Policy'), 'the configurations');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(page.document.querySelector('#late-upload')).toBeNull();
+    // Another extension's (Token Relay's guide's) element: the page answers with its stray input, with no click.
+    page.document.body.append(page.document.createElement('div'));
+    const input = await until(() => page.document.querySelector('#late-upload input[type="file"]') as HTMLInputElement | null, 'the late input');
+    const text = sandbox.mintToken('LOC-1002');
+    await giveFile(page, input, text);
+    await until(() => sandbox.consoleUploads().length === 1, 'the late upload');
+    expect(sandbox.consoleUploads()).toEqual([expect.objectContaining({ via: 'late-input', text, accepted: false })]);
+
+    // Without another element, after delayMs.
+    sandbox.console.variant('late-input', { delayMs: 200 });
+    const quiet = await openConsole('/policies/pol-root');
+    await until(() => quiet.document.querySelector('#late-upload input[type="file"]'), 'the late input after delayMs');
   });
 });
 
