@@ -1,6 +1,15 @@
 import { outlinePage } from '../page-report/page-outline';
 import type { ConsoleJob, ConsoleReport, ConsoleStep } from './console-messages';
-import { followHandOver, followKnownPath, guidedRunOf, runGuided, type GuidedOptions, type GuidedRun } from './guided-driver';
+import {
+  followHandOver,
+  followKnownPath,
+  guidedConfirmControl,
+  guidedConfirmation,
+  guidedRunOf,
+  runGuided,
+  type GuidedOptions,
+  type GuidedRun,
+} from './guided-driver';
 import {
   CONSOLE_KNOWN_LABELS,
   CONTROL_SELECTOR,
@@ -10,6 +19,7 @@ import {
   findAppleAppsPanel,
   findConfirmationWindow,
   findDialogs,
+  findAnswerBoxes,
   findErrorBoxes,
   findIntegrationsTab,
   findRenewWindow,
@@ -196,6 +206,8 @@ export async function pressConfirmationSave(
 ): Promise<ConsoleJobEnd> {
   const ctx = contextOf(doc, io, options);
   progress(ctx, 'saving');
+  const guidedConfirm = guidedConfirmControl(doc);
+  if (guidedConfirm) return pressGuidedConfirm(ctx, guidedConfirm);
   const beforeSave = beforeRenewSave.get(doc);
   if (!beforeSave) return reportMissing(ctx, 'saving', "Addigy's confirmation window");
   const confirmation = await waitFor(ctx, () => findConfirmationWindow(doc, beforeSave));
@@ -206,6 +218,28 @@ export async function pressConfirmationSave(
   const errorsBefore = snapshotErrors(doc);
   save.click();
   return watchOutcome(ctx, errorsBefore, beforeSave, 'token-relay');
+}
+
+/** The popup's Renew after confirm-in-page: presses the block's confirm button; the block closing is Addigy's yes. */
+async function pressGuidedConfirm(ctx: JobContext, control: HTMLElement): Promise<ConsoleJobEnd> {
+  const { doc } = ctx;
+  const block = guidedConfirmation.get(doc)!.block;
+  const errorsBefore = snapshotErrors(doc);
+  const boxesBefore = new Set(findAnswerBoxes(doc));
+  control.click();
+  const answer = await waitFor(ctx, () => {
+    const box = findAnswerBoxes(doc).find((candidate) => !boxesBefore.has(candidate));
+    if (box) return { kind: 'refusal' as const, refusal: visibleText(box) };
+    return block.isConnected && isShown(block) ? null : { kind: 'closed' as const };
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!answer) return reportMissing(ctx, 'saving', "Addigy's answer to Save");
+  if (answer.kind === 'refusal') return refused(ctx, answer.refusal);
+  const late = await waitFor({ ...ctx, timeoutMs: ctx.settleMs }, () => newErrorText(doc, errorsBefore, null));
+  if (ctx.signal.aborted) return 'aborted';
+  if (late !== null) return refused(ctx, late);
+  report(ctx, { kind: 'saved', by: 'token-relay' });
+  return 'saved';
 }
 
 function contextOf(doc: Document, io: ConsoleIo, options: ConsoleDriverOptions): JobContext {

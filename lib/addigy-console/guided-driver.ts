@@ -81,6 +81,8 @@ export interface GuidedOptions {
 export interface GuidedRun extends JobContext {
   job: ConsoleJob;
   guide: Guide;
+  /** On a remembered path: nothing to guide unless something goes wrong, so confirming is left to the popup. */
+  replaying: boolean;
   clickWindowMs: number;
   pathStepMs: number;
   navigate: (url: string) => void;
@@ -91,6 +93,7 @@ export function guidedRunOf(ctx: JobContext, job: ConsoleJob, options: GuidedOpt
     ...ctx,
     job,
     guide: guideFor(ctx),
+    replaying: false,
     clickWindowMs: options.clickWindowMs ?? DEFAULT_CLICK_WINDOW_MS,
     pathStepMs: options.pathStepMs ?? DEFAULT_PATH_STEP_MS,
     navigate: options.navigate ?? ((url) => ctx.doc.defaultView?.location.assign(url)),
@@ -288,15 +291,17 @@ export async function followHandOver(
       }
     }
     if (!confirmAsked) {
-      const details = readGuidedDetails(scope, beforeHandOver, run.job.locationName);
-      if (details) askToConfirm(details);
+      const read = readGuidedDetails(scope, beforeHandOver, run.job.locationName);
+      if (read) askToConfirm(read.details, read.block);
     }
     return null;
   };
-  const askToConfirm = (details: ConsoleConfirmation): void => {
+  const askToConfirm = (details: ConsoleConfirmation, block: Element | null): void => {
     confirmAsked = true;
+    // The popup's Renew presses the confirm button Token Relay recognises in that block, if it finds exactly one.
+    if (block) guidedConfirmation.set(doc, { block, before: beforeHandOver });
     report(run, { kind: 'confirm-in-page', details });
-    run.guide.say('waiting-for-confirmation', GUIDE_CONFIRM);
+    if (!run.replaying) run.guide.say('waiting-for-confirmation', GUIDE_CONFIRM);
   };
 
   for (;;) {
@@ -315,9 +320,37 @@ export async function followHandOver(
       askedToPress = true;
       run.guide.say(options.step === 'waiting-for-confirmation' ? 'handing-over-file' : options.step, GUIDE_PRESS_UPLOAD);
     } else if (!confirmAsked && !refusalSeen) {
-      askToConfirm({ idNumber: '', name: '', appleId: '', organization: '' });
+      askToConfirm({ idNumber: '', name: '', appleId: '', organization: '' }, null);
     }
   }
+}
+
+// ── Confirming in Addigy's own window, from the popup ─────────────────────────
+
+/** The block with the details to confirm that guided mode reported (confirm-in-page), per document. */
+export const guidedConfirmation = new WeakMap<Document, { block: Element; before: PageSnapshot }>();
+
+const CONFIRM_WORDS: ReadonlySet<string> = new Set([...UPLOAD_PRESS_LABELS, 'confirm', 'renew', 'replace', 'ok', 'yes', 'continue', 'submit', 'apply', 'done']);
+const DECLINE_WORDS = /^(cancel|close|back|no|dismiss|discard|edit|change|remove|delete)\b/;
+
+/**
+ * The one button that confirms in the block: new since the hand-over, shown, enabled, not posting elsewhere, not a
+ * Cancel; by a confirming word, or the only such button. Null when there is no single one (the admin confirms there).
+ */
+export function guidedConfirmControl(doc: Document): HTMLElement | null {
+  const entry = guidedConfirmation.get(doc);
+  if (!entry?.block.isConnected) return null;
+  const buttons = [...entry.block.querySelectorAll<HTMLElement>(PRESSABLE_SELECTOR)].filter(
+    (control) =>
+      !entry.before.has(control) &&
+      isEnabled(control) &&
+      !formPostsElsewhere(control) &&
+      !DECLINE_WORDS.test(normaliseLabel(accessibleName(control))) &&
+      control.querySelector(PRESSABLE_SELECTOR) === null,
+  );
+  const confirming = buttons.filter((control) => CONFIRM_WORDS.has(normaliseLabel(accessibleName(control))));
+  if (confirming.length === 1) return confirming[0]!;
+  return buttons.length === 1 ? buttons[0]! : null;
 }
 
 // ── Addigy's answer in any markup ─────────────────────────────────────────────
@@ -370,7 +403,7 @@ const SECRET_LIKE = /[A-Za-z0-9+/_-]{40,}/;
  * The labelled values new since the hand-over that match the job: the location's name, or a uId-like identifier.
  * Null while none shows. Organisation and Apple ID go with them; any value that could be a secret never does.
  */
-export function readGuidedDetails(scope: Element, before: PageSnapshot, location: string): ConsoleConfirmation | null {
+export function readGuidedDetails(scope: Element, before: PageSnapshot, location: string): { details: ConsoleConfirmation; block: Element } | null {
   const roots = [...scope.querySelectorAll('*')]
     .filter((element) => !before.has(element) && (!element.parentElement || before.has(element.parentElement)) && isShown(element))
     .slice(0, 20);
@@ -382,7 +415,7 @@ export function readGuidedDetails(scope: Element, before: PageSnapshot, location
     const name = normaliseLabel(read('name')) === normaliseLabel(location) ? location : '';
     const idNumber = UID_LIKE.test(read('idNumber')) ? read('idNumber') : '';
     if (!name && !idNumber) continue;
-    return { idNumber, name, appleId: read('appleId'), organization: read('organization') };
+    return { details: { idNumber, name, appleId: read('appleId'), organization: read('organization') }, block: root };
   }
   return null;
 }
@@ -457,6 +490,7 @@ export async function followKnownPath(run: GuidedRun): Promise<ConsoleJobEnd | '
   const { doc, job } = run;
   const path = job.knownPath;
   if (!path || !isConsoleTopDocument(doc)) return 'failed';
+  run.replaying = true;
   const here = doc.location.pathname;
   const url = routeMatches(path.route, here, job.policyId) ? null : urlOfRoute(doc, path.route, job.policyId);
   // Without a way to the route, the remembered controls may lead there from here.
@@ -481,10 +515,15 @@ export async function followKnownPath(run: GuidedRun): Promise<ConsoleJobEnd | '
       return null;
     });
     if (run.signal.aborted) return 'aborted';
-    if (!seen) return 'failed';
+    if (!seen) {
+      run.replaying = false;
+      return 'failed';
+    }
     if ('upload' in seen) {
       const end = await handOverAndFollow(run, seen.upload!, path, 'opening-renew');
-      return end === 'lost' ? 'failed' : end;
+      if (end !== 'lost') return end;
+      run.replaying = false;
+      return 'failed';
     }
     since = snapshotPage(doc);
     next = seen.index + 1;
@@ -536,15 +575,16 @@ function findPathControl(doc: Document, name: string, location: string): HTMLEle
   );
   if (candidates.length <= 1) return candidates[0] ?? null;
   const place = normaliseLabel(location);
+  // Its own row or card: the largest holder of this control and no other with the same name.
   const holdsLocation = (element: HTMLElement): boolean => {
     const row = element.closest(ROW_SELECTOR);
     if (row) return normaliseLabel(visibleText(row)).includes(place);
-    let node = element.parentElement;
-    for (let climb = 0; node && climb < 4; climb++, node = node.parentElement) {
-      const text = normaliseLabel(visibleText(node));
-      if (text.includes(place)) return true;
+    let own: Element = element;
+    for (let node = element.parentElement, climb = 0; node && climb < MAX_CLIMB; climb++, node = node.parentElement) {
+      if (candidates.some((other) => other !== element && node!.contains(other))) break;
+      own = node;
     }
-    return false;
+    return normaliseLabel(visibleText(own)).includes(place);
   };
   return candidates.find(holdsLocation) ?? candidates[0] ?? null;
 }
