@@ -5,6 +5,8 @@ import {
   followKnownPath,
   guidedConfirmControl,
   guidedConfirmation,
+  forgetGuided,
+  guidedEarlier,
   guidedRunOf,
   runGuided,
   type GuidedOptions,
@@ -92,11 +94,19 @@ export async function runUploadJob(
   const stop = new AbortController();
   const view = doc.defaultView;
   const onAbort = (): void => stop.abort();
+  let pageWent = false;
+  const onPageHide = (): void => {
+    pageWent = true;
+    stop.abort();
+  };
   options.signal.addEventListener('abort', onAbort, { once: true });
-  view?.addEventListener('pagehide', onAbort, { once: true });
+  view?.addEventListener('pagehide', onPageHide, { once: true });
   if (options.signal.aborted) stop.abort();
   const run = guidedRunOf(contextOf(doc, io, { ...options, signal: stop.signal }), job, options);
   try {
+    // The admin followed a link while guided: this page goes on guiding, without the model's wait first.
+    const earlier = guidedEarlier(doc, job.renewalId);
+    if (earlier && !isSignInPage(doc)) return await runGuided(run, earlier.step);
     if (job.knownPath) {
       const end = await followKnownPath(run);
       if (end !== 'failed') return end;
@@ -104,8 +114,10 @@ export async function runUploadJob(
     return await runModel(run);
   } finally {
     options.signal.removeEventListener('abort', onAbort);
-    view?.removeEventListener('pagehide', onAbort);
+    view?.removeEventListener('pagehide', onPageHide);
     stop.abort();
+    run.guide.end();
+    if (!pageWent) forgetGuided(doc);
   }
 }
 

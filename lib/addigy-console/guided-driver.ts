@@ -1,6 +1,7 @@
 import { keepVocabulary, outlinePage } from '../page-report/page-outline';
 import {
   ADDIGY_CONSOLE_ORIGIN,
+  CONSOLE_STEPS,
   type ConsoleConfirmation,
   type ConsoleJob,
   type ConsolePath,
@@ -161,14 +162,17 @@ interface TrustedClick {
 interface ClickWatch {
   last: TrustedClick | null;
   controls: string[];
+  step: ConsoleStep;
   stop(): void;
 }
 
-function watchAdminClicks(run: GuidedRun): ClickWatch {
+function watchAdminClicks(run: GuidedRun, step: ConsoleStep): ClickWatch {
   const { doc } = run;
   const watch: ClickWatch = {
     last: null,
-    controls: [],
+    step,
+    // The admin's clicks on earlier pages of this renewal in this tab (a link that loaded a new page).
+    controls: guidedEarlier(doc, run.job.renewalId)?.controls ?? [],
     stop: () => doc.removeEventListener('click', onClick, true),
   };
   function onClick(event: Event): void {
@@ -179,6 +183,7 @@ function watchAdminClicks(run: GuidedRun): ClickWatch {
     const name = control ? pathNameOf(accessibleName(control), run.job.locationName) : null;
     if (name && watch.controls.at(-1) !== name) watch.controls.push(name);
     if (watch.controls.length > MAX_PATH_CONTROLS) watch.controls.shift();
+    rememberGuided(doc, { renewalId: run.job.renewalId, step: watch.step, controls: watch.controls, at: Date.now() });
   }
   doc.addEventListener('click', onClick, true);
   run.signal.addEventListener('abort', watch.stop, { once: true });
@@ -208,7 +213,8 @@ function uploadSince(doc: Document, since: PageSnapshot): UploadControl | null {
  * after the admin's latest trusted click, then hands the file over and follows Addigy's answer.
  */
 export async function runGuided(run: GuidedRun, step: ConsoleStep): Promise<ConsoleJobEnd> {
-  const clicks = watchAdminClicks(run);
+  const clicks = watchAdminClicks(run, step);
+  rememberGuided(run.doc, { renewalId: run.job.renewalId, step, controls: clicks.controls, at: 0 });
   try {
     for (;;) {
       run.guide.say(step, guideOpenRenew(run.job.locationName.trim()));
@@ -476,6 +482,58 @@ export function routeMatches(route: string, pathname: string, policyId?: string)
   return want.length === have.length && want.every((segment, index) => segment === '*' || segment === have[index]);
 }
 
+// ── From page to page ─────────────────────────────────────────────────────────
+//
+// A link the admin follows while guided loads a new page, and a new copy of this script, which gets the job again.
+// The tab's session storage carries the guide on: the renewal's id (opaque), its step, and the names pressed so far
+// (UI words only, checked again when read). A page script could change them: the worst it gains is guided mode
+// sooner, or a path that fails and is guided again; the file's rules (trusted click, after it, here) do not move.
+
+const GUIDED_KEY = 'token-relay:guided';
+
+interface GuidedEarlier {
+  renewalId: string;
+  step: ConsoleStep;
+  controls: string[];
+  /** The admin's latest click: only a page loaded right after it goes on guiding (not a Retry's reload later). */
+  at: number;
+}
+
+export function guidedEarlier(doc: Document, renewalId: string): GuidedEarlier | null {
+  try {
+    const stored = JSON.parse(doc.defaultView?.sessionStorage.getItem(GUIDED_KEY) ?? 'null') as Partial<GuidedEarlier> | null;
+    if (stored?.renewalId !== renewalId || !(CONSOLE_STEPS as readonly unknown[]).includes(stored.step)) return null;
+    const age = Date.now() - Number(stored.at);
+    if (!(age >= 0 && age < DEFAULT_CLICK_WINDOW_MS)) return null;
+    const controls = Array.isArray(stored.controls) ? stored.controls : [];
+    return {
+      renewalId,
+      at: Number(stored.at),
+      step: stored.step!,
+      controls: controls.filter((name): name is string => typeof name === 'string' && pathNameOf(name, '') === name).slice(-MAX_PATH_CONTROLS),
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** Forgets the guide's state: the job ended here, not by the admin's link to another page. */
+export function forgetGuided(doc: Document): void {
+  try {
+    doc.defaultView?.sessionStorage.removeItem(GUIDED_KEY);
+  } catch {
+    // Nothing kept.
+  }
+}
+
+function rememberGuided(doc: Document, earlier: GuidedEarlier): void {
+  try {
+    doc.defaultView?.sessionStorage.setItem(GUIDED_KEY, JSON.stringify(earlier));
+  } catch {
+    // Without storage a new page runs the model first, then guides again.
+  }
+}
+
 // ── The remembered way, tried first ───────────────────────────────────────────
 
 // One navigation per renewal and tab: a console that sends the tab elsewhere must not loop it.
@@ -525,9 +583,42 @@ export async function followKnownPath(run: GuidedRun): Promise<ConsoleJobEnd | '
       run.replaying = false;
       return 'failed';
     }
+    // A console that reloads the tab on each press must not loop it: a bounded number of presses per renewal.
+    if (!spendPress(doc, job.renewalId, path.controls.length + 2)) {
+      run.replaying = false;
+      return 'failed';
+    }
     since = snapshotPage(doc);
     next = seen.index + 1;
     seen.control.click();
+  }
+}
+
+const PRESSES_KEY = 'token-relay:path-presses';
+
+function spendPress(doc: Document, renewalId: string, budget: number): boolean {
+  try {
+    const storage = doc.defaultView!.sessionStorage;
+    const [id, count] = (storage.getItem(PRESSES_KEY) ?? '').split(' ');
+    const spent = id === renewalId ? Number(count) || 0 : 0;
+    if (spent >= budget) return false;
+    storage.setItem(PRESSES_KEY, `${renewalId} ${spent + 1}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A link to the page the tab is on: pressing it would only load this page again. */
+function linksHere(element: Element): boolean {
+  const href = element.getAttribute('href');
+  if (element.tagName !== 'A' || !href || href.startsWith('#')) return false;
+  try {
+    const there = new URL(href, element.ownerDocument.baseURI);
+    const here = new URL(element.ownerDocument.location.href);
+    return there.origin === here.origin && there.pathname === here.pathname && there.search === here.search;
+  } catch {
+    return false;
   }
 }
 
@@ -569,6 +660,7 @@ function findPathControl(doc: Document, name: string, location: string): HTMLEle
     (element) =>
       normaliseLabel(accessibleName(element)) === wanted &&
       isShown(element) &&
+      !linksHere(element) &&
       !formPostsElsewhere(element) &&
       // The innermost of nested pressables with the same name.
       ![...element.querySelectorAll(PRESSABLE_SELECTOR)].some((inner) => normaliseLabel(accessibleName(inner)) === wanted),

@@ -221,6 +221,48 @@ describe('guided mode on a console Token Relay has no model of', () => {
   });
 });
 
+describe('guided mode from page to page', () => {
+  it('goes on guiding at once on the page the admin\'s link loaded, keeping the names pressed before', async () => {
+    installUnfamiliar();
+    // The console's router takes the link; the tab then loads the new page (pagehide), as a full navigation does.
+    document.getElementById('configs-link')!.addEventListener('click', (event) => event.preventDefault(), { signal: pageListeners[0]!.signal });
+    const first = await guided();
+    trustedClick(document.getElementById('configs-link')!);
+    window.dispatchEvent(new Event('pagehide'));
+    expect(await first.end).toBe('aborted');
+
+    installUnfamiliar();
+    const io = recorder();
+    const controller = new AbortController();
+    const startedAt = Date.now();
+    // A model that would take 5 s to give up is not waited for.
+    const end = runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST, stepTimeoutMs: 5_000 });
+    expect(await io.next('guide')).toMatchObject({ step: 'opening-apple-apps' });
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    trustedClick(document.getElementById('replace-acme')!);
+    expect(await io.next('path')).toEqual({ kind: 'path', path: { route: '/policies/{policy}', controls: ['Configurations', 'Replace token'] } });
+    controller.abort();
+    await end;
+  });
+
+  it('runs the model first again once a job ended here (a Retry later, a new job)', async () => {
+    installUnfamiliar();
+    const first = await guided();
+    trustedClick(document.getElementById('replace-acme')!);
+    await first.io.next('path');
+    first.controller.abort();
+    await first.end;
+    const io = recorder();
+    const controller = new AbortController();
+    const end = runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST, stepTimeoutMs: 300 });
+    await sleep(150);
+    expect(io.all('guide')).toEqual([]);
+    await io.next('guide');
+    controller.abort();
+    await end;
+  });
+});
+
 describe('the remembered way', () => {
   it('is tried first: the second renewal presses the admin\'s controls itself, with no guide and no overlay', async () => {
     const page = installUnfamiliar();
