@@ -62,8 +62,8 @@ export const DEFAULT_PATH_STEP_MS = 8_000;
 // The admin takes the time they need; the background bounds the renewal, and abort ends the wait.
 const UNBOUNDED_MS = 0x7fffffff;
 
-export const GUIDE_PRESS_UPLOAD = "Press Addigy's button that uploads the file, then confirm in Addigy's window.";
-export const GUIDE_CONFIRM = "Check the details in Addigy's window and confirm there.";
+export const GUIDE_PRESS_UPLOAD = 'Press Addigy’s button that uploads the file, then confirm in Addigy’s window.';
+export const GUIDE_CONFIRM = 'Check the details in Addigy’s window and confirm there.';
 const HANDING_OVER = 'Token Relay is giving Addigy the file.';
 
 export function guideOpenRenew(location: string): string {

@@ -829,8 +829,8 @@ export function findAnswerBoxes(doc: Document): HTMLElement[] {
 /** Captions of the values an admin checks before confirming, in any console's words. */
 export const GENERIC_DETAIL_LABELS: Readonly<Record<keyof ConsoleConfirmation, ReadonlySet<string>>> = {
   idNumber: new Set([...CONFIRMATION_LABELS.idNumber, 'uid', 'token id', 'identifier', 'token identifier'].map(normaliseLabel)),
-  name: new Set([...CONFIRMATION_LABELS.name, ...LOCATION_LABELS].map(normaliseLabel)),
-  appleId: new Set([...CONFIRMATION_LABELS.appleId, 'apple account', 'managed apple id'].map(normaliseLabel)),
+  name: new Set([...CONFIRMATION_LABELS.name, ...LOCATION_LABELS, 'site', 'location name'].map(normaliseLabel)),
+  appleId: new Set([...CONFIRMATION_LABELS.appleId, 'apple account', 'managed apple id', 'account'].map(normaliseLabel)),
   organization: new Set([...CONFIRMATION_LABELS.organization, 'org', 'company', 'organization name', 'organisation name'].map(normaliseLabel)),
 };
 

@@ -7,6 +7,7 @@ import { pressConfirmationSave, runUploadJob } from '../../../lib/addigy-console
 import { consoleReportSchema, type ConsoleJob, type ConsoleReport } from '../../../lib/addigy-console/console-messages';
 import {
   GUIDE_CONFIRM,
+  GUIDE_PRESS_UPLOAD,
   guideOpenRenew,
   isConsoleTopDocument,
   pathNameOf,
@@ -214,7 +215,7 @@ describe('guided mode on a console Token Relay has no model of', () => {
     trustedClick(document.getElementById('replace-acme')!);
     await io.next('path');
     const press = await io.next('guide').then(() => sleep(FAST.stepTimeoutMs * 3)).then(() => io.all('guide').at(-1));
-    expect(press).toMatchObject({ kind: 'guide', say: "Press Addigy's button that uploads the file, then confirm in Addigy's window." });
+    expect(press).toMatchObject({ kind: 'guide', say: GUIDE_PRESS_UPLOAD });
     expect(filesIn(document)).toBe(1);
     controller.abort();
     await end;
