@@ -269,6 +269,8 @@ export async function followHandOver(
   const { doc } = run;
   const scope = scopeOf(start);
   const reported = new Set(answersBefore);
+  // Only this hand-over's block may be pressed from the popup.
+  guidedConfirmation.delete(doc);
   let pressed = !options.press;
   let beforePress = options.beforePress ?? beforeHandOver;
   if (options.beforePress) beforeRenewSave.set(doc, options.beforePress);
@@ -299,6 +301,10 @@ export async function followHandOver(
     if (!confirmAsked) {
       const read = readGuidedDetails(scope, beforeHandOver, run.job.locationName);
       if (read) askToConfirm(read.details, read.block);
+    } else {
+      // The admin confirmed there (the block went away): nothing left to ask; Addigy's API tells the outcome.
+      const block = guidedConfirmation.get(doc)?.block;
+      if (block && (!block.isConnected || !isShown(block))) run.guide.end();
     }
     return null;
   };

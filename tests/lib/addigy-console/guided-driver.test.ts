@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { pressConfirmationSave, runUploadJob } from '../../../lib/addigy-console/console-driver';
 import { consoleReportSchema, type ConsoleJob, type ConsoleReport } from '../../../lib/addigy-console/console-messages';
 import {
@@ -131,6 +131,8 @@ function recorder(): Recorder {
 }
 
 const overlay = (): Element | null => document.querySelector('token-relay-guide');
+const byText = (selector: string, text: string): HTMLElement | undefined =>
+  [...document.querySelectorAll<HTMLElement>(selector)].find((element) => element.textContent?.trim() === text);
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const filesIn = (root: ParentNode): number =>
   [...root.querySelectorAll<HTMLInputElement>('input[type="file"]')].reduce((sum, input) => sum + (input.files?.length ?? 0), 0);
@@ -189,6 +191,22 @@ describe('guided mode on a console Token Relay has no model of', () => {
     expect(await end).toBe('aborted');
     expect(overlay()).toBeNull();
     expect(JSON.stringify([...io.reports, ...press.reports])).not.toContain(TOKEN_TEXT);
+  });
+
+  it('takes the guide away once the admin confirmed in Addigy\'s block, and goes on reading Addigy\'s answer', async () => {
+    const page = installUnfamiliar();
+    const { io, controller, end } = await guided();
+    trustedClick(document.getElementById('replace-acme')!);
+    await io.next('confirm-in-page');
+    expect(overlay()).not.toBeNull();
+    trustedClick(byText('a', 'Confirm')!);
+    await sleep(50);
+    expect(page.confirms).toBe(1);
+    expect(overlay()).toBeNull();
+    document.getElementById('upload-slot')!.innerHTML = '<div class="notification is-danger">Not replaced. Error syncing token</div>';
+    await vi.waitFor(() => expect(io.all('answer')).toContainEqual({ kind: 'answer', text: 'Not replaced. Error syncing token' }));
+    controller.abort();
+    await end;
   });
 
   it('reports Addigy\'s refusal in a red box without role as its answer at once, and asks for no confirmation', async () => {
