@@ -395,13 +395,14 @@ function answerTexts(doc: Document, scope: Element, job: ConsoleJob): string[] {
 /** A recognised upload or save button in the upload's own form or window, never one that posts elsewhere. */
 function uploadButtonNear(start: Element): HTMLElement | null {
   const doc = start.ownerDocument;
-  for (let node = start.parentElement, climb = 0; node && climb < MAX_CLIMB; climb++, node = node.parentElement) {
+  // From the upload control (or the window) itself up, never the whole page.
+  for (let node: Element | null = start, climb = 0; node && node !== doc.body && climb < MAX_CLIMB; climb++, node = node.parentElement) {
     const buttons = findControls(node, UPLOAD_PRESS_LABELS).filter(
       (control) => UPLOAD_PRESS_LABELS.has(normaliseLabel(accessibleName(control))) && isOnScreen(control) && !formPostsElsewhere(control),
     );
     if (buttons.length > 0) return buttons[0]!;
-    // Not past the upload's own form or window, nor the page itself.
-    if (node === doc.body || node.matches('form,dialog,[role="dialog"],[role="alertdialog"],[aria-modal="true"]')) break;
+    // Not past the upload's own form or window.
+    if (node.matches('form,dialog,[role="dialog"],[role="alertdialog"],[aria-modal="true"]')) break;
   }
   return null;
 }
