@@ -4,7 +4,8 @@
  * through the shadow root, and it holds only the guide's words (the location's name, never the token). Plain DOM.
  */
 export interface GuideOverlay {
-  show(say: string): void;
+  /** `step`: which part of the renewal the words are about, shown above them. */
+  show(say: string, step?: string): void;
   remove(): void;
 }
 
@@ -31,7 +32,8 @@ export function createGuideOverlay(doc: Document): GuideOverlay {
   panel.append(title, words);
   root.append(style, panel);
   return {
-    show(say) {
+    show(say, step) {
+      if (step) title.textContent = `Token Relay · ${step}`;
       words.textContent = say;
       if (!host.isConnected) doc.documentElement.append(host);
     },

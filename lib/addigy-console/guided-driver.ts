@@ -111,19 +111,29 @@ export interface Guide {
   end(): void;
 }
 
+/** Which part of the renewal the guide is at, in the admin's words. */
+const STEP_TITLES: Record<ConsoleStep, string> = {
+  'opening-apple-apps': 'finding the token',
+  'finding-token': 'finding the token',
+  'opening-renew': 'opening Renew',
+  'handing-over-file': 'uploading the file',
+  'waiting-for-confirmation': 'confirming',
+  saving: 'saving',
+};
+
 function guideFor(ctx: JobContext): Guide {
   let overlay: GuideOverlay | undefined;
   let outlined = false;
   let last = '';
-  const show = (words: string): void => {
+  const show = (words: string, step?: ConsoleStep): void => {
     if (ctx.signal.aborted) return;
     overlay ??= createGuideOverlay(ctx.doc);
-    overlay.show(words);
+    overlay.show(words, step && STEP_TITLES[step]);
   };
   const guide: Guide = {
     say(step, words) {
       if (ctx.signal.aborted) return;
-      show(words);
+      show(words, step);
       if (`${step} ${words}` === last) return;
       last = `${step} ${words}`;
       report(ctx, { kind: 'guide', step, say: words, outline: outlined ? undefined : outlinePage(ctx.doc, CONSOLE_KNOWN_LABELS) });
