@@ -104,9 +104,11 @@ export async function runUploadJob(
   if (options.signal.aborted) stop.abort();
   const run = guidedRunOf(contextOf(doc, io, { ...options, signal: stop.signal }), job, options);
   try {
-    // The admin followed a link while guided: this page goes on guiding, without the model's wait first.
+    // The admin followed a link while guided (the background says so with job.guided, this tab with its session
+    // storage): this page goes on guiding, without the model's wait first.
     const earlier = guidedEarlier(doc, job.renewalId);
-    if (earlier && !isSignInPage(doc)) return await runGuided(run, earlier.step);
+    const alreadyGuided = 'guided' in job && job.guided === true;
+    if ((earlier || alreadyGuided) && !isSignInPage(doc)) return await runGuided(run, earlier?.step ?? 'opening-apple-apps');
     if (job.knownPath) {
       const end = await followKnownPath(run);
       if (end !== 'failed') return end;

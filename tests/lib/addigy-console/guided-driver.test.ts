@@ -264,6 +264,19 @@ describe('guided mode from page to page', () => {
     await end;
   });
 
+  it('guides at once when the background says the renewal is already guided', async () => {
+    installUnfamiliar();
+    const io = recorder();
+    const controller = new AbortController();
+    const startedAt = Date.now();
+    const job = { ...JOB, guided: true } as ConsoleJob;
+    const end = runUploadJob(document, job, io, { signal: controller.signal, ...FAST, stepTimeoutMs: 5_000 });
+    expect(await io.next('guide')).toMatchObject({ step: 'opening-apple-apps' });
+    expect(Date.now() - startedAt).toBeLessThan(1_000);
+    controller.abort();
+    await end;
+  });
+
   it('runs the model first again once a job ended here (a Retry later, a new job)', async () => {
     installUnfamiliar();
     const first = await guided();
