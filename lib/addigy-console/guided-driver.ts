@@ -290,11 +290,6 @@ export async function followHandOver(
   let deadline = Date.now() + (options.confirmNow ? 0 : run.timeoutMs);
 
   const check = (): { confirmation: NonNullable<ReturnType<typeof findConfirmationWindow>> } | null => {
-    for (const text of answerTexts(doc, scope, run.job)) {
-      if (reported.has(text)) continue;
-      reported.add(text);
-      report(run, { kind: 'answer', text: redactErrorText(text) });
-    }
     if (findAnswerBoxes(doc).some((box) => !beforeHandOver.has(box))) refusalSeen = true;
     const confirmation = findConfirmationWindow(doc, beforePress);
     if (confirmation) return { confirmation };
@@ -315,6 +310,12 @@ export async function followHandOver(
       // The admin confirmed there (the block went away): nothing left to ask; Addigy's API tells the outcome.
       const block = guidedConfirmation.get(doc)?.block;
       if (block && (!block.isConnected || !isShown(block))) run.guide.end();
+    }
+    // The block with the details is Addigy's check, not its answer: its words are not reported as one.
+    for (const text of answerTexts(doc, scope, run.job, confirmAsked ? guidedConfirmation.get(doc)?.block : undefined)) {
+      if (reported.has(text)) continue;
+      reported.add(text);
+      report(run, { kind: 'answer', text: redactErrorText(text) });
     }
     return null;
   };
@@ -388,13 +389,13 @@ function scopeOf(start: Element): Element {
 const NOT_ANSWER_SELECTOR = `${CONTROL_SELECTOR},label,input,select,textarea,script,style,template,dl,table,[aria-hidden="true"]`;
 
 /** Texts that are not controls: in the upload's surroundings, and every error box on the page (any markup). */
-function answerTexts(doc: Document, scope: Element, job: ConsoleJob): string[] {
+function answerTexts(doc: Document, scope: Element, job: ConsoleJob, skip?: Element): string[] {
   const texts = new Set<string>();
   for (const box of findAnswerBoxes(doc)) texts.add(visibleText(box));
   const walker = doc.createTreeWalker(scope, 4);
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
     const parent = node.parentElement;
-    if (!parent || !(node.nodeValue ?? '').trim() || parent.closest(NOT_ANSWER_SELECTOR) || !isShown(parent)) continue;
+    if (!parent || !(node.nodeValue ?? '').trim() || parent.closest(NOT_ANSWER_SELECTOR) || skip?.contains(parent) || !isShown(parent)) continue;
     const text = readableTextOf(parent);
     if (text && text.length <= 300) texts.add(text);
   }

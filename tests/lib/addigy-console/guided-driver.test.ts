@@ -173,6 +173,8 @@ describe('guided mode on a console Token Relay has no model of', () => {
       details: { idNumber: '4410022', name: 'Acme Warehouse', appleId: '', organization: 'Acme Corp' },
     });
     expect(io.all('path')).toEqual([{ kind: 'path', path: { route: '/policies/{policy}', controls: ['Replace token'] } }]);
+    // The check's own words are not Addigy's answer (the background would file them over the details).
+    expect(io.all('answer')).toEqual([]);
     expect(io.fileRequests).toBe(1);
     expect(page.received).toHaveLength(1);
     expect(page.received[0]?.name).toBe(JOB.fileName);
