@@ -108,6 +108,8 @@ export interface Guide {
   say(step: ConsoleStep, words: string): void;
   /** Words in the tab only: nothing for the admin to do. */
   note(words: string): void;
+  /** Words in the tab only, shown even without a guide yet: the popup says them from another report. */
+  show(step: ConsoleStep, words: string): void;
   end(): void;
 }
 
@@ -141,6 +143,9 @@ function guideFor(ctx: JobContext): Guide {
     },
     note(words) {
       if (overlay) show(words);
+    },
+    show(step, words) {
+      show(words, step);
     },
     end() {
       overlay?.remove();
@@ -324,7 +329,8 @@ export async function followHandOver(
     // The popup's Renew presses the confirm button Token Relay recognises in that block, if it finds exactly one.
     if (block) guidedConfirmation.set(doc, { block, before: beforeHandOver });
     report(run, { kind: 'confirm-in-page', details });
-    if (!run.replaying) run.guide.say('waiting-for-confirmation', GUIDE_CONFIRM);
+    // In the tab only: the popup words confirm-in-page itself, and a second report at once would race this one.
+    if (!run.replaying) run.guide.show('waiting-for-confirmation', GUIDE_CONFIRM);
   };
 
   for (;;) {
