@@ -30,6 +30,7 @@ import {
   isShown,
   isSignInPage,
   nameMatches,
+  policyIdOfUrl,
   snapshotPage,
   visibleText,
   type AppleAppsPanel,
@@ -102,7 +103,9 @@ export async function runUploadJob(
   options.signal.addEventListener('abort', onAbort, { once: true });
   view?.addEventListener('pagehide', onPageHide, { once: true });
   if (options.signal.aborted) stop.abort();
-  const run = guidedRunOf(contextOf(doc, io, { ...options, signal: stop.signal }), job, options);
+  // The tab opens on the policy's page: its id names the `{policy}` of a route the admin takes from there.
+  const policyId = job.policyId ?? policyIdOfUrl(doc.location?.href ?? '');
+  const run = guidedRunOf(contextOf(doc, io, { ...options, signal: stop.signal }), { ...job, policyId }, options);
   try {
     // The admin followed a link while guided (the background says so with job.guided, this tab with its session
     // storage): this page goes on guiding, without the model's wait first.

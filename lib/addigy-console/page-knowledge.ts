@@ -24,6 +24,17 @@ export function consolePolicyUrl(policyId: string): string {
   return `${ADDIGY_CONSOLE_ORIGIN}/policies/${encodeURIComponent(policyId)}`;
 }
 
+/** The policy id of a policy page's URL (consolePolicyUrl's shape), or undefined. */
+export function policyIdOfUrl(url: string): string | undefined {
+  if (originOf(url) !== ADDIGY_CONSOLE_ORIGIN) return undefined;
+  const match = /^\/policies\/([^/]+)\/?$/.exec(new URL(url).pathname);
+  try {
+    return match ? decodeURIComponent(match[1]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Any page of Addigy's console. */
 export function isConsoleUrl(url: string): boolean {
   return originOf(url) === ADDIGY_CONSOLE_ORIGIN;

@@ -355,6 +355,16 @@ describe('the remembered way', () => {
     await second;
   });
 
+  it('names the policy in the route by the policy page the tab opened on, when the job does not', async () => {
+    installUnfamiliar();
+    const { policyId: _policyId, ...withoutPolicy } = JOB;
+    const { io, controller, end } = await guided(withoutPolicy);
+    trustedClick(document.getElementById('replace-acme')!);
+    expect(await io.next('path')).toEqual({ kind: 'path', path: { route: '/policies/{policy}', controls: ['Replace token'] } });
+    controller.abort();
+    await end;
+  });
+
   it('keeps only UI words and the location placeholder, and the route\'s shape', () => {
     expect(pathNameOf('Replace token', 'Acme Warehouse')).toBe('Replace token');
     expect(pathNameOf('Renew token for Acme Warehouse', 'Acme Warehouse')).toBe('Renew token for {location}');
