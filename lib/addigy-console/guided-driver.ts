@@ -253,12 +253,13 @@ export async function runGuided(run: GuidedRun, step: ConsoleStep): Promise<Cons
 /** Reports the way, gets the file, gives it to the upload control, and follows Addigy's answer. */
 async function handOverAndFollow(run: GuidedRun, upload: UploadControl, path: ConsolePath, step: ConsoleStep): Promise<ConsoleJobEnd | 'lost'> {
   const { doc } = run;
-  report(run, { kind: 'path', path });
   progress(run, 'handing-over-file');
   run.guide.note(HANDING_OVER);
   const file = await run.io.requestFile();
   if (run.signal.aborted) return 'aborted';
   if (!file) return reportMissing(run, 'handing-over-file', 'the token file');
+  // After the file's answer, not beside its request: the background stores both in the renewal's record.
+  report(run, { kind: 'path', path });
   // The page may have changed while the file was on its way: the same control, still here, still posting nowhere else.
   const target = upload.fileInput ?? upload.dropZone;
   if (!target?.isConnected || !isConsoleTopDocument(doc) || formPostsElsewhere(target)) return 'lost';
