@@ -45,7 +45,7 @@ export function main(): void {
     },
     report(report: ConsoleReport) {
       if (orphaned()) return;
-      if (report.kind === 'confirmation') confirmationShownFor = renewalId;
+      if (report.kind === 'confirmation' || report.kind === 'confirm-in-page') confirmationShownFor = renewalId;
       void send({ type: 'console:report', renewalId, report }).catch(() => undefined);
     },
   });

@@ -1,6 +1,18 @@
 import { outlinePage } from '../page-report/page-outline';
 import type { ConsoleJob, ConsoleReport, ConsoleStep } from './console-messages';
 import {
+  followHandOver,
+  followKnownPath,
+  guidedConfirmControl,
+  guidedConfirmation,
+  forgetGuided,
+  guidedEarlier,
+  guidedRunOf,
+  runGuided,
+  type GuidedOptions,
+  type GuidedRun,
+} from './guided-driver';
+import {
   CONSOLE_KNOWN_LABELS,
   CONTROL_SELECTOR,
   SAVE_LABELS,
@@ -9,6 +21,7 @@ import {
   findAppleAppsPanel,
   findConfirmationWindow,
   findDialogs,
+  findAnswerBoxes,
   findErrorBoxes,
   findIntegrationsTab,
   findRenewWindow,
@@ -17,6 +30,7 @@ import {
   isShown,
   isSignInPage,
   nameMatches,
+  policyIdOfUrl,
   snapshotPage,
   visibleText,
   type AppleAppsPanel,
@@ -37,7 +51,7 @@ export interface ConsoleIo {
   report(report: ConsoleReport): void;
 }
 
-export interface ConsoleDriverOptions {
+export interface ConsoleDriverOptions extends GuidedOptions {
   signal: AbortSignal;
   /** Bound of each wait for a control, a window or Addigy's answer. */
   stepTimeoutMs?: number;
@@ -51,7 +65,7 @@ export const DEFAULT_SETTLE_MS = 1_500;
 /** How a job ended: the last report's kind, or aborted (a newer job, or the script went away). */
 export type ConsoleJobEnd = ConsoleReport['kind'] | 'aborted';
 
-interface JobContext {
+export interface JobContext {
   doc: Document;
   io: ConsoleIo;
   signal: AbortSignal;
@@ -64,24 +78,65 @@ interface JobContext {
  * Token Relay reads or presses must be newer. Kept by the content script, which lives as long as the page, so a
  * press after a worker restart still has it; a reloaded page has none, and presses nothing.
  */
-const beforeRenewSave = new WeakMap<Document, PageSnapshot>();
+export const beforeRenewSave = new WeakMap<Document, PageSnapshot>();
 
-/** Opens Apple Apps, presses Renew on the job's token, hands over the file, saves, and reports the confirmation. */
+/**
+ * Opens Apple Apps, presses Renew on the job's token, hands over the file, saves, and reports the confirmation. A
+ * remembered way (job.knownPath) is tried first; where the model's next step does not come, guided mode takes over
+ * (guided-driver.ts). Only "not signed in" and "no file" still end in step-missing: there the admin cannot go on either.
+ */
 export async function runUploadJob(
   doc: Document,
   job: ConsoleJob,
   io: ConsoleIo,
   options: ConsoleDriverOptions,
 ): Promise<ConsoleJobEnd> {
-  const ctx = contextOf(doc, io, options);
+  // The job, its guide and every listener end with the page too (a navigation away), not only on abort.
+  const stop = new AbortController();
+  const view = doc.defaultView;
+  const onAbort = (): void => stop.abort();
+  let pageWent = false;
+  const onPageHide = (): void => {
+    pageWent = true;
+    stop.abort();
+  };
+  options.signal.addEventListener('abort', onAbort, { once: true });
+  view?.addEventListener('pagehide', onPageHide, { once: true });
+  if (options.signal.aborted) stop.abort();
+  // The tab opens on the policy's page: its id names the `{policy}` of a route the admin takes from there.
+  const policyId = job.policyId ?? policyIdOfUrl(doc.location?.href ?? '');
+  const run = guidedRunOf(contextOf(doc, io, { ...options, signal: stop.signal }), { ...job, policyId }, options);
+  try {
+    // The admin followed a link while guided (the background says so with job.guided, this tab with its session
+    // storage): this page goes on guiding, without the model's wait first.
+    const earlier = guidedEarlier(doc, job.renewalId);
+    const alreadyGuided = 'guided' in job && job.guided === true;
+    if ((earlier || alreadyGuided) && !isSignInPage(doc)) return await runGuided(run, earlier?.step ?? 'opening-apple-apps');
+    if (job.knownPath) {
+      const end = await followKnownPath(run);
+      if (end !== 'failed') return end;
+    }
+    return await runModel(run);
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    view?.removeEventListener('pagehide', onPageHide);
+    stop.abort();
+    run.guide.end();
+    if (!pageWent) forgetGuided(doc);
+  }
+}
+
+async function runModel(ctx: GuidedRun): Promise<ConsoleJobEnd> {
+  const { doc, job, io } = ctx;
   const location = job.locationName.trim();
-  const missing = (step: ConsoleStep, what: string): ConsoleJobEnd => reportMissing(ctx, step, what);
+  // The admin can do this step: guide them through it, and watch for the upload.
+  const guided = (step: ConsoleStep): Promise<ConsoleJobEnd> => runGuided(ctx, step);
 
   progress(ctx, 'opening-apple-apps');
-  if (isSignInPage(doc)) return missing('opening-apple-apps', 'a signed-in Addigy console');
+  if (isSignInPage(doc)) return reportMissing(ctx, 'opening-apple-apps', 'a signed-in Addigy console');
   const opened = await openAppleApps(ctx);
   if (ctx.signal.aborted) return 'aborted';
-  if (opened.kind === 'missing') return missing('opening-apple-apps', opened.what);
+  if (opened.kind === 'missing') return guided('opening-apple-apps');
 
   progress(ctx, 'finding-token');
   const entries = await waitFor(ctx, () => {
@@ -90,8 +145,8 @@ export async function runUploadJob(
     return found.length > 0 ? found : null;
   });
   if (ctx.signal.aborted) return 'aborted';
-  if (!entries) return missing('finding-token', `the token for ${location}`);
-  if (entries.length > 1) return missing('finding-token', `a single token for ${location} (Addigy lists ${entries.length})`);
+  // None, or several: the admin knows which one.
+  if (!entries || entries.length > 1) return guided('finding-token');
 
   progress(ctx, 'opening-renew');
   // Looked up again on each change: the console may re-render the row.
@@ -101,7 +156,7 @@ export async function runUploadJob(
     return entry?.renewControl ?? null;
   });
   if (ctx.signal.aborted) return 'aborted';
-  if (!renewControl) return missing('opening-renew', "Addigy's Renew button");
+  if (!renewControl) return guided('opening-renew');
   // Only a window that Renew opened counts: nothing that was on the page before this click (see page-knowledge).
   const beforeRenew = snapshotPage(doc);
   renewControl.click();
@@ -109,21 +164,20 @@ export async function runUploadJob(
   if (ctx.signal.aborted) return 'aborted';
   if (!renewWindow) {
     const opened = findDialogs(doc).some((dialog) => !beforeRenew.has(dialog));
-    return opened
-      ? missing('handing-over-file', "the file input in Addigy's Renew window")
-      : missing('opening-renew', "Addigy's Renew window");
+    return guided(opened ? 'handing-over-file' : 'opening-renew');
   }
 
   progress(ctx, 'handing-over-file');
   const file = await io.requestFile();
   if (ctx.signal.aborted) return 'aborted';
-  if (!file) return missing('handing-over-file', 'the token file');
+  if (!file) return reportMissing(ctx, 'handing-over-file', 'the token file');
   // The page may have re-rendered while the file was on its way: the window found again is new since Renew too.
   const target = findRenewWindow(doc, beforeRenew) ?? (renewWindow.element.isConnected ? renewWindow : null);
-  if (!target) return missing('handing-over-file', "Addigy's Renew window");
+  if (!target) return guided('handing-over-file');
   const errorsBefore = snapshotErrors(doc);
+  const beforeHandOver = snapshotPage(doc);
   const handed = handOverFile(doc, target, file);
-  if (!handed) return missing('handing-over-file', "the file input in Addigy's Renew window");
+  if (!handed) return guided('handing-over-file');
 
   const renewSave = await waitFor(ctx, () => {
     const refusal = newErrorText(doc, errorsBefore, target.element);
@@ -133,7 +187,8 @@ export async function runUploadJob(
     return save && isEnabled(save) ? { kind: 'save' as const, save } : null;
   });
   if (ctx.signal.aborted) return 'aborted';
-  if (!renewSave) return missing('handing-over-file', "Addigy's Save button in the Renew window");
+  // No Save Token Relay may press: the admin presses Addigy's own button; Addigy's answer is read in any markup.
+  if (!renewSave) return followHandOver(ctx, target.element, beforeHandOver, new Set(), { press: true, step: 'handing-over-file' });
   if (renewSave.kind === 'refusal') return refused(ctx, renewSave.refusal);
   const beforeSave = snapshotPage(doc);
   beforeRenewSave.set(doc, beforeSave);
@@ -147,7 +202,8 @@ export async function runUploadJob(
     return confirmation ? { kind: 'confirmation' as const, confirmation } : null;
   });
   if (ctx.signal.aborted) return 'aborted';
-  if (!answer) return missing('waiting-for-confirmation', "Addigy's confirmation window");
+  // No window Token Relay knows: the admin confirms in Addigy's own.
+  if (!answer) return followHandOver(ctx, target.element, beforeHandOver, new Set(), { press: false, step: 'waiting-for-confirmation', beforePress: beforeSave, confirmNow: true });
   if (answer.kind === 'refusal') return refused(ctx, answer.refusal);
   report(ctx, { kind: 'confirmation', details: answer.confirmation.details });
 
@@ -167,6 +223,8 @@ export async function pressConfirmationSave(
 ): Promise<ConsoleJobEnd> {
   const ctx = contextOf(doc, io, options);
   progress(ctx, 'saving');
+  const guidedConfirm = guidedConfirmControl(doc);
+  if (guidedConfirm) return pressGuidedConfirm(ctx, guidedConfirm);
   const beforeSave = beforeRenewSave.get(doc);
   if (!beforeSave) return reportMissing(ctx, 'saving', "Addigy's confirmation window");
   const confirmation = await waitFor(ctx, () => findConfirmationWindow(doc, beforeSave));
@@ -177,6 +235,28 @@ export async function pressConfirmationSave(
   const errorsBefore = snapshotErrors(doc);
   save.click();
   return watchOutcome(ctx, errorsBefore, beforeSave, 'token-relay');
+}
+
+/** The popup's Renew after confirm-in-page: presses the block's confirm button; the block closing is Addigy's yes. */
+async function pressGuidedConfirm(ctx: JobContext, control: HTMLElement): Promise<ConsoleJobEnd> {
+  const { doc } = ctx;
+  const block = guidedConfirmation.get(doc)!.block;
+  const errorsBefore = snapshotErrors(doc);
+  const boxesBefore = new Set(findAnswerBoxes(doc));
+  control.click();
+  const answer = await waitFor(ctx, () => {
+    const box = findAnswerBoxes(doc).find((candidate) => !boxesBefore.has(candidate));
+    if (box) return { kind: 'refusal' as const, refusal: visibleText(box) };
+    return block.isConnected && isShown(block) ? null : { kind: 'closed' as const };
+  });
+  if (ctx.signal.aborted) return 'aborted';
+  if (!answer) return reportMissing(ctx, 'saving', "Addigy's answer to Save");
+  if (answer.kind === 'refusal') return refused(ctx, answer.refusal);
+  const late = await waitFor({ ...ctx, timeoutMs: ctx.settleMs }, () => newErrorText(doc, errorsBefore, null));
+  if (ctx.signal.aborted) return 'aborted';
+  if (late !== null) return refused(ctx, late);
+  report(ctx, { kind: 'saved', by: 'token-relay' });
+  return 'saved';
 }
 
 function contextOf(doc: Document, io: ConsoleIo, options: ConsoleDriverOptions): JobContext {
@@ -223,7 +303,7 @@ async function openAppleApps(ctx: JobContext): Promise<Opened> {
 }
 
 /** Gives the page the token as a File: to its file input, or dropped on its drop zone. False when neither works. */
-function handOverFile(doc: Document, target: RenewWindow, file: { fileName: string; text: string }): boolean {
+export function handOverFile(doc: Document, target: Pick<RenewWindow, 'fileInput' | 'dropZone'>, file: { fileName: string; text: string }): boolean {
   const view = doc.defaultView;
   if (!view || typeof view.DataTransfer !== 'function' || typeof view.File !== 'function') return false;
   const transfer = new view.DataTransfer();
@@ -248,7 +328,7 @@ function dragEvent(view: Window & typeof globalThis, type: string, transfer: Dat
 }
 
 /** Resolves with the error snapshot at the moment the admin really clicks Save in the confirmation window. */
-function awaitAdminSave(ctx: JobContext, beforeSave: PageSnapshot): Promise<ErrorSnapshot | null> {
+export function awaitAdminSave(ctx: JobContext, beforeSave: PageSnapshot): Promise<ErrorSnapshot | null> {
   const { doc, signal } = ctx;
   return new Promise((resolve) => {
     if (signal.aborted) return resolve(null);
@@ -274,7 +354,7 @@ function awaitAdminSave(ctx: JobContext, beforeSave: PageSnapshot): Promise<Erro
 }
 
 /** After a Save: an error box → refused; the window closes and no error follows → saved; nothing → step-missing. */
-async function watchOutcome(
+export async function watchOutcome(
   ctx: JobContext,
   errorsBefore: ErrorSnapshot,
   beforeSave: PageSnapshot,
@@ -298,12 +378,12 @@ async function watchOutcome(
 
 // ── Errors ────────────────────────────────────────────────────────────────────
 
-interface ErrorSnapshot {
+export interface ErrorSnapshot {
   elements: ReadonlySet<Element>;
   texts: ReadonlySet<string>;
 }
 
-function snapshotErrors(doc: Document): ErrorSnapshot {
+export function snapshotErrors(doc: Document): ErrorSnapshot {
   const boxes = findErrorBoxes(doc);
   return { elements: new Set(boxes), texts: new Set(boxes.map(visibleText)) };
 }
@@ -341,7 +421,7 @@ const WATCHED_ATTRIBUTES = ['class', 'style', 'hidden', 'open', 'aria-hidden', '
  * The first non-null `find()`, checked now and after each batch of page changes, or null after the bound or on abort.
  * Observes the body only while waiting: nothing watches the page between jobs.
  */
-function waitFor<T>(ctx: Pick<JobContext, 'doc' | 'signal' | 'timeoutMs'>, find: () => T | null): Promise<T | null> {
+export function waitFor<T>(ctx: Pick<JobContext, 'doc' | 'signal' | 'timeoutMs'>, find: () => T | null): Promise<T | null> {
   const { doc, signal, timeoutMs } = ctx;
   if (signal.aborted) return Promise.resolve(null);
   const now = find();
@@ -371,11 +451,11 @@ function waitFor<T>(ctx: Pick<JobContext, 'doc' | 'signal' | 'timeoutMs'>, find:
   });
 }
 
-function isEnabled(control: Element): boolean {
+export function isEnabled(control: Element): boolean {
   return isShown(control) && !control.hasAttribute('disabled') && control.getAttribute('aria-disabled') !== 'true';
 }
 
-function report(ctx: JobContext, message: ConsoleReport): void {
+export function report(ctx: JobContext, message: ConsoleReport): void {
   try {
     ctx.io.report(message);
   } catch {
@@ -383,11 +463,11 @@ function report(ctx: JobContext, message: ConsoleReport): void {
   }
 }
 
-function progress(ctx: JobContext, step: ConsoleStep): void {
+export function progress(ctx: JobContext, step: ConsoleStep): void {
   report(ctx, { kind: 'progress', step });
 }
 
-function reportMissing(ctx: JobContext, step: ConsoleStep, what: string): ConsoleJobEnd {
+export function reportMissing(ctx: JobContext, step: ConsoleStep, what: string): ConsoleJobEnd {
   report(ctx, { kind: 'step-missing', step, what: what.slice(0, 300), outline: outlinePage(ctx.doc, CONSOLE_KNOWN_LABELS) });
   return 'step-missing';
 }

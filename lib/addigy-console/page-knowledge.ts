@@ -24,6 +24,17 @@ export function consolePolicyUrl(policyId: string): string {
   return `${ADDIGY_CONSOLE_ORIGIN}/policies/${encodeURIComponent(policyId)}`;
 }
 
+/** The policy id of a policy page's URL (consolePolicyUrl's shape), or undefined. */
+export function policyIdOfUrl(url: string): string | undefined {
+  if (originOf(url) !== ADDIGY_CONSOLE_ORIGIN) return undefined;
+  const match = /^\/policies\/([^/]+)\/?$/.exec(new URL(url).pathname);
+  try {
+    return match ? decodeURIComponent(match[1]!) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Any page of Addigy's console. */
 export function isConsoleUrl(url: string): boolean {
   return originOf(url) === ADDIGY_CONSOLE_ORIGIN;
@@ -733,4 +744,108 @@ export function findErrorBoxes(doc: Document): HTMLElement[] {
 export function isSignInPage(doc: Document): boolean {
   const password = [...doc.querySelectorAll('input[type="password"]')].some(isShown);
   return password && namedControls(doc, SIGN_IN_LABELS).length > 0;
+}
+
+// ── Generic recognisers (guided mode) ───────────────────────────────────────────
+//
+// Guided mode (lib/addigy-console/guided-driver.ts) knows almost nothing of Addigy's page: that it shows, at some
+// point, a file upload, an answer, and maybe labelled values to confirm. What follows recognises those in any
+// console's markup; none of it is a guess about Addigy's own words, routes or layout.
+
+/** The controls that send a chosen file on: Save (the model's word) and Upload. */
+export const UPLOAD_PRESS_LABELS: ReadonlySet<string> = new Set([...SAVE_LABELS, 'upload', 'upload file', 'upload token']);
+
+/** Elements an admin presses that are not marked up as controls (a `<span tabindex=0>`, a `<div onclick>`). */
+export const PRESSABLE_SELECTOR = `${CONTROL_SELECTOR},[tabindex],[onclick],summary,label`;
+
+/** Text inviting a drop: the model's wording, or "drop"/"drag" beside a file-ish word. */
+const FILE_DROP_TEXT: readonly RegExp[] = [
+  ...DROP_ZONE_TEXT,
+  /\b(drop|drag)\b.{0,60}\b(files?|tokens?|vpptoken|upload|here)\b/i,
+  /\b(files?|tokens?|vpptoken|upload)\b.{0,60}\b(drop|drag)\b/i,
+];
+
+/**
+ * Upload controls on screen: file inputs (by the element itself, whatever its label) and drop zones (by their drop
+ * handling, an `ondrop` attribute or property, or by their words). A hidden input counts only through a shown label
+ * or a shown drop zone around it. No form that posts off Addigy's console.
+ */
+export interface UploadControl {
+  /** The input or the drop zone. */
+  element: HTMLElement;
+  fileInput: HTMLInputElement | null;
+  dropZone: HTMLElement | null;
+}
+
+export function findUploadControls(doc: Document): UploadControl[] {
+  const found: UploadControl[] = [];
+  const zones = findFileDropZones(doc);
+  for (const zone of zones) {
+    if (formPostsElsewhere(zone)) continue;
+    const input = [...zone.querySelectorAll<HTMLInputElement>('input[type="file"]')].find((candidate) => !postsElsewhere(candidate.form, null)) ?? null;
+    found.push({ element: zone, fileInput: input, dropZone: zone });
+  }
+  for (const input of doc.querySelectorAll<HTMLInputElement>('input[type="file"]')) {
+    if (found.some((control) => control.fileInput === input) || postsElsewhere(input.form, null)) continue;
+    const shown = isOnScreen(input) || [...(input.labels ?? [])].some((label) => isOnScreen(label));
+    if (shown) found.push({ element: input, fileInput: input, dropZone: null });
+  }
+  return found;
+}
+
+function findFileDropZones(doc: Document): HTMLElement[] {
+  const zones: HTMLElement[] = [];
+  for (const element of doc.querySelectorAll<HTMLElement>('[ondrop]')) if (isOnScreen(element)) zones.push(element);
+  for (const element of doc.body.querySelectorAll<HTMLElement>('div,section,label,form,[role="button"],[tabindex]')) {
+    if ((element as HTMLElement & { ondrop: unknown }).ondrop && isOnScreen(element) && !zones.includes(element)) zones.push(element);
+  }
+  for (const text of textNodesMatching(doc.body, /\b(drop|drag)\b/i)) {
+    let element = text.parentElement;
+    for (let climb = 0; element && climb < 3; climb++, element = element.parentElement) {
+      if (element.matches(NOT_TEXT_SELECTOR)) break;
+      const shown = visibleText(element);
+      if (shown.length > 200) break;
+      if (FILE_DROP_TEXT.some((pattern) => pattern.test(shown)) && isOnScreen(element)) {
+        const zone = element.closest<HTMLElement>('[role="button"],[tabindex],label') ?? element;
+        if (!zones.some((other) => other === zone || other.contains(zone))) zones.push(zone);
+        break;
+      }
+    }
+  }
+  return zones;
+}
+
+/** Inside a form that would send its contents off Addigy's console. */
+export function formPostsElsewhere(element: Element): boolean {
+  return postsElsewhere(element.closest('form'), null);
+}
+
+/** Visible text without controls (buttons, inputs) and without hidden parts. */
+export function readableTextOf(element: Element): string {
+  return readableText(element);
+}
+
+/** Error boxes in any markup: the model's (role=alert, "Bad status response…") and Bulma's red boxes, which have no role. */
+export const DANGER_BOX_SELECTOR = '.notification.is-danger,.message.is-danger,.help.is-danger,.is-danger';
+
+export function findAnswerBoxes(doc: Document): HTMLElement[] {
+  const boxes = findErrorBoxes(doc);
+  for (const box of doc.querySelectorAll<HTMLElement>(DANGER_BOX_SELECTOR)) {
+    if (box.closest(NOT_TEXT_SELECTOR) || box.matches(CONTROL_SELECTOR) || boxes.some((other) => other.contains(box) || box.contains(other))) continue;
+    if (readableText(box) !== '' && isOnScreen(box)) boxes.push(box);
+  }
+  return boxes;
+}
+
+/** Captions of the values an admin checks before confirming, in any console's words. */
+export const GENERIC_DETAIL_LABELS: Readonly<Record<keyof ConsoleConfirmation, ReadonlySet<string>>> = {
+  idNumber: new Set([...CONFIRMATION_LABELS.idNumber, 'uid', 'token id', 'identifier', 'token identifier'].map(normaliseLabel)),
+  name: new Set([...CONFIRMATION_LABELS.name, ...LOCATION_LABELS, 'site', 'location name'].map(normaliseLabel)),
+  appleId: new Set([...CONFIRMATION_LABELS.appleId, 'apple account', 'managed apple id', 'account'].map(normaliseLabel)),
+  organization: new Set([...CONFIRMATION_LABELS.organization, 'org', 'company', 'organization name', 'organisation name'].map(normaliseLabel)),
+};
+
+/** The value captioned by one of `labels` in `root` (`dt/dd`, table rows, `label` + field, "Caption: value"), or ''. */
+export function readLabelledValue(root: Element, labels: ReadonlySet<string>): string {
+  return labelledValue(root, labels);
 }

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ConsoleJob, ConsoleReport } from '../../../lib/addigy-console/console-messages';
 import { consoleReportSchema } from '../../../lib/addigy-console/console-messages';
 import { pressConfirmationSave, redactErrorText, runUploadJob, type ConsoleIo } from '../../../lib/addigy-console/console-driver';
+import { GUIDE_PRESS_UPLOAD } from '../../../lib/addigy-console/guided-driver';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../../fixtures/addigy-console');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
@@ -149,6 +150,17 @@ function recorder(file: { fileName: string; text: string } | null = { fileName: 
 const steps = (io: Recorder): string[] =>
   io.reports.filter((report) => report.kind === 'progress').map((report) => (report as { step: string }).step);
 
+/**
+ * Guided mode (issue 21): where the model's step is not found, the job does not end; it guides the admin and waits.
+ * Returns the first guide report, then stops the job.
+ */
+async function guidedAt(io: Recorder, controller: AbortController, job: Promise<unknown>): Promise<ConsoleReport> {
+  const guide = await io.next('guide');
+  controller.abort();
+  expect(await job).toBe('aborted');
+  return guide;
+}
+
 const confirmationSave = (): HTMLElement =>
   [...document.querySelectorAll<HTMLElement>('[aria-label="Confirm token"] button')].find((button) => button.textContent === 'Save')!;
 
@@ -268,46 +280,46 @@ describe('runUploadJob', () => {
     controller.abort();
   });
 
-  it('says the Renew button is missing, within the bound, with a page outline', async () => {
+  it('guides the admin where the Renew button is missing, within the bound, with a page outline', async () => {
     installPage('apple-apps-table.html');
     for (const button of [...document.querySelectorAll('button')].filter((candidate) => candidate.textContent === 'Renew')) button.remove();
     const io = recorder();
     const startedAt = Date.now();
-    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, stepTimeoutMs: 200 });
-    expect(end).toBe('step-missing');
+    const controller = new AbortController();
+    const missing = await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, stepTimeoutMs: 200 }));
     expect(Date.now() - startedAt).toBeLessThan(1_000);
-    const missing = io.reports.at(-1);
-    expect(missing).toMatchObject({ kind: 'step-missing', step: 'opening-renew', what: "Addigy's Renew button" });
-    expect(missing?.kind === 'step-missing' && missing.outline?.nodes.some((node) => node.includes('button "Scan Now"'))).toBe(true);
-    expect(JSON.stringify(missing)).not.toContain('Acme Warehouse');
+    expect(missing).toMatchObject({ kind: 'guide', step: 'opening-renew' });
+    expect(missing?.kind === 'guide' && missing.outline?.nodes.some((node) => node.includes('button "Scan Now"'))).toBe(true);
+    expect(JSON.stringify(missing.kind === 'guide' && missing.outline)).not.toContain('Acme Warehouse');
+    expect(io.reports.some((report) => report.kind === 'step-missing')).toBe(false);
     expect(io.fileRequests).toBe(0);
   });
 
-  it('says the token is missing, or that there are several', async () => {
+  it('guides the admin where the token is missing, or where there are several', async () => {
     installPage('apple-apps-table.html');
     const io = recorder();
-    await runUploadJob(document, { ...JOB, locationName: 'Southwind' }, io, { signal: new AbortController().signal, ...FAST });
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'finding-token', what: 'the token for Southwind' });
+    const first = new AbortController();
+    expect(await guidedAt(io, first, runUploadJob(document, { ...JOB, locationName: 'Southwind' }, io, { signal: first.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'finding-token' });
     const row = document.querySelector('tbody tr:nth-child(2)')!;
     row.after(row.cloneNode(true));
     const again = recorder();
-    await runUploadJob(document, JOB, again, { signal: new AbortController().signal, ...FAST });
-    expect(again.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'finding-token', what: 'a single token for Acme Warehouse (Addigy lists 2)' });
+    const second = new AbortController();
+    expect(await guidedAt(again, second, runUploadJob(document, JOB, again, { signal: second.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'finding-token' });
   });
 
-  it('says the Renew window is missing, and never asks for the file', async () => {
+  it('guides the admin where the Renew window is missing, and never asks for the file', async () => {
     installPage('apple-apps-table.html', { renewWindow: 'none' });
     const io = recorder();
-    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-renew', what: "Addigy's Renew window" });
+    const controller = new AbortController();
+    expect(await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'opening-renew' });
     expect(io.fileRequests).toBe(0);
   });
 
-  it('says the Apple Apps section is missing on a page without it', async () => {
+  it('guides the admin where the Apple Apps section is missing on a page without it', async () => {
     document.body.innerHTML = '<main><h1>Devices</h1></main>';
     const io = recorder();
-    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: "Addigy's Integrations & Settings tab" });
+    const controller = new AbortController();
+    expect(await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'opening-apple-apps' });
   });
 
   it('stops on the sign-in page', async () => {
@@ -317,7 +329,7 @@ describe('runUploadJob', () => {
     expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: 'a signed-in Addigy console' });
   });
 
-  it('says when no file came, and when the confirmation never shows', async () => {
+  it('says when no file came, and that the admin confirms in Addigy\'s window when the confirmation never shows', async () => {
     installPage('apple-apps-table.html');
     const noFile = recorder(null);
     await runUploadJob(document, JOB, noFile, { signal: new AbortController().signal, ...FAST });
@@ -325,8 +337,15 @@ describe('runUploadJob', () => {
 
     installPage('apple-apps-table.html', { preview: 'silent' });
     const io = recorder();
-    await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'waiting-for-confirmation', what: "Addigy's confirmation window" });
+    const controller = new AbortController();
+    const job = runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST });
+    expect(await io.next('confirm-in-page')).toEqual({
+      kind: 'confirm-in-page',
+      details: { idNumber: '', name: '', appleId: '', organization: '' },
+    });
+    expect(io.reports.some((report) => report.kind === 'step-missing')).toBe(false);
+    controller.abort();
+    expect(await job).toBe('aborted');
   });
 
   it('reports nothing more once aborted', async () => {
@@ -388,9 +407,8 @@ describe('runUploadJob in an older console', () => {
     const { clicked } = olderConsole('policy-page-settings-tab.html');
     document.querySelector('[role="tablist"]')!.remove();
     const io = recorder();
-    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
-    expect(end).toBe('step-missing');
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'opening-apple-apps', what: "Addigy's Integrations & Settings tab" });
+    const controller = new AbortController();
+    expect(await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'opening-apple-apps' });
     expect(clicked).toEqual([]);
   });
 });
@@ -449,9 +467,8 @@ describe('runUploadJob on a page with look-alike windows', () => {
     installPage('apple-apps-table.html', { renewWindow: 'renew-window-without-input.html' });
     addHostileMarkup();
     const io = recorder();
-    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
-    expect(end).toBe('step-missing');
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'handing-over-file' });
+    const controller = new AbortController();
+    expect(await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST }))).toMatchObject({ kind: 'guide', step: 'handing-over-file' });
     expect(io.fileRequests).toBe(0);
     expect(filesOf('hostile-input')).toBe(0);
     expect(filesOf('hostile-area-input')).toBe(0);
@@ -479,10 +496,10 @@ describe('runUploadJob on a page with look-alike windows', () => {
     };
     document.addEventListener('click', renewClick);
     const io = recorder();
-    const end = await runUploadJob(document, JOB, io, { signal: new AbortController().signal, ...FAST });
+    const controller = new AbortController();
+    const guide = await guidedAt(io, controller, runUploadJob(document, JOB, io, { signal: controller.signal, ...FAST }));
     document.removeEventListener('click', renewClick);
-    expect(end).toBe('step-missing');
-    expect(io.reports.at(-1)).toMatchObject({ kind: 'step-missing', step: 'handing-over-file', what: "Addigy's Save button in the Renew window" });
+    expect(guide).toMatchObject({ kind: 'guide', step: 'handing-over-file', say: GUIDE_PRESS_UPLOAD });
     expect(form.querySelector<HTMLInputElement>('.modal input[type="file"]')!.files?.length ?? 0).toBe(0);
     expect(submits).toEqual([]);
     expect(page.received).toEqual([]);
