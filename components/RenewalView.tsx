@@ -284,6 +284,11 @@ function HandingOver({ record, actions }: { record: RenewalRecord; actions: Rene
       </div>
       <div class="actions">
         <button onClick={() => actions.showConsole(record.id)}>Show the Addigy tab</button>
+        {record.console?.guide && record.pageReport && (
+          <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console?.learnedPath)}>
+            Save a page report
+          </button>
+        )}
       </div>
     </section>
   );

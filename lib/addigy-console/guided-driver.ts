@@ -20,7 +20,7 @@ import {
   watchOutcome,
   type ConsoleJobEnd,
   type JobContext,
-} from './console-driver';
+} from './driver-core';
 import { createGuideOverlay, type GuideOverlay } from './guide-overlay';
 import {
   CONSOLE_KNOWN_LABELS,

@@ -125,21 +125,19 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
     expect(record).toMatchObject({ step: 'failed', failure: { kind: 'identifier-mismatch', retryable: false } });
   });
 
-  it('names the step it could not find when Addigy’s page has changed, offers Retry, the manual way and a page report', async () => {
+  it('does not dead-end when Addigy’s page has changed: guides the admin there, keeps a page report, and Retry after the tab is closed', async () => {
     sandbox.console.variant('no-renew');
     await sendWarehouse();
     const popup = await popupPage();
-    const failed = renewalCard(popup, 'Not renewed');
-    await failed.waitFor({ timeout: 60_000 });
-    await expect(failed.getByRole('alert').textContent()).resolves.toContain(
-      'Token Relay could not find Addigy’s Renew button for Warehouse.',
-    );
-    await expect(failed.textContent()).resolves.toMatch(/To renew by hand: in Addigy open the policy → Integrations & Settings → Apple Apps/);
-    await failed.getByRole('button', { name: 'Retry' }).waitFor();
-    // The badge says "failed", never "in progress".
-    await eventually(async () => (await session.badge()).text === '!');
+    // The Renew button is missing: instead of “could not find…”, the admin is guided in the Addigy tab and the popup.
+    const guided = renewalCard(popup, /^Preparing Warehouse in Addigy/);
+    await guided.getByText('Addigy needs your clicks in the tab Token Relay opened.').waitFor({ timeout: 60_000 });
+    await expect(guided.getByRole('alert').textContent()).resolves.toMatch(/Renew beside Warehouse/);
+    expect(await popup.getByText('Token Relay could not find').count()).toBe(0);
+    // The badge asks for the admin, never "in progress".
+    await eventually(async () => (await session.badge()).text === '1');
 
-    await failed.getByRole('button', { name: 'Save a page report' }).click();
+    await guided.getByRole('button', { name: 'Save a page report' }).click();
     const [, report] = await eventually(() =>
       [...downloadedFiles(session.downloadsDir)].find(([name]) => name.startsWith('token-relay-page-report-addigy')),
     );
@@ -149,6 +147,11 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
     expect(report).not.toContain('Warehouse');
     expect(report).not.toContain(sandbox.apiKey);
 
+    // The admin gives up in that tab and closes it: Retry, with the same token.
+    const tab = await addigyConsoleTab(session);
+    await tab.close();
+    const failed = renewalCard(popup, 'Not renewed');
+    await failed.waitFor({ timeout: 30_000 });
     // Addigy's page is back to normal: Retry finishes with the same token, without a new download.
     sandbox.console.clearVariants();
     await failed.getByRole('button', { name: 'Retry' }).click();
