@@ -1,4 +1,4 @@
-import { keepVocabulary, outlinePage } from '../page-report/page-outline';
+import { keepVocabulary, mapPathSegments, outlinePage } from '../page-report/page-outline';
 import {
   ADDIGY_CONSOLE_ORIGIN,
   CONSOLE_STEPS,
@@ -484,21 +484,10 @@ export function pathNameOf(name: string, location: string): string | null {
 
 /** The pathname's shape: the policy id as `{policy}`, UI words kept, any other segment `*`. No query, no values. */
 export function routeOf(pathname: string, policyId?: string): string {
-  return pathname
-    .split('/')
-    .map((segment) => {
-      if (!segment) return segment;
-      let decoded = segment;
-      try {
-        decoded = decodeURIComponent(segment);
-      } catch {
-        // An undecodable segment is an id all the same.
-      }
-      if (policyId && decoded === policyId) return '{policy}';
-      return !/\d/.test(decoded) && PATH_VOCABULARY.has(decoded.toLowerCase()) ? decoded.toLowerCase() : '*';
-    })
-    .join('/')
-    .slice(0, 300);
+  return mapPathSegments(pathname, (decoded) => {
+    if (policyId && decoded === policyId) return '{policy}';
+    return !/\d/.test(decoded) && PATH_VOCABULARY.has(decoded.toLowerCase()) ? decoded.toLowerCase() : '*';
+  }).slice(0, 300);
 }
 
 export function routeMatches(route: string, pathname: string, policyId?: string): boolean {

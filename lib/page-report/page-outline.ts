@@ -68,22 +68,27 @@ export function keepVocabulary(text: string, vocabulary: ReadonlySet<string>): s
   return out.join(' ');
 }
 
+/** A path with each non-empty segment, decoded, replaced by `shape(decoded)`: how a route is kept without its values. */
+export function mapPathSegments(path: string, shape: (decoded: string) => string): string {
+  return path
+    .split('/')
+    .map((segment) => {
+      if (!segment) return segment;
+      let decoded = segment;
+      try {
+        decoded = decodeURIComponent(segment);
+      } catch {
+        // An undecodable segment is an id all the same.
+      }
+      return shape(decoded);
+    })
+    .join('/');
+}
+
 /** The route, with every segment that is not a vocabulary word (or holds a digit) as ":id"; no query. */
 export function outlineRoute(location: { pathname: string; hash: string }, vocabulary: ReadonlySet<string>): string {
   const segments = (path: string): string =>
-    path
-      .split('/')
-      .map((segment) => {
-        if (!segment) return segment;
-        let decoded = segment;
-        try {
-          decoded = decodeURIComponent(segment);
-        } catch {
-          // An undecodable segment is an id all the same.
-        }
-        return /\d/.test(decoded) || !vocabulary.has(decoded.toLowerCase()) ? ':id' : decoded.toLowerCase();
-      })
-      .join('/');
+    mapPathSegments(path, (decoded) => (/\d/.test(decoded) || !vocabulary.has(decoded.toLowerCase()) ? ':id' : decoded.toLowerCase()));
   const hashPath = location.hash.startsWith('#/') ? location.hash.slice(1).split('?')[0] ?? '' : '';
   return `${segments(location.pathname)}${hashPath ? `#${segments(hashPath)}` : ''}`.slice(0, 300);
 }
