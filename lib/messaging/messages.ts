@@ -3,6 +3,7 @@ import { MAX_VPP_TOKEN_BYTES } from '../token/types';
 import { renewalRecordSchema } from '../renewal/renewal-record';
 import { pageOutlineSchema } from '../addigy-console/console-messages';
 import type { TokenHealth } from '../health/health-state';
+import { batchRecordSchema } from '../batch/batch-record';
 
 /**
  * Every message between the extension's contexts. Each is validated at the receiving end.
@@ -27,6 +28,15 @@ export const contentRequestSchema = z.discriminatedUnion('type', [
     disposition: z.optional(z.string().check(z.maxLength(1024))),
     text: fileText,
   }),
+  /**
+   * The user clicked "Send all … to Addigy" in the token section (a trusted click): a proposal only. The background
+   * plans the batch from its own view of the tokens and the names the page lists; the popup asks for the one yes.
+   */
+  z.object({
+    type: z.literal('capture:send-all'),
+    afterTrustedClick: z.optional(z.boolean()),
+    locations: z.array(z.string().check(z.maxLength(200))).check(z.maxLength(500)),
+  }),
 ]);
 export type ContentRequest = z.infer<typeof contentRequestSchema>;
 
@@ -46,6 +56,16 @@ export const pageIntentSchema = z.discriminatedUnion('type', [
   /** Options added, changed or removed a connection: the in-page button's label and the watch follow. */
   z.object({ type: z.literal('connections:changed') }),
   z.object({ type: z.literal('tokens:snooze'), locationId: z.string(), days: z.number().check(z.int(), z.gte(0), z.lte(365)) }),
+  /** "Renew all N expiring": plan a batch for this organisation on its open Apple page (or open that page). */
+  z.object({ type: z.literal('batch:propose'), site: z.enum(['https://business.apple.com', 'https://school.apple.com']), orgName: z.optional(z.string()) }),
+  /** "Renew all N": the one yes for the whole batch. */
+  z.object({ type: z.literal('batch:confirm'), id: z.string() }),
+  /** Stop before the next download (a proposed batch is dropped). */
+  z.object({ type: z.literal('batch:cancel'), id: z.string() }),
+  /** Retry one row of the batch. */
+  z.object({ type: z.literal('batch:retry'), id: z.string(), key: z.string() }),
+  /** Close a finished batch's summary. */
+  z.object({ type: z.literal('batch:dismiss'), id: z.string() }),
 ]);
 export type PageIntent = z.infer<typeof pageIntentSchema>;
 
@@ -89,6 +109,8 @@ export const popupStateSchema = z.object({
   snoozedUntil: z.record(z.string(), z.string()),
   /** When the background read this state (ms): replies can overtake each other, the newest read wins. */
   readAt: z.number(),
+  /** The batch being proposed or run, or the last one until its summary is closed. */
+  batch: z.optional(batchRecordSchema),
 });
 export type PopupState = z.infer<typeof popupStateSchema>;
 

@@ -1,0 +1,82 @@
+import type { AppleSite, TokenHealth } from '../health/health-state';
+import type { MdmKind } from '../mdm/mdm-kinds';
+import type { BatchItem } from './batch-record';
+
+/** The connection of Options' Addigy section (lib/storage/primary-connection.ts), whose health keys carry no prefix. */
+const PRIMARY_CONNECTION = { id: 'addigy', name: 'Addigy' };
+
+/** States a batch renews: in the reminder window, or dead already. */
+const DUE_STATES: ReadonlySet<string> = new Set(['expiring-soon', 'expired', 'revoked', 'invalid']);
+
+export const isDue = (health: TokenHealth): boolean => DUE_STATES.has(health.state);
+
+/** The due tokens, grouped by Apple organisation (one batch per organisation: it uses that Apple session). */
+export interface DueGroup {
+  site: AppleSite;
+  orgName: string;
+  tokens: TokenHealth[];
+}
+
+export function dueGroups(health: readonly TokenHealth[]): DueGroup[] {
+  const groups = new Map<string, DueGroup>();
+  for (const token of health) {
+    if (!isDue(token)) continue;
+    const key = `${token.websiteURL}\n${sameName(token.orgName)}`;
+    const group = groups.get(key) ?? { site: token.websiteURL, orgName: token.orgName, tokens: [] };
+    group.tokens.push(token);
+    groups.set(key, group);
+  }
+  return [...groups.values()].sort((a, b) => b.tokens.length - a.tokens.length || a.orgName.localeCompare(b.orgName));
+}
+
+/** Which connection holds a token, and the MDM's own id for it, from the health's key. */
+export function holderOf(token: TokenHealth): { connectionId: string; connectionName: string; mdm: MdmKind; tokenId: string } {
+  if (!token.connectionName) return { connectionId: PRIMARY_CONNECTION.id, connectionName: PRIMARY_CONNECTION.name, mdm: 'addigy', tokenId: token.locationId };
+  const cut = token.locationId.indexOf(':');
+  return {
+    connectionId: token.locationId.slice(0, cut),
+    connectionName: token.connectionName,
+    mdm: token.mdm ?? 'addigy',
+    tokenId: token.locationId.slice(cut + 1),
+  };
+}
+
+export const sameName = (name: string | undefined): string => (name ?? '').normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The batch for one organisation: its due tokens whose location Apple's open page lists (so the page can download
+ * them), each once. `pageLocations` are the location names the page shows; a name the page shows twice is left out
+ * (Token Relay could not tell which Download is which).
+ */
+export function planBatch(input: {
+  health: readonly TokenHealth[];
+  site: AppleSite;
+  orgName?: string;
+  pageLocations: readonly string[];
+}): { orgName: string; items: BatchItem[] } | undefined {
+  const onPage = new Map<string, number>();
+  for (const name of input.pageLocations) onPage.set(sameName(name), (onPage.get(sameName(name)) ?? 0) + 1);
+  const due = input.health.filter((h) => h.websiteURL === input.site && isDue(h) && onPage.get(sameName(h.locationName)) === 1);
+  const group = dueGroups(due).find((g) => !input.orgName || sameName(g.orgName) === sameName(input.orgName));
+  if (!group) return undefined;
+  const seen = new Set<string>();
+  const items: BatchItem[] = [];
+  for (const token of group.tokens) {
+    // One download per location: two connections holding the same location get the file once, for the first.
+    const location = sameName(token.locationName);
+    if (seen.has(location)) continue;
+    seen.add(location);
+    items.push({
+      key: token.locationId,
+      locationName: token.locationName,
+      orgName: token.orgName,
+      ...holderOf(token),
+      ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
+      health: token.state,
+      ...(token.state === 'other-mdm' ? { discrepancy: token.reason } : {}),
+      state: 'queued',
+    });
+  }
+  items.sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? '') || a.locationName.localeCompare(b.locationName));
+  return { orgName: group.orgName, items };
+}
