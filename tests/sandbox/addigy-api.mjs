@@ -135,7 +135,7 @@ function listTokens(state, faults, body, now, /** @type {string[] | null} */ org
  */
 export function startScan(state, faults, locationId, now) {
   for (const token of state.addigyTokens) if (token.locationId === locationId) token.syncing = true;
-  state.pendingScans[locationId] = { pollsLeft: faults.syncingPolls[locationId] ?? 1, requestedAt: now };
+  state.pendingScans[locationId] = { pollsLeft: faults.syncingPolls[locationId] ?? state.scanPolls ?? 1, requestedAt: now };
 }
 
 /** Scans with no polls left end now; the console's own list calls this without counting as a poll. */

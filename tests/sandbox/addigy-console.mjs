@@ -23,8 +23,9 @@ import { parseAppleDate, tokenStanding } from './world.mjs';
  * }} ConsoleUpload
  * @typedef {{
  *   variants: Set<ConsoleVariant>, confirmationDelayMs: number, lateInputDelayMs: number,
- *   signedOut: boolean, sessions: Set<string>, uploads: ConsoleUpload[],
+ *   signedOut: boolean, sessions: Set<string>, uploads: ConsoleUpload[], refusals: Map<string, string>,
  * }} ConsoleState
+ * `refusals`: the red-box error the console gives every file for one token, by Addigy locationId or Apple uId.
  */
 
 export const CONSOLE_HOST = 'app.addigy.com';
@@ -55,6 +56,9 @@ const POLICY_NAMES = /** @type {Record<string, string>} */ ({
   'pol-schools': 'Springfield Schools',
 });
 
+/** @param {SandboxState} state @param {string} id */
+const policyName = (state, id) => state.policyNames?.[id] ?? POLICY_NAMES[id] ?? id;
+
 /** @returns {ConsoleState} */
 export function createConsoleState() {
   return {
@@ -64,6 +68,7 @@ export function createConsoleState() {
     signedOut: false,
     sessions: new Set(),
     uploads: [],
+    refusals: new Map(),
   };
 }
 
@@ -75,6 +80,7 @@ export function clearConsoleState(/** @type {ConsoleState} */ consoleState) {
   consoleState.signedOut = false;
   consoleState.sessions.clear();
   consoleState.uploads.length = 0;
+  consoleState.refusals.clear();
 }
 
 /**
@@ -125,7 +131,7 @@ function consoleApi(state, faults, consoleState, method, route, rawBody) {
   const now = Date.now();
   if (method === 'GET' && route === '/policies') {
     const ids = [...new Set(state.addigyTokens.map((token) => token.policyId))];
-    return json(200, ids.map((id) => ({ id, name: POLICY_NAMES[id] ?? id })));
+    return json(200, ids.map((id) => ({ id, name: policyName(state, id) })));
   }
   const policy = route.match(/^\/policies\/([^/]+)\/apple-apps$/);
   if (method === 'GET' && policy) {
@@ -143,7 +149,7 @@ function consoleApi(state, faults, consoleState, method, route, rawBody) {
         lastSyncingStatus: token.lastSyncingStatus,
         inheritedFrom: token.inheritedFrom,
       }));
-    return json(200, { policy: { id, name: POLICY_NAMES[id] ?? id }, tokens });
+    return json(200, { policy: { id, name: policyName(state, id) }, tokens });
   }
   if (method === 'GET' && route === '/events') return json(200, structuredClone(state.systemEvents));
   if (method !== 'POST') return json(404, { error: 'not found' });
@@ -217,6 +223,8 @@ function consoleApi(state, faults, consoleState, method, route, rawBody) {
  */
 function renewalRefusal(consoleState, root, standing) {
   if (consoleState.variants.has('refuse-identifier')) return IDENTIFIER_MISMATCH_ERROR;
+  const refusal = consoleState.refusals.get(root.locationId) ?? consoleState.refusals.get(root.clientConfig.uId);
+  if (refusal) return refusal;
   if (standing.kind === 'unknown') return INVALID_FILE_ERROR;
   if (standing.kind !== 'valid') return SYNC_ERROR;
   if (standing.location.uId !== root.clientConfig.uId) return IDENTIFIER_MISMATCH_ERROR;

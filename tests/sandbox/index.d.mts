@@ -125,7 +125,44 @@ export interface SandboxState {
   systemEvents: Record<string, unknown>[];
   /** Requested scans by locationId: how many more list polls will still show `syncing: true`. */
   pendingScans: Record<string, { pollsLeft: number; requestedAt: number }>;
+  /** Names the console shows for policies a seed added (seedDistrict). */
+  policyNames?: Record<string, string>;
+  /** List polls a scan shows `syncing: true` unless a fault says otherwise (default 1). */
+  scanPolls?: number;
 }
+
+/** One location seedDistrict added. */
+export interface DistrictLocation {
+  uId: string;
+  locationName: string;
+  /** Addigy's id for its token. */
+  locationId: string;
+  policyId: string;
+  /** Days until the seeded token expires: 3..29 for the due ones, 200 for the rest. */
+  daysLeft: number;
+  due: boolean;
+}
+
+export interface DistrictOptions {
+  /** Locations (default 12). */
+  count?: number;
+  /** How many of them expire within 30 days (default 11); the first ones, soonest first. */
+  dueCount?: number;
+  site?: Site;
+  /** Default 'Springfield District'. */
+  orgName?: string;
+  /** Policies the tokens are spread over, round robin (default 1). */
+  policies?: number;
+  /** List polls a scan shows `syncing` (sets state.scanPolls). */
+  scanPolls?: number;
+  now?: number;
+}
+
+/**
+ * Issue 22's organisation with many locations, added to a seed: each location on one Apple site and an Addigy token
+ * (ID number = its uId, name = location, organisation = orgName) holding Apple's current file. Use inside `seed`.
+ */
+export function seedDistrict(state: SandboxState, options?: DistrictOptions): DistrictLocation[];
 
 export interface RecordedRequest {
   host: string;
@@ -187,6 +224,8 @@ export interface Sandbox {
   setOtherMdm(uId: string, name: string | null): void;
   /** Every token file given to the console stand-in, oldest first. */
   consoleUploads(): ConsoleUpload[];
+  /** The renewals the console saved (confirmation's Save, accepted), oldest first, optionally for one Apple uId. */
+  consoleSaves(uId?: string): Array<ConsoleUpload & { uId: string }>;
   /** Other MDMs' stand-ins (tests/sandbox/jamf-pro.mjs, fleet.mjs, microsoft.mjs): their state, read and steered by tests. */
   jamf: MdmStandIn & { locations: Array<Record<string, unknown>>; accessTokenSeconds: number; reclaims: Array<{ id: string; at: number }> };
   fleet: MdmStandIn & { tokens: Array<Record<string, unknown>>; premium: boolean };
@@ -210,6 +249,13 @@ export interface Sandbox {
     variant(name: ConsoleVariant, options?: { delayMs?: number }): void;
     /** Addigy's page is back to normal, the rest of the world as it is. */
     clearVariants(): void;
+    /**
+     * Until reset or accept(), every file for this one token (Addigy locationId or Apple uId) is refused with `error`
+     * (default IDENTIFIER_MISMATCH_ERROR) in the console's red box; the other tokens renew as usual.
+     */
+    refuse(key: string, error?: string): void;
+    /** The console takes that token's files again. */
+    accept(key: string): void;
   };
   faults: {
     addigy(call: AddigyCall | '*', fault: AddigyFault): void;

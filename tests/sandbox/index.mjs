@@ -7,7 +7,7 @@
 import { createServer } from 'node:https';
 import { handleAbm, siteOfHost } from './abm-site.mjs';
 import { handleAddigy } from './addigy-api.mjs';
-import { CONSOLE_HOST, CONSOLE_VARIANTS, LOGIN_HOST, clearConsoleState, createConsoleState, handleAddigyConsole } from './addigy-console.mjs';
+import { CONSOLE_HOST, CONSOLE_VARIANTS, IDENTIFIER_MISMATCH_ERROR, LOGIN_HOST, clearConsoleState, createConsoleState, handleAddigyConsole } from './addigy-console.mjs';
 import { handleAppleVpp } from './apple-vpp-api.mjs';
 import { JAMF_HOST, createJamfProState } from './jamf-pro.mjs';
 import { handleJamfPro } from './jamf-pro.mjs';
@@ -17,7 +17,7 @@ import { SANDBOX_HOSTS, sandboxCertificate } from './certificate.mjs';
 import { clearFaults, createFaultState } from './faults.mjs';
 import { ADDIGY_MDM, DAY_MS, createSeedState, findLocation, issueToken } from './world.mjs';
 
-export { makeVppTokenText, decodeVppTokenText, formatAppleDate } from './world.mjs';
+export { makeVppTokenText, decodeVppTokenText, formatAppleDate, seedDistrict } from './world.mjs';
 export { SANDBOX_HOSTS } from './certificate.mjs';
 export { REVOKED_SCAN_ERROR, EXPIRED_SCAN_ERROR } from './addigy-api.mjs';
 export { IDENTIFIER_MISMATCH_ERROR, SYNC_ERROR, SESSION_COOKIE, CONSOLE_VARIANTS } from './addigy-console.mjs';
@@ -219,6 +219,17 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
     consoleUploads() {
       return consoleState.uploads.map((upload) => ({ ...upload }));
     },
+    /**
+     * The renewals Addigy's console saved (the confirmation's Save, accepted), oldest first, optionally for one Apple
+     * location; each with the location's uId and the exact file text. @param {string} [uId]
+     */
+    consoleSaves(uId) {
+      const uIdOf = (/** @type {string} */ locationId) => state.addigyTokens.find((token) => token.locationId === locationId)?.clientConfig.uId ?? '';
+      return consoleState.uploads
+        .filter((upload) => upload.stage === 'saved' && upload.accepted)
+        .map((upload) => ({ ...upload, uId: uIdOf(upload.locationId) }))
+        .filter((upload) => uId === undefined || upload.uId === uId);
+    },
     console: {
       /** From now on app.addigy.com needs a session from login.addigy.com's form; reset() signs back in. */
       signOut() {
@@ -243,6 +254,18 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
       /** Addigy's page is back to normal, the rest of the world as it is. */
       clearVariants() {
         consoleState.variants.clear();
+      },
+      /**
+       * Until reset (or `accept`), the console refuses every file for one token (by Addigy locationId or Apple uId)
+       * with this red-box error, the identifier mismatch by default; the other tokens renew as usual.
+       * @param {string} key @param {string} [error]
+       */
+      refuse(key, error = IDENTIFIER_MISMATCH_ERROR) {
+        consoleState.refusals.set(key, error);
+      },
+      /** The console takes that token's files again. @param {string} key */
+      accept(key) {
+        consoleState.refusals.delete(key);
       },
     },
     faults: {

@@ -29,7 +29,9 @@ import {
   SYNC_ERROR,
   decodeVppTokenText,
   makeVppTokenText,
+  seedDistrict,
   startSandbox,
+  type DistrictLocation,
   type Sandbox,
 } from './index.mjs';
 
@@ -831,5 +833,145 @@ describe('reset and close', () => {
     expect(events.json().items).toEqual([]);
     await own.close();
     await expect(call('api.addigy.com', 'POST', '/api/v2/system-events/query', { port: own.port, body: {} })).rejects.toThrow();
+  });
+});
+
+// Issue 22: an organisation with many locations, for batch renewal.
+describe('seedDistrict: an organisation with many locations on one Apple site', () => {
+  let district: Sandbox;
+  let seeded: DistrictLocation[] = [];
+  beforeAll(async () => {
+    district = await startSandbox({ seed: (state) => void (seeded = seedDistrict(state)) });
+  });
+  afterAll(() => district.close());
+  beforeEach(() => district.reset());
+
+  const on = (host: string, method: string, path: string, body?: unknown) => call(host, method, path, { port: district.port, body });
+  const renewVia = async (locationId: string, policyId: string, token: string) => {
+    const preview = await on('app.addigy.com', 'POST', '/sandbox-console/api/renew/preview', { policyId, locationId, fileName: 'f.vpptoken', token });
+    return preview.status === 200 ? { preview, save: await on('app.addigy.com', 'POST', '/sandbox-console/api/renew', { policyId, locationId, fileName: 'f.vpptoken', token }) } : { preview };
+  };
+  const districtTokens = () => district.state.addigyTokens.filter((token) => token.orgName === 'Springfield District');
+
+  it('adds 12 school locations, 11 expiring within 3..29 days soonest first and 1 in 200 days, each an Addigy token whose ID number is its uId', () => {
+    expect(seeded).toHaveLength(12);
+    expect(seeded.filter((location) => location.due).map((location) => location.daysLeft)).toEqual([3, 6, 8, 11, 13, 16, 19, 21, 24, 26, 29]);
+    expect(seeded.filter((location) => !location.due).map((location) => location.daysLeft)).toEqual([200]);
+    expect(new Set(seeded.map((location) => location.locationName)).size).toBe(12);
+    expect(new Set(seeded.map((location) => location.uId)).size).toBe(12);
+    const tokens = districtTokens();
+    expect(tokens).toHaveLength(12);
+    for (const [i, location] of seeded.entries()) {
+      const token = tokens[i]!;
+      expect(token).toMatchObject({ locationId: location.locationId, policyId: 'pol-springfield-district', idNumber: location.uId, inheritedFrom: null });
+      expect(token.clientConfig).toMatchObject({ uId: location.uId, locationName: location.locationName, websiteURL: 'https://school.apple.com', mdmInfo: { name: 'Addigy' } });
+      const days = (Date.parse(token.expDate) - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(location.daysLeft - 0.01);
+      expect(days).toBeLessThan(location.daysLeft + 0.01);
+      expect(district.state.locations.find((apple) => apple.uId === location.uId)).toMatchObject({ site: 'school', orgName: 'Springfield District' });
+    }
+  });
+
+  it('holds Apple\'s current file in each Addigy token: Apple answers its client config with the location', async () => {
+    for (const token of districtTokens().slice(0, 3)) {
+      const config = (await call('vpp.itunes.apple.com', 'GET', '/mdm/v2/client/config', { port: district.port, headers: { authorization: `Bearer ${token.tokenText}` } })).json();
+      expect(config).toMatchObject({ uId: token.clientConfig.uId, locationName: token.clientConfig.locationName });
+    }
+  });
+
+  it('spreads the due days over 3..29 for other counts, and the tokens over several policies', async () => {
+    const own = await startSandbox({ seed: (state) => void seedDistrict(state, { count: 30, dueCount: 30, policies: 3, orgName: 'Shelbyville Unified', site: 'business' }) });
+    try {
+      const tokens = own.state.addigyTokens.filter((token) => token.orgName === 'Shelbyville Unified');
+      expect(tokens).toHaveLength(30);
+      const days = tokens.map((token) => Math.round((Date.parse(token.expDate) - Date.now()) / 86_400_000));
+      expect(days[0]).toBe(3);
+      expect(days.at(-1)).toBe(29);
+      expect(days.every((day, i) => i === 0 || day >= days[i - 1]!)).toBe(true);
+      expect(new Set(tokens.map((token) => token.clientConfig.locationName)).size).toBe(30);
+      const policies = (await call('app.addigy.com', 'GET', '/sandbox-console/api/policies', { port: own.port })).json();
+      expect(policies).toEqual(expect.arrayContaining([
+        { id: 'pol-shelbyville-unified', name: 'Shelbyville Unified Schools' },
+        { id: 'pol-shelbyville-unified-2', name: 'Shelbyville Unified Schools 2' },
+        { id: 'pol-shelbyville-unified-3', name: 'Shelbyville Unified Schools 3' },
+      ]));
+      const business = (await call('business.apple.com', 'GET', '/sandbox-api/locations', { port: own.port })).json();
+      expect(business.filter((location: { orgName: string }) => location.orgName === 'Shelbyville Unified')).toHaveLength(30);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('lists every location on the school site\'s token page, each row with its own Download control', async () => {
+    const listed = (await on('school.apple.com', 'GET', '/sandbox-api/locations')).json();
+    expect(listed.map((location: { locationName: string }) => location.locationName)).toEqual(['North High', ...seeded.map((location) => location.locationName)]);
+    const shell = (await on('school.apple.com', 'GET', '/')).text;
+    const script = (await on('school.apple.com', 'GET', shell.match(/<script src="([^"]+)"/)?.[1] ?? '')).text;
+    const page = new Window({ url: 'https://school.apple.com/#/main/preferences/paymentsandbilling/appsandbooks', settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true } });
+    try {
+      page.document.write(shell.replace(/<script src="[^"]+"><\/script>/, '').replace(/<link rel="stylesheet"[^>]*>/, ''));
+      (page as unknown as { fetch: unknown }).fetch = async (url: string, init: { method?: string } = {}) => {
+        const answer = await on('school.apple.com', init.method ?? 'GET', String(url));
+        return { ok: answer.status < 400, status: answer.status, json: async () => answer.json(), text: async () => answer.text };
+      };
+      page.eval(script);
+      const deadline = Date.now() + 5_000;
+      while (page.document.querySelectorAll('tbody tr').length < 13 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const rows = [...page.document.querySelectorAll('tbody tr')].map((row) => [row.querySelector('td')?.textContent, row.querySelector('button')?.textContent]);
+      expect(rows).toEqual([['North High', 'Download'], ...seeded.map((location) => [location.locationName, 'Download'])]);
+    } finally {
+      await page.happyDOM.close();
+    }
+  });
+
+  it('renews each location in the console with its freshly downloaded file, and counts downloads and saves per uId', async () => {
+    for (const location of seeded) {
+      const download = await on('school.apple.com', 'POST', `/sandbox-api/tokens/${location.uId}/mint`);
+      expect(download.status).toBe(200);
+      const { preview, save } = await renewVia(location.locationId, location.policyId, download.text);
+      expect(preview.json()).toEqual({ idNumber: location.uId, name: location.locationName, appleId: 'tech@springfield-district.example', organization: 'Springfield District' });
+      expect(save?.json()).toEqual({ saved: true });
+      expect(district.consoleSaves(location.uId)).toEqual([expect.objectContaining({ uId: location.uId, locationId: location.locationId, text: download.text, stage: 'saved', accepted: true })]);
+      expect(district.tokenDownloads(location.uId)).toHaveLength(1);
+    }
+    expect(district.consoleSaves()).toHaveLength(12);
+    expect(district.tokenDownloads()).toHaveLength(12);
+  });
+
+  it('follows a renewal\'s scan as fast as told: scanPolls 0 shows the outcome on the next poll', async () => {
+    const own = await startSandbox({ seed: (state) => void seedDistrict(state, { count: 2, dueCount: 2, scanPolls: 0 }) });
+    try {
+      const [first] = own.state.addigyTokens.filter((token) => token.orgName === 'Springfield District');
+      const text = own.mintToken(first!.clientConfig.uId);
+      for (const route of ['/renew/preview', '/renew']) {
+        await call('app.addigy.com', 'POST', `/sandbox-console/api${route}`, { port: own.port, body: { policyId: first!.policyId, locationId: first!.locationId, fileName: 'f.vpptoken', token: text } });
+      }
+      const listed = (await call('api.addigy.com', 'POST', '/api/v2/oa/apps-and-books/tokens/policies/query', { port: own.port, headers: { 'x-api-key': own.apiKey }, body: {} })).json();
+      expect(listed.find((token: { locationId: string }) => token.locationId === first!.locationId)).toMatchObject({ syncing: false, lastSyncingStatus: 'success' });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('refuses one location\'s files with the identifier-mismatch red box while the others renew, until accept or reset', async () => {
+    const [one, two, three] = seeded as [DistrictLocation, DistrictLocation, DistrictLocation];
+    district.console.refuse(two.uId);
+    const refused = await renewVia(two.locationId, two.policyId, district.mintToken(two.uId));
+    expect([refused.preview.status, refused.preview.json()]).toEqual([400, { error: IDENTIFIER_MISMATCH_ERROR }]);
+    expect(refused.save).toBeUndefined();
+    expect((await renewVia(one.locationId, one.policyId, district.mintToken(one.uId))).save?.status).toBe(200);
+    expect((await renewVia(three.locationId, three.policyId, district.mintToken(three.uId))).save?.status).toBe(200);
+    expect(district.consoleSaves().map((save) => save.uId)).toEqual([one.uId, three.uId]);
+    expect(district.consoleUploads().filter((upload) => upload.locationId === two.locationId)).toEqual([expect.objectContaining({ accepted: false, stage: 'preview' })]);
+
+    district.console.refuse(two.locationId, 'Bad status response[400]: "Token could not be verified"');
+    expect((await renewVia(two.locationId, two.policyId, district.mintToken(two.uId))).preview.json()).toEqual({ error: 'Bad status response[400]: "Token could not be verified"' });
+    district.console.accept(two.locationId);
+    district.console.accept(two.uId);
+    expect((await renewVia(two.locationId, two.policyId, district.mintToken(two.uId))).save?.status).toBe(200);
+
+    district.console.refuse(two.uId);
+    district.reset();
+    expect((await renewVia(two.locationId, two.policyId, district.mintToken(two.uId))).save?.status).toBe(200);
   });
 });

@@ -31,7 +31,11 @@ import { randomBytes } from 'node:crypto';
  *   addigyTokens: AddigyToken[],
  *   systemEvents: SystemEvent[],
  *   pendingScans: Record<string, { pollsLeft: number, requestedAt: number }>,
+ *   policyNames?: Record<string, string>,
+ *   scanPolls?: number,
  * }} SandboxState
+ * `policyNames`: names the console shows for policies a seed adds; `scanPolls`: how many list polls a scan shows
+ * `syncing` when no fault says otherwise (default 1).
  */
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
@@ -216,4 +220,85 @@ export function createSeedState(now = Date.now()) {
     result: { status: 'error', details: '401 - error while retrieving token assets || 9625 - The server has revoked the sToken.' },
   });
   return state;
+}
+
+/** School names for a district seed; a number is added beyond them. None is a prefix of another. */
+const DISTRICT_SCHOOLS = [
+  'Adams Elementary', 'Brookside Middle', 'Cedar Ridge High', 'Dunmore Academy', 'Evergreen Primary', 'Fairview Elementary',
+  'Glenwood Middle', 'Harborview High', 'Ironwood Elementary', 'Jefferson Magnet', 'Kingsley Prep', 'Lakeshore Middle',
+  'Maple Grove Elementary', 'Northgate High', 'Oak Hollow Primary', 'Pinecrest Middle', 'Quarry Lane Elementary',
+  'Riverside High', 'Sycamore Academy', 'Thornton Elementary', 'Upland Middle', 'Valley View High', 'Willow Creek Primary',
+  'Westfield Academy', 'Yarrow Elementary', 'Zephyr Middle', 'Ashford High', 'Bayside Elementary', 'Crestwood Prep',
+  'Driftwood Middle',
+];
+
+/**
+ * @typedef {{
+ *   uId: string, locationName: string, locationId: string, policyId: string, daysLeft: number, due: boolean,
+ * }} DistrictLocation
+ */
+
+/**
+ * An organisation with many locations on one Apple site (issue 22's batch), added to a seed: `count` locations, each
+ * an Addigy token holding the file Apple issued for it, `dueCount` of them expiring within 30 days (spread over 3..29
+ * days, soonest first) and the rest in 200 days. Addigy's confirmation window shows ID number = the location's uId
+ * (what a batch compares before it presses Save). The tokens are spread over `policies` policies.
+ * @param {SandboxState} state
+ * @param {{ count?: number, dueCount?: number, site?: Site, orgName?: string, policies?: number, scanPolls?: number, now?: number }} [options]
+ *   `scanPolls`: list polls a scan shows `syncing` (default 1, as everywhere).
+ * @returns {DistrictLocation[]}
+ */
+export function seedDistrict(state, { count = 12, dueCount = 11, site = 'school', orgName = 'Springfield District', policies = 1, scanPolls, now = Date.now() } = {}) {
+  if (!(count >= 1) || !(dueCount >= 0) || dueCount > count) throw new Error(`sandbox: seedDistrict needs 0 <= dueCount <= count, not ${dueCount} of ${count}`);
+  const slug = orgName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const policyIds = Array.from({ length: Math.max(1, policies) }, (_, i) => `pol-${slug}${i === 0 ? '' : `-${i + 1}`}`);
+  state.policyNames = { ...state.policyNames };
+  policyIds.forEach((id, i) => {
+    /** @type {Record<string, string>} */ (state.policyNames)[id] = i === 0 ? `${orgName} Schools` : `${orgName} Schools ${i + 1}`;
+  });
+  if (scanPolls !== undefined) state.scanPolls = scanPolls;
+  const base = 5000 + state.locations.filter((location) => /^LOC-5\d{3}$/.test(location.uId)).length;
+  /** @type {DistrictLocation[]} */
+  const seeded = [];
+  for (let i = 0; i < count; i++) {
+    const uId = `LOC-${base + i + 1}`;
+    const locationName = DISTRICT_SCHOOLS[i] ?? `District School ${i + 1}`;
+    const due = i < dueCount;
+    const daysLeft = due ? (dueCount === 1 ? 3 : 3 + Math.round((i * 26) / (dueCount - 1))) : 200;
+    const policyId = /** @type {string} */ (policyIds[i % policyIds.length]);
+    const locationId = `loc-${uId.toLowerCase().replace(/^loc-/, '')}`;
+    state.locations.push({ uId, locationName, orgName, site, countryISO2ACode: 'US', defaultPlatform: 'volumestore', mdmInfo: { ...ADDIGY_MDM } });
+    // Downloaded a year before it expires.
+    const tokenText = issueToken(state, uId, { expiresAt: now + daysLeft * DAY_MS, now: now + daysLeft * DAY_MS - YEAR_MS });
+    const expires = new Date(now + daysLeft * DAY_MS).toISOString();
+    state.addigyTokens.push({
+      locationId,
+      policyId,
+      inheritedFrom: null,
+      forceOnPolicyTree: false,
+      active: true,
+      orgName,
+      lastSync: new Date(now - DAY_MS).toISOString(),
+      lastSyncingStatus: 'success',
+      syncing: false,
+      errMsg: null,
+      version: '1',
+      expDate: expires,
+      clientConfig: {
+        uId,
+        locationName,
+        countryISO2ACode: 'US',
+        defaultPlatform: 'volumestore',
+        websiteURL: `https://${site}.apple.com`,
+        mdmInfo: { ...ADDIGY_MDM },
+        subscribedNotificationTypes: [],
+        tokenExpirationDate: expires,
+      },
+      appleId: `tech@${slug}.example`,
+      idNumber: uId,
+      tokenText,
+    });
+    seeded.push({ uId, locationName, locationId, policyId, daysLeft, due });
+  }
+  return seeded;
 }
