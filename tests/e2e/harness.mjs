@@ -174,12 +174,13 @@ export function renewalCard(popup, heading) {
 }
 
 /**
- * A new tab on the sandbox Apple Business Manager's Content Tokens page.
+ * A new tab on the sandbox Apple Business Manager's (or, with site 'school', Apple School Manager's) Content Tokens page.
  * @param {{ context: import('playwright-core').BrowserContext }} session
+ * @param {'business' | 'school'} [site]
  */
-export async function openTokensPage(session) {
+export async function openTokensPage(session, site = 'business') {
   const page = await session.context.newPage();
-  await page.goto(`https://business.apple.com${TOKENS_ROUTE}`);
+  await page.goto(`https://${site}.apple.com${TOKENS_ROUTE}`);
   return page;
 }
 
@@ -544,4 +545,102 @@ export function userActions() {
       return [...done];
     },
   };
+}
+
+/**
+ * Issue 22: the batch records the extension keeps in IndexedDB store `batches` (none if the store is absent).
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ * @returns {Promise<Array<{ id: string, step: string, items: Array<{ key: string, locationName: string, state: string }> } & Record<string, unknown>>>}
+ */
+export async function storedBatches(session) {
+  const worker = await session.worker();
+  return worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('batches')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction('batches').objectStore('batches').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result);
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
+/**
+ * Test isolation for batch renewal (issue 22): forgets every batch record (IndexedDB `batches`). Call when no batch
+ * runs (finished, cancelled or never confirmed); nothing if the store is absent.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ */
+export async function forgetBatches(session) {
+  const worker = await session.worker();
+  await worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('batches')) {
+            db.close();
+            resolve(undefined);
+            return;
+          }
+          const tx = db.transaction('batches', 'readwrite');
+          tx.objectStore('batches').clear();
+          tx.oncomplete = () => {
+            db.close();
+            resolve(undefined);
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+  );
+}
+
+/**
+ * What the popup's batch progress bar says (`<progress>` named "Batch progress", text "<k> of <n> renewed"), or
+ * undefined when it shows none.
+ * @param {import('playwright-core').Page} popup
+ */
+export async function batchProgress(popup) {
+  const bar = popup.getByRole('progressbar', { name: 'Batch progress' });
+  if ((await bar.count()) === 0) return undefined;
+  const text = (await bar.first().textContent())?.trim();
+  return text || (await bar.first().getAttribute('aria-valuetext')) || undefined;
+}
+
+/**
+ * The popup's batch row for a location: the smallest list item or table row that names it.
+ * @param {import('playwright-core').Page} popup
+ * @param {string} locationName
+ */
+export function batchRow(popup, locationName) {
+  return popup
+    .locator('li, tr')
+    .filter({ has: popup.getByText(locationName, { exact: true }) })
+    .filter({ hasNot: popup.locator('li, tr').filter({ has: popup.getByText(locationName, { exact: true }) }) });
+}
+
+/** A batch row's state words, as the popup shows them (issue 22's plan). */
+export const BATCH_ROW_STATES = ['Waiting', 'Downloading', 'Sending', 'Renewed', 'Needs you', 'Failed', 'Cancelled'];
+
+/**
+ * The state word a batch row shows (one of BATCH_ROW_STATES), or undefined.
+ * @param {import('playwright-core').Page} popup
+ * @param {string} locationName
+ */
+export async function batchRowState(popup, locationName) {
+  const text = (await batchRow(popup, locationName).first().textContent().catch(() => null)) ?? '';
+  return BATCH_ROW_STATES.find((word) => new RegExp(`(^|[^\\p{L}])${word}($|[^\\p{L}])`, 'u').test(text.replace(locationName, '')));
 }

@@ -214,6 +214,8 @@ export interface Sandbox {
   appleRequests(): RecordedRequest[];
   /** Successful token mints and https downloads made by the Apple pages, optionally for one location. */
   tokenDownloads(uId?: string): RecordedRequest[];
+  /** The newest file Apple issued for the location, exactly as its Download handed it over. */
+  appleFile(uId: string): string | undefined;
   /** What a Download click produces: a new token file text; the location's earlier tokens are revoked. */
   mintToken(uId: string): string;
   /** A token file text that revokes nothing (expired: its expDate is a day ago). */

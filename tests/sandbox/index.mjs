@@ -15,7 +15,7 @@ import { FLEET_HOST, createFleetState, handleFleet } from './fleet.mjs';
 import { MS_GRAPH_HOST, MS_LOGIN_HOST, createMicrosoftState, handleMicrosoft } from './microsoft.mjs';
 import { SANDBOX_HOSTS, sandboxCertificate } from './certificate.mjs';
 import { clearFaults, createFaultState } from './faults.mjs';
-import { ADDIGY_MDM, DAY_MS, createSeedState, findLocation, issueToken } from './world.mjs';
+import { ADDIGY_MDM, DAY_MS, createSeedState, findLocation, issueToken, latestToken, makeVppTokenText } from './world.mjs';
 
 export { makeVppTokenText, decodeVppTokenText, formatAppleDate, seedDistrict } from './world.mjs';
 export { SANDBOX_HOSTS } from './certificate.mjs';
@@ -167,6 +167,14 @@ export async function startSandbox({ port = 0, seed, apiKey = DEFAULT_API_KEY } 
         const match = request.path.match(/^\/sandbox-api\/tokens\/([^/?]+)\/(?:mint|download)(?:\?|$)/);
         return match && request.status === 200 && (uId === undefined || decodeURIComponent(match[1] ?? '') === uId);
       });
+    },
+    /**
+     * The newest file Apple issued for the location, exactly as its Download handed it over (undefined if none).
+     * @param {string} uId
+     */
+    appleFile(uId) {
+      const record = latestToken(state, uId);
+      return record && makeVppTokenText({ token: record.token, orgName: record.orgName, expDate: record.expDate });
     },
     /** What a Download click produces: a new token that revokes the location's earlier ones. @param {string} uId */
     mintToken(uId) {

@@ -928,6 +928,7 @@ describe('seedDistrict: an organisation with many locations on one Apple site', 
     for (const location of seeded) {
       const download = await on('school.apple.com', 'POST', `/sandbox-api/tokens/${location.uId}/mint`);
       expect(download.status).toBe(200);
+      expect(district.appleFile(location.uId)).toBe(download.text);
       const { preview, save } = await renewVia(location.locationId, location.policyId, download.text);
       expect(preview.json()).toEqual({ idNumber: location.uId, name: location.locationName, appleId: 'tech@springfield-district.example', organization: 'Springfield District' });
       expect(save?.json()).toEqual({ saved: true });
