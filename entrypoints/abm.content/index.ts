@@ -4,7 +4,7 @@ import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
 import { openBridgeInContentScript } from '../../lib/capture/bridge';
 import { createDownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
-import type { ContentRequest } from '../../lib/messaging/messages';
+import type { CaptureFileRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
 import { showNoRightsHint } from './no-rights-hint';
 import { addSendButton, setSendTarget } from './send-button';
@@ -34,9 +34,9 @@ export function main({ signal }: { signal: AbortSignal }): void {
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
-  const relay = (file: Omit<ContentRequest, 'type'>): void => {
+  const relay = (file: Omit<CaptureFileRequest, 'type'>): void => {
     if (!hasTokenShape(file.text)) return;
-    const request: ContentRequest = { type: 'capture:file', ...file };
+    const request: CaptureFileRequest = { type: 'capture:file', ...file };
     if (intent.takeArmed()) request.fromButton = true;
     if (intent.takeTrustedClick()) request.afterTrustedClick = true;
     void browser.runtime.sendMessage(request).catch(() => undefined);
