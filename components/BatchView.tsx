@@ -87,12 +87,13 @@ function Row({ item, after, batchId, send, proposed }: { item: BatchItem; after:
       </p>
       {news && <p>{news}</p>}
       <dl class="details">
-        <dt>Expires now</dt>
+        <dt>{item.state === 'renewed' ? 'Before' : 'Expires now'}</dt>
         <dd>
           {item.expiresAt ? <time dateTime={item.expiresAt}>{formatDate(item.expiresAt)}</time> : 'unknown'}
           {health && ` (${health})`}
         </dd>
-        {item.state !== 'renewed' && item.state !== 'cancelled' && (
+        {/* The admin weighs it before the yes; once running, the row's state is the news. */}
+        {proposed && (
           <>
             <dt>After</dt>
             <dd>
@@ -165,7 +166,7 @@ export function BatchView({ batch, send, now = new Date() }: BatchViewProps) {
             {batch.orgName}, in {appleSiteName(batch.site)}. Token Relay downloads each location’s token from Apple’s
             page and sends it to its MDM, one after another. A download replaces that location’s current token.
           </p>
-          <p class="muted">Check the list, then say yes once for all of them.</p>
+          <p class="muted">Check the list below, then say yes once for all of them.</p>
         </>
       )}
       {!proposed && <Progress batch={batch} />}
@@ -175,12 +176,8 @@ export function BatchView({ batch, send, now = new Date() }: BatchViewProps) {
           {left.length ? left.map((line) => <p key={line}>{line}</p>) : <p>Every token in the batch is renewed.</p>}
         </div>
       )}
-      <ul class="token-list batch-rows" aria-labelledby="batch-heading">
-        {batch.items.map((item) => (
-          <Row key={item.key} item={item} after={after} batchId={batch.id} send={send} proposed={proposed} />
-        ))}
-      </ul>
-      <div class="actions">
+      {/* Above the rows: thirty locations make a long list. */}
+      <div class="actions" style={{ marginBottom: '10px' }}>
         {proposed && (
           <button type="button" class="primary" disabled={isPressed('batch:confirm')} onClick={press({ type: 'batch:confirm', id: batch.id })}>
             Renew all {total}
@@ -196,8 +193,13 @@ export function BatchView({ batch, send, now = new Date() }: BatchViewProps) {
             Close
           </button>
         )}
+        {running && <span class="muted">Cancel stops the batch before the next download.</span>}
       </div>
-      {running && <p class="muted">Cancel stops the batch before the next download.</p>}
+      <ul class="token-list batch-rows" aria-labelledby="batch-heading">
+        {batch.items.map((item) => (
+          <Row key={item.key} item={item} after={after} batchId={batch.id} send={send} proposed={proposed} />
+        ))}
+      </ul>
     </section>
   );
 }

@@ -106,6 +106,9 @@ describe('BatchView, running: progress and each row’s state', () => {
     const state = (name: string) => within(rowOf(name)).getByText(/^(Waiting|Downloading|Sending|Renewed|Needs you|Failed|Cancelled)$/).textContent;
     expect(state('School 01')).toBe('Renewed');
     expect(within(rowOf('School 01')).getByText(`new expiry ${formatDate('2027-12-06T00:00:00Z')}`)).toBeTruthy();
+    // The old expiry is "before" once renewed; "after" was for the yes, not repeated on every running row.
+    expect(valueOf(rowOf('School 01'), 'Before')).toBe(`${formatDate('2026-12-20T00:00:00Z')} (expiring soon)`);
+    expect(within(rowOf('Warehouse')).queryByText('After', { selector: 'dt' })).toBeNull();
     expect(state('Annex')).toBe('Sending');
     expect(within(rowOf('Annex')).getByText('to Jamf Pro (Springfield Jamf)')).toBeTruthy();
     expect(state('Design')).toBe('Needs you');
