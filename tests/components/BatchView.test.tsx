@@ -20,7 +20,7 @@ const rowOf = (name: string) => screen.getByRole('heading', { level: 3, name }).
 const valueOf = (row: HTMLElement, term: string) => within(row).getByText(term, { selector: 'dt' }).nextElementSibling!.textContent;
 
 /** Axe's rules that hold without layout (happy-dom computes no colours or boxes). */
-async function axeViolations(container: HTMLElement) {
+async function axeViolations(container: Element) {
   const result = await axe.run(container, {
     runOnly: { type: 'rule', values: ['aria-progressbar-name', 'button-name', 'list', 'listitem', 'definition-list', 'dlitem', 'aria-allowed-attr', 'aria-valid-attr-value', 'duplicate-id-aria', 'empty-heading'] },
   });
