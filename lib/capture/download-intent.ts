@@ -36,7 +36,7 @@ export interface DownloadIntent {
  * extension's content scripts share in a frame and the page's scripts cannot reach. A symbol, so no element the page
  * names (window's named properties) can stand in for it.
  */
-const BATCH_CLICK_KEY = Symbol.for('tokenRelayBatchClick');
+const BATCH_CLICK_KEY = Symbol.for('token-relay:batch');
 // Absent (undefined) until the batch script writes it; `now() < undefined` is false.
 const isolatedWorld = globalThis as unknown as Record<typeof BATCH_CLICK_KEY, number>;
 
