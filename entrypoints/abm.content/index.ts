@@ -11,7 +11,8 @@ import { addSendButton, setSendTarget } from './send-button';
 import { SEND_TARGET_KEY } from '../../lib/mdm/send-target-key';
 
 // Isolated world, every frame of the two Apple hosts (the console lives in the MainPortal iframe).
-// Kept small: plain DOM, no UI framework, no zod. The background re-validates all it is sent.
+// Kept small: plain DOM, no UI framework, no zod. The background re-validates all it is sent. (A signal's 'abort'
+// fires once, so its listeners here and in lib/abm go without `{ once: true }`: bytes on every Apple page.)
 export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
   allFrames: true,
@@ -21,16 +22,19 @@ export default defineContentScript({
   main,
 });
 
+type CaptureFileRequest = Extract<ContentRequest, { type: 'capture:file' }>;
+
 // Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
 export function main({ signal }: { signal: AbortSignal }): void {
   const intent = createDownloadIntent();
   // The button names the MDM the token goes to; it changes when Options' connections do.
   void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
-  const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
+  const onStorage = (changes: Record<string, { newValue?: unknown }>) => {
+    if (changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
   };
-  browser.storage.onChanged.addListener(onStorage);
-  signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
+  // storage.local's own event (Chrome 73, Firefox 101): no area to check.
+  browser.storage.local.onChanged.addListener(onStorage);
+  signal.addEventListener('abort', () => browser.storage.local.onChanged.removeListener(onStorage));
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
@@ -70,7 +74,7 @@ export function main({ signal }: { signal: AbortSignal }): void {
         const control = entry.downloadControl;
         if (!control) return;
         controls.add(control);
-        entrySignal.addEventListener('abort', () => controls.delete(control), { once: true });
+        entrySignal.addEventListener('abort', () => controls.delete(control));
         addSendButton(entry, control, entrySignal, () => {
           intent.arm();
           control.click();
