@@ -22,8 +22,6 @@ export default defineContentScript({
   main,
 });
 
-type CaptureFileRequest = Extract<ContentRequest, { type: 'capture:file' }>;
-
 // Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
 export function main({ signal }: { signal: AbortSignal }): void {
   const intent = createDownloadIntent();
