@@ -22,12 +22,26 @@ module.exports = {
       comment:
         'lib/storage keeps records: no network, no workflow, no vendor code. Allowed: type-only imports (they vanish ' +
         'at build time), the MDM kinds as plain data (lib/mdm/mdm-kinds.ts imports nothing), and the schema of the ' +
-        'renewal record it keeps (lib/renewal/renewal-record.ts, checked on the way out of storage).',
+        'renewal record and batch record it keeps (lib/renewal/renewal-record.ts, lib/batch/batch-record.ts, checked on ' +
+        'the way out of storage).',
       severity: 'error',
       from: { path: '^lib/storage/' },
       to: {
-        path: '^lib/(http|apple|addigy|addigy-console|mdm|renewal|capture|watch|reminders|badge|messaging)/',
-        pathNot: '^lib/(mdm/mdm-kinds|renewal/renewal-record)\\.ts$',
+        path: '^lib/(http|apple|addigy|addigy-console|mdm|renewal|batch|capture|watch|reminders|badge|messaging)/',
+        pathNot: '^lib/(mdm/mdm-kinds|renewal/renewal-record|batch/batch-record)\\.ts$',
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'batch-drives-through-ports',
+      comment:
+        'A batch drives the renewal pipeline and Apple\'s page only through the ports it declares (BatchRenewals, ' +
+        'AppleBatchPort in lib/batch/batch-runner.ts): no pipeline code, no page knowledge, no vendor, no network. ' +
+        'Type-only imports are allowed (they vanish at build time).',
+      severity: 'error',
+      from: { path: '^lib/batch/' },
+      to: {
+        path: '^lib/(renewal|abm|capture|http|apple|addigy|addigy-console|mdm/(addigy|jamf-pro|intune|fleet))/',
         dependencyTypesNot: ['type-only'],
       },
     },

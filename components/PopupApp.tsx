@@ -9,6 +9,17 @@ import { History } from './History';
 import { ApplePageNotice } from './ApplePageNotice';
 import type { PageOutline } from '../lib/addigy-console/console-messages';
 import { SiteAccessNotice } from './SiteAccessNotice';
+import type { DueGroup } from '../lib/batch/plan-batch';
+import { appleSiteName } from '../lib/health/health-state';
+
+/** BatchView, loaded on demand: most openings of the popup have no batch. */
+type BatchViewComponent = typeof import('./BatchView').BatchView;
+/**
+ * Vite wraps each import() in a helper that preloads the chunk's dependencies (about 0.6 KB gzipped, in the
+ * popup's first paint), unless the module defines its own. BatchView's dependencies are the popup's own chunks,
+ * loaded already: nothing to preload, so the import just runs. Exported only so nothing calls it unused.
+ */
+export const __vitePreload = <T,>(load: () => Promise<T>): Promise<T> => load();
 
 /** A finished renewal stays on top this long, then moves to history. */
 const RESULT_SHOWN_MS = 60 * 60_000;
@@ -67,6 +78,31 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
     });
   }, [client]);
 
+  // Batch renewal (issue 22): its view is imported the first time a batch shows up.
+  const batch = state?.batch;
+  const [BatchView, setBatchView] = useState<BatchViewComponent | undefined>();
+  useEffect(() => {
+    if (!batch || BatchView) return;
+    import('./BatchView').then(
+      (module) => setBatchView(() => module.BatchView),
+      () => setProblem({ kind: 'batch-view', message: 'Token Relay could not show the batch.', nextStep: 'Close and reopen this window.' }),
+    );
+  }, [batch, BatchView]);
+  const [proposing, setProposing] = useState(false);
+  const [batchNote, setBatchNote] = useState<string | undefined>();
+  const proposeBatch = async (group: DueGroup) => {
+    setProposing(true);
+    setBatchNote(undefined);
+    const reply = await client.send({ type: 'batch:propose', site: group.site, orgName: group.orgName });
+    apply(reply);
+    setProposing(false);
+    // No page of that organisation was open: the background opened Apple's token page instead.
+    if (reply.ok && reply.note === 'opened-apple-page') {
+      setBatchNote(`${appleSiteName(group.site)} is opening. Choose Send all there, or come back here and choose Renew all again.`);
+    }
+  };
+  const batchBusy = batch?.step === 'proposed' || batch?.step === 'running';
+
   const actions: RenewalActions = {
     confirm: (id, acceptOtherMdm) => void send({ type: 'renewal:confirm', id, acceptOtherMdm }),
     choose: (id, connectionId, tokenId) => void send({ type: 'renewal:choose', id, connectionId, tokenId }),
@@ -76,7 +112,10 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
     openOptions,
   };
 
-  const visible = state?.renewals.filter((r) => r.step !== 'discarded') ?? [];
+  // A batch's renewals show in its rows, not as cards of their own; except one that needs the admin's answer
+  // (another MDM's extra yes, a difference), whose card shows below the batch to answer it there.
+  const inBatchRows = new Set(batch?.items.filter((i) => i.state !== 'needs-you').map((i) => i.renewalId));
+  const visible = state?.renewals.filter((r) => r.step !== 'discarded' && !inBatchRows.has(r.id)) ?? [];
   // The latest renewal is what the user just did; a result stays on top for a while unless dismissed.
   const [latest] = visible;
   const showLatest =
@@ -115,9 +154,16 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
         </section>
       )}
       {unreadableApplePage && <ApplePageNotice outline={unreadableApplePage} />}
+      {/* Nothing while its code loads: a file of the extension's own, there in a moment. */}
+      {batch && BatchView && <BatchView batch={batch} send={(intent) => void send(intent)} />}
+      {batchNote && !batch && (
+        <p class="notice warn" role="status">
+          {batchNote}
+        </p>
+      )}
       {current && <RenewalView key={current.id} record={current} actions={actions} />}
       {waiting && <RenewalView key={waiting.id} record={waiting} actions={actions} />}
-      {state && !current && state.configured && (
+      {state && !current && !batch && state.configured && (
         <p class="muted">
           To renew a token: in Apple Business Manager, open Preferences → Payments and Billing and click{' '}
           <strong>Send to Addigy</strong> or Download beside it.
@@ -139,6 +185,8 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
           problem={state.tokens.problem}
           snoozedUntil={state.snoozedUntil}
           onSnooze={(locationId) => void send({ type: 'tokens:snooze', locationId, days: 7 })}
+          onRenewAll={batchBusy ? undefined : (group) => void proposeBatch(group)}
+          renewAllPending={proposing}
         />
       ) : (
         // The stored picture until the background answers; one element either way, so the rows already

@@ -7,6 +7,7 @@ import {
   type HealthState,
   type TokenHealth,
 } from '../lib/health/health-state';
+import { dueGroups, sameName, type DueGroup } from '../lib/batch/plan-batch';
 
 /**
  * Dates as in ./format (formatDate, formatDateTime), with each Intl formatter built once: building one
@@ -36,6 +37,10 @@ export interface TokenOverviewProps {
   onRefresh?(): void;
   /** When Addigy last answered (ISO). */
   fetchedAt?: string;
+  /** Shows "Renew all N expiring" for each Apple organisation with due tokens (a batch, issue 22). */
+  onRenewAll?(group: DueGroup): void;
+  /** A batch is being asked for: the Renew all buttons wait. */
+  renewAllPending?: boolean;
 }
 
 /** The state in words (never colour alone) and the pill's tone. */
@@ -258,7 +263,18 @@ const searchText = (h: TokenHealth) =>
   `${h.locationName}\n${h.orgName}\n${connectionOf(h)}\n${STATES[h.state].label}`.toLowerCase();
 
 /** Every connection's tokens at a glance: the ones that need the admin first. */
-export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil = {}, now = new Date(), onRefresh, fetchedAt }: TokenOverviewProps) {
+export function TokenOverview({
+  health,
+  loading,
+  problem,
+  onSnooze,
+  snoozedUntil = {},
+  now = new Date(),
+  onRefresh,
+  fetchedAt,
+  onRenewAll,
+  renewAllPending,
+}: TokenOverviewProps) {
   // Sorted, grouped and indexed once per picture of the tokens, not on every keystroke or toggle.
   const view = useMemo(() => {
     const sorted = [...health].sort(bySeriousness);
@@ -268,7 +284,9 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
     // (and its connection when there are several); beyond that, groups by connection and organisation.
     const groups: Group[] = compact ? groupByConnection(sorted) : [{ key: '', title: '', items: sorted }];
     const text = compact ? new Map(sorted.map((h) => [h, searchText(h)])) : undefined;
-    return { sorted, groups, connections, compact, text, summary: summary(sorted, connections) };
+    // One batch per Apple organisation; its size counts locations, as a batch downloads each location once.
+    const due = dueGroups(health).map((group) => ({ group, count: new Set(group.tokens.map((t) => sameName(t.locationName))).size }));
+    return { sorted, groups, connections, compact, text, summary: summary(sorted, connections), due };
   }, [health]);
   const [query, setQuery] = useState('');
   // Once every row is built, it stays built: a new picture of the tokens redraws in place.
@@ -339,6 +357,19 @@ export function TokenOverview({ health, loading, problem, onSnooze, snoozedUntil
       {view.sorted.length > 0 && (
         <>
           <p class="muted">{view.summary}</p>
+          {onRenewAll && view.due.length > 0 && (
+            <ul class="renew-all">
+              {view.due.map(({ group, count }) => (
+                <li key={`${group.site} ${group.orgName}`}>
+                  {/* Several organisations: each button says its own on screen too, not only to a screen reader. */}
+                  {view.due.length > 1 && <span class="muted">{group.orgName} </span>}
+                  <button type="button" class="primary" disabled={renewAllPending} onClick={() => onRenewAll(group)}>
+                    Renew all {count} expiring<span class="visually-hidden"> in {group.orgName}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          )}
           {view.compact && (
             <div class="token-filter">
               <label for="token-filter">Filter tokens</label>

@@ -9,11 +9,15 @@ import { backgroundBlobUrls, closeOffscreenBlobs } from '../lib/capture/offscree
 import { publishButtonTarget } from '../lib/mdm/connected-kinds';
 import { browserConnectionTestDeps, testConnection } from '../lib/mdm/test-connection';
 import { createMessageHandler } from '../lib/messaging/handle-message';
-import { createPopupState } from '../lib/messaging/popup-state';
+import { createPopupState, storedPopupStateSources } from '../lib/messaging/popup-state';
 import { snoozeToken } from '../lib/reminders/reminder-store';
 import { addNoticedDownload, forgetNoticedDownload } from '../lib/storage/noticed-downloads';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { createRenewalService } from '../lib/wiring/renewal-service';
+import { createBatchService, offerSendAll } from '../lib/wiring/batch-service';
+import { AppleBatchPage } from '../lib/abm/apple-batch-page';
+import { idbBatchStore } from '../lib/storage/batch-store';
+import type { BatchRunner } from '../lib/batch/batch-runner';
 import { openReminderPage, reminderNotifier } from '../lib/watch/reminder-notifications';
 import { ensureWatchAlarm, KEEP_AWAKE_MS, migrateStorage, routeAlarm, startUp } from '../lib/worker-lifecycle/worker-lifecycle';
 
@@ -24,12 +28,11 @@ export default defineBackground({
     const ownId = browser.runtime.id;
     const ownOrigin = browser.runtime.getURL('/');
 
-    const popupState = createPopupState({
-      action: browser.action,
-      alarms: browser.alarms,
-      sendMessage: (message) => browser.runtime.sendMessage(message),
-      notify: reminderNotifier(browser.notifications, browser.runtime.getURL('/icon/128.png')),
-    });
+    const notify = reminderNotifier(browser.notifications, browser.runtime.getURL('/icon/128.png'));
+    const popupState = createPopupState(
+      { action: browser.action, alarms: browser.alarms, sendMessage: (message) => browser.runtime.sendMessage(message), notify },
+      { ...storedPopupStateSources, batch: async () => (await idbBatchStore.list())[0] },
+    );
     const { getState, publish, refreshTokens } = popupState;
 
     const consoleTabs = new AddigyConsoleTabs(
@@ -37,7 +40,15 @@ export default defineBackground({
       { policyUrl: consolePolicyUrl, isSignInUrl: isConsoleSignInUrl },
       (tabId) => showConsoleTab(tabId, browser.tabs, browser.windows),
     );
-    const { machine, consoleEvents } = createRenewalService(consoleTabs, popupState.renewalChanged);
+    // The batch follows its locations' renewals; it is created right after the pipeline it drives.
+    let batch: BatchRunner | undefined;
+    const { machine, consoleEvents } = createRenewalService(consoleTabs, (record) => {
+      popupState.renewalChanged(record);
+      void batch?.renewalChanged(record.id);
+    });
+    const applePage = new AppleBatchPage({ tabs: browser.tabs, scripting: browser.scripting });
+    batch = createBatchService({ machine, page: applePage, notify, onChange: () => void publish() });
+    const batchRunner = batch;
 
     const downloads = createDownloadEvents({
       downloads: browser.downloads,
@@ -66,6 +77,8 @@ export default defineBackground({
       onButtonCapture: () => void browser.action.openPopup?.().catch(() => undefined),
       console: consoleRequests(browser.tabs, consoleEvents),
       onFileArrived: downloads.fileArrived,
+      batch: batchRunner,
+      siteOfTab: async (tabId) => (await browser.tabs.get(tabId).catch(() => undefined))?.url,
     });
     // Chrome keeps the channel open only for `return true`; a returned promise is not an answer there.
     browser.runtime.onMessage.addListener((message, sender, sendResponse) => {
@@ -76,23 +89,27 @@ export default defineBackground({
     });
 
     browser.downloads.onChanged.addListener((delta) => downloads.changed(delta));
-    browser.tabs.onUpdated.addListener((tabId, change, tab) => routeConsoleTabUpdate(tabId, change, tab, consoleEvents));
+    browser.tabs.onUpdated.addListener((tabId, change, tab) => {
+      routeConsoleTabUpdate(tabId, change, tab, consoleEvents);
+      // Apple's page loaded or moved: its token section offers Send all when tokens there are due.
+      if (change.status === 'complete' || change.url) void offerSendAll(applePage, tabId, tab.url);
+    });
     browser.tabs.onRemoved.addListener((tabId) => void consoleEvents.consoleTabClosed(tabId));
     browser.notifications.onClicked.addListener((id) => openReminderPage(id, browser.tabs, browser.notifications));
 
-    browser.alarms.onAlarm.addListener((alarm) => routeAlarm(alarm.name, { resumeRenewals: () => machine.resume(), refreshTokens }));
+    browser.alarms.onAlarm.addListener((alarm) => routeAlarm(alarm.name, { resumeRenewals: () => machine.resume().then(() => batchRunner.resume()), refreshTokens }));
     void ensureWatchAlarm(browser.alarms);
     browser.runtime.onStartup.addListener(() => void refreshTokens());
     browser.runtime.onInstalled.addListener(() => void migrateStorage().catch(() => undefined).then(refreshTokens));
 
     // Extension API calls keep an MV3 worker alive while a renewal is being worked on.
     setInterval(() => {
-      if (machine.busy) void browser.runtime.getPlatformInfo();
+      if (machine.busy || batchRunner.busy) void browser.runtime.getPlatformInfo();
     }, KEEP_AWAKE_MS);
 
     void startUp({
       settleOwnDownloads: downloads.settle,
-      resumeRenewals: () => machine.resume(),
+      resumeRenewals: () => machine.resume().then(() => batchRunner.resume()),
       publish,
       publishButtonTarget: () => publishButtonTarget(),
     });

@@ -51,7 +51,7 @@ const setups = {
   flagBeforeHead: ['main', flag('calc(anchor-size(--token-relay-new width,-1px) + 1px)', '', 'beforeHead')],
   flagTopLeft: ['main', flag('calc(anchor-size(--token-relay-new width,-1px) + 1px)', 'top:0;left:0;')],
   noFlagStyle: ['main', `{ const s = document.createElement('style'); s.textContent = ':is(h1,h2,h3,h4,h5,h6,[role=heading]):not([data-token-relay-seen]){anchor-name:--token-relay-new}'; document.documentElement.prepend(s); window.__o = { disconnect() { s.remove(); } }; }`],
-  // Send-button hosts as entrypoints/abm.content/own-host.ts places them: after each Download control of the
+  // Send-button hosts as lib/abm/own-host.ts places them: after each Download control of the
   // section, an inline-block element with an open shadow root holding its <style> and a button.
   sendHosts: ['iso', HOSTS_CODE],
   // Everything the extension leaves in the Content Tokens page at once: the heading flag, the Send hosts, the heading's

@@ -4,14 +4,15 @@ import { watchTokenEntries } from '../../lib/abm/watch-token-entries';
 import { openBridgeInContentScript } from '../../lib/capture/bridge';
 import { createDownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
-import type { ContentRequest } from '../../lib/messaging/messages';
+import type { CaptureFileRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
 import { showNoRightsHint } from './no-rights-hint';
 import { addSendButton, setSendTarget } from './send-button';
 import { SEND_TARGET_KEY } from '../../lib/mdm/send-target-key';
 
 // Isolated world, every frame of the two Apple hosts (the console lives in the MainPortal iframe).
-// Kept small: plain DOM, no UI framework, no zod. The background re-validates all it is sent.
+// Kept small: plain DOM, no UI framework, no zod. The background re-validates all it is sent. (A signal's 'abort'
+// fires once, so its listeners here and in lib/abm go without `{ once: true }`: bytes on every Apple page.)
 export default defineContentScript({
   matches: ['https://business.apple.com/*', 'https://school.apple.com/*'],
   allFrames: true,
@@ -26,17 +27,18 @@ export function main({ signal }: { signal: AbortSignal }): void {
   const intent = createDownloadIntent();
   // The button names the MDM the token goes to; it changes when Options' connections do.
   void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
-  const onStorage = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'local' && changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
+  const onStorage = (changes: Record<string, { newValue?: unknown }>) => {
+    if (changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
   };
-  browser.storage.onChanged.addListener(onStorage);
-  signal.addEventListener('abort', () => browser.storage.onChanged.removeListener(onStorage), { once: true });
+  // storage.local's own event (Chrome 73, Firefox 101): no area to check.
+  browser.storage.local.onChanged.addListener(onStorage);
+  signal.addEventListener('abort', () => browser.storage.local.onChanged.removeListener(onStorage));
   // Download controls of the entries on the page now, so a click on one is recognised as a token download.
   const controls = new WeakSet<EventTarget>();
 
-  const relay = (file: Omit<ContentRequest, 'type'>): void => {
+  const relay = (file: Omit<CaptureFileRequest, 'type'>): void => {
     if (!hasTokenShape(file.text)) return;
-    const request: ContentRequest = { type: 'capture:file', ...file };
+    const request: CaptureFileRequest = { type: 'capture:file', ...file };
     if (intent.takeArmed()) request.fromButton = true;
     if (intent.takeTrustedClick()) request.afterTrustedClick = true;
     void browser.runtime.sendMessage(request).catch(() => undefined);
@@ -70,7 +72,7 @@ export function main({ signal }: { signal: AbortSignal }): void {
         const control = entry.downloadControl;
         if (!control) return;
         controls.add(control);
-        entrySignal.addEventListener('abort', () => controls.delete(control), { once: true });
+        entrySignal.addEventListener('abort', () => controls.delete(control));
         addSendButton(entry, control, entrySignal, () => {
           intent.arm();
           control.click();

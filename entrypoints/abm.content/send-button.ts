@@ -1,13 +1,14 @@
 import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
 import type { TokenEntry } from '../../lib/abm/find-token-entries';
-import { placeOwnHost } from './own-host';
+import { placeOwnHost } from '../../lib/abm/own-host';
 import { SEND_TARGETS } from '../../lib/mdm/send-target-key';
 
-const CSS = `:host{display:inline-block;margin-inline-start:8px;vertical-align:middle}
-button{font:inherit;font-weight:500;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:99px;padding:4px 11px;cursor:pointer;white-space:nowrap}
-button:hover{background:var(--hover)}
-button:focus-visible{outline:2px solid #0071e3;outline-offset:2px}
-button:disabled{color:var(--muted);cursor:default}`;
+const CSS =
+  ':host{display:inline-block;margin-inline-start:8px;vertical-align:middle}' +
+  'button{font:inherit;font-weight:500;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:99px;padding:4px 11px;cursor:pointer;white-space:nowrap}' +
+  'button:hover{background:var(--hover)}' +
+  'button:focus-visible{outline:2px solid #0071e3;outline-offset:2px}' +
+  'button:disabled{color:var(--muted);cursor:default}';
 
 /**
  * Where the button says the token goes: "Addigy" (only Addigy connected), the MDM's name (one other connection), or
@@ -23,8 +24,8 @@ const label = (button: HTMLButtonElement, locationName: string | undefined) => {
 
 /** The connections changed (or were read at start): relabel every button on the page. */
 export function setSendTarget(value: unknown): void {
-  // Not one of the names (a non-string included): ignored.
-  if (!(SEND_TARGETS as readonly unknown[]).includes(value) || value === target) return;
+  // Not one of the names (a non-string included): ignored. The same name again relabels to the same words.
+  if (!(SEND_TARGETS as readonly unknown[]).includes(value)) return;
   target = value as string;
   for (const [button, locationName] of live) label(button, locationName);
 }
@@ -41,7 +42,7 @@ export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: A
   button.type = 'button';
   label(button, entry.locationName);
   live.set(button, entry.locationName);
-  signal.addEventListener('abort', () => live.delete(button), { once: true });
+  signal.addEventListener('abort', () => live.delete(button));
   button.addEventListener('click', (event) => {
     // The page's own row handlers have no business with our click.
     event.stopPropagation();

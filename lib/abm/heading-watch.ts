@@ -58,6 +58,5 @@ export function watchHeadings(doc: Document, handlers: HeadingWatchHandlers, sig
       style.remove();
       flag.remove();
     },
-    { once: true },
   );
 }

@@ -140,7 +140,6 @@ export function watchTokenEntries(doc: Document, handlers: TokenEntryHandlers, s
       if (frame !== undefined) win.cancelAnimationFrame(frame);
       endSection();
     },
-    { once: true },
   );
 
   schedule();

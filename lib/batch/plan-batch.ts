@@ -59,24 +59,37 @@ export function planBatch(input: {
   const due = input.health.filter((h) => h.websiteURL === input.site && isDue(h) && onPage.get(sameName(h.locationName)) === 1);
   const group = dueGroups(due).find((g) => !input.orgName || sameName(g.orgName) === sameName(input.orgName));
   if (!group) return undefined;
-  const seen = new Set<string>();
+  const first = new Map<string, BatchItem>();
   const items: BatchItem[] = [];
   for (const token of group.tokens) {
     // One download per location: two connections holding the same location get the file once, for the first.
     const location = sameName(token.locationName);
-    if (seen.has(location)) continue;
-    seen.add(location);
-    items.push({
+    const earlier = first.get(location);
+    if (earlier) {
+      const other = holderOf(token).connectionName;
+      earlier.discrepancy = [earlier.discrepancy, `${other} holds this location too: renew it there on its own afterwards.`].filter(Boolean).join(' ');
+      continue;
+    }
+    const item: BatchItem = {
       key: token.locationId,
       locationName: token.locationName,
       orgName: token.orgName,
       ...holderOf(token),
       ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
       health: token.state,
-      ...(token.state === 'other-mdm' ? { discrepancy: token.reason } : {}),
+      ...(discrepancyOf(token) ? { discrepancy: discrepancyOf(token) } : {}),
       state: 'queued',
-    });
+    };
+    first.set(location, item);
+    items.push(item);
   }
   items.sort((a, b) => (a.expiresAt ?? '').localeCompare(b.expiresAt ?? '') || a.locationName.localeCompare(b.locationName));
   return { orgName: group.orgName, items };
+}
+
+/** What the admin should know about a row before saying yes: why a dead token is dead, or an unknown expiry. */
+function discrepancyOf(token: TokenHealth): string | undefined {
+  if (token.state === 'revoked' || token.state === 'invalid' || token.state === 'expired') return token.reason;
+  if (!token.expiresAt) return 'The MDM does not say when this token expires.';
+  return undefined;
 }

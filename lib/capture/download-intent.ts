@@ -19,8 +19,8 @@ export interface DownloadIntent {
   /** Whether a capture now follows the user's own click within 10 s. Yes once per click. */
   takeTrustedClick(): boolean;
   /**
-   * A same-origin page navigation is about to start: is it the download just asked for? Yes once per click,
-   * so a later unrelated navigation is left alone.
+   * A same-origin page navigation is about to start: is it the download just asked for (by the user's click, or by
+   * the batch script's, `markBatchClick`)? Yes once per click, so a later unrelated navigation is left alone.
    */
   claimNavigation(): boolean;
   /**
@@ -28,6 +28,21 @@ export interface DownloadIntent {
    * Was it asked for with the button? Answers yes once per button click.
    */
   takeArmed(): boolean;
+}
+
+/**
+ * Where the batch script (entrypoints/abm-batch.ts) notes, right before it clicks a location's Download, until when
+ * (ms) a navigation in this frame is the batch's download: a property of the isolated world's global, which an
+ * extension's content scripts share in a frame and the page's scripts cannot reach. A symbol, so no element the page
+ * names (window's named properties) can stand in for it.
+ */
+const BATCH_CLICK_KEY = Symbol.for('token-relay:batch');
+// Absent (undefined) until the batch script writes it; `now() < undefined` is false.
+const isolatedWorld = globalThis as unknown as Record<typeof BATCH_CLICK_KEY, number>;
+
+/** The batch script's untrusted click on a Download control: the navigation that follows is that download. */
+export function markBatchClick(now: number = Date.now()): void {
+  isolatedWorld[BATCH_CLICK_KEY] = now + CLICKED_MS;
 }
 
 export function createDownloadIntent(now: () => number = Date.now): DownloadIntent {
@@ -50,9 +65,9 @@ export function createDownloadIntent(now: () => number = Date.now): DownloadInte
       return recent;
     },
     claimNavigation() {
-      if (now() >= clickedUntil) return false;
-      clickedUntil = 0;
-      return true;
+      const claimed = now() < clickedUntil || now() < isolatedWorld[BATCH_CLICK_KEY];
+      clickedUntil = isolatedWorld[BATCH_CLICK_KEY] = 0;
+      return claimed;
     },
     takeArmed() {
       const wasArmed = armed();

@@ -1,4 +1,6 @@
 import { CaptureGate } from '../capture/capture-gate';
+import type { BatchRunner } from '../batch/batch-runner';
+import { appleSite } from '../health/health-state';
 import type { RenewalMachine } from '../renewal/renewal-machine';
 import type { CaptureSource } from '../renewal/renewal-record';
 import type { Problem } from '../result';
@@ -13,6 +15,7 @@ import { parseContentDisposition } from '../capture/content-disposition';
 import {
   contentRequestSchema,
   pageIntentSchema,
+  type CaptureFileRequest,
   type IntentReply,
   type PageIntent,
   type PopupState,
@@ -47,9 +50,14 @@ export interface MessageHandlerDeps {
   };
   /** Which page proposals go on (trusted click, per-tab rate). One gate per background; tests pass their own. */
   captureGate?: CaptureGate;
+  /** Batch renewal (lib/batch): the popup's batch intents, Apple's Send all, and the downloads a batch pressed. */
+  batch?: Pick<BatchRunner, 'propose' | 'confirm' | 'cancel' | 'retryItem' | 'dismiss' | 'takeCapture'>;
+  /** The Apple tab's site, as the browser reports the tab (lib/abm/apple-batch-page). */
+  siteOfTab?(tabId: number): Promise<string | undefined>;
 }
 
 const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
+const NO_BATCH: Problem = { kind: 'batch-unavailable', message: 'Batch renewal is not available here.', nextStep: 'Renew the tokens one at a time.' };
 
 /**
  * The background's single entry for runtime messages. Returns undefined for anything it ignores,
@@ -62,18 +70,25 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     if (from === 'apple-content-script') {
       const request = contentRequestSchema.safeParse(message);
       if (!request.success) return undefined;
-      // Not after a real click, or too many: dropped silently, so a flood leaves no trace and no Apple call.
-      if (!gate.admit(tabIdOf(sender), request.data)) return undefined;
-      // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
-      const { text, via, fromButton, disposition } = request.data;
-      // The header's name wins over the link's `download` attribute, as in the browser.
+      const tabId = tabIdOf(sender);
+      if (request.data.type === 'capture:send-all') {
+        // Only a proposal: the batch is planned from the background's own view and waits for the popup's yes.
+        if (!deps.batch || typeof tabId !== 'number' || !gate.admit(tabId, request.data)) return undefined;
+        return proposeFromPage(deps, tabId, request.data.locations);
+      }
+      if (!deps.batch) return gate.admit(tabId, request.data) ? captureFromPage(deps, request.data) : undefined;
+      // The one download a running batch pressed in this tab is that batch's, whatever else happened on the page.
+      const { text, via, disposition } = request.data;
       const fileName = parseContentDisposition(disposition).fileName ?? request.data.fileName;
-      // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
-      deps.onFileArrived?.({ via, fileName, text });
-      const byButton = fromButton === true || via === 'button';
-      void deps.machine.capture({ text, source: byButton ? 'button' : via, fileName });
-      if (byButton) deps.onButtonCapture?.();
-      return Promise.resolve({ ok: true });
+      const file = request.data;
+      return deps.batch.takeCapture(tabId, { via: via === 'button' ? 'blob' : via, fileName, text }).then((taken): Promise<IntentReply> | undefined => {
+        if (taken) {
+          deps.onFileArrived?.({ via, fileName, text });
+          return Promise.resolve({ ok: true });
+        }
+        // Otherwise only the user's own click on the page, within the tab's rate, proposes a renewal; the rest is dropped.
+        return gate.admit(tabId, file) ? captureFromPage(deps, file) : undefined;
+      }) as Promise<IntentReply>;
     }
     if (from === 'addigy-console-script') {
       const request = consoleToBackgroundSchema.safeParse(message);
@@ -97,6 +112,28 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
     }
     return undefined;
   };
+}
+
+function captureFromPage(deps: MessageHandlerDeps, request: CaptureFileRequest): Promise<IntentReply> {
+  // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
+  const { text, via, fromButton, disposition } = request;
+  // The header's name wins over the link's `download` attribute, as in the browser.
+  const fileName = parseContentDisposition(disposition).fileName ?? request.fileName;
+  // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
+  deps.onFileArrived?.({ via, fileName, text });
+  const byButton = fromButton === true || via === 'button';
+  void deps.machine.capture({ text, source: byButton ? 'button' : via, fileName });
+  if (byButton) deps.onButtonCapture?.();
+  return Promise.resolve({ ok: true });
+}
+
+async function proposeFromPage(deps: MessageHandlerDeps, tabId: number, locations: string[]): Promise<IntentReply> {
+  const url = await deps.siteOfTab?.(tabId);
+  if (!url) return { ok: true };
+  const proposed = await deps.batch!.propose({ site: appleSite(url), tabId, pageLocations: locations });
+  // The popup shows the proposal (or why there is none) and asks for the one yes.
+  deps.onButtonCapture?.();
+  return proposed.ok ? { ok: true } : rejected(proposed.error);
 }
 
 function tabIdOf(sender: SenderInfo): unknown {
@@ -147,5 +184,27 @@ async function handleIntent(intent: PageIntent, deps: MessageHandlerDeps): Promi
     case 'tokens:snooze':
       await deps.snoozeReminders(intent.locationId, intent.days);
       return { ok: true, state: await deps.getState() };
+    case 'batch:propose': {
+      if (!deps.batch) return rejected(NO_BATCH);
+      const result = await deps.batch.propose({ site: intent.site, orgName: intent.orgName });
+      if (!result.ok) return rejected(result.error);
+      return 'openedApplePage' in result.value ? { ok: true, note: 'opened-apple-page' } : { ok: true, state: await deps.getState() };
+    }
+    case 'batch:confirm':
+    case 'batch:cancel':
+    case 'batch:dismiss':
+    case 'batch:retry': {
+      if (!deps.batch) return rejected(NO_BATCH);
+      const batch = deps.batch;
+      const result =
+        intent.type === 'batch:confirm'
+          ? await batch.confirm(intent.id)
+          : intent.type === 'batch:cancel'
+            ? await batch.cancel(intent.id)
+            : intent.type === 'batch:dismiss'
+              ? await batch.dismiss(intent.id)
+              : await batch.retryItem(intent.id, intent.key);
+      return result.ok ? { ok: true, state: await deps.getState() } : rejected(result.error);
+    }
   }
 }

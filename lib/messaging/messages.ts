@@ -39,6 +39,7 @@ export const contentRequestSchema = z.discriminatedUnion('type', [
   }),
 ]);
 export type ContentRequest = z.infer<typeof contentRequestSchema>;
+export type CaptureFileRequest = Extract<ContentRequest, { type: 'capture:file' }>;
 
 export const pageIntentSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('state:get') }),

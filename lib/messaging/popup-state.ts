@@ -1,4 +1,5 @@
 import { computeBadge, showBadge, type ActionApi, type TokenWatch } from '../badge';
+import type { BatchRecord } from '../batch/batch-record';
 import { isFinished, type RenewalRecord } from '../renewal/renewal-record';
 import type { Reminder } from '../reminders/reminder-scheduler';
 import { loadSnoozes } from '../reminders/reminder-store';
@@ -21,6 +22,8 @@ export interface PopupStateSources {
   tokens(): Promise<PopupState['tokens']>;
   snoozedUntil(now: Date): Promise<PopupState['snoozedUntil']>;
   tokenWatch(): Promise<TokenWatch>;
+  /** The newest batch (issue 22), if any; without this source there is none. */
+  batch?(): Promise<BatchRecord | undefined>;
 }
 
 export const storedPopupStateSources: PopupStateSources = {
@@ -47,22 +50,27 @@ export interface PublishTargets {
 /** The popup's state, and telling everyone it changed. */
 export function createPopupState(targets: PublishTargets, sources: PopupStateSources = storedPopupStateSources) {
   async function getState(): Promise<PopupState> {
-    const [connectionCount, renewals, noticedDownloads, tokens, snoozedUntil] = await Promise.all([
+    const [connectionCount, renewals, noticedDownloads, tokens, snoozedUntil, batch] = await Promise.all([
       sources.connectionCount(),
       sources.renewals(),
       sources.noticedDownloads(),
       sources.tokens(),
       sources.snoozedUntil(new Date()),
+      sources.batch?.(),
     ]);
     const readAt = Date.now();
-    return { configured: connectionCount > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
+    const state: PopupState = { configured: connectionCount > 0, renewals: renewals.slice(0, 20), noticedDownloads, tokens, snoozedUntil, readAt };
+    // A batch whose summary the admin closed is history: the popup and the badge no longer show it.
+    if (batch && !batch.dismissed) state.batch = batch;
+    return state;
   }
 
   async function publish(): Promise<void> {
-    const { renewals } = await getState();
-    await showBadge(targets.action, computeBadge(renewals, await sources.tokenWatch()));
-    // A killed worker is woken by this alarm and resumes whatever was under way.
-    const underway = renewals.some((r) => !isFinished(r) && r.step !== 'awaiting-confirmation');
+    const { renewals, batch } = await getState();
+    await showBadge(targets.action, computeBadge(renewals, await sources.tokenWatch(), batch));
+    // A killed worker is woken by this alarm and resumes whatever was under way; a running batch may be between
+    // two locations, with no renewal under way and no download event coming to wake it.
+    const underway = batch?.step === 'running' || renewals.some((r) => !isFinished(r) && r.step !== 'awaiting-confirmation');
     if (underway) await targets.alarms.create(RESUME_ALARM, { periodInMinutes: 0.5 });
     else await targets.alarms.clear(RESUME_ALARM);
     await targets.sendMessage({ type: 'state:changed' }).catch(() => undefined);

@@ -9,6 +9,8 @@ export interface CaptureInput {
   text: string;
   source: CaptureSource;
   fileName?: string;
+  /** A tab Token Relay opened for an earlier write that this one may use again (a batch's console tab). */
+  reuseTab?: number;
 }
 
 /** Stage 1, captured → parsed: the file itself. The token goes to the vault, never into the record. */
@@ -22,6 +24,7 @@ export async function captureFile(rt: RenewalRuntime, input: CaptureInput, id: s
     source: input.source,
     fileName: input.fileName,
     discrepancies: [],
+    ...(input.reuseTab !== undefined ? { console: { tabId: input.reuseTab, since: at } } : {}),
   };
   const parsed = parseVppToken(input.text, { now: rt.now() });
   if (!parsed.ok) return rt.fail(record, { ...parsed.error, step: 'parsed', retryable: false });

@@ -32,9 +32,17 @@ export class RenewalMachine {
     this.writeHost = writeHostOf(this.rt);
   }
 
-  /** A token file arrived. Returns the new renewal's record after its checks ran. */
-  capture(input: CaptureInput): Promise<RenewalRecord> {
-    return captureFile(this.rt, input, this.rt.deps.newId?.() ?? crypto.randomUUID());
+  /**
+   * A token file arrived. Returns the new renewal's record after its checks ran. `id`: chosen by a caller that must
+   * know the renewal before its first step is stored (a batch keeps it with the location it downloaded).
+   */
+  capture(input: CaptureInput, id?: string): Promise<RenewalRecord> {
+    return captureFile(this.rt, input, id ?? this.rt.deps.newId?.() ?? crypto.randomUUID());
+  }
+
+  /** The renewal's record as stored (a batch follows its locations' renewals by id). */
+  get(id: string): Promise<RenewalRecord | undefined> {
+    return this.rt.deps.store.get(id);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { RenewalRecord } from '../renewal/renewal-record';
+import type { BatchRecord } from '../batch/batch-record';
 import type { StoredConnection } from './connections';
 import { migratePrimaryConnection } from './primary-connection';
 
@@ -16,10 +17,12 @@ export interface TokenRelayDb extends DBSchema {
   connections: { key: string; value: StoredConnection };
   /** The way an admin took through a web console, per console origin, with no values in it (lib/storage/console-paths.ts). */
   consolePaths: { key: string; value: { route: string; controls: string[]; savedAt: string } };
+  /** Batch renewals (lib/batch): which locations the admin said yes to, and where each stands. No token text. */
+  batches: { key: string; value: BatchRecord; indexes: { updatedAt: string } };
 }
 
 const DB_NAME = 'token-relay';
-const DB_VERSION = 3;
+const DB_VERSION = 4;
 
 let opening: Promise<IDBPDatabase<TokenRelayDb>> | undefined;
 
@@ -34,6 +37,7 @@ export function openTokenRelayDb(): Promise<IDBPDatabase<TokenRelayDb>> {
       }
       if (oldVersion < 2) db.createObjectStore('connections', { keyPath: 'connection.id' });
       if (oldVersion < 3) db.createObjectStore('consolePaths');
+      if (oldVersion < 4) db.createObjectStore('batches', { keyPath: 'id' }).createIndex('updatedAt', 'updatedAt');
     },
   }).then(async (db) => {
     // A failed move keeps the old shape whole (one transaction); it is tried again at the next opening.

@@ -4,6 +4,7 @@ import { PopupApp } from '../../components/PopupApp';
 import type { BackgroundClient } from '../../lib/messaging/extension-client';
 import type { PageIntent, PopupState } from '../../lib/messaging/messages';
 import type { RenewalRecord } from '../../lib/renewal/renewal-record';
+import type { BatchItem, BatchRecord } from '../../lib/batch/batch-record';
 
 const base: RenewalRecord = {
   id: 'r1',
@@ -248,5 +249,94 @@ describe('PopupApp and replies that overtake each other', () => {
     await new Promise((r) => setTimeout(r, 20));
     expect(screen.getByRole('heading', { name: 'Renewed, but the scan failed' })).toBeTruthy();
     expect(screen.queryByRole('heading', { name: /^Renewing/ })).toBeNull();
+  });
+});
+
+describe('PopupApp and batch renewal (issue 22)', () => {
+  const due = (name: string, state: 'expiring-soon' | 'expired' | 'valid') => ({
+    locationId: `loc-${name.toLowerCase().replace(/\W+/g, '-')}`,
+    locationName: name,
+    orgName: 'Springfield Schools',
+    websiteURL: 'https://school.apple.com' as const,
+    expirySource: 'addigy' as const,
+    expiresAt: new Date(Date.now() + 10 * 86_400_000).toISOString(),
+    daysLeft: 10,
+    state,
+    reason: `${name} is ${state}.`,
+  });
+  const tokens = { fetchedAt: new Date().toISOString(), health: [due('North High', 'expiring-soon'), due('South High', 'expired'), due('West Middle', 'valid')] };
+  const withTokens = { ...EMPTY, configured: true, tokens };
+  const item = (locationName: string, state: BatchItem['state'], extra: Partial<BatchItem> = {}): BatchItem => ({
+    key: `loc-${locationName.toLowerCase().replace(/\W+/g, '-')}`,
+    locationName,
+    orgName: 'Springfield Schools',
+    connectionId: 'addigy',
+    connectionName: 'Addigy',
+    mdm: 'addigy',
+    tokenId: 'x',
+    health: 'expiring-soon',
+    state,
+    ...extra,
+  });
+  const batchOf = (step: BatchRecord['step'], items: BatchItem[]): BatchRecord => ({
+    id: 'b1',
+    step,
+    site: 'https://school.apple.com',
+    orgName: 'Springfield Schools',
+    items,
+    createdAt: new Date().toISOString(),
+    updatedAt: new Date().toISOString(),
+  });
+
+  it('Renew all N expiring asks the background for the organisation’s batch, through the intent path', async () => {
+    const { sent } = renderPopup({ ...withTokens, renewals: [] });
+    const renewAll = await screen.findByRole('button', { name: 'Renew all 2 expiring in Springfield Schools' });
+    expect(renewAll.firstChild?.textContent).toBe('Renew all ');
+    fireEvent.click(renewAll);
+    await waitFor(() => expect(sent).toContainEqual({ type: 'batch:propose', site: 'https://school.apple.com', orgName: 'Springfield Schools' }));
+  });
+
+  it('says Apple’s page is opening when no page of that organisation was open', async () => {
+    const client: BackgroundClient = {
+      send: async (intent) =>
+        intent.type === 'batch:propose' ? { ok: true, note: 'opened-apple-page' } : { ok: true, state: { ...withTokens, renewals: [] } },
+      onStateChanged: () => () => undefined,
+    };
+    render(<PopupApp client={client} openOptions={() => undefined} />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Renew all 2 expiring in Springfield Schools' }));
+    expect((await screen.findByText(/^Apple School Manager is opening\./)).textContent).toBe(
+      'Apple School Manager is opening. Choose Send all there, or come back here and choose Renew all again.',
+    );
+  });
+
+  it('shows a proposed batch (loaded on demand) and hides Renew all while it is proposed or running', async () => {
+    const { sent } = renderPopup({ ...withTokens, renewals: [], batch: batchOf('proposed', [item('North High', 'queued'), item('South High', 'queued')]) });
+    expect(await screen.findByRole('heading', { name: 'Renew 2 tokens' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: /expiring in/ })).toBeNull();
+    fireEvent.click(screen.getByRole('button', { name: 'Renew all 2' }));
+    await waitFor(() => expect(sent).toContainEqual({ type: 'batch:confirm', id: 'b1' }));
+  });
+
+  it('offers Renew all again once the batch is finished', async () => {
+    renderPopup({ ...withTokens, renewals: [], batch: batchOf('finished', [item('North High', 'renewed'), item('South High', 'failed')]) });
+    expect(await screen.findByRole('heading', { name: 'Batch finished' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Renew all 2 expiring in Springfield Schools' })).toBeTruthy();
+  });
+
+  it('shows the batch’s renewals in its rows, not as cards; a renewal that needs the admin keeps its card below the batch', async () => {
+    const sending = { ...base, id: 'r-north', step: 'renewing' as const };
+    const asking = { ...base, id: 'r-design', otherMdm: 'Jamf Pro', preview: undefined, console: undefined };
+    const alone = { ...base, id: 'r-other', step: 'done' as const, updatedAt: new Date(Date.now() - 3 * 86_400_000).toISOString() };
+    renderPopup({
+      ...withTokens,
+      renewals: [sending, asking, alone],
+      batch: batchOf('running', [item('North High', 'relaying', { renewalId: 'r-north' }), item('Design', 'needs-you', { renewalId: 'r-design' }), item('South High', 'queued')]),
+    });
+    const heading = await screen.findByRole('heading', { name: 'Renewing 3 tokens' });
+    expect(screen.queryByText('Renewing Main Campus…')).toBeNull();
+    const answer = screen.getByRole('button', { name: 'Continue in Addigy' });
+    expect(heading.compareDocumentPosition(answer) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // A renewal outside the batch is still history.
+    expect(screen.getByRole('heading', { name: 'Recent renewals' })).toBeTruthy();
   });
 });

@@ -369,3 +369,49 @@ describe('TokenOverview at MSP scale', () => {
     });
   });
 });
+
+describe('TokenOverview: Renew all, one batch per Apple organisation (issue 22)', () => {
+  const district = [
+    entry('North High', 'expiring-soon', 10, { orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com' }),
+    entry('South High', 'expired', -2, { orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com' }),
+    entry('East Middle', 'revoked', 200, { orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com' }),
+    entry('West Middle', 'valid', 200, { orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com' }),
+    entry('Design', 'other-mdm', 20, { orgName: 'Springfield Schools', websiteURL: 'https://school.apple.com' }),
+  ];
+
+  it('offers one button per organisation with due tokens, counting only the due ones, and hands it the group', () => {
+    const onRenewAll = vi.fn();
+    render(<TokenOverview health={[...district, ...ALL]} now={NOW} onRenewAll={onRenewAll} />);
+    const buttons = screen.getAllByRole('button', { name: /^Renew all / });
+    // Acme Corp's North High is in Apple School Manager: another Apple session, another batch.
+    expect(buttons.map((b) => b.textContent)).toEqual([
+      'Renew all 3 expiring in Acme Corp',
+      'Renew all 3 expiring in Springfield Schools',
+      'Renew all 1 expiring in Acme Corp',
+    ]);
+    // Several organisations: each button's organisation shows on screen too.
+    expect(buttons[1]!.closest('li')!.textContent).toBe('Springfield Schools Renew all 3 expiring in Springfield Schools');
+    fireEvent.click(screen.getByRole('button', { name: 'Renew all 3 expiring in Springfield Schools' }));
+    expect(onRenewAll).toHaveBeenCalledTimes(1);
+    const group = onRenewAll.mock.calls[0]![0];
+    expect(group).toMatchObject({ site: 'https://school.apple.com', orgName: 'Springfield Schools' });
+    expect(group.tokens.map((t: TokenHealth) => t.locationName).sort()).toEqual(['East Middle', 'North High', 'South High']);
+  });
+
+  it('counts a location two connections hold once: a batch downloads each location once', () => {
+    const both = [district[0]!, { ...district[0]!, locationId: 'jamf-1:77', connectionName: 'Jamf Pro', mdm: 'jamf-pro' as const }];
+    render(<TokenOverview health={both} now={NOW} onRenewAll={() => undefined} />);
+    expect(screen.getByRole('button', { name: 'Renew all 1 expiring in Springfield Schools' })).toBeTruthy();
+  });
+
+  it('offers none when nothing is due, or without a handler; waits while a batch is asked for', () => {
+    const { unmount } = render(<TokenOverview health={[district[3]!, district[4]!]} now={NOW} onRenewAll={() => undefined} />);
+    expect(screen.queryByRole('button', { name: /^Renew all/ })).toBeNull();
+    unmount();
+    const again = render(<TokenOverview health={district} now={NOW} />);
+    expect(screen.queryByRole('button', { name: /^Renew all/ })).toBeNull();
+    again.unmount();
+    render(<TokenOverview health={district} now={NOW} onRenewAll={() => undefined} renewAllPending />);
+    expect((screen.getByRole('button', { name: 'Renew all 3 expiring in Springfield Schools' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});

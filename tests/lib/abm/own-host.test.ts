@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { placeOwnHost } from '../../../entrypoints/abm.content/own-host';
+import { placeOwnHost } from '../../../lib/abm/own-host';
 import { addSendButton } from '../../../entrypoints/abm.content/send-button';
 import { SEND_HOST_TAG } from '../../../lib/abm/own-elements';
 

@@ -338,4 +338,61 @@ describe('createMessageHandler', () => {
       expect(createMessageHandler(handlerDeps({ console: undefined }))(question, SIGN_IN_TAB)).toBeUndefined();
     });
   });
+
+  describe('batch renewal', () => {
+    const batchDouble = () => ({
+      propose: vi.fn(async () => ({ ok: true as const, value: { openedApplePage: true as const } })),
+      confirm: vi.fn(async () => ({ ok: true as const, value: {} as never })),
+      cancel: vi.fn(async () => ({ ok: true as const, value: {} as never })),
+      retryItem: vi.fn(async () => ({ ok: true as const, value: {} as never })),
+      dismiss: vi.fn(async () => ({ ok: true as const, value: {} as never })),
+      takeCapture: vi.fn(async () => false),
+    });
+
+    it('a capture without the user’s click goes to a running batch, which alone decides; nothing else starts', async () => {
+      const batch = batchDouble();
+      batch.takeCapture.mockResolvedValueOnce(true);
+      const routed = createMessageHandler(handlerDeps({ batch }));
+      await routed({ type: 'capture:file', via: 'blob', fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT }, APPLE_TAB);
+      expect(batch.takeCapture).toHaveBeenCalledWith(1, { via: 'blob', fileName: 'sToken_for_Main Campus.vpptoken', text: TEXT });
+      // Not the batch's: dropped without a record.
+      await routed({ type: 'capture:file', via: 'blob', text: TEXT }, APPLE_TAB);
+      await machine.settled();
+      expect(await store.list()).toEqual([]);
+    });
+
+    it('a capture after the user’s own click still renews on its own when no batch takes it', async () => {
+      const batch = batchDouble();
+      const routed = createMessageHandler(handlerDeps({ batch }));
+      await routed({ type: 'capture:file', via: 'blob', afterTrustedClick: true, text: TEXT }, APPLE_TAB);
+      await machine.settled();
+      expect(await store.list()).toHaveLength(1);
+    });
+
+    it('Send all on Apple’s page only proposes, and only after the user’s own click', async () => {
+      const batch = batchDouble();
+      const routed = createMessageHandler(handlerDeps({ batch, siteOfTab: async () => 'https://school.apple.com/#/main', onButtonCapture: () => popupOpened++ }));
+      expect(routed({ type: 'capture:send-all', locations: ['North High'] }, APPLE_TAB)).toBeUndefined();
+      expect(batch.propose).not.toHaveBeenCalled();
+      await routed({ type: 'capture:send-all', afterTrustedClick: true, locations: ['North High'] }, APPLE_TAB);
+      expect(batch.propose).toHaveBeenCalledWith({ site: 'https://school.apple.com', tabId: 1, pageLocations: ['North High'] });
+      expect(batch.confirm).not.toHaveBeenCalled();
+      expect(popupOpened).toBe(1);
+    });
+
+    it('the batch intents come from extension pages only', async () => {
+      const batch = batchDouble();
+      const routed = createMessageHandler(handlerDeps({ batch }));
+      for (const intent of [{ type: 'batch:confirm', id: 'b' }, { type: 'batch:retry', id: 'b', key: 'k' }, { type: 'batch:cancel', id: 'b' }]) {
+        expect(routed(intent, APPLE_TAB)).toBeUndefined();
+        expect(routed(intent, CONSOLE_TAB)).toBeUndefined();
+      }
+      expect(batch.confirm).not.toHaveBeenCalled();
+      expect(await routed({ type: 'batch:confirm', id: 'b' }, POPUP)).toMatchObject({ ok: true });
+      expect(batch.confirm).toHaveBeenCalledWith('b');
+      expect(await routed({ type: 'batch:retry', id: 'b', key: 'k' }, POPUP)).toMatchObject({ ok: true });
+      expect(batch.retryItem).toHaveBeenCalledWith('b', 'k');
+      expect(await routed({ type: 'batch:propose', site: 'https://business.apple.com' }, POPUP)).toEqual({ ok: true, note: 'opened-apple-page' });
+    });
+  });
 });

@@ -6,6 +6,7 @@ import { saveAddigySectionKey, saveAddigySectionUrl, saveConnection } from '../.
 import { resetTokenRelayDbForTests } from '../../../lib/storage/database';
 import type { RenewalRecord } from '../../../lib/renewal/renewal-record';
 import { renewalRecord } from '../../support/renewal-record-factory';
+import { batchItem, batchRecord, batchRows } from '../../support/batch-record-factory';
 
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -95,5 +96,23 @@ describe('popup state', () => {
     await vi.waitFor(() => expect(sent).toHaveLength(3));
     await flush();
     expect(sent).toHaveLength(3);
+  });
+
+  it('carries the batch into the state, until its summary is closed; none without a batch source', async () => {
+    const running = batchRecord('running', batchRows(3, 1));
+    expect((await setUp({ batch: async () => running }).state.getState()).batch).toEqual(running);
+    const closed = batchRecord('finished', batchRows(3, 3), { dismissed: true });
+    expect((await setUp({ batch: async () => closed }).state.getState()).batch).toBeUndefined();
+    expect((await setUp().state.getState()).batch).toBeUndefined();
+  });
+
+  it('publishes a running batch on the badge and keeps the resume alarm between two of its locations', async () => {
+    // Between locations: the last renewal is done and the next download not pressed yet.
+    const running = batchRecord('running', [batchItem('North High', 'renewed'), batchItem('Lab', 'queued')]);
+    const { state, alarms } = setUp({ renewalList: [renewalRecord('done')], batch: async () => running });
+    await state.publish();
+    expect(await fakeBrowser.action.getBadgeText({})).toBe('1/2');
+    expect(await fakeBrowser.action.getTitle({})).toBe('Token Relay is renewing 2 tokens: 1 done');
+    expect(alarms).toEqual([`create ${RESUME_ALARM}`]);
   });
 });

@@ -1,5 +1,6 @@
-// Our UI on Apple's page: a custom-element host with an open shadow root, so page CSS cannot reach in
-// and tests (and assistive tech) still can. No customElements.define: content scripts have no registry.
+// Our UI on Apple's page (the content script's buttons and hint, the batch script's Send all): a custom-element host
+// with an open shadow root, so page CSS cannot reach in and tests (and assistive tech) still can.
+// No customElements.define: content scripts have no registry.
 
 /** System font (Chrome and Firefox know system-ui), small, neutral; follows the system's light or dark appearance. */
 const BASE_CSS = `:host{all:initial;color-scheme:light dark;font:12px/1.3 system-ui,sans-serif;color:light-dark(#1d1d1f,#f5f5f7);--line:light-dark(#c7c7cc,#545458);--bg:light-dark(#fff,#1c1c1e);--hover:light-dark(#f2f2f7,#2c2c2e);--muted:light-dark(#6e6e73,#aeaeb2)}`;
@@ -19,5 +20,5 @@ export function placeOwnHost(anchor: Element, tag: string, css: string, content:
   host.attachShadow({ mode: 'open' }).append(style, content);
   anchor.after(host);
   if (signal.aborted) host.remove();
-  else signal.addEventListener('abort', () => host.remove(), { once: true });
+  else signal.addEventListener('abort', () => host.remove());
 }
