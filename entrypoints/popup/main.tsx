@@ -19,7 +19,8 @@ const client = deferredClient(() =>
     .then(() => import('../../lib/messaging/extension-client'))
     .then((module) => module.runtimeBackgroundClient),
 );
-const openOptions = () => void import('wxt/browser').then(({ browser }) => browser.runtime.openOptionsPage());
+// Through the client's module: a dynamic import of wxt/browser here would put it back in the first frame's files.
+const openOptions = () => void import('../../lib/messaging/extension-client').then((module) => module.openOptionsPage());
 
 // The first render waits for the stored overview (its read started before these modules loaded), so the
 // first frame the admin sees is the list, not "Loading…".

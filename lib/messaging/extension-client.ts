@@ -33,3 +33,5 @@ export const runtimeBackgroundClient: BackgroundClient = {
     return () => browser.runtime.onMessage.removeListener(onMessage);
   },
 };
+
+export const openOptionsPage = () => browser.runtime.openOptionsPage();
