@@ -2,22 +2,22 @@ import { useCallback, useEffect, useLayoutEffect, useState } from 'preact/hooks'
 import type { BackgroundClient } from '../lib/messaging/extension-client';
 import type { IntentReply, PageIntent, PopupState } from '../lib/messaging/messages';
 import type { Problem } from '../lib/result';
-import { RenewalView, type RenewalActions } from './RenewalView';
-import { TokenFilePicker } from './TokenFilePicker';
+import type { RenewalActions } from './RenewalView';
 import { TokenOverview } from './TokenOverview';
-import { History } from './History';
-import { ApplePageNotice } from './ApplePageNotice';
 import type { PageOutline } from '../lib/addigy-console/console-messages';
-import { SiteAccessNotice } from './SiteAccessNotice';
+import { afterFirstPaint } from './after-first-paint';
 import type { DueGroup } from '../lib/batch/plan-batch';
 import { appleSiteName } from '../lib/health/health-state';
 
+/** The renewal view, history, file picker and notices: loaded once the first frame (the overview) is painted. */
+type LaterParts = typeof import('./popup-later').popupLaterParts;
 /** BatchView, loaded on demand: most openings of the popup have no batch. */
 type BatchViewComponent = typeof import('./BatchView').BatchView;
 /**
  * Vite wraps each import() in a helper that preloads the chunk's dependencies (about 0.6 KB gzipped, in the
- * popup's first paint), unless the module defines its own. BatchView's dependencies are the popup's own chunks,
- * loaded already: nothing to preload, so the import just runs. Exported only so nothing calls it unused.
+ * popup's first paint), unless the module defines its own. These chunks are loaded after the first frame, where
+ * fetching their imports one after the other costs the admin nothing: the import just runs. Exported only so
+ * nothing calls it unused.
  */
 export const __vitePreload = <T,>(load: () => Promise<T>): Promise<T> => load();
 
@@ -78,6 +78,18 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
     });
   }, [client]);
 
+  // Everything but the overview, after the overview's first frame.
+  const [later, setLater] = useState<LaterParts | undefined>();
+  useEffect(() => {
+    afterFirstPaint()
+      .then(() => import('./popup-later'))
+      .then((module) => module.popupLaterParts)
+      .then(
+        (parts) => setLater(parts),
+        () => setProblem({ kind: 'popup-parts', message: 'Token Relay could not show all of this window.', nextStep: 'Close and reopen this window.' }),
+      );
+  }, []);
+
   // Batch renewal (issue 22): its view is imported the first time a batch shows up.
   const batch = state?.batch;
   const [BatchView, setBatchView] = useState<BatchViewComponent | undefined>();
@@ -133,7 +145,7 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
           Options
         </button>
       </header>
-      <SiteAccessNotice />
+      {later && <later.SiteAccessNotice />}
       {problem && (
         <div class="notice bad" role="alert">
           <p>{problem.message}</p>
@@ -153,7 +165,7 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
           </button>
         </section>
       )}
-      {unreadableApplePage && <ApplePageNotice outline={unreadableApplePage} />}
+      {unreadableApplePage && later && <later.ApplePageNotice outline={unreadableApplePage} />}
       {/* Nothing while its code loads: a file of the extension's own, there in a moment. */}
       {batch && BatchView && <BatchView batch={batch} send={(intent) => void send(intent)} />}
       {batchNote && !batch && (
@@ -161,8 +173,8 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
           {batchNote}
         </p>
       )}
-      {current && <RenewalView key={current.id} record={current} actions={actions} />}
-      {waiting && <RenewalView key={waiting.id} record={waiting} actions={actions} />}
+      {current && later && <later.RenewalView key={current.id} record={current} actions={actions} />}
+      {waiting && later && <later.RenewalView key={waiting.id} record={waiting} actions={actions} />}
       {state && !current && !batch && state.configured && (
         <p class="muted">
           To renew a token: in Apple Business Manager, open Preferences → Payments and Billing and click{' '}
@@ -193,9 +205,9 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
         // built (and any the admin opened) stay when the answer replaces the picture.
         !state && early && <TokenOverview health={early.health} fetchedAt={early.fetchedAt} problem={early.problem} />
       )}
-      {older.length > 0 && <History renewals={older} onDismiss={(id) => void send({ type: 'renewal:discard', id })} />}
-      {state && (
-        <TokenFilePicker
+      {older.length > 0 && later && <later.History renewals={older} onDismiss={(id) => void send({ type: 'renewal:discard', id })} />}
+      {state && later && (
+        <later.TokenFilePicker
           onFile={(fileName, text) => void send({ type: 'renewal:import-file', fileName, text })}
           onProblem={setProblem}
         />

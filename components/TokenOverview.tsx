@@ -8,6 +8,7 @@ import {
   type TokenHealth,
 } from '../lib/health/health-state';
 import { dueGroups, sameName, type DueGroup } from '../lib/batch/plan-batch';
+import { afterFirstPaint } from './after-first-paint';
 
 /**
  * Dates as in ./format (formatDate, formatDateTime), with each Intl formatter built once: building one
@@ -293,11 +294,17 @@ export function TokenOverview({
   const [allRows, setAllRows] = useState(view.sorted.length <= FIRST_FRAME_ROWS);
   useEffect(() => {
     if (allRows) return;
-    // After the next frame is painted: rAF runs before that paint, the task it queues after it.
+    // After the page's first frame is on screen (building them sooner slows its display), and then after the next
+    // frame is painted: rAF runs before that paint, the task it queues after it.
+    let frame: number | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const frame = requestAnimationFrame(() => (timer = setTimeout(() => setAllRows(true))));
+    let cancelled = false;
+    void afterFirstPaint().then(() => {
+      if (!cancelled) frame = requestAnimationFrame(() => (timer = setTimeout(() => setAllRows(true))));
+    });
     return () => {
-      cancelAnimationFrame(frame);
+      cancelled = true;
+      if (frame !== undefined) cancelAnimationFrame(frame);
       clearTimeout(timer);
     };
   }, [allRows]);
