@@ -194,6 +194,7 @@ describe('batch renewal of a district’s expiring tokens, in Chromium against t
     );
     if (popup) pages.push(popup);
     else popup = await openPopup(actions);
+    console.info(`(b) the popup was opened by ${actions.list.includes('open the popup') ? 'the admin (action.openPopup showed nothing headless)' : 'Token Relay'}`);
     await expectProposed(popup);
     await confirm(actions, popup);
 
