@@ -50,7 +50,12 @@ describe('Firefox: batch renewal of a district’s expiring tokens', () => {
       // Named by aria-label, or by a label element (then the popup's only progress bar).
       const bars = [...document.querySelectorAll('progress, [role="progressbar"]')];
       const bar = bars.find((element) => element.getAttribute('aria-label') === 'Batch progress') ?? bars[0];
-      return bar ? (bar.textContent?.trim() || bar.getAttribute('aria-valuetext') || '') : '';
+      if (!bar) return '';
+      const described = (bar.getAttribute('aria-describedby') ?? '')
+        .split(/\s+/)
+        .map((id) => (id ? document.getElementById(id)?.textContent ?? '' : ''))
+        .join(' ');
+      return [bar.textContent, bar.getAttribute('aria-valuetext'), described].map((text) => (text ?? '').trim()).find(Boolean) ?? '';
     });
 
   it('starts from the popup and renews the two due tokens, each downloaded once, the third left alone', async () => {

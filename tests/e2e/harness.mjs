@@ -609,35 +609,48 @@ export async function forgetBatches(session) {
 }
 
 /**
- * What the popup's batch progress bar says (`<progress>` named "Batch progress", text "<k> of <n> renewed"), or
- * undefined when it shows none.
+ * What the popup's batch progress bar says ("<k> of <n> renewed"): the `<progress>` named "Batch progress", its words
+ * in its text, its aria-valuetext or the element that describes it. Undefined when the popup shows none.
  * @param {import('playwright-core').Page} popup
  */
 export async function batchProgress(popup) {
   const bar = popup.getByRole('progressbar', { name: 'Batch progress' });
   if ((await bar.count()) === 0) return undefined;
-  const text = (await bar.first().textContent())?.trim();
-  return text || (await bar.first().getAttribute('aria-valuetext')) || undefined;
+  return bar.first().evaluate((element) => {
+    const described = (element.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => (id ? element.ownerDocument.getElementById(id)?.textContent ?? '' : ''))
+      .join(' ');
+    const said = [element.textContent, element.getAttribute('aria-valuetext'), described].map((text) => (text ?? '').trim()).find(Boolean);
+    return said || undefined;
+  });
 }
 
 /**
- * The popup's batch row for a location: the smallest list item or table row that names it.
+ * The popup's batch view: the region named by its heading ("Renew 11 tokens", "Renewing 11 tokens", "Batch finished").
+ * @param {import('playwright-core').Page} popup
+ */
+export function batchView(popup) {
+  return popup.getByRole('region', { name: /^(Renew \d+ tokens?|Renewing \d+ tokens?|Batch finished)$/ });
+}
+
+/**
+ * The batch view's row for a location: its list item whose heading is the location's name.
  * @param {import('playwright-core').Page} popup
  * @param {string} locationName
  */
 export function batchRow(popup, locationName) {
-  const naming = popup.locator('li, tr').filter({ has: popup.getByText(locationName, { exact: true }) });
-  // The batch's row, not the token overview's: it shows one of the batch's state words.
-  return naming.filter({ hasText: BATCH_STATE_WORDS }).filter({ hasNot: naming });
+  return batchView(popup)
+    .getByRole('listitem')
+    .filter({ has: popup.getByRole('heading', { name: locationName, exact: true }) });
 }
 
 /** A batch row's state words, as the popup shows them (issue 22's plan). */
 export const BATCH_ROW_STATES = ['Waiting', 'Downloading', 'Sending', 'Renewed', 'Needs you', 'Failed', 'Cancelled'];
-// No word boundaries: an element's text runs its parts together ("Springfield DistrictRenewed").
-const BATCH_STATE_WORDS = new RegExp(`(${BATCH_ROW_STATES.join('|')})`);
 
 /**
- * The state word a batch row shows (one of BATCH_ROW_STATES), or undefined.
+ * The state word a batch row shows (one of BATCH_ROW_STATES), or undefined (no such row, or no state shown yet:
+ * a proposed batch's rows show none).
  * @param {import('playwright-core').Page} popup
  * @param {string} locationName
  */
