@@ -1,6 +1,8 @@
-// Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS)
-// and the content scripts injected on every Apple Business Manager page. Run after a build.
-// --check: exit 1 when the Apple-page scripts are over issue 12's budget (npm test runs it after the build).
+// Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS),
+// the content scripts injected on every Apple Business Manager page and on every page of Addigy's console,
+// and the console script the background injects into its own Addigy tabs only. Run after a build.
+// --check: exit 1 when the Apple-page scripts are over issue 12's budget, or what the manifest puts on Addigy's
+// console pages is over issue 23's (npm test runs it after the build).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname, normalize } from 'node:path';
@@ -58,4 +60,32 @@ const applePages = report('Apple pages (issue 12: <= 6 KB)', onApplePages);
 const verdict = applePages <= APPLE_PAGES_BUDGET ? 'within' : 'OVER';
 console.log(`${''.padEnd(34)} ${applePages.toLocaleString('en')} B gzip: ${verdict} the budget of ${APPLE_PAGES_BUDGET.toLocaleString('en')} B`);
 if (check && applePages > APPLE_PAGES_BUDGET) process.exitCode = 1;
+
+/** Does a manifest match pattern cover this URL? (`<all_urls>`, `*` and `*.` hosts, path globs.) */
+function patternMatches(pattern, url) {
+  if (pattern === '<all_urls>') return true;
+  const [, scheme, host, path] = /^(\*|https?):\/\/([^/]+)(\/.*)$/.exec(pattern) ?? [];
+  if (!scheme) return false;
+  const target = new URL(url);
+  const hostOk = host === '*' || (host.startsWith('*.') ? target.hostname === host.slice(2) || target.hostname.endsWith(host.slice(1)) : target.hostname === host);
+  const pathOk = new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(target.pathname);
+  return (scheme === '*' || `${scheme}:` === target.protocol) && hostOk && pathOk;
+}
+// Issue 23's budget (8 KB): everything the manifest injects on a page of Addigy's console, JS and CSS. The console
+// script itself is not listed: the background injects it into the tabs it opened for a renewal only.
+const onAddigyConsole = manifest.content_scripts
+  .filter((cs) => cs.matches.some((pattern) => patternMatches(pattern, 'https://app.addigy.com/policies')))
+  .flatMap((cs) => [...(cs.js ?? []), ...(cs.css ?? [])]);
+const ADDIGY_CONSOLE_BUDGET = 8 * 1024;
+const addigyConsole = report('Addigy console pages (<= 8 KB)', onAddigyConsole);
+console.log(
+  `${''.padEnd(34)} ${addigyConsole.toLocaleString('en')} B gzip: ${addigyConsole <= ADDIGY_CONSOLE_BUDGET ? 'within' : 'OVER'} the budget of ${ADDIGY_CONSOLE_BUDGET.toLocaleString('en')} B`,
+);
+if (check && addigyConsole > ADDIGY_CONSOLE_BUDGET) process.exitCode = 1;
+const CONSOLE_DRIVER = 'addigy-console-driver.js';
+if (existsSync(join(dist, CONSOLE_DRIVER))) report("  injected in Token Relay's tabs", [CONSOLE_DRIVER]);
+else {
+  console.error(`No ${CONSOLE_DRIVER} in ${dist}: the console script the background injects is missing.`);
+  if (check) process.exitCode = 1;
+}
 report('background worker', closure(manifest.background.service_worker ?? 'background.js') ? [...closure('background.js')] : []);
