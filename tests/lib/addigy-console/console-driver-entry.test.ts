@@ -10,7 +10,9 @@ const ownSender = () => ({ id: fakeBrowser.runtime.id });
 /** Hands the page's console script(s) a Save job, as the background does; counts the copies that answer. */
 async function answersToAJob(): Promise<number> {
   const sendResponse = vi.fn();
-  await fakeBrowser.runtime.onMessage.trigger({ type: 'console:press-save', renewalId: 'r1' }, ownSender(), sendResponse);
+  // The fake's types name only (message, sender); the listener takes sendResponse third, as in a browser.
+  const trigger = fakeBrowser.runtime.onMessage.trigger as (...args: unknown[]) => Promise<unknown>;
+  await trigger({ type: 'console:press-save', renewalId: 'r1' }, ownSender(), sendResponse);
   return sendResponse.mock.calls.length;
 }
 
