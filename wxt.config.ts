@@ -64,15 +64,19 @@ function isMainWorld(script: object): boolean {
  * docs/abm-capture.md for what a copy left behind by an extension update does). The wrapper imports the entry's named
  * `main`, not its default export, so the manifest options (which WXT reads at build time) stay out of the bundle.
  * The scripts on Addigy's hosts get the same one-line wrapper, for another reason: WXT's context posts the extension's
- * id to the page at start-up and aborts on a replay of it, which a page could use to stop a running job (issue 19). Both are minified by terser rather than esbuild: ~0.35 KB less gzipped
+ * id to the page at start-up and aborts on a replay of it, which a page could use to stop a running job (issue 19).
+ * The console driver is an unlisted script, injected by the background into its own Addigy tabs only (issue 23):
+ * WXT's unlisted wrapper posts nothing, but the one-liner is smaller and the same as the others. Both are minified by terser rather than esbuild: ~0.35 KB less gzipped
  * (its compressor inlines and joins more, and it names variables so that the same few letters repeat). Issue 12 gives
  * these two 6 KB together.
  */
 function appleScriptEntries(): Plugin {
   const isolated = '\0virtual:wxt-content-script-isolated-world-entrypoint?';
   const main = '\0virtual:wxt-content-script-main-world-entrypoint?';
+  const unlisted = '\0virtual:wxt-unlisted-script-entrypoint?';
   const appleEntries = ['/entrypoints/abm.content/index.ts', '/entrypoints/download-hooks.content.ts'];
-  const addigyEntries = ['/entrypoints/addigy-console.content.ts', '/entrypoints/addigy-sign-in.content.ts'];
+  const addigyEntries = ['/entrypoints/addigy-sign-in.content.ts'];
+  const consoleDriver = '/entrypoints/addigy-console-driver.ts';
   return {
     name: 'token-relay:apple-script-entries',
     enforce: 'pre',
@@ -92,6 +96,10 @@ function appleScriptEntries(): Plugin {
       // Addigy's pages: no WXT context, whose start-up signal posts our id to the page and lets the page abort a job.
       if (id.startsWith(isolated) && addigyEntries.some((path) => id.endsWith(path))) {
         return `import{main}from ${JSON.stringify(id.slice(isolated.length))};main();`;
+      }
+      // The console driver, which the background injects into its own Addigy tabs only: the same one line.
+      if (id.startsWith(unlisted) && id.endsWith(consoleDriver)) {
+        return `import{main}from ${JSON.stringify(id.slice(unlisted.length))};main();`;
       }
       return null;
     },

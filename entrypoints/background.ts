@@ -36,7 +36,7 @@ export default defineBackground({
     const { getState, publish, refreshTokens } = popupState;
 
     const consoleTabs = new AddigyConsoleTabs(
-      consoleTabsAdapter(browser.tabs),
+      consoleTabsAdapter(browser.tabs, browser.scripting),
       { policyUrl: consolePolicyUrl, isSignInUrl: isConsoleSignInUrl },
       (tabId) => showConsoleTab(tabId, browser.tabs, browser.windows),
     );

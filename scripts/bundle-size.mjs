@@ -1,7 +1,9 @@
-// Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS)
-// and the content scripts injected on every Apple Business Manager page. Run after a build.
-// --check: exit 1 when the Apple-page scripts are over issue 12's budget, the batch script over its own, or the
-// popup's first paint over issue 23's (npm test runs it after the build).
+// Gzipped size of what each extension context loads: the popup (HTML's scripts, their imports, CSS),
+// the content scripts injected on every Apple Business Manager page and on every page of Addigy's console,
+// and the scripts the background injects on demand (the Apple batch script, the Addigy console script). Run after a build.
+// --check: exit 1 when the Apple-page scripts are over issue 12's budget, the batch script over its own, the popup's
+// first paint over issue 23's, or what the manifest puts on Addigy's console pages over issue 23's (npm test runs it
+// after the build).
 import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname, normalize } from 'node:path';
@@ -98,6 +100,34 @@ if (existsSync(join(dist, BATCH_SCRIPT))) {
   if (check && batchScript > BATCH_SCRIPT_BUDGET) process.exitCode = 1;
 } else {
   console.error(`No ${BATCH_SCRIPT} in ${dist}.`);
+  if (check) process.exitCode = 1;
+}
+
+/** Does a manifest match pattern cover this URL? (`<all_urls>`, `*` and `*.` hosts, path globs.) */
+function patternMatches(pattern, url) {
+  if (pattern === '<all_urls>') return true;
+  const [, scheme, host, path] = /^(\*|https?):\/\/([^/]+)(\/.*)$/.exec(pattern) ?? [];
+  if (!scheme) return false;
+  const target = new URL(url);
+  const hostOk = host === '*' || (host.startsWith('*.') ? target.hostname === host.slice(2) || target.hostname.endsWith(host.slice(1)) : target.hostname === host);
+  const pathOk = new RegExp(`^${path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`).test(target.pathname);
+  return (scheme === '*' || `${scheme}:` === target.protocol) && hostOk && pathOk;
+}
+// Issue 23's budget (8 KB): everything the manifest injects on a page of Addigy's console, JS and CSS. The console
+// script itself is not listed: the background injects it into the tabs it opened for a renewal only.
+const onAddigyConsole = manifest.content_scripts
+  .filter((cs) => cs.matches.some((pattern) => patternMatches(pattern, 'https://app.addigy.com/policies')))
+  .flatMap((cs) => [...(cs.js ?? []), ...(cs.css ?? [])]);
+const ADDIGY_CONSOLE_BUDGET = 8 * 1024;
+const addigyConsole = report('Addigy console pages (<= 8 KB)', onAddigyConsole);
+console.log(
+  `${''.padEnd(34)} ${addigyConsole.toLocaleString('en')} B gzip: ${addigyConsole <= ADDIGY_CONSOLE_BUDGET ? 'within' : 'OVER'} the budget of ${ADDIGY_CONSOLE_BUDGET.toLocaleString('en')} B`,
+);
+if (check && addigyConsole > ADDIGY_CONSOLE_BUDGET) process.exitCode = 1;
+const CONSOLE_DRIVER = 'addigy-console-driver.js';
+if (existsSync(join(dist, CONSOLE_DRIVER))) report("  injected in Token Relay's tabs", [CONSOLE_DRIVER]);
+else {
+  console.error(`No ${CONSOLE_DRIVER} in ${dist}: the console script the background injects is missing.`);
   if (check) process.exitCode = 1;
 }
 report('background worker', closure(manifest.background.service_worker ?? 'background.js') ? [...closure('background.js')] : []);

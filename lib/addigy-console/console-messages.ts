@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 
 /**
- * The wire between the background and the Addigy console content script (top frame of the tab
+ * The wire between the background and the Addigy console script (injected into the top frame of the tab
  * the background opened on https://app.addigy.com). Both ends validate what they receive.
  *
  * background → content script (tabs.sendMessage, frameId 0): jobs.
@@ -117,3 +117,11 @@ export type ConsoleFileReply = z.infer<typeof consoleFileReplySchema>;
 
 export const ADDIGY_CONSOLE_ORIGIN = 'https://app.addigy.com';
 export const ADDIGY_LOGIN_ORIGIN = 'https://login.addigy.com';
+
+/**
+ * The console script (entrypoints/addigy-console-driver.ts): not in the manifest, injected by the background into
+ * frame 0 of the tabs it opened for a renewal only, before each job it sends.
+ */
+export const CONSOLE_DRIVER_FILE = '/addigy-console-driver.js';
+/** The injected script's mark on its own (isolated) world's global: one copy per document, whatever the injections. */
+export const CONSOLE_DRIVER_GUARD = '__tokenRelayAddigyConsoleDriver';

@@ -3,6 +3,7 @@ import { err, ok, type Problem, type Result } from '../result';
 import type { AddigyConsoleApi } from './console-port';
 import {
   ADDIGY_CONSOLE_ORIGIN,
+  CONSOLE_DRIVER_FILE,
   type BackgroundToConsole,
   type ConsoleFileReply,
   type ConsoleJob,
@@ -10,12 +11,14 @@ import {
 } from './console-messages';
 import { isConsoleSignInUrl, isConsoleUrl } from './page-knowledge';
 
-/** The slice of `browser.tabs` the console needs; tests hand in a double. */
+/** The slice of `browser.tabs` and `browser.scripting` the console needs; tests hand in a double. */
 export interface ConsoleTabsAdapter {
   create(props: { url: string; active: boolean }): Promise<{ id?: number }>;
   /** Undefined when the tab no longer exists. */
   get(tabId: number): Promise<{ id?: number; url?: string; status?: string } | undefined>;
   update(tabId: number, props: { url: string }): Promise<unknown>;
+  /** Puts the console script into the tab's top frame (a no-op where it already runs); rejects where it cannot. */
+  injectDriver(tabId: number): Promise<unknown>;
   sendMessage(tabId: number, message: BackgroundToConsole, options: { frameId: number }): Promise<unknown>;
 }
 
@@ -34,6 +37,7 @@ const CLOSED: Problem = {
 /**
  * The Addigy console tabs Token Relay opens for renewals. Jobs go only to the top frame of a tab
  * that shows https://app.addigy.com; the token itself is handed over later, on the script's request.
+ * The console script is not in the manifest: it is injected here, into these tabs only, before each message.
  */
 export class AddigyConsoleTabs implements AddigyConsoleApi {
   /** Tabs sent to the policy page once: if Addigy routes elsewhere, the job goes to the page it shows. */
@@ -91,11 +95,16 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
     return sent ? ok(undefined) : err(CLOSED);
   }
 
-  /** To the top frame only, and only while the tab shows Addigy's console. */
+  /**
+   * To the top frame only, and only while the tab shows Addigy's console. The console script goes in first: a new
+   * page has none, and the script itself keeps to one copy per page (and to app.addigy.com, should the tab have
+   * moved on since it was looked at).
+   */
   private async send(tabId: number, message: BackgroundToConsole): Promise<boolean> {
     const tab = await this.tabs.get(tabId).catch(() => undefined);
     if (!tab?.url || originOf(tab.url) !== ADDIGY_CONSOLE_ORIGIN) return false;
     try {
+      await this.tabs.injectDriver(tabId);
       await this.tabs.sendMessage(tabId, message, { frameId: 0 });
       return true;
     } catch {
@@ -121,12 +130,19 @@ export interface BrowserTabsApi {
   sendMessage(tabId: number, message: BackgroundToConsole, options: { frameId: number }): Promise<unknown>;
 }
 
-/** `browser.tabs` as the console tabs need it: a tab that is gone reads as undefined. */
-export function consoleTabsAdapter(tabs: BrowserTabsApi): ConsoleTabsAdapter {
+/** The slice of `browser.scripting` that injects the console script. */
+export interface BrowserScriptingApi {
+  executeScript(injection: { target: { tabId: number; frameIds: number[] }; files: Array<typeof CONSOLE_DRIVER_FILE> }): Promise<unknown>;
+}
+
+/** `browser.tabs` and `browser.scripting` as the console tabs need them: a tab that is gone reads as undefined. */
+export function consoleTabsAdapter(tabs: BrowserTabsApi, scripting: BrowserScriptingApi): ConsoleTabsAdapter {
   return {
     create: (props) => tabs.create(props),
     get: (tabId) => tabs.get(tabId).catch(() => undefined),
     update: (tabId, props) => tabs.update(tabId, props),
+    // Top frame only: Addigy's frames never get the script, as they never got the jobs.
+    injectDriver: (tabId) => scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [CONSOLE_DRIVER_FILE] }),
     sendMessage: (tabId, message, options) => tabs.sendMessage(tabId, message, options),
   };
 }
@@ -140,7 +156,7 @@ export interface ConsoleTabEvents {
   consoleReport(renewalId: string, tabId: number, report: ConsoleReport): Promise<void>;
 }
 
-/** `tabs.onUpdated`: Addigy's sign-in page, a new page load (a new console script), or nothing for us. */
+/** `tabs.onUpdated`: Addigy's sign-in page, a new page load (which needs the console script again), or nothing for us. */
 export function routeConsoleTabUpdate(
   tabId: number,
   change: { url?: string; status?: string },

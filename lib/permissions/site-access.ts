@@ -28,7 +28,11 @@ export const CONTENT_SCRIPT_SITES = [
   },
 ] as const satisfies readonly RequiredSite[];
 
-/** Addigy's console and sign-in page (top frame only): where the renewal is done, in a tab Token Relay opens. */
+/**
+ * Addigy's console and sign-in page (top frame only): where the renewal is done, in a tab Token Relay opens. The
+ * console script is injected into that tab only (scripting.executeScript, which needs this host); the sign-in
+ * script is a manifest content script.
+ */
 export const CONSOLE_SITES = [
   {
     origin: 'https://app.addigy.com/*',
@@ -65,7 +69,7 @@ export const REQUIRED_SITES: readonly RequiredSite[] = [...CONTENT_SCRIPT_SITES,
 export const HOST_PERMISSION_ORIGINS: string[] = REQUIRED_SITES.map((site) => site.origin);
 /** The Apple content scripts' matches (entrypoints/abm.content, download-hooks.content). */
 export const CONTENT_SCRIPT_ORIGINS: string[] = CONTENT_SCRIPT_SITES.map((site) => site.origin);
-/** The Addigy console scripts' matches (entrypoints/addigy-console.content, addigy-sign-in.content). */
+/** Where the Addigy scripts run: the console script injected into Token Relay's tab, and addigy-sign-in.content. */
 export const CONSOLE_ORIGINS: string[] = CONSOLE_SITES.map((site) => site.origin);
 
 /** `permissions.contains` for one origin; may reject or throw where the API is missing. */

@@ -91,6 +91,56 @@ describe('renewing in Addigy’s console, in Chromium against the sandbox', () =
     expect(userActions).toBe(2);
   });
 
+  it('puts its console script only into the tab it opened: an Addigy tab the admin opened gets none of it, and the renewal still completes', async () => {
+    // The admin's own Addigy tab, on the very policy page the renewal uses.
+    const ownTab = await session.context.newPage();
+    pages.push(ownTab);
+    await ownTab.goto(`https://app.addigy.com/policies/${warehouse().policyId}`);
+    await ownTab.waitForLoadState('load');
+    await sendWarehouse();
+    const popup = await popupPage();
+    await renewButton(popup).waitFor({ timeout: 30_000 });
+    const [record] = (await storedRenewals(session)) as unknown as Array<{ console: { tabId: number } }>;
+    const renewalTab = record!.console.tabId;
+
+    // Asked in the extension's own world of each Addigy tab (where the script would live: the page cannot see it),
+    // and with a Save job no renewal has, which only a console script would answer.
+    const worker = await session.worker();
+    const seen = await worker.evaluate(async (guard: string) => {
+      // @ts-ignore chrome is the worker's global
+      const tabs: Array<{ id: number }> = await chrome.tabs.query({ url: 'https://app.addigy.com/*' });
+      return Promise.all(
+        tabs.map(async (tab) => {
+          // @ts-ignore
+          const [frame] = await chrome.scripting.executeScript({
+            target: { tabId: tab.id, frameIds: [0] },
+            func: (mark: string) => typeof (globalThis as Record<string, unknown>)[mark],
+            args: [guard],
+          });
+          return { tabId: tab.id, script: frame?.result as string };
+        }),
+      );
+    }, '__tokenRelayAddigyConsoleDriver');
+    expect(seen).toHaveLength(2);
+    expect(seen.find((tab) => tab.tabId === renewalTab)?.script).toBe('function');
+    const other = seen.find((tab) => tab.tabId !== renewalTab)!;
+    expect(other.script).toBe('undefined');
+    const answer = await worker.evaluate(
+      (tabId: number) =>
+        // @ts-ignore chrome is the worker's global
+        chrome.tabs.sendMessage(tabId, { type: 'console:press-save', renewalId: 'no-such-renewal' }, { frameId: 0 }).then(
+          () => 'answered',
+          (error: Error) => error.message,
+        ),
+      other.tabId,
+    );
+    expect(answer).toMatch(/Receiving end does not exist/);
+
+    await renewButton(popup).click();
+    await renewalCard(popup, 'Renewed').waitFor({ timeout: 60_000 });
+    expect(saves()).toHaveLength(1);
+  });
+
   it('asks the admin to sign in to Addigy, then finishes on its own', async () => {
     sandbox.console.signOut();
     await sendWarehouse();

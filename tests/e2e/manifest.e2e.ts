@@ -29,7 +29,7 @@ describe('the production manifest', () => {
     expect(manifest.optional_permissions).toEqual(['identity']);
   });
 
-  it('runs content scripts on the two Apple consoles in every frame, and on Addigy’s console and sign-in page in the top frame only', () => {
+  it('runs content scripts on the two Apple consoles in every frame, and on Addigy’s sign-in page in the top frame only', () => {
     const apple = manifest.content_scripts.filter((s: { matches: string[] }) => s.matches.some((m) => m.includes('apple.com')));
     for (const script of apple) {
       expect([...script.matches].sort()).toEqual(['https://business.apple.com/*', 'https://school.apple.com/*']);
@@ -37,12 +37,18 @@ describe('the production manifest', () => {
     }
     expect(apple.map((s: { world?: string }) => s.world ?? 'ISOLATED').sort()).toEqual(['ISOLATED', 'MAIN']);
     const addigy = manifest.content_scripts.filter((s: { matches: string[] }) => s.matches.some((m) => m.includes('addigy.com')));
-    expect(addigy.map((s: { matches: string[] }) => s.matches).sort()).toEqual([['https://app.addigy.com/*'], ['https://login.addigy.com/*']]);
+    expect(addigy.map((s: { matches: string[] }) => s.matches).sort()).toEqual([['https://login.addigy.com/*']]);
     for (const script of addigy) {
       expect(script.all_frames ?? false).toBe(false);
       expect(script.world ?? 'ISOLATED').toBe('ISOLATED');
     }
-    expect(manifest.content_scripts).toHaveLength(4);
+    expect(manifest.content_scripts).toHaveLength(3);
+  });
+
+  it('lists the Addigy console script nowhere: the background injects it into its own renewal tabs only (issue 23)', () => {
+    expect(readFileSync(join(EXTENSION_DIR, 'addigy-console-driver.js'), 'utf8')).toMatch(/console:press-save/);
+    expect(text).not.toContain('addigy-console');
+    expect(manifest.web_accessible_resources).toBeUndefined();
   });
 
   it('has its icons', () => {

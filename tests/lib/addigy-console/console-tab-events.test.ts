@@ -4,6 +4,7 @@ import {
   consoleTabsAdapter,
   routeConsoleTabUpdate,
   showConsoleTab,
+  type BrowserScriptingApi,
   type BrowserTabsApi,
   type ConsoleTabEvents,
 } from '../../../lib/addigy-console/console-tabs';
@@ -98,10 +99,34 @@ describe('showConsoleTab', () => {
   });
 });
 
+/** `browser.scripting` as data: each injection is recorded; `refuse` makes it reject as the browser does. */
+function scripting(refuse?: string) {
+  const injections: unknown[] = [];
+  const api: BrowserScriptingApi = {
+    executeScript: async (injection) => {
+      injections.push(injection);
+      if (refuse) throw new Error(refuse);
+      return [{ frameId: 0, result: undefined, documentId: 'd1' }];
+    },
+  };
+  return { api, injections };
+}
+
 describe('consoleTabsAdapter', () => {
   it('reads a tab that is gone as undefined', async () => {
-    const adapter = consoleTabsAdapter(tabs({ 1: CONSOLE }).api);
+    const adapter = consoleTabsAdapter(tabs({ 1: CONSOLE }).api, scripting().api);
     expect(await adapter.get(1)).toMatchObject({ id: 1, url: CONSOLE });
     expect(await adapter.get(2)).toBeUndefined();
+  });
+
+  it('injects the console script (the unlisted /addigy-console-driver.js) into the tab’s top frame only', async () => {
+    const { api, injections } = scripting();
+    await consoleTabsAdapter(tabs({ 4: CONSOLE }).api, api).injectDriver(4);
+    expect(injections).toEqual([{ target: { tabId: 4, frameIds: [0] }, files: ['/addigy-console-driver.js'] }]);
+  });
+
+  it('passes on the browser’s refusal, so no job is sent to a page without the script', async () => {
+    const { api } = scripting('Cannot access contents of the page. Extension manifest must request permission to access the respective host.');
+    await expect(consoleTabsAdapter(tabs({ 4: CONSOLE }).api, api).injectDriver(4)).rejects.toThrow(/Cannot access/);
   });
 });

@@ -7,14 +7,20 @@ const POLICY_URL = 'https://app.addigy.com/policies/pol-root/integrations';
 const SIGN_IN_URL = 'https://login.addigy.com/u/login?state=abc';
 const JOB: ConsoleJob = { renewalId: 'r1', locationName: 'Main Campus', fileName: 'sToken_for_Main Campus.vpptoken' };
 
-/** Browser tabs as plain data; each call is recorded. */
+/**
+ * Browser tabs as plain data; each call is recorded. As in a browser, a page has no console script until one is
+ * injected into it, and a message to a page without one finds no receiving end.
+ */
 function fakeTabs() {
-  const tabs = new Map<number, { id: number; url: string; status: 'loading' | 'complete' }>();
+  const tabs = new Map<number, { id: number; url: string; status: 'loading' | 'complete'; driver?: boolean }>();
   let nextId = 1;
   const created: { url: string; active: boolean }[] = [];
   const updated: { tabId: number; url: string }[] = [];
   const sent: { tabId: number; message: BackgroundToConsole; options: { frameId: number } }[] = [];
-  const failures: { create?: boolean; get?: boolean; sendMessage?: boolean } = {};
+  const injected: number[] = [];
+  /** Injections and messages, in order. */
+  const calls: string[] = [];
+  const failures: { create?: boolean; get?: boolean; sendMessage?: boolean; inject?: boolean } = {};
 
   const adapter: ConsoleTabsAdapter = {
     async create(props) {
@@ -33,12 +39,21 @@ function fakeTabs() {
       updated.push({ tabId, url: props.url });
       const tab = tabs.get(tabId);
       if (!tab) throw new Error(`No tab with id: ${tabId}`);
-      Object.assign(tab, { url: props.url, status: 'loading' });
+      Object.assign(tab, { url: props.url, status: 'loading', driver: false });
       return { ...tab };
+    },
+    async injectDriver(tabId) {
+      injected.push(tabId);
+      calls.push(`inject ${tabId}`);
+      const tab = tabs.get(tabId);
+      if (failures.inject || !tab) throw new Error('Cannot access contents of the page.');
+      tab.driver = true;
+      return [{ frameId: 0, result: undefined }];
     },
     async sendMessage(tabId, message, options) {
       sent.push({ tabId, message, options });
-      if (failures.sendMessage || !tabs.has(tabId)) throw new Error('Could not establish connection. Receiving end does not exist.');
+      calls.push(`send ${tabId} ${message.type}`);
+      if (failures.sendMessage || !tabs.get(tabId)?.driver) throw new Error('Could not establish connection. Receiving end does not exist.');
       return undefined;
     },
   };
@@ -48,6 +63,8 @@ function fakeTabs() {
     created,
     updated,
     sent,
+    injected,
+    calls,
     failures,
     /** A tab that is already open, e.g. one Token Relay opened before. */
     open(url: string, status: 'loading' | 'complete' = 'complete') {
@@ -57,7 +74,7 @@ function fakeTabs() {
     },
     /** The page in the tab changed (Addigy routed, or the admin navigated). */
     show(tabId: number, url: string, status: 'loading' | 'complete' = 'complete') {
-      Object.assign(tabs.get(tabId)!, { url, status });
+      Object.assign(tabs.get(tabId)!, { url, status, driver: false });
     },
     close(tabId: number) {
       tabs.delete(tabId);
@@ -90,14 +107,35 @@ describe('AddigyConsoleTabs', () => {
       expect(known).toEqual([1]);
       expect(tabs.updated).toEqual([]);
       expect(tabs.sent).toEqual([]);
+      // Nothing of Token Relay goes into the page before it has loaded: its load injects the script.
+      expect(tabs.injected).toEqual([]);
     });
 
-    it('reuses a live tab on the policy’s page and hands it the job, top frame only', async () => {
+    it('reuses a live tab on the policy’s page and hands it the job, top frame only, the console script injected first', async () => {
       const tabId = tabs.open(`${POLICY_URL}/`);
       expect(await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB })).toEqual({ ok: true, value: { tabId } });
       expect(tabs.created).toEqual([]);
       expect(tabs.updated).toEqual([]);
       expect(tabs.sent).toEqual([{ tabId, message: { type: 'console:upload', job: JOB }, options: { frameId: 0 } }]);
+      expect(tabs.calls).toEqual([`inject ${tabId}`, `send ${tabId} console:upload`]);
+    });
+
+    it('injects the console script again on each page load of its tab, before the job goes (the script keeps one copy per page)', async () => {
+      const tabId = tabs.open(POLICY_URL);
+      await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB });
+      // Addigy's route changed, then the page was loaded anew: each load hands the job over again.
+      await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB });
+      tabs.show(tabId, POLICY_URL);
+      await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB });
+      expect(tabs.calls).toEqual(Array(3).fill([`inject ${tabId}`, `send ${tabId} console:upload`]).flat());
+    });
+
+    it('sends no job where the console script could not be injected; the next load tries again', async () => {
+      const tabId = tabs.open(POLICY_URL);
+      tabs.failures.inject = true;
+      expect(await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB })).toEqual({ ok: true, value: { tabId } });
+      expect(tabs.injected).toEqual([tabId]);
+      expect(tabs.sent).toEqual([]);
     });
 
     it('a retry (reload) loads the policy page afresh in a live tab, even one already there; the load hands the job over', async () => {
@@ -183,6 +221,7 @@ describe('AddigyConsoleTabs', () => {
       tabs.show(tabId, url);
       await consoleTabs.openForUpload({ tabId, policyId: 'pol-root', job: JOB });
       expect(tabs.sent).toEqual([]);
+      expect(tabs.injected).toEqual([]);
     });
 
     it('says so when no tab can be opened', async () => {
@@ -200,10 +239,18 @@ describe('AddigyConsoleTabs', () => {
   });
 
   describe('pressSave', () => {
-    it('asks the top frame of the Addigy tab to press Save', async () => {
+    it('asks the top frame of the Addigy tab to press Save, the console script injected first', async () => {
       const tabId = tabs.open(POLICY_URL);
       expect(await consoleTabs.pressSave(tabId, 'r1')).toEqual({ ok: true, value: undefined });
       expect(tabs.sent).toEqual([{ tabId, message: { type: 'console:press-save', renewalId: 'r1' }, options: { frameId: 0 } }]);
+      expect(tabs.calls).toEqual([`inject ${tabId}`, `send ${tabId} console:press-save`]);
+    });
+
+    it('a page the console script cannot be injected into is console-closed, and nothing is sent', async () => {
+      const tabId = tabs.open(POLICY_URL);
+      tabs.failures.inject = true;
+      expect(await consoleTabs.pressSave(tabId, 'r1')).toMatchObject({ ok: false, error: { kind: 'console-closed' } });
+      expect(tabs.sent).toEqual([]);
     });
 
     it('a closed tab is console-closed, and nothing is sent', async () => {
@@ -221,6 +268,7 @@ describe('AddigyConsoleTabs', () => {
         const tabId = tabs.open(url);
         expect(await consoleTabs.pressSave(tabId, 'r1')).toMatchObject({ ok: false, error: { kind: 'console-closed' } });
         expect(tabs.sent).toEqual([]);
+        expect(tabs.injected).toEqual([]);
       },
     );
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import abmContent from '../../../entrypoints/abm.content/index';
 import downloadHooks from '../../../entrypoints/download-hooks.content';
-import addigyConsole from '../../../entrypoints/addigy-console.content';
 import addigySignIn from '../../../entrypoints/addigy-sign-in.content';
+import { ADDIGY_CONSOLE_ORIGIN } from '../../../lib/addigy-console/console-messages';
 import {
   CONSOLE_ORIGINS,
   CONTENT_SCRIPT_ORIGINS,
@@ -39,7 +39,8 @@ describe('the sites Token Relay needs', () => {
     // Not per-browser: one list of matches for every build.
     expect([...(abmContent.matches as string[])].sort()).toEqual([...CONTENT_SCRIPT_ORIGINS].sort());
     expect([...(downloadHooks.matches as string[])].sort()).toEqual([...CONTENT_SCRIPT_ORIGINS].sort());
-    expect([...(addigyConsole.matches as string[]), ...(addigySignIn.matches as string[])].sort()).toEqual([...CONSOLE_ORIGINS].sort());
+    // The console script is injected (the host permission lets it in) into Addigy's console only; the sign-in script is listed.
+    expect([`${ADDIGY_CONSOLE_ORIGIN}/*`, ...(addigySignIn.matches as string[])].sort()).toEqual([...CONSOLE_ORIGINS].sort());
     expect([...HOST_PERMISSION_ORIGINS].sort()).toEqual(originsOf(REQUIRED_SITES).sort());
   });
 });

@@ -1,29 +1,35 @@
 import { browser } from 'wxt/browser';
-import { defineContentScript } from 'wxt/utils/define-content-script';
+import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import {
   ADDIGY_CONSOLE_ORIGIN,
   backgroundToConsoleSchema,
+  CONSOLE_DRIVER_GUARD,
   consoleFileReplySchema,
   type ConsoleReport,
   type ConsoleToBackground,
 } from '../lib/addigy-console/console-messages';
 import { pressConfirmationSave, runUploadJob, type ConsoleIo } from '../lib/addigy-console/console-driver';
 
-// Top frame of Addigy's console. Idle until the background sends a job: one listener, no observers, no DOM work.
-export default defineContentScript({
-  matches: ['https://app.addigy.com/*'],
-  allFrames: false,
-  runAt: 'document_idle',
-  main,
-});
+// Not in the manifest: the background injects this (/addigy-console-driver.js) only into the top frame of the tabs it
+// opened for a renewal, before each job it sends (AddigyConsoleTabs). Other Addigy pages get nothing of Token Relay.
+// Idle until the background sends a job: one listener, no observers, no DOM work.
+// No global name: WXT would end the file with a reference to one that the one-line wrapper never declares, and
+// executeScript would reject with its ReferenceError.
+export default defineUnlistedScript({ globalName: false, main });
 
 /**
- * Exported by itself for the build's one-line entry wrapper (wxt.config.ts), as the Apple-page scripts: WXT's own
- * wrapper posts the extension's id to the page and aborts its context when the page replays that signal, which
- * would stop a running job. A copy orphaned by an update stops its job at the next step (runtime.id is gone).
+ * Exported by itself for the build's one-line entry wrapper (wxt.config.ts), as the Apple-page scripts: no WXT
+ * context, so nothing is posted to the page. A copy orphaned by an update stops its job at the next step
+ * (runtime.id is gone).
  */
 export function main(): void {
   if (window.top !== window || location.origin !== ADDIGY_CONSOLE_ORIGIN) return;
+  // Injected again on every page load and before every job: one copy per document, or two would each run a job.
+  // The mark lives in the extension's own world (the page cannot see or set it); a copy orphaned by an update
+  // gives way to the new one.
+  const world = globalThis as { [CONSOLE_DRIVER_GUARD]?: () => boolean };
+  if (world[CONSOLE_DRIVER_GUARD]?.()) return;
+  world[CONSOLE_DRIVER_GUARD] = () => Boolean(browser.runtime?.id);
   let current: AbortController | undefined;
   // Save is pressed only for the renewal whose confirmation this tab showed.
   let confirmationShownFor: string | undefined;
