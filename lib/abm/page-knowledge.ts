@@ -85,7 +85,8 @@ export const LOCALIZED_LABELS = {
     // guide, Appとブック in ABM's.
     sectionHeadings: ['コンテンツトークン', 'サーバトークン', 'サーバートークン', 'アプリとブック', 'Appとブック'],
     download: ['ダウンロード'],
-    locationName: [],
+    // V: BizMobile Go!'s manual quoting ABM's 「場所」 and 場所名 (support-go.bizmo.in/…/VPP_location.htm).
+    locationName: ['場所', '場所名'],
     path: ['環境設定', 'お支払いと請求', 'アプリとブック', 'Appとブック'],
     roles: { contentManager: ['コンテンツマネージャ', 'コンテンツマネージャー'], administrator: ['管理者'], siteManager: ['サイトマネージャ', 'サイトマネージャー'] },
   },
