@@ -155,7 +155,6 @@ export function looksLikeTokenRoute(url: string): boolean {
   return lower.includes(ROUTE_FRAGMENTS.paymentsAndBilling) || lower.includes(ROUTE_FRAGMENTS.appsAndBooks);
 }
 
-
 /**
  * Lower case, single spaces, no quotes around it, no trailing colon. NFKC (which composes as NFC does, and folds
  * full-width letters and parentheses, and makes the non-breaking hyphen U+2011 a U+2010, which labelForms publishes
