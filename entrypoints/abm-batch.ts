@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import { defineUnlistedScript } from 'wxt/utils/define-unlisted-script';
 import type { BatchCommand } from '../lib/abm/batch-commands';
 import { clickDownload, createSendAll, listLocationNames, type SendAllControl } from '../lib/abm/batch-page';
+import { addAllPageLabels } from '../lib/abm/page-labels';
 import { readBatchCommand } from '../lib/abm/read-batch-command';
 import { markBatchClick } from '../lib/capture/download-intent';
 import type { ContentRequest } from '../lib/messaging/messages';
@@ -19,6 +20,8 @@ export default defineUnlistedScript(() => {
   // `=== true`: a page element with this id is no reason to stay away.
   if (world[INJECTED_KEY] === true) return;
   world[INJECTED_KEY] = true;
+  // On demand, so every language's words come built in (abm.content reads them from storage.local instead).
+  addAllPageLabels();
 
   // Once the extension was reloaded or updated, this copy can reach nothing.
   const alive = () => !!browser.runtime?.id;

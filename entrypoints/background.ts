@@ -16,6 +16,7 @@ import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { createRenewalService } from '../lib/wiring/renewal-service';
 import { createBatchService, offerSendAll } from '../lib/wiring/batch-service';
 import { AppleBatchPage } from '../lib/abm/apple-batch-page';
+import { publishPageLabels } from '../lib/abm/page-labels';
 import { idbBatchStore } from '../lib/storage/batch-store';
 import type { BatchRunner } from '../lib/batch/batch-runner';
 import { openReminderPage, reminderNotifier } from '../lib/watch/reminder-notifications';
@@ -107,6 +108,8 @@ export default defineBackground({
       if (machine.busy || batchRunner.busy) void browser.runtime.getPlatformInfo();
     }, KEEP_AWAKE_MS);
 
+    // Apple's words in other languages, the role hint and the in-page look, for the Apple-page script.
+    void publishPageLabels(browser.storage.local).catch(() => undefined);
     void startUp({
       settleOwnDownloads: downloads.settle,
       resumeRenewals: () => machine.resume().then(() => batchRunner.resume()),

@@ -6,8 +6,10 @@ import { createDownloadIntent } from '../../lib/capture/download-intent';
 import { installHttpsTakeover, type TakeoverWindow } from '../../lib/capture/https-takeover';
 import type { CaptureFileRequest } from '../../lib/messaging/messages';
 import { hasTokenShape } from '../../lib/token/looks-like-vpp-token';
-import { showNoRightsHint } from './no-rights-hint';
-import { addSendButton, setSendTarget } from './send-button';
+import { addPageLabels } from '../../lib/abm/page-knowledge';
+import { PAGE_LABELS_KEY } from '../../lib/abm/page-labels';
+import { setRoleHints, showNoRightsHint } from './no-rights-hint';
+import { addSendButton, setButtonStyle, setSendTarget } from './send-button';
 import { SEND_TARGET_KEY } from '../../lib/mdm/send-target-key';
 
 // Isolated world, every frame of the two Apple hosts (the console lives in the MainPortal iframe).
@@ -25,8 +27,15 @@ export default defineContentScript({
 // Exported by itself for the build's one-line entry wrapper (wxt.config.ts), which leaves the options above out.
 export function main({ signal }: { signal: AbortSignal }): void {
   const intent = createDownloadIntent();
-  // The button names the MDM the token goes to; it changes when Options' connections do.
-  void browser.storage.local.get(SEND_TARGET_KEY).then((stored) => setSendTarget(stored[SEND_TARGET_KEY]), () => undefined);
+  // The button names the MDM the token goes to; it changes when Options' connections do. Apple's words in other
+  // languages and the no-rights hint come with it (data the background publishes, not code on every Apple page); the
+  // watch starts once they are in.
+  const ready = browser.storage.local.get([SEND_TARGET_KEY, PAGE_LABELS_KEY]).then((stored) => {
+    setSendTarget(stored[SEND_TARGET_KEY]);
+    setRoleHints(stored[PAGE_LABELS_KEY]);
+    setButtonStyle(stored[PAGE_LABELS_KEY]);
+    addPageLabels(stored[PAGE_LABELS_KEY]);
+  });
   const onStorage = (changes: Record<string, { newValue?: unknown }>) => {
     if (changes[SEND_TARGET_KEY]) setSendTarget(changes[SEND_TARGET_KEY].newValue);
   };
@@ -65,7 +74,7 @@ export function main({ signal }: { signal: AbortSignal }): void {
     signal,
   );
 
-  watchTokenEntries(
+  const watch = () => watchTokenEntries(
     document,
     {
       onEntry(entry, entrySignal) {
@@ -84,4 +93,6 @@ export function main({ signal }: { signal: AbortSignal }): void {
     },
     signal,
   );
+  // A wrong shape in storage adds no words, and the watch still starts.
+  void ready.catch(() => undefined).then(watch);
 }

@@ -1,20 +1,20 @@
 import { SEND_HOST_TAG } from '../../lib/abm/own-elements';
 import type { TokenEntry } from '../../lib/abm/find-token-entries';
 import { placeOwnHost } from '../../lib/abm/own-host';
+import type { PublishedLabels } from '../../lib/abm/page-knowledge';
 import { SEND_TARGETS } from '../../lib/mdm/send-target-key';
-
-const CSS =
-  ':host{display:inline-block;margin-inline-start:8px;vertical-align:middle}' +
-  'button{font:inherit;font-weight:500;color:inherit;background:var(--bg);border:1px solid var(--line);border-radius:99px;padding:4px 11px;cursor:pointer;white-space:nowrap}' +
-  'button:hover{background:var(--hover)}' +
-  'button:focus-visible{outline:2px solid #0071e3;outline-offset:2px}' +
-  'button:disabled{color:var(--muted);cursor:default}';
 
 /**
  * Where the button says the token goes: "Addigy" (only Addigy connected), the MDM's name (one other connection), or
  * "MDM" (several). The background keeps it in storage.local; a value outside this list is ignored.
  */
 let target = 'Addigy';
+/** The button's look, published with Apple's words (lib/abm/page-styles.ts). */
+let css = '';
+
+export function setButtonStyle(published: unknown): void {
+  css = (published as PublishedLabels | undefined)?.[4]?.[0] ?? '';
+}
 const live = new Map<HTMLButtonElement, string | undefined>();
 
 const label = (button: HTMLButtonElement, locationName: string | undefined) => {
@@ -53,5 +53,5 @@ export function addSendButton(entry: TokenEntry, control: HTMLElement, signal: A
     onSend();
   });
 
-  placeOwnHost(control, SEND_HOST_TAG, CSS, button, signal);
+  placeOwnHost(control, SEND_HOST_TAG, css, button, signal);
 }

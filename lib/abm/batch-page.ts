@@ -1,7 +1,7 @@
 import type { BatchDownloadReply } from './batch-commands';
 import { findTokenEntries, findTokenSection, type TokenEntry, type TokenSection } from './find-token-entries';
 import { OWN_TAG_PREFIX } from './own-elements';
-import { placeOwnHost } from './own-host';
+import { BASE_CSS, placeOwnHost } from './own-host';
 import { watchTokenEntries } from './watch-token-entries';
 
 // What the batch script (entrypoints/abm-batch.ts) does on Apple's page: plain DOM, in one frame's isolated world.
@@ -169,7 +169,7 @@ export function createSendAll(doc: Document, options: SendAllOptions): SendAllCo
     const view = doc.defaultView;
     const inRow = parent !== null && parent !== element && view !== null && /flex|grid/.test(view.getComputedStyle(parent).display);
     const controller = new AbortController();
-    placeOwnHost(inRow ? parent : heading, SEND_ALL_TAG, CSS, button, controller.signal);
+    placeOwnHost(inRow ? parent : heading, SEND_ALL_TAG, BASE_CSS + CSS, button, controller.signal);
     return { button, section: element, controller };
   };
 

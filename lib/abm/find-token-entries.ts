@@ -14,6 +14,7 @@ import {
   SECTION_HEADINGS,
   TABLE_SELECTOR,
   isDownloadLabel,
+  looksLikeTokenRoute,
   normaliseHeading,
   normaliseLabel,
 } from './page-knowledge';
@@ -42,6 +43,11 @@ export interface TokenSection {
   layout: EntryLayout;
   /** At least one entry has a download control (false: the role lacks Content Manager rights). */
   canDownload: boolean;
+  /**
+   * Found by the token route and its structure, not by its words (a language Token Relay has no labels for): each
+   * entry's one control is its download control.
+   */
+  byRoute?: boolean;
 }
 
 const TABLE_OR_LIST = `${TABLE_SELECTOR},${LIST_SELECTOR}`;
@@ -57,9 +63,20 @@ export function findTokenSection(root: ParentNode): TokenSection | null {
  */
 export function findSectionHeadings(root: ParentNode): { section: TokenSection | null; waiting: HTMLElement[] } {
   const waiting: HTMLElement[] = [];
-  for (const heading of root.querySelectorAll<HTMLElement>(HEADING_SELECTOR)) {
+  const headings = [...root.querySelectorAll<HTMLElement>(HEADING_SELECTOR)];
+  // Words first: they tell the token section apart from the other sections of the page.
+  for (const heading of headings) {
     if (!isSectionHeading(heading)) continue;
     const search = searchFromHeading(heading);
+    if (search.section) return { section: search.section, waiting };
+    waiting.push(search.scope);
+  }
+  // No heading in words we know (or still waiting for its entries): on the token route, whatever the language, the
+  // nearest heading above a table or list of entries with one control each. From the last heading up, so that the
+  // section's own heading wins over the page's title.
+  if (waiting.length > 0 || !looksLikeTokenRoute((root.ownerDocument ?? (root as Document)).URL)) return { section: null, waiting };
+  for (const heading of headings.reverse()) {
+    const search = searchFromHeading(heading, true);
     if (search.section) return { section: search.section, waiting };
     waiting.push(search.scope);
   }
@@ -68,7 +85,7 @@ export function findSectionHeadings(root: ParentNode): { section: TokenSection |
 
 /** The entries of a section as the page shows them now, header rows left out. */
 export function findTokenEntries(section: TokenSection): TokenEntry[] {
-  return entriesOf(section.container, section.layout, section.heading);
+  return entriesOf(section.container, section.layout, section.heading, section.byRoute);
 }
 
 /** Whether this heading's text (or aria-label) is one of the section headings, in any known language. */
@@ -81,8 +98,11 @@ export function sectionFromHeading(heading: HTMLElement): TokenSection | null {
   return searchFromHeading(heading).section;
 }
 
-/** The section this heading opens, or null and the outermost element the search looked in. */
-function searchFromHeading(heading: HTMLElement): { section: TokenSection | null; scope: HTMLElement } {
+/**
+ * The section this heading opens, or null and the outermost element the search looked in. `byRoute`: the heading's
+ * words are unknown, so only a table or list whose every entry has one control counts.
+ */
+function searchFromHeading(heading: HTMLElement, byRoute?: boolean): { section: TokenSection | null; scope: HTMLElement } {
   const level = headingLevel(heading);
   const top = heading.ownerDocument.body;
   let node: HTMLElement = heading;
@@ -90,15 +110,16 @@ function searchFromHeading(heading: HTMLElement): { section: TokenSection | null
     const parent = node.parentElement;
     if (!parent) break;
     const { siblings, hitBoundary } = siblingsBeforeNextSection(node, level);
-    const found = containerAmong(siblings, heading, parent);
+    const found = containerAmong(siblings, heading, parent, byRoute);
     if (found) {
-      const entries = entriesOf(found.container, found.layout, heading);
+      const entries = entriesOf(found.container, found.layout, heading, byRoute);
       const section: TokenSection = {
         element: parent,
         heading,
         container: found.container,
         layout: found.layout,
         canDownload: entries.some((entry) => entry.downloadControl !== null),
+        byRoute,
       };
       return { section, scope: parent };
     }
@@ -137,6 +158,7 @@ function containerAmong(
   siblings: HTMLElement[],
   heading: HTMLElement,
   parent: HTMLElement,
+  byRoute?: boolean,
 ): { container: HTMLElement; layout: EntryLayout } | null {
   for (const sibling of siblings) {
     const candidates: HTMLElement[] = sibling.matches(TABLE_OR_LIST) ? [sibling] : [];
@@ -144,14 +166,21 @@ function containerAmong(
     for (const container of candidates) {
       if (isLayoutOnly(container)) continue;
       const layout: EntryLayout = container.matches(TABLE_SELECTOR) ? 'table' : 'list';
-      const entries = entriesOf(container, layout, heading);
+      const entries = entriesOf(container, layout, heading, byRoute);
       // A table of locations counts even without download rights; a list needs controls or items that read like names.
-      if (layout === 'table' ? entries.length > 0 : entries.some((entry) => entry.downloadControl) || isListOfNames(container, entries)) {
+      // By the route alone: every entry has its one control.
+      if (
+        byRoute
+          ? entries.length > 0 && entries.every((entry) => entry.downloadControl)
+          : layout === 'table'
+            ? entries.length > 0
+            : entries.some((entry) => entry.downloadControl) || isListOfNames(container, entries)
+      ) {
         return { container, layout };
       }
     }
   }
-  return cardGroupAmong(siblings, parent, heading);
+  return byRoute ? null : cardGroupAmong(siblings, parent, heading);
 }
 
 // Without download rights a list of locations is only names; bullet points of help text are sentences.
@@ -204,8 +233,8 @@ function commonAncestor(elements: HTMLElement[], within: HTMLElement): HTMLEleme
   return ancestor ?? within;
 }
 
-function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLElement): TokenEntry[] {
-  if (layout === 'table') return tableEntries(container);
+function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLElement, byRoute?: boolean): TokenEntry[] {
+  if (layout === 'table') return tableEntries(container, byRoute);
   const items =
     layout === 'list'
       ? ownItems(container, LIST_ITEM_SELECTOR, LIST_SELECTOR)
@@ -218,11 +247,11 @@ function entriesOf(container: HTMLElement, layout: EntryLayout, heading: HTMLEle
   return items.map((element) => ({
     element,
     locationName: itemName(element),
-    downloadControl: downloadControlIn(element),
+    downloadControl: downloadControlIn(element, byRoute),
   }));
 }
 
-function tableEntries(table: HTMLElement): TokenEntry[] {
+function tableEntries(table: HTMLElement, byRoute?: boolean): TokenEntry[] {
   const rows = ownItems(table, ROW_SELECTOR, TABLE_SELECTOR);
   const entries: TokenEntry[] = [];
   let locationColumn = -1;
@@ -233,7 +262,7 @@ function tableEntries(table: HTMLElement): TokenEntry[] {
       locationColumn = cells.findIndex((cell) => LOCATION_LABELS.has(normaliseLabel(readableText(cell))));
       continue;
     }
-    entries.push({ element: row, locationName: rowName(cells, locationColumn), downloadControl: downloadControlIn(row) });
+    entries.push({ element: row, locationName: rowName(cells, locationColumn), downloadControl: downloadControlIn(row, byRoute) });
   }
   return entries;
 }
@@ -290,19 +319,26 @@ function collectText(node: Node, chunks: string[], firstChunkOnly: boolean): boo
   return false;
 }
 
-function downloadControlIn(entry: HTMLElement): HTMLElement | null {
-  return downloadControlsIn(entry)[0] ?? null;
+/** The entry's download control; `byRoute`: its only control, whatever its name. */
+function downloadControlIn(entry: HTMLElement, byRoute?: boolean): HTMLElement | null {
+  const controls = entry.querySelectorAll<HTMLElement>(CONTROL_SELECTOR);
+  const [only] = controls;
+  // A link to another route of the console is navigation, not a download.
+  return byRoute ? (controls.length === 1 && isUsable(only!) && !only!.matches('a[href^="#"]') ? only! : null) : (downloadControlsIn(entry)[0] ?? null);
 }
 
 function downloadControlsIn(scope: HTMLElement): HTMLElement[] {
   return [...scope.querySelectorAll<HTMLElement>(CONTROL_SELECTOR)].filter(isDownloadControl);
 }
 
-/** Enabled, outside prose and menus, and either a link with `download` or named like a download in a known language. */
+/** Enabled, outside prose and menus. */
+function isUsable(control: HTMLElement): boolean {
+  return !control.matches('[disabled],[aria-disabled="true"]') && !control.closest(PROSE_OR_MENU_SELECTOR);
+}
+
+/** Usable, and either a link with `download` or named like a download in a known language. */
 export function isDownloadControl(control: HTMLElement): boolean {
-  if (control.matches('[disabled],[aria-disabled="true"]') || control.closest(PROSE_OR_MENU_SELECTOR)) return false;
-  if (control.tagName === 'A' && control.hasAttribute('download')) return true;
-  return isDownloadLabel(accessibleName(control));
+  return isUsable(control) && ((control.tagName === 'A' && control.hasAttribute('download')) || isDownloadLabel(accessibleName(control)));
 }
 
 // The parts of the accessible-name computation the console uses: labelledby, aria-label, content, title.

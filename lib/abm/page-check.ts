@@ -2,7 +2,8 @@ import * as z from 'zod/mini';
 import { pageOutlineSchema, type PageOutline } from '../addigy-console/console-messages';
 import { outlinePage } from '../page-report';
 import { findTokenSection } from './find-token-entries';
-import { LABELS, looksLikeTokenRoute, type PageLabels } from './page-knowledge';
+import { looksLikeTokenRoute } from './page-knowledge';
+import { addAllPageLabels, allKnownWords } from './page-labels';
 
 /** What one frame of an Apple Business/School Manager tab shows, checked on demand from the popup. */
 export interface ApplePageCheck {
@@ -21,16 +22,12 @@ export const applePageCheckSchema = z.object({
   outline: z.optional(pageOutlineSchema),
 });
 
-/** Every label Token Relay keys on, plus the words of the path to the tokens: the outline keeps these. */
-export const ABM_KNOWN_LABELS: readonly string[] = [
-  ...Object.values(LABELS as Record<string, PageLabels>).flatMap((l) => [...l.sectionHeadings, ...l.download, ...l.locationName]),
-  'Preferences',
-  'Payments and Billing',
-  'Apps and Books',
-  'Settings',
-];
+/** Every label Token Relay keys on, in every language, plus the words of the path to the tokens: the outline keeps these. */
+export const ABM_KNOWN_LABELS: readonly string[] = allKnownWords();
 
+/** Whether Token Relay can read this frame; when not, an outline that says the page's language (`<html lang>`). */
 export function checkApplePage(doc: Document, url: string): ApplePageCheck {
+  addAllPageLabels();
   const tokenRoute = looksLikeTokenRoute(url);
   const readable = findTokenSection(doc) !== null;
   return readable || !tokenRoute ? { tokenRoute, readable } : { tokenRoute, readable, outline: outlinePage(doc, ABM_KNOWN_LABELS) };

@@ -4,5 +4,6 @@ export {
   keepVocabulary,
   outlinePage,
   outlineRoute,
+  pageLanguage,
   pageReportFile,
 } from './page-outline';

@@ -6,6 +6,8 @@ const shortText = z.string().check(z.maxLength(300));
 export const pageOutlineSchema = z.object({
   page: shortText,
   takenAt: shortText,
+  /** The page's language as its `<html lang>` says (a BCP 47 tag), when it says one. */
+  lang: z.optional(shortText),
   nodes: z.array(z.string().check(z.maxLength(400))).check(z.maxLength(2000)),
 });
 export type PageOutline = z.infer<typeof pageOutlineSchema>;

@@ -226,11 +226,19 @@ export function outlinePage(doc: Document, knownLabels: readonly string[], now: 
 
   if (doc.body) walk(doc.body, 0);
   if (truncated) nodes.push(`(outline cut at ${MAX_OUTLINE_NODES} nodes)`);
+  const lang = pageLanguage(doc);
   return {
     page: outlineRoute(view?.location ?? { pathname: '/', hash: '' }, vocabulary),
     takenAt: now.toISOString(),
+    ...(lang ? { lang } : {}),
     nodes,
   };
+}
+
+/** The page's `<html lang>` when it is a language tag ("de", "zh-Hant-TW"); anything else is no value to keep. */
+export function pageLanguage(doc: Document): string | undefined {
+  const lang = doc.documentElement?.lang.trim() ?? '';
+  return /^[a-z]{2,3}(-[a-z\d]{1,8}){0,4}$/i.test(lang) ? lang : undefined;
 }
 
 /** A downloadable JSON of the outline, named like `token-relay-page-report-addigy-2026-11-30.json`. */
@@ -249,6 +257,7 @@ export function pageReportFile(
       'Send it to Token Relay\'s maintainers so they can update the page knowledge.',
     site,
     page: outline.page,
+    ...(outline.lang ? { pageLanguage: outline.lang } : {}),
     takenAt: outline.takenAt,
     nodes: outline.nodes,
     ...(path ? { pathThatWorked: path } : {}),

@@ -16,6 +16,17 @@
     delivery: ['data', 'https', 'link', 'dispatch'].includes(params.get('delivery')) ? params.get('delivery') : 'blob',
     startHome: params.get('start') === 'home',
   };
+  // ?lang=de|fr|ja: the page in that language, with Apple's words from its localized guides (docs/abm-capture.md);
+  // ?lang=ko: a language Token Relay has no words for, shown as opaque symbols. The SPA sets <html lang> itself.
+  const WORDS = {
+    de: { heading: 'Inhaltstoken', download: 'Laden', payments: 'Zahlungen und Rechnungen' },
+    fr: { heading: 'Jetons de contenu', download: 'Télécharger', payments: 'Paiements et facturation' },
+    ja: { heading: 'コンテンツトークン', download: 'ダウンロード', payments: 'お支払いと請求' },
+    ko: { heading: '◆◆◆', download: '⇩', payments: '◇◇◇' },
+  };
+  const lang = Object.hasOwn(WORDS, params.get('lang')) ? params.get('lang') : null;
+  const words = lang ? WORDS[lang] : null;
+  if (lang) document.documentElement.lang = lang;
   const newLayout = variant.heading === 'apps';
   const TOKENS_HASH = '#/main/preferences/paymentsandbilling/appsandbooks';
   const TOKENS_PATH = '/preferences/payments';
@@ -63,7 +74,7 @@
     history.pushState(null, '', `${TOKENS_PATH}${location.search}`);
     renderRoute();
   }
-  const paymentsLabel = newLayout ? 'Payments & Billing' : 'Payments and Billing';
+  const paymentsLabel = words ? words.payments : newLayout ? 'Payments & Billing' : 'Payments and Billing';
   const paymentsLink = variant.startHome
     ? navLink(paymentsLabel, 'tokens', `${TOKENS_PATH}${location.search}`, goToPayments)
     : navLink(paymentsLabel, 'tokens', TOKENS_HASH);
@@ -169,7 +180,7 @@
     } catch {
       return [pageHeader(paymentsLabel), h('div', { cls: 'alert', role: 'alert' }, 'Could not load tokens. Try again later.')];
     }
-    const headingText = newLayout ? 'Apps & Books' : variant.heading;
+    const headingText = words ? words.heading : newLayout ? 'Apps & Books' : variant.heading;
     const entries = variant.layout === 'cards' ? h('ul', { cls: 'cardList', role: 'list' }) : h('tbody');
     const list =
       variant.layout === 'cards'
@@ -219,8 +230,8 @@
     const control = (location) =>
       variant.viewer ? null
       : variant.delivery === 'link'
-        ? h('a', { cls: 'buttonPrimary', href: `/sandbox-api/tokens/${encodeURIComponent(location.uId)}/download` }, 'Download')
-        : h('button', { cls: 'buttonPrimary', type: 'button', onClick: () => download(location, notice) }, 'Download');
+        ? h('a', { cls: 'buttonPrimary', href: `/sandbox-api/tokens/${encodeURIComponent(location.uId)}/download` }, words ? words.download : 'Download')
+        : h('button', { cls: 'buttonPrimary', type: 'button', onClick: () => download(location, notice) }, words ? words.download : 'Download');
     const nodes = locations.map((location) =>
       variant.layout === 'cards'
         ? h('li', { cls: 'card' },
