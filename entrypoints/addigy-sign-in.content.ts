@@ -6,6 +6,8 @@ import { defineContentScript } from 'wxt/utils/define-content-script';
 export default defineContentScript({
   matches: ['https://login.addigy.com/*'],
   runAt: 'document_idle',
+  // No `addigySignIn;` footer after the IIFE: nothing declares that name, so it threw on every sign-in page.
+  globalName: false,
   main,
 });
 
