@@ -431,21 +431,30 @@ let axeSource;
  * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
  */
 export async function forgetConsolePaths(session) {
+  await clearDbStore(session, 'consolePaths');
+}
+
+/**
+ * Empties one object store of the extension's IndexedDB from its worker; nothing if the store is absent.
+ * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
+ * @param {string} store
+ */
+async function clearDbStore(session, store) {
   const worker = await session.worker();
   await worker.evaluate(
-    () =>
+    (name) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('token-relay');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const db = open.result;
-          if (!db.objectStoreNames.contains('consolePaths')) {
+          if (!db.objectStoreNames.contains(name)) {
             db.close();
             resolve(undefined);
             return;
           }
-          const tx = db.transaction('consolePaths', 'readwrite');
-          tx.objectStore('consolePaths').clear();
+          const tx = db.transaction(name, 'readwrite');
+          tx.objectStore(name).clear();
           tx.oncomplete = () => {
             db.close();
             resolve(undefined);
@@ -453,6 +462,7 @@ export async function forgetConsolePaths(session) {
           tx.onerror = () => reject(tx.error);
         };
       }),
+    store,
   );
 }
 
@@ -583,29 +593,7 @@ export async function storedBatches(session) {
  * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
  */
 export async function forgetBatches(session) {
-  const worker = await session.worker();
-  await worker.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('token-relay');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('batches')) {
-            db.close();
-            resolve(undefined);
-            return;
-          }
-          const tx = db.transaction('batches', 'readwrite');
-          tx.objectStore('batches').clear();
-          tx.oncomplete = () => {
-            db.close();
-            resolve(undefined);
-          };
-          tx.onerror = () => reject(tx.error);
-        };
-      }),
-  );
+  await clearDbStore(session, 'batches');
 }
 
 /**
