@@ -41,8 +41,9 @@ describe('a page report for an Apple page Token Relay cannot read', () => {
   });
 
   it('offers Save a page report when Apple’s page has changed, and the report holds no names', async () => {
-    // Apple renamed the section: the tokens are on screen, but nothing Token Relay knows heads them.
-    const page = await applePage('?heading=Token%20Library');
+    // Apple renamed the section and gave each row a second control: the tokens are on screen, but neither the words
+    // nor the shape Token Relay knows (on the token route, one control per entry finds the section in any language).
+    const page = await applePage('?heading=Token%20Library&row=menu');
     expect(await page.getByRole('button', { name: /Send to Addigy/ }).count()).toBe(0);
     const shown = await popup();
     const notice = shown.getByRole('region', { name: 'Token Relay cannot read Apple’s page' });

@@ -15,6 +15,8 @@
     // dispatchEvent, which page hooks cannot see)
     delivery: ['data', 'https', 'link', 'dispatch'].includes(params.get('delivery')) ? params.get('delivery') : 'blob',
     startHome: params.get('start') === 'home',
+    // ?row=menu: each entry gets a second control (a "More" menu button) beside its Download.
+    rowMenu: params.get('row') === 'menu',
   };
   // ?lang=de|fr|ja: the page in that language, with Apple's words from its localized guides (docs/abm-capture.md);
   // ?lang=ko: a language Token Relay has no words for, shown as opaque symbols. The SPA sets <html lang> itself.
@@ -227,6 +229,7 @@
   }
 
   function fillEntries(entries, locations, notice) {
+    const more = () => (variant.rowMenu ? h('button', { cls: 'buttonSecondary', type: 'button', 'aria-haspopup': 'menu' }, 'More') : null);
     const control = (location) =>
       variant.viewer ? null
       : variant.delivery === 'link'
@@ -236,11 +239,11 @@
       variant.layout === 'cards'
         ? h('li', { cls: 'card' },
             h('div', null, h('div', { cls: 'cardTitle' }, location.locationName), h('div', { cls: 'subtle' }, `Expires ${formatDate(location.expiresAt)}`)),
-            control(location))
+            control(location), more())
         : h('tr', null,
             h('td', { cls: 'td cardTitle' }, location.locationName),
             h('td', { cls: 'td' }, formatDate(location.expiresAt)),
-            h('td', { cls: 'td tdAction' }, control(location))),
+            h('td', { cls: 'td tdAction' }, control(location), more())),
     );
     entries.replaceChildren(...nodes);
   }
