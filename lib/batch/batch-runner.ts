@@ -143,7 +143,6 @@ export class BatchRunner {
         if (!retried.ok) Object.assign(item, { state: 'failed', problem: retried.error });
       } else if (record?.step === 'awaiting-confirmation' && item.state === 'needs-you') {
         // The question is the admin's to answer in that renewal's own card; nothing to do here.
-        item.state = 'needs-you';
         item.problem = NEEDS_ANSWER;
       } else {
         Object.assign(item, { state: 'queued', renewalId: undefined, downloadRequestedAt: undefined, newExpiry: undefined });

@@ -70,6 +70,7 @@ export function planBatch(input: {
       earlier.discrepancy = [earlier.discrepancy, `${other} holds this location too: renew it there on its own afterwards.`].filter(Boolean).join(' ');
       continue;
     }
+    const discrepancy = discrepancyOf(token);
     const item: BatchItem = {
       key: token.locationId,
       locationName: token.locationName,
@@ -77,7 +78,7 @@ export function planBatch(input: {
       ...holderOf(token),
       ...(token.expiresAt ? { expiresAt: token.expiresAt } : {}),
       health: token.state,
-      ...(discrepancyOf(token) ? { discrepancy: discrepancyOf(token) } : {}),
+      ...(discrepancy ? { discrepancy } : {}),
       state: 'queued',
     };
     first.set(location, item);

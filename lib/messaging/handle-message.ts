@@ -76,18 +76,19 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
         if (!deps.batch || typeof tabId !== 'number' || !gate.admit(tabId, request.data)) return undefined;
         return proposeFromPage(deps, tabId, request.data.locations);
       }
-      if (!deps.batch) return gate.admit(tabId, request.data) ? captureFromPage(deps, request.data) : undefined;
-      // The one download a running batch pressed in this tab is that batch's, whatever else happened on the page.
-      const { text, via, disposition } = request.data;
-      const fileName = parseContentDisposition(disposition).fileName ?? request.data.fileName;
       const file = request.data;
+      // The header's name wins over the link's `download` attribute, as in the browser.
+      const fileName = parseContentDisposition(file.disposition).fileName ?? file.fileName;
+      if (!deps.batch) return gate.admit(tabId, file) ? captureFromPage(deps, file, fileName) : undefined;
+      // The one download a running batch pressed in this tab is that batch's, whatever else happened on the page.
+      const { text, via } = file;
       return deps.batch.takeCapture(tabId, { via: via === 'button' ? 'blob' : via, fileName, text }).then((taken): Promise<IntentReply> | undefined => {
         if (taken) {
           deps.onFileArrived?.({ via, fileName, text });
           return Promise.resolve({ ok: true });
         }
         // Otherwise only the user's own click on the page, within the tab's rate, proposes a renewal; the rest is dropped.
-        return gate.admit(tabId, file) ? captureFromPage(deps, file) : undefined;
+        return gate.admit(tabId, file) ? captureFromPage(deps, file, fileName) : undefined;
       }) as Promise<IntentReply>;
     }
     if (from === 'addigy-console-script') {
@@ -114,11 +115,9 @@ export function createMessageHandler(deps: MessageHandlerDeps) {
   };
 }
 
-function captureFromPage(deps: MessageHandlerDeps, request: CaptureFileRequest): Promise<IntentReply> {
+function captureFromPage(deps: MessageHandlerDeps, request: CaptureFileRequest, fileName: string | undefined): Promise<IntentReply> {
   // A request only proposes a renewal; the parser, Apple and the user's confirmation still gate it.
-  const { text, via, fromButton, disposition } = request;
-  // The header's name wins over the link's `download` attribute, as in the browser.
-  const fileName = parseContentDisposition(disposition).fileName ?? request.fileName;
+  const { text, via, fromButton } = request;
   // `via` stays the delivery route (an https take-over is saved for the user); the record names the button.
   deps.onFileArrived?.({ via, fileName, text });
   const byButton = fromButton === true || via === 'button';

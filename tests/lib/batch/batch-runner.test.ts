@@ -188,6 +188,22 @@ describe('BatchRunner', () => {
     expect(opened.ok && opened.value).toEqual({ openedApplePage: true });
   });
 
+  it('refuses a second batch while one runs, and says so when Apple’s page lists no locations; the running one is untouched', async () => {
+    const world = batchWorld({ tokens: district() });
+    const { runner, batch } = await started(world);
+    await runner.confirm(batch.id);
+    const again = await runner.propose({ site: 'https://school.apple.com' });
+    expect(again.ok ? 'ok' : again.error.kind).toBe('batch-running');
+    expect((await world.store.get(batch.id))!.step).toBe('running');
+    expect(world.pressed).toEqual(['School 1']);
+
+    const unread = batchWorld({ tokens: district(), pageLocations: [] });
+    const none = await new BatchRunner(unread.deps).propose({ site: 'https://school.apple.com' });
+    expect(none.ok ? 'ok' : none.error).toMatchObject({ kind: 'batch-no-section', nextStep: expect.stringContaining('Content Tokens') });
+    expect(await unread.store.list()).toEqual([]);
+    expect(unread.pressed).toEqual([]);
+  });
+
   it('compares the MDM window with the confirmed row', () => {
     const row = { locationName: 'School 1', orgName: 'Springfield District' };
     const shown = { name: 'School  1', organization: 'springfield district', idNumber: 'UID-1', appleId: 'x' };
