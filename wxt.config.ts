@@ -125,6 +125,31 @@ function fewerPageFiles(): Plugin[] {
       },
     },
     {
+      // popup.html for its first frame (issue 23, docs/performance.md): its stylesheet inline, and its modules
+      // fetched early but run by public/popup-shell.js, once the shell's frame is on screen. A linked
+      // stylesheet held the shell back (a plain script waits for pending stylesheets) while the browser process
+      // served it alongside the modules; extension pages' CSP limits scripts, not inline styles.
+      name: 'token-relay:popup-first-frame',
+      enforce: 'post',
+      generateBundle(_options, bundle) {
+        const html = bundle['entrypoints/popup/index.html'];
+        if (html?.type !== 'asset') return;
+        let text = String(html.source);
+        for (const [link, href] of text.matchAll(/<link rel="stylesheet"[^>]*href="\/([^"]+\.css)"[^>]*>/g)) {
+          const css = bundle[href!];
+          if (css?.type !== 'asset') throw new Error(`popup.html links ${href}, which the build did not make`);
+          text = text.replace(link, () => `<style>${String(css.source)}</style>`);
+          delete bundle[href!];
+        }
+        // The entry is fetched early, as a modulepreload, and run by popup-shell.js.
+        const entry = /<script type="module"[^>]*src="([^"]+)"[^>]*><\/script>/.exec(text);
+        const shellTag = '<script src="/popup-shell.js"></script>';
+        if (!entry || !text.includes(shellTag)) throw new Error('popup.html: no module script, or no popup-shell.js to run it');
+        text = text.replace(entry[0], () => `<link rel="modulepreload" crossorigin href="${entry[1]}">`);
+        html.source = text.replace(shellTag, () => `<script src="/popup-shell.js" data-entry="${entry[1]}"></script>`);
+      },
+    },
+    {
       name: 'token-relay:no-wxt-html-plugins',
       enforce: 'post',
       transformIndexHtml: {

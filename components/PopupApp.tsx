@@ -31,10 +31,15 @@ export interface PopupAppProps {
   openOptions(): void;
   /** The overview's last stored picture, read before the first render: shown until the background answers. */
   snapshot?: PopupState['tokens'];
+  /**
+   * Told the overview's latest picture after each of the background's replies (undefined: no overview, as when
+   * no MDM is connected), to draw the next opening's first frame from it (./popup-shell.ts).
+   */
+  rememberFirstFrame?(tokens: PopupState['tokens'] | undefined): void;
 }
 
 /** The most recent renewal is the one the user came for; older ones are history. */
-export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
+export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: PopupAppProps) {
   const [state, setState] = useState<PopupState | undefined>();
   const [problem, setProblem] = useState<Problem | undefined>();
   const [unreadableApplePage, setUnreadableApplePage] = useState<PageOutline | undefined>();
@@ -52,6 +57,11 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
       setProblem(reply.problem);
     }
   }, []);
+  // Once per picture (null: answered, with no MDM connected): a reply that changes nothing else keeps the shell.
+  const shownTokens = state && (state.configured ? state.tokens : null);
+  useEffect(() => {
+    if (shownTokens !== undefined && rememberFirstFrame) void afterFirstPaint().then(() => rememberFirstFrame(shownTokens ?? undefined));
+  }, [shownTokens]);
   const send = useCallback((intent: PageIntent) => client.send(intent).then(apply), [client, apply]);
   const refresh = useCallback(() => send({ type: 'state:get' }), [send]);
 

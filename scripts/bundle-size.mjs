@@ -64,10 +64,10 @@ function lazyFiles(files) {
 
 const manifest = JSON.parse(readFileSync(join(dist, 'manifest.json'), 'utf8'));
 // Issue 23's budget (25 KB): every script and stylesheet the popup loads for its first frame, modulepreloads and
-// imported chunks included. What it imports after that frame (the renewal view, history, the file picker, the
+// imported chunks included, and popup.html itself, which holds the popup's stylesheet inline. What it imports after that frame (the renewal view, history, the file picker, the
 // notices, the message schemas, BatchView) is reported beside it.
 const POPUP_BUDGET = 25 * 1024;
-const popupFirst = pageFiles('popup.html');
+const popupFirst = ['popup.html', ...pageFiles('popup.html')];
 const popup = report('popup first paint (issue 23: <= 25 KB)', popupFirst);
 console.log(`${''.padEnd(34)} ${popup.toLocaleString('en')} B gzip: ${popup <= POPUP_BUDGET ? 'within' : 'OVER'} the budget of ${POPUP_BUDGET.toLocaleString('en')} B`);
 if (check && popup > POPUP_BUDGET) process.exitCode = 1;

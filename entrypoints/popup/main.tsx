@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { PopupApp } from '../../components/PopupApp';
 import { afterFirstPaint } from '../../components/after-first-paint';
 import { readStoredSnapshot } from '../../lib/messaging/stored-snapshot';
+import { rememberFirstFrame, takeShell } from '../../components/popup-shell';
 import { deferredClient } from '../../lib/messaging/deferred-client';
 import './style.css';
 
@@ -22,8 +23,12 @@ const client = deferredClient(() =>
 // Through the client's module: a dynamic import of wxt/browser here would put it back in the first frame's files.
 const openOptions = () => void import('../../lib/messaging/extension-client').then((module) => module.openOptionsPage());
 
-// The first render waits for the stored overview (its read started before these modules loaded), so the
-// first frame the admin sees is the list, not "Loading…".
-void readStoredSnapshot().then((snapshot) =>
-  render(<PopupApp client={client} openOptions={openOptions} snapshot={snapshot} />, document.getElementById('app')!),
-);
+const root = document.getElementById('app')!;
+
+// The first frame: the shell public/popup-shell.js drew from the last opening, if any (it runs this module once
+// that frame is on screen). The live view replaces it once the stored overview is read: the first render waits
+// for it, so it never paints "Loading…".
+void readStoredSnapshot().then((snapshot) => {
+  takeShell(root);
+  render(<PopupApp client={client} openOptions={openOptions} snapshot={snapshot} rememberFirstFrame={rememberFirstFrame} />, root);
+});

@@ -87,18 +87,13 @@ export function parseTokenSnapshot(value: unknown): TokenSnapshot | undefined {
  */
 export async function readStoredSnapshot(): Promise<TokenSnapshot | undefined> {
   try {
-    // popup.html starts this read before its modules load (public/early-snapshot.js); otherwise read it now.
-    const early = (globalThis as { tokenRelayEarlySnapshot?: Promise<unknown> }).tokenRelayEarlySnapshot;
-    const stored = early ? await early : await readFromStorage();
-    return parseTokenSnapshot(stored);
+    return parseTokenSnapshot(await readFromStorage());
   } catch {
     return undefined;
   }
 }
 
-
-/** The same read, for a page that did not start it early. wxt/browser is imported then only: it is not in the
- * popup's first frame. */
+/** wxt/browser is imported here only: it is not in the popup's first frame. */
 async function readFromStorage(): Promise<unknown> {
   const { browser } = await import('wxt/browser');
   return (await browser.storage.local.get('tokenSnapshot')).tokenSnapshot;

@@ -209,6 +209,18 @@ describe('PopupApp overview and history', () => {
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
   });
 
+  it('gives the overview it was answered to rememberFirstFrame, for the next opening’s shell; none when no MDM is connected', async () => {
+    const tokens = { health: [], fetchedAt: new Date().toISOString() };
+    const remembered: unknown[] = [];
+    const { client } = clientWith({ ...EMPTY, configured: true, renewals: [], tokens });
+    const view = render(<PopupApp client={client} openOptions={() => undefined} rememberFirstFrame={(t) => remembered.push(t)} />);
+    await waitFor(() => expect(remembered).toEqual([tokens]));
+    view.unmount();
+    const { client: unconfigured } = clientWith({ ...EMPTY, configured: false, renewals: [], tokens });
+    render(<PopupApp client={unconfigured} openOptions={() => undefined} rememberFirstFrame={(t) => remembered.push(t)} />);
+    await waitFor(() => expect(remembered).toEqual([tokens, undefined]));
+  });
+
   it('refreshes a stale overview when opened', async () => {
     const { sent } = renderPopup({ ...EMPTY, configured: true, renewals: [] });
     await waitFor(() => expect(sent).toContainEqual({ type: 'tokens:refresh' }));

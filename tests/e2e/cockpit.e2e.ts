@@ -103,6 +103,43 @@ describe('the cockpit: overview, badge, reminders, accessibility', () => {
       await popup.close();
     });
 
+    it('paints the next opening from the shell the last one kept, then hands over to the live view (issue 23)', async () => {
+      const first = await session.openPopup();
+      await first.locator('li[data-state]').first().waitFor();
+      // Kept once the background has answered: the header and the overview's rows, as data in the extension's origin.
+      await eventually(() => first.evaluate(() => localStorage.getItem('tokenRelay.shell') !== null));
+      await first.close();
+
+      // What the second opening shows before and after its modules run, seen from inside the page.
+      await session.context.addInitScript(() => {
+        if (location.pathname !== '/popup.html') return;
+        const seen = ((window as unknown as { __shell: { shellRows: number; liveRows: number } }).__shell = { shellRows: 0, liveRows: 0 });
+        new MutationObserver(() => {
+          const rows = document.querySelectorAll('li[data-state]').length;
+          if (document.querySelector('#app[data-shell]')) seen.shellRows = Math.max(seen.shellRows, rows);
+          else seen.liveRows = Math.max(seen.liveRows, rows);
+        }).observe(document, { childList: true, subtree: true, attributes: true });
+      });
+      const second = await session.openPopup();
+      await second.getByRole('button', { name: 'Check now' }).waitFor();
+      const seen = await second.evaluate(() => (window as unknown as { __shell: { shellRows: number; liveRows: number } }).__shell);
+      expect(seen.shellRows).toBeGreaterThanOrEqual(6);
+      expect(seen.liveRows).toBe(seen.shellRows);
+      expect(await second.locator('#app[data-shell]').count()).toBe(0);
+      // The live view works: Check now asks Addigy again.
+      const requests = sandbox.addigyRequests('list-token-events').length;
+      await second.getByRole('button', { name: 'Check now' }).click();
+      await eventually(() => sandbox.addigyRequests('list-token-events').length > requests);
+      await second.close();
+
+      // No MDM connected: the next opening has no shell, so no tokens from before.
+      await forgetApiKey(session);
+      const unconfigured = await session.openPopup();
+      await unconfigured.getByRole('button', { name: 'Open Options to add the API key' }).waitFor();
+      await eventually(() => unconfigured.evaluate(() => localStorage.getItem('tokenRelay.shell') === null));
+      await unconfigured.close();
+    });
+
     it('passes axe in the confirmation, progress and result states', async () => {
       const page = await openTokensPage(session);
       await page.getByRole('row', { name: /Warehouse/ }).getByRole('button', { name: 'Download' }).click();

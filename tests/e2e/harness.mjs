@@ -299,8 +299,10 @@ export async function forgetApiKey(session) {
         const open = indexedDB.open('token-relay');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction('secrets', 'readwrite');
+          // The key as Options saves it now (the connection `addigy`), and where an older version kept it.
+          const tx = open.result.transaction(['secrets', 'connections'], 'readwrite');
           tx.objectStore('secrets').delete('addigyApiKey');
+          tx.objectStore('connections').delete('addigy');
           tx.oncomplete = () => {
             open.result.close();
             resolve(undefined);
