@@ -80,3 +80,8 @@ function readDate(iso?: string | null): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+
+let listFormat: Intl.ListFormat | undefined;
+/** Names as a list ("a.vpptoken, b.vpptoken" in English). */
+export const formatList = (items: readonly string[]): string =>
+  (listFormat ??= new Intl.ListFormat(uiLanguage(), { type: 'unit', style: 'short' })).format(items);
