@@ -4,8 +4,7 @@ import { appleSiteName } from '../lib/health/health-state';
 import { MDM_LABELS } from '../lib/mdm/mdm-kinds';
 import { formatDate } from './format';
 import type { PageIntent } from '../lib/messaging/messages';
-import { formatList, formatNumber, plural, t, type MessageKey } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { formatList, formatNumber, plural, t, tParts, type MessageKey } from '../lib/i18n/messages';
 
 /**
  * Renewing a whole organisation's due tokens in one pass (issue 22): the one yes, then each location's progress.
@@ -89,12 +88,12 @@ function Row({ item, after, batchId, send, proposed }: { item: BatchItem; after:
       {news && <p>{news}</p>}
       <dl class="details">
         <dt>{item.state === 'renewed' ? t('batchBefore') : t('batchExpiresNow')}</dt>
-        <dd>{health ? tNodes('dateWithState', expiry, health) : expiry}</dd>
+        <dd>{health ? tParts('dateWithState', expiry, health) : expiry}</dd>
         {/* The admin weighs it before the yes; once running, the row's state is the news. */}
         {proposed && (
           <>
             <dt>{t('batchAfter')}</dt>
-            <dd>{tNodes('batchAboutDate', <time dateTime={after}>{formatDate(after)}</time>)}</dd>
+            <dd>{tParts('batchAboutDate', <time dateTime={after}>{formatDate(after)}</time>)}</dd>
           </>
         )}
       </dl>

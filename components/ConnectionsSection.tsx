@@ -6,8 +6,7 @@ import { isAddigyHost } from '../lib/mdm/addigy/addigy-host';
 import { addressFaultMessage, checkServerAddress, requestServerAccess } from '../lib/permissions/server-address';
 import { PRIMARY_ADDIGY, type Connection, type ConnectionSecrets } from '../lib/storage/connections';
 import { originsOf } from '../lib/mdm/connection-origins';
-import { t } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { t, tParts } from '../lib/i18n/messages';
 
 export interface ConnectionsDeps {
   listConnections(): Promise<Connection[]>;
@@ -215,7 +214,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
             <>
               <TextField id="connection-tenant" label={t('tenantId')} value={draft.tenantId} onInput={set('tenantId')} hint={t('intuneTenantHint')} />
               <TextField id="connection-intune-client" label={t('clientId')} value={draft.clientId} onInput={set('clientId')} hint={t('intuneClientHint')} />
-              <p class="hint">{tNodes('intuneRedirect', <code>{deps.microsoftRedirectUrl()}</code>)}</p>
+              <p class="hint">{tParts('intuneRedirect', <code>{deps.microsoftRedirectUrl()}</code>)}</p>
             </>
           )}
           <div class="actions">

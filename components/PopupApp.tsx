@@ -8,8 +8,7 @@ import type { PageOutline } from '../lib/addigy-console/console-messages';
 import { afterFirstPaint } from './after-first-paint';
 import type { DueGroup } from '../lib/batch/plan-batch';
 import { appleSiteName } from '../lib/health/health-state';
-import { formatList, plural, t } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { formatList, plural, t, tParts } from '../lib/i18n/messages';
 
 /** The renewal view, history, file picker and notices: loaded once the first frame (the overview) is painted. */
 type LaterParts = typeof import('./popup-later').popupLaterParts;
@@ -175,7 +174,7 @@ export function PopupApp({ client, openOptions, snapshot }: PopupAppProps) {
       {current && later && <later.RenewalView key={current.id} record={current} actions={actions} />}
       {waiting && later && <later.RenewalView key={waiting.id} record={waiting} actions={actions} />}
       {state && !current && !batch && state.configured && (
-        <p class="muted">{tNodes('renewHowTo', <strong>{t('send', 'Addigy')}</strong>)}</p>
+        <p class="muted">{tParts('renewHowTo', <strong>{t('send', 'Addigy')}</strong>)}</p>
       )}
       {state && state.noticedDownloads.length > 0 && (
         <p class="notice warn" role="status">

@@ -3,8 +3,7 @@ import { connectionNameOf, locationLabel, mdmKindOf, writesThroughApi, type Matc
 import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
 import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
-import { formatNumber, plural, t } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { formatNumber, plural, t, tParts } from '../lib/i18n/messages';
 
 export interface RenewalActions {
   confirm(id: string, acceptOtherMdm: boolean): void;
@@ -131,7 +130,7 @@ function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalA
         {candidates.map((c) => (
           <label key={`${c.connectionId}/${c.tokenId}`} class="choice">
             <input type="radio" name={`choice-${record.id}`} checked={pick === c} onChange={() => setPick(c)} />{' '}
-            {tNodes('candidateLine', candidateName(c), candidateDetails(c))}{' '}
+            {tParts('candidateLine', candidateName(c), candidateDetails(c))}{' '}
             <span class="muted">{c.strength === 'uid' ? t('matchedByUid') : t('matchedByName')}</span>
           </label>
         ))}
@@ -155,7 +154,7 @@ function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalA
 
 /** The connection in bold, with its kind when its name does not say it. */
 const candidateName = (c: MatchCandidate) =>
-  c.connectionName === MDM_LABELS[c.kind] ? <strong>{c.connectionName}</strong> : tNodes('connectionWithKind', <strong>{c.connectionName}</strong>, MDM_LABELS[c.kind]);
+  c.connectionName === MDM_LABELS[c.kind] ? <strong>{c.connectionName}</strong> : tParts('connectionWithKind', <strong>{c.connectionName}</strong>, MDM_LABELS[c.kind]);
 
 /** "North High · Springfield Schools · expires Dec 6, 2027". */
 function candidateDetails(c: MatchCandidate): string {
@@ -188,7 +187,7 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
         <dd>{preview.organization}</dd>
         <dt>{t('expires')}</dt>
         <dd>
-          {tNodes('dateWithRelative', formatDate(record.file?.expiresAt), <span class="muted">{formatDaysFrom(record.file?.expiresAt)}</span>)}
+          {tParts('dateWithRelative', formatDate(record.file?.expiresAt), <span class="muted">{formatDaysFrom(record.file?.expiresAt)}</span>)}
         </dd>
       </dl>
       {record.apple?.status === 'verified' && <p class="notice ok">{t('appleConfirmedValid')}</p>}

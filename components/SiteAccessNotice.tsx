@@ -1,8 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browserSiteAccess, type SiteAccessPort } from '../lib/permissions/browser-site-access';
 import { missingSiteAccess, originsOf, type RequiredSite } from '../lib/permissions/site-access';
-import { plural, t } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { plural, t, tParts } from '../lib/i18n/messages';
 
 /**
  * Says which sites Token Relay cannot reach (access revoked or set to "on click") and why, with one
@@ -39,7 +38,7 @@ export function SiteAccessNotice({ access = browserSiteAccess }: { access?: Site
       <ul>
         {missing.map((site) => (
           <li key={site.origin}>
-            {tNodes('siteAccessReason', <strong>{site.host}</strong>, site.reason)}
+            {tParts('siteAccessReason', <strong>{site.host}</strong>, site.reason)}
           </li>
         ))}
       </ul>

@@ -9,8 +9,7 @@ import {
 } from '../lib/health/health-state';
 import { dueGroups, sameName, type DueGroup } from '../lib/batch/plan-batch';
 import { afterFirstPaint } from './after-first-paint';
-import { formatDate, formatDateTime, formatNumber, formatRelativeDays, plural, t, type MessageKey } from '../lib/i18n/messages';
-import { tNodes } from './t-nodes';
+import { formatDate, formatDateTime, formatNumber, formatRelativeDays, plural, t, tParts, type MessageKey } from '../lib/i18n/messages';
 
 export interface TokenOverviewProps {
   health: TokenHealth[];
@@ -84,7 +83,7 @@ function TokenDetails({ h, connection, snoozedUntil, onSnooze }: DetailsProps) {
           {h.expiresAt ? (
             <>
               {h.daysLeft !== undefined ? (
-                tNodes('dateWithRelative', <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>, formatRelativeDays(h.daysLeft))
+                tParts('dateWithRelative', <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>, formatRelativeDays(h.daysLeft))
               ) : (
                 <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>
               )}

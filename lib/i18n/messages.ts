@@ -85,3 +85,19 @@ let listFormat: Intl.ListFormat | undefined;
 /** Names as a list ("a.vpptoken, b.vpptoken" in English). */
 export const formatList = (items: readonly string[]): string =>
   (listFormat ??= new Intl.ListFormat(uiLanguage(), { type: 'unit', style: 'short' })).format(items);
+
+// Private-use marks around a substitution's index: never in a message or a name Token Relay shows.
+const OPEN = '\uE000';
+const CLOSE = '\uE001';
+
+/**
+ * A message whose substitutions may be elements (`<strong>`, `<time>`, a button): the translator still places them
+ * anywhere in the sentence, and no sentence is glued together from pieces. Strings and numbers are substituted as
+ * `t` does; anything else comes back as a part of its own, between the message's text.
+ */
+export function tParts<Part>(key: MessageKey, ...substitutions: (string | number | Part)[]): (string | Part)[] {
+  const marked = substitutions.map((part, i) => (typeof part === 'string' || typeof part === 'number' ? part : OPEN + i + CLOSE));
+  return t(key, ...marked)
+    .split(new RegExp(`${OPEN}(\\d)${CLOSE}`))
+    .map((piece, i) => (i % 2 === 1 ? (substitutions[Number(piece)] as Part) : piece));
+}

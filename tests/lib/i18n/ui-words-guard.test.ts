@@ -93,7 +93,7 @@ const UI_FILES = [
 const SOURCE_FILES = [...filesUnder('lib', /\.tsx?$/), ...filesUnder('components', /\.tsx?$/), ...filesUnder('entrypoints', /\.tsx?$/), 'wxt.config.ts'];
 
 const PLURAL_FORM = /_(zero|one|two|few|many|other)$/;
-const KEY_FUNCTIONS = new Set(['t', 'plural', 'tNodes', 'getMessage']);
+const KEY_FUNCTIONS = new Set(['t', 'plural', 'tParts', 'getMessage']);
 
 /** Message keys named in calls (`t('key')`, `plural('base', n)`), and every string literal of the source. */
 function keysInSource(): { called: Map<string, string>; literals: Set<string> } {
