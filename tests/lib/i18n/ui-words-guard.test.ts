@@ -101,7 +101,11 @@ function keysInSource(): { called: Map<string, string>; literals: Set<string> } 
   const literals = new Set<string>();
   for (const file of SOURCE_FILES) {
     const text = readFileSync(join(ROOT, file), 'utf8');
-    for (const [, key] of text.matchAll(/__MSG_(\w+)__/g)) literals.add(key!);
+    // The manifest's name and description (wxt.config.ts): the browser fills them in from the messages.
+    for (const [, key] of text.matchAll(/__MSG_(\w+)__/g)) {
+      literals.add(key!);
+      called.set(key!, `${file} (__MSG_${key}__)`);
+    }
     const source = parse(file, text);
     const visit = (node: ts.Node): void => {
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) literals.add(node.text);
