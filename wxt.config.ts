@@ -17,8 +17,10 @@ export default defineConfig({
   // `wxt zip -b firefox` also packs the sources AMO review rebuilds from (npm ci && npm run build:firefox).
   zip: { excludeSources: ['tests/**', 'docs/screenshots/**', 'coverage/**', 'vitest.*.ts', 'vitest.config.ts'] },
   manifest: ({ browser }) => ({
-    name: 'Token Relay',
-    description: 'Renew Apple Apps and Books (VPP) content tokens in Addigy, Jamf Pro, Intune or Fleet in two clicks, and keep an eye on them.',
+    // The extension's own words follow the browser's language (public/_locales, lib/i18n); English is the fallback.
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
+    default_locale: 'en',
     // offscreen (Chrome only): a document that turns the token into a blob: URL to save; scripting: the popup's
     // on-demand check of an Apple page it cannot read. See README "Permissions".
     // identity (Intune's sign-in): optional in Chrome; Firefox has no optional `identity`, so it is declared there,

@@ -4,6 +4,7 @@ import { appleSiteName } from '../lib/health/health-state';
 import { MDM_LABELS } from '../lib/mdm/mdm-kinds';
 import { formatDate } from './format';
 import type { PageIntent } from '../lib/messaging/messages';
+import { formatList, formatNumber, plural, t, tParts, type MessageKey } from '../lib/i18n/messages';
 
 /**
  * Renewing a whole organisation's due tokens in one pass (issue 22): the one yes, then each location's progress.
@@ -18,30 +19,28 @@ export interface BatchViewProps {
 }
 
 /** Each row's state in words (never colour alone) and its pill's tone (overview.css). */
-const ROW_STATES: Record<BatchItemState, { word: string; tone: 'ok' | 'warn' | 'bad' | 'busy' | 'other' }> = {
-  queued: { word: 'Waiting', tone: 'other' },
-  downloading: { word: 'Downloading', tone: 'busy' },
-  relaying: { word: 'Sending', tone: 'busy' },
-  renewed: { word: 'Renewed', tone: 'ok' },
-  'needs-you': { word: 'Needs you', tone: 'warn' },
-  failed: { word: 'Failed', tone: 'bad' },
-  cancelled: { word: 'Cancelled', tone: 'other' },
+const ROW_STATES: Record<BatchItemState, { word: MessageKey; tone: 'ok' | 'warn' | 'bad' | 'busy' | 'other' }> = {
+  queued: { word: 'batchWaiting', tone: 'other' },
+  downloading: { word: 'batchDownloading', tone: 'busy' },
+  relaying: { word: 'batchSending', tone: 'busy' },
+  renewed: { word: 'batchRenewed', tone: 'ok' },
+  'needs-you': { word: 'batchNeedsYou', tone: 'warn' },
+  failed: { word: 'batchFailed', tone: 'bad' },
+  cancelled: { word: 'batchCancelled', tone: 'other' },
 };
 
 /** The watch's word for the token now, as the overview says it. */
-const HEALTH_WORDS: Record<string, string> = {
-  'expiring-soon': 'expiring soon',
-  expired: 'expired',
-  revoked: 'revoked',
-  invalid: 'invalid',
+const HEALTH_WORDS: Record<string, MessageKey> = {
+  'expiring-soon': 'healthWordExpiringSoon',
+  expired: 'healthWordExpired',
+  revoked: 'healthWordRevoked',
+  invalid: 'healthWordInvalid',
 };
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** "Addigy", or "Jamf Pro (Acme Jamf)" when the connection has a name of its own. */
 function destination(item: BatchItem): string {
   const mdm = MDM_LABELS[item.mdm];
-  return item.connectionName && item.connectionName !== mdm ? `${mdm} (${item.connectionName})` : mdm;
+  return item.connectionName && item.connectionName !== mdm ? t('mdmWithConnectionName', mdm, item.connectionName) : mdm;
 }
 
 /** Apple issues a token for a year: about a year from today. */
@@ -55,23 +54,26 @@ function aYearFrom(now: Date): string {
 function rowNews(item: BatchItem): string | undefined {
   switch (item.state) {
     case 'downloading':
-      return 'from Apple’s page';
+      return t('batchFromApplePage');
     case 'relaying':
-      return `to ${destination(item)}`;
+      return t('batchTo', destination(item));
     case 'renewed':
-      return item.newExpiry ? `new expiry ${formatDate(item.newExpiry)}` : undefined;
+      return item.newExpiry ? t('batchNewExpiry', formatDate(item.newExpiry)) : undefined;
     case 'cancelled':
-      return 'not downloaded';
+      return t('batchNotDownloaded');
     default:
       return undefined;
   }
 }
 
 function Row({ item, after, batchId, send, proposed }: { item: BatchItem; after: string; batchId: string; send: BatchViewProps['send']; proposed: boolean }) {
-  const { word, tone } = ROW_STATES[item.state];
+  const { tone } = ROW_STATES[item.state];
+  const word = t(ROW_STATES[item.state].word);
   const news = proposed ? undefined : rowNews(item);
-  const health = HEALTH_WORDS[item.health];
+  const healthWord = HEALTH_WORDS[item.health];
+  const health = healthWord && t(healthWord);
   const canRetry = !proposed && (item.state === 'failed' || item.state === 'needs-you');
+  const expiry = item.expiresAt ? <time dateTime={item.expiresAt}>{formatDate(item.expiresAt)}</time> : t('unknown');
   return (
     <li data-state={item.state} data-attention={canRetry ? '' : undefined}>
       <div class="token-head">
@@ -82,23 +84,16 @@ function Row({ item, after, batchId, send, proposed }: { item: BatchItem; after:
           </span>
         )}
       </div>
-      <p class="token-org muted">
-        {item.orgName} · {destination(item)}
-      </p>
+      <p class="token-org muted">{t('organizationWithMdm', item.orgName, destination(item))}</p>
       {news && <p>{news}</p>}
       <dl class="details">
-        <dt>{item.state === 'renewed' ? 'Before' : 'Expires now'}</dt>
-        <dd>
-          {item.expiresAt ? <time dateTime={item.expiresAt}>{formatDate(item.expiresAt)}</time> : 'unknown'}
-          {health && ` (${health})`}
-        </dd>
+        <dt>{item.state === 'renewed' ? t('batchBefore') : t('batchExpiresNow')}</dt>
+        <dd>{health ? tParts('dateWithState', expiry, health) : expiry}</dd>
         {/* The admin weighs it before the yes; once running, the row's state is the news. */}
         {proposed && (
           <>
-            <dt>After</dt>
-            <dd>
-              about <time dateTime={after}>{formatDate(after)}</time>
-            </dd>
+            <dt>{t('batchAfter')}</dt>
+            <dd>{tParts('batchAboutDate', <time dateTime={after}>{formatDate(after)}</time>)}</dd>
           </>
         )}
       </dl>
@@ -112,7 +107,8 @@ function Row({ item, after, batchId, send, proposed }: { item: BatchItem; after:
       {canRetry && (
         <div class="actions">
           <button type="button" onClick={() => send({ type: 'batch:retry', id: batchId, key: item.key })}>
-            Retry<span class="visually-hidden"> {item.locationName}</span>
+            {t('retry')}
+            <span class="visually-hidden"> {item.locationName}</span>
           </button>
         </div>
       )}
@@ -125,9 +121,9 @@ function Progress({ batch }: { batch: BatchRecord }) {
   const { renewed, total } = batchProgress(batch);
   return (
     <div class="batch-progress">
-      <progress aria-label="Batch progress" aria-describedby="batch-progress-text" max={total} value={renewed} style={{ width: '100%' }} />
+      <progress aria-label={t('batchProgress')} aria-describedby="batch-progress-text" max={total} value={renewed} style={{ width: '100%' }} />
       <p id="batch-progress-text" role="status">
-        <strong>{`${renewed} of ${total} renewed`}</strong>
+        <strong>{t('batchRenewedOf', formatNumber(renewed), formatNumber(total))}</strong>
       </p>
     </div>
   );
@@ -138,7 +134,7 @@ function notRenewed(items: BatchItem[]): string[] {
   const lines: string[] = [];
   for (const state of ['needs-you', 'failed', 'cancelled', 'queued', 'downloading', 'relaying'] as const) {
     const names = items.filter((i) => i.state === state).map((i) => i.locationName);
-    if (names.length) lines.push(`${ROW_STATES[state].word}: ${names.join(', ')}.`);
+    if (names.length) lines.push(t('batchNotRenewedLine', t(ROW_STATES[state].word), formatList(names)));
   }
   return lines;
 }
@@ -155,45 +151,42 @@ export function BatchView({ batch, send, now = new Date() }: BatchViewProps) {
   const after = aYearFrom(now);
   const proposed = batch.step === 'proposed';
   const running = batch.step === 'running';
-  const heading = proposed ? `Renew ${plural(total, 'token')}` : running ? `Renewing ${plural(total, 'token')}` : 'Batch finished';
+  const heading = proposed ? plural('batchRenewTokens', total) : running ? plural('batchRenewingTokens', total) : t('batchFinished');
   const left = running || proposed ? [] : notRenewed(batch.items);
   return (
     <section class="card batch" aria-labelledby="batch-heading">
       <h2 id="batch-heading">{heading}</h2>
       {proposed && (
         <>
-          <p>
-            {batch.orgName}, in {appleSiteName(batch.site)}. Token Relay downloads each location’s token from Apple’s
-            page and sends it to its MDM, one after another. A download replaces that location’s current token.
-          </p>
-          <p class="muted">Check the list below, then say yes once for all of them.</p>
+          <p>{t('batchExplain', batch.orgName, appleSiteName(batch.site))}</p>
+          <p class="muted">{t('batchCheckList')}</p>
         </>
       )}
       {!proposed && <Progress batch={batch} />}
       {!running && !proposed && (
         <div class={left.length ? 'notice warn' : 'notice ok'}>
-          {batch.step === 'cancelled' && <p>The batch was cancelled.</p>}
-          {left.length ? left.map((line) => <p key={line}>{line}</p>) : <p>Every token in the batch is renewed.</p>}
+          {batch.step === 'cancelled' && <p>{t('batchWasCancelled')}</p>}
+          {left.length ? left.map((line) => <p key={line}>{line}</p>) : <p>{t('batchAllRenewed')}</p>}
         </div>
       )}
       {/* Above the rows: thirty locations make a long list. */}
       <div class="actions" style={{ marginBottom: '10px' }}>
         {proposed && (
           <button type="button" class="primary" disabled={isPressed('batch:confirm')} onClick={press({ type: 'batch:confirm', id: batch.id })}>
-            Renew all {total}
+            {t('batchRenewAll', formatNumber(total))}
           </button>
         )}
         {(proposed || running) && (
           <button type="button" disabled={isPressed('batch:cancel')} onClick={press({ type: 'batch:cancel', id: batch.id })}>
-            Cancel
+            {t('cancel')}
           </button>
         )}
         {!proposed && !running && (
           <button type="button" onClick={() => send({ type: 'batch:dismiss', id: batch.id })}>
-            Close
+            {t('close')}
           </button>
         )}
-        {running && <span class="muted">Cancel stops the batch before the next download.</span>}
+        {running && <span class="muted">{t('batchCancelStops')}</span>}
       </div>
       <ul class="token-list batch-rows" aria-labelledby="batch-heading">
         {batch.items.map((item) => (

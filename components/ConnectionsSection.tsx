@@ -6,6 +6,7 @@ import { isAddigyHost } from '../lib/mdm/addigy/addigy-host';
 import { addressFaultMessage, checkServerAddress, requestServerAccess } from '../lib/permissions/server-address';
 import { PRIMARY_ADDIGY, type Connection, type ConnectionSecrets } from '../lib/storage/connections';
 import { originsOf } from '../lib/mdm/connection-origins';
+import { t, tParts } from '../lib/i18n/messages';
 
 export interface ConnectionsDeps {
   listConnections(): Promise<Connection[]>;
@@ -47,11 +48,11 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
   /** The draft as a connection and its secrets, or why not. */
   const check = (d: Draft): { connection: Connection; secrets: ConnectionSecrets } | string => {
     const name = d.name.trim();
-    if (!name) return 'Give the connection a name, for example the organisation it serves.';
+    if (!name) return t('connNeedsName');
     const id = deps.newConnectionId(d.kind);
     switch (d.kind) {
       case 'addigy':
-        if (!d.apiKey.trim()) return 'Paste this organisation’s Addigy API key (V2).';
+        if (!d.apiKey.trim()) return t('connNeedsAddigyKey');
         return { connection: { id, kind: 'addigy', name }, secrets: { apiKey: d.apiKey.trim() } };
       case 'jamf-pro':
       case 'fleet': {
@@ -60,17 +61,17 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
         if (!address.ok || !serverUrl) {
           return addressFaultMessage(address.ok ? 'not-a-url' : address.fault, d.kind === 'jamf-pro' ? 'https://yourcompany.jamfcloud.com' : 'https://fleet.example.com');
         }
-        if (isAddigyHost(new URL(serverUrl).hostname)) return 'That is an Addigy address: choose Addigy as the MDM.';
+        if (isAddigyHost(new URL(serverUrl).hostname)) return t('connIsAddigyAddress');
         if (d.kind === 'jamf-pro') {
-          if (!d.clientId.trim() || !d.clientSecret.trim()) return 'Jamf Pro needs the API client’s Client ID and Client secret.';
+          if (!d.clientId.trim() || !d.clientSecret.trim()) return t('connJamfNeedsClient');
           return { connection: { id, kind: 'jamf-pro', name, serverUrl, clientId: d.clientId.trim() }, secrets: { clientSecret: d.clientSecret.trim() } };
         }
-        if (!d.apiToken.trim()) return 'Fleet needs an API token (an API-only user’s token).';
+        if (!d.apiToken.trim()) return t('connFleetNeedsToken');
         return { connection: { id, kind: 'fleet', name, serverUrl }, secrets: { apiToken: d.apiToken.trim() } };
       }
       case 'intune':
-        if (!/^[\w.-]{3,}$/.test(d.tenantId.trim())) return 'Paste the Directory (tenant) ID from your app registration in Microsoft Entra.';
-        if (!/^[\w-]{8,}$/.test(d.clientId.trim())) return 'Paste the Application (client) ID from your app registration in Microsoft Entra.';
+        if (!/^[\w.-]{3,}$/.test(d.tenantId.trim())) return t('connIntuneNeedsTenant');
+        if (!/^[\w-]{8,}$/.test(d.clientId.trim())) return t('connIntuneNeedsClient');
         return { connection: { id, kind: 'intune', name, tenantId: d.tenantId.trim(), clientId: d.clientId.trim() }, secrets: {} };
     }
   };
@@ -80,7 +81,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
     if (!draft) return;
     const checked = check(draft);
     if (typeof checked === 'string') {
-      setFormStatus({ tone: 'bad', text: `${checked} Nothing was saved.` });
+      setFormStatus({ tone: 'bad', text: t('nothingSaved', checked) });
       return;
     }
     // Asked first, inside the click: the browser only shows its prompt for a user's gesture.
@@ -89,7 +90,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
     if (origins.length && checked.connection.kind !== 'intune' && !(await requestServerAccess((sites) => deps.requestAccess({ origins: sites }), origins))) {
       setFormStatus({
         tone: 'bad',
-        text: `Token Relay needs permission to reach ${new URL(checked.connection.serverUrl!).host}, the only place this connection’s secret goes. Nothing was saved; allow access when the browser asks.`,
+        text: t('connNeedsPermission', new URL(checked.connection.serverUrl!).host),
       });
       return;
     }
@@ -99,8 +100,8 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
       tone: 'ok',
       text:
         checked.connection.kind === 'intune'
-          ? `Saved ${checked.connection.name}. Now choose Sign in with Microsoft for it.`
-          : `Saved ${checked.connection.name}.`,
+          ? t('connSavedSignIn', checked.connection.name)
+          : t('connSaved', checked.connection.name),
     });
     await reload();
     deps.onChanged?.();
@@ -108,7 +109,7 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
 
   const remove = async (connection: Connection) => {
     await deps.removeConnection(connection.id);
-    setFormStatus({ tone: 'ok', text: `Removed ${connection.name}. Its credentials are deleted from this browser.` });
+    setFormStatus({ tone: 'ok', text: t('connRemoved', connection.name) });
     await reload();
     deps.onChanged?.();
   };
@@ -118,7 +119,10 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
     say(connection.id, undefined);
     const reply = await deps.testConnection(connection.id);
     setBusyId(undefined);
-    say(connection.id, reply.ok ? { tone: 'ok', text: reply.note ?? 'Connected.' } : { tone: 'bad', text: `${reply.problem.message} ${reply.problem.nextStep}` });
+    say(
+      connection.id,
+      reply.ok ? { tone: 'ok', text: reply.note ?? t('connected') } : { tone: 'bad', text: t('problemWithNextStep', reply.problem.message, reply.problem.nextStep) },
+    );
   };
 
   const signIn = async (connection: Connection) => {
@@ -126,49 +130,43 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
     if (!granted) {
       say(connection.id, {
         tone: 'bad',
-        text: 'Token Relay needs the browser’s sign-in permission and access to login.microsoftonline.com and graph.microsoft.com to sign in with Microsoft. Allow them when the browser asks.',
+        text: t('connNeedsIdentity'),
       });
       return;
     }
     setBusyId(connection.id);
     const result = await deps.signInWithMicrosoft(connection);
     setBusyId(undefined);
-    say(connection.id, result.ok ? { tone: 'ok', text: 'Signed in with Microsoft.' } : { tone: 'bad', text: `${result.message} ${result.nextStep}` });
+    say(
+      connection.id,
+      result.ok ? { tone: 'ok', text: t('signedInMicrosoft') } : { tone: 'bad', text: t('problemWithNextStep', result.message, result.nextStep) },
+    );
   };
 
   return (
     <section class="connections" aria-labelledby="connections-heading">
-      <h2 id="connections-heading">Connections</h2>
-      <p class="hint">
-        The Addigy section above is your first connection. Add more for other Addigy organisations (each with its own API key), Jamf
-        Pro, Microsoft Intune or Fleet. Each connection’s secret stays in this browser profile and is sent only to that connection’s
-        own server.
-      </p>
+      <h2 id="connections-heading">{t('connectionsHeading')}</h2>
+      <p class="hint">{t('connectionsIntro')}</p>
       <ul class="connection-list">
         {connections.map((connection) => (
           <li key={connection.id}>
             <section class="card" aria-label={connection.name}>
               <h3>{connection.name}</h3>
-              <p class="muted">
-                {MDM_LABELS[connection.kind]}
-                {connection.serverUrl ? ` · ${new URL(connection.serverUrl).host}` : ''}
-                {connection.kind === 'addigy' ? ' · api.addigy.com' : ''}
-                {connection.kind === 'intune' ? ` · tenant ${connection.tenantId}` : ''}
-              </p>
+              <p class="muted">{connectionDetails(connection)}</p>
               <div class="actions">
                 {connection.kind === 'intune' && (
                   <button type="button" onClick={() => signIn(connection)} disabled={busyId === connection.id}>
-                    Sign in with Microsoft
+                    {t('signInWithMicrosoft')}
                   </button>
                 )}
                 <button type="button" onClick={() => test(connection)} disabled={busyId === connection.id}>
-                  {busyId === connection.id ? 'Testing…' : 'Test connection'}
+                  {busyId === connection.id ? t('testing') : t('testConnection')}
                 </button>
                 <button type="button" onClick={() => remove(connection)}>
-                  Remove
+                  {t('remove')}
                 </button>
               </div>
-              <div role="status" aria-live="polite" aria-label={`${connection.name}: status`}>
+              <div role="status" aria-live="polite" aria-label={t('connStatus', connection.name)}>
                 {statusById[connection.id] && <p class={`notice ${statusById[connection.id]!.tone}`}>{statusById[connection.id]!.text}</p>}
               </div>
             </section>
@@ -176,10 +174,10 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
         ))}
       </ul>
       {draft ? (
-        <form class="card" aria-label="Add connection" onSubmit={save}>
-          <h3>Add connection</h3>
+        <form class="card" aria-label={t('addConnection')} onSubmit={save}>
+          <h3>{t('addConnection')}</h3>
           <div class="field">
-            <label for="connection-kind">MDM</label>
+            <label for="connection-kind">{t('mdm')}</label>
             <select id="connection-kind" value={draft.kind} onChange={set('kind')}>
               {MDM_KINDS.map((kind) => (
                 <option value={kind} key={kind}>
@@ -188,53 +186,50 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
               ))}
             </select>
           </div>
-          <TextField id="connection-name" label="Name" value={draft.name} onInput={set('name')} hint="How Token Relay names it, e.g. the organisation." />
+          <TextField id="connection-name" label={t('name')} value={draft.name} onInput={set('name')} hint={t('connNameHint')} />
           {(draft.kind === 'jamf-pro' || draft.kind === 'fleet') && (
             <TextField
               id="connection-server"
-              label="Server URL"
+              label={t('serverUrl')}
               // Not type=url: the browser would block "acme.jamfcloud.com" before our own check adds https://.
               inputMode="url"
               value={draft.serverUrl}
               onInput={set('serverUrl')}
-              hint={draft.kind === 'jamf-pro' ? 'e.g. https://yourcompany.jamfcloud.com, or your own Jamf Pro server.' : 'Your Fleet server, e.g. https://fleet.example.com.'}
+              hint={draft.kind === 'jamf-pro' ? t('jamfServerHint') : t('fleetServerHint')}
             />
           )}
           {draft.kind === 'addigy' && (
-            <TextField id="connection-api-key" label="API key" secret value={draft.apiKey} onInput={set('apiKey')} hint="This organisation’s Addigy API key (V2). Sent only to api.addigy.com." />
+            <TextField id="connection-api-key" label={t('apiKey')} secret value={draft.apiKey} onInput={set('apiKey')} hint={t('addigyKeyHint')} />
           )}
           {draft.kind === 'jamf-pro' && (
             <>
-              <TextField id="connection-client-id" label="Client ID" value={draft.clientId} onInput={set('clientId')} hint="Jamf Pro → Settings → API roles and clients: a client with Read and Update Volume Purchasing Locations." />
-              <TextField id="connection-client-secret" label="Client secret" secret value={draft.clientSecret} onInput={set('clientSecret')} />
+              <TextField id="connection-client-id" label={t('clientId')} value={draft.clientId} onInput={set('clientId')} hint={t('jamfClientHint')} />
+              <TextField id="connection-client-secret" label={t('clientSecret')} secret value={draft.clientSecret} onInput={set('clientSecret')} />
             </>
           )}
           {draft.kind === 'fleet' && (
-            <TextField id="connection-api-token" label="API token" secret value={draft.apiToken} onInput={set('apiToken')} hint="An API-only user’s token. Apps and Books tokens need Fleet Premium." />
+            <TextField id="connection-api-token" label={t('apiToken')} secret value={draft.apiToken} onInput={set('apiToken')} hint={t('fleetTokenHint')} />
           )}
           {draft.kind === 'intune' && (
             <>
-              <TextField id="connection-tenant" label="Tenant ID" value={draft.tenantId} onInput={set('tenantId')} hint="Directory (tenant) ID of your app registration in Microsoft Entra." />
-              <TextField id="connection-intune-client" label="Client ID" value={draft.clientId} onInput={set('clientId')} hint="Application (client) ID of that app registration." />
-              <p class="hint">
-                Register this redirect URI as a single-page application in the app registration: <code>{deps.microsoftRedirectUrl()}</code>. After
-                saving, choose Sign in with Microsoft.
-              </p>
+              <TextField id="connection-tenant" label={t('tenantId')} value={draft.tenantId} onInput={set('tenantId')} hint={t('intuneTenantHint')} />
+              <TextField id="connection-intune-client" label={t('clientId')} value={draft.clientId} onInput={set('clientId')} hint={t('intuneClientHint')} />
+              <p class="hint">{tParts('intuneRedirect', <code>{deps.microsoftRedirectUrl()}</code>)}</p>
             </>
           )}
           <div class="actions">
             <button class="primary" type="submit">
-              Save
+              {t('save')}
             </button>
             <button type="button" onClick={() => setDraft(undefined)}>
-              Cancel
+              {t('cancel')}
             </button>
           </div>
         </form>
       ) : (
         <div class="actions">
           <button type="button" onClick={() => (setDraft({ ...EMPTY }), setFormStatus(undefined))}>
-            Add connection
+            {t('addConnection')}
           </button>
         </div>
       )}
@@ -243,6 +238,16 @@ export function ConnectionsSection({ deps }: { deps: ConnectionsDeps }) {
       </div>
     </section>
   );
+}
+
+/** "Jamf Pro · acme.jamfcloud.com", "Microsoft Intune · tenant contoso.onmicrosoft.com". */
+function connectionDetails(connection: Connection): string {
+  const more = [
+    connection.serverUrl ? new URL(connection.serverUrl).host : '',
+    connection.kind === 'addigy' ? 'api.addigy.com' : '',
+    connection.kind === 'intune' ? t('connTenant', connection.tenantId ?? '') : '',
+  ].filter(Boolean);
+  return more.reduce((details, next) => t('connDetail', details, next), MDM_LABELS[connection.kind] as string);
 }
 
 function TextField(props: { id: string; label: string; value: string; onInput: (e: Event) => void; hint?: string; secret?: boolean; inputMode?: 'url' }) {

@@ -1,17 +1,18 @@
 import type { RenewalRecord } from '../lib/renewal/renewal-record';
 import { formatDateTime } from './format';
+import { t, type MessageKey } from '../lib/i18n/messages';
 
 const SHOWN = 10;
 
 /** The outcome in words; a save that landed before its scan failed is still a renewal. */
-function outcome(r: RenewalRecord): { label: string; tone?: 'ok' | 'bad' } {
-  if (r.step === 'done') return { label: 'Renewed', tone: 'ok' };
-  if (r.step === 'discarded') return { label: 'Cancelled' };
-  return r.renewedAt ? { label: 'Renewed, scan failed', tone: 'bad' } : { label: 'Not renewed', tone: 'bad' };
+function outcome(r: RenewalRecord): { label: MessageKey; tone?: 'ok' | 'bad' } {
+  if (r.step === 'done') return { label: 'outcomeRenewed', tone: 'ok' };
+  if (r.step === 'discarded') return { label: 'outcomeCancelled' };
+  return r.renewedAt ? { label: 'outcomeScanFailed', tone: 'bad' } : { label: 'outcomeNotRenewed', tone: 'bad' };
 }
 
 const locationOf = (r: RenewalRecord) =>
-  r.match?.locationName ?? r.preview?.name ?? r.apple?.locationName ?? r.file?.orgName ?? 'Unknown location';
+  r.match?.locationName ?? r.preview?.name ?? r.apple?.locationName ?? r.file?.orgName ?? t('unknownLocation');
 
 /**
  * Recent finished renewals, newest first. Records hold no token text.
@@ -24,13 +25,14 @@ export function History({ renewals, onDismiss }: { renewals: RenewalRecord[]; on
     .slice(0, SHOWN);
   return (
     <section class="renewal-history" aria-labelledby="history-heading">
-      <h2 id="history-heading">Recent renewals</h2>
+      <h2 id="history-heading">{t('historyHeading')}</h2>
       {finished.length === 0 ? (
-        <p class="muted">No finished renewals yet.</p>
+        <p class="muted">{t('historyEmpty')}</p>
       ) : (
         <ul class="renewal-list">
           {finished.map((r) => {
-            const { label, tone } = outcome(r);
+            const { tone } = outcome(r);
+            const label = t(outcome(r).label);
             const when = r.renewedAt ?? r.updatedAt;
             return (
               <li key={r.id}>
@@ -46,8 +48,8 @@ export function History({ renewals, onDismiss }: { renewals: RenewalRecord[]; on
                   {onDismiss && r.step === 'failed' && !r.dismissed && (
                     <>
                       {' '}
-                      <button type="button" class="link" aria-label={`Dismiss: ${locationOf(r)}, ${label}`} onClick={() => onDismiss(r.id)}>
-                        Dismiss
+                      <button type="button" class="link" aria-label={t('dismissRenewal', locationOf(r), label)} onClick={() => onDismiss(r.id)}>
+                        {t('dismiss')}
                       </button>
                     </>
                   )}

@@ -5,6 +5,7 @@ import { addressFaultMessage, checkServerAddress, originPatternFor, requestServe
 import { DEFAULT_ADDIGY_BASE_URL, normaliseBaseUrl, type Settings } from '../lib/storage/settings';
 import { SiteAccessNotice } from './SiteAccessNotice';
 import { ConnectionsSection, type ConnectionsDeps } from './ConnectionsSection';
+import { t } from '../lib/i18n/messages';
 
 export interface OptionsDeps {
   /** The Addigy section's key: the API key of the connection `addigy` (lib/storage/connections.ts). */
@@ -59,18 +60,18 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     const url = normaliseBaseUrl(baseUrl);
     if (!address.ok || !url) {
       const fault = address.ok ? 'not-a-url' : address.fault;
-      setStatus({ tone: 'bad', text: `Addigy API address: ${addressFaultMessage(fault, DEFAULT_ADDIGY_BASE_URL)} Nothing was saved.` });
+      setStatus({ tone: 'bad', text: t('addressFaultNothingSaved', addressFaultMessage(fault, DEFAULT_ADDIGY_BASE_URL)) });
       return false;
     }
     const days = parseReminderDays(reminderDays);
     if (!days) {
-      setStatus({ tone: 'bad', text: 'Reminder days must be whole numbers from 0 to 365, separated by commas. Nothing was saved.' });
+      setStatus({ tone: 'bad', text: t('reminderDaysInvalid') });
       return false;
     }
     if (!isAddigyHost(new URL(url).hostname)) {
       setStatus({
         tone: 'bad',
-        text: `Token Relay sends your API key only to Addigy’s own addresses (ending in addigy.com), not to ${new URL(url).host}. Nothing was saved.`,
+        text: t('keyOnlyToAddigy', new URL(url).host),
       });
       return false;
     }
@@ -80,7 +81,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
       if (!granted) {
         setStatus({
           tone: 'bad',
-          text: `Token Relay needs permission to reach ${new URL(url).host}. The address was not saved; allow access when the browser asks.`,
+          text: t('needsPermissionFor', new URL(url).host),
         });
         return false;
       }
@@ -94,7 +95,7 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
 
   const save = async (event: Event) => {
     event.preventDefault();
-    if (await persist()) setStatus({ tone: 'ok', text: 'Saved.' });
+    if (await persist()) setStatus({ tone: 'ok', text: t('saved') });
   };
 
   // The background tests what is stored, so the key and address as typed are saved first.
@@ -109,20 +110,20 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
     setTesting(false);
     setStatus(
       reply.ok
-        ? { tone: 'ok', text: reply.note ?? 'Connected.' }
-        : { tone: 'bad', text: `${reply.problem.message} ${reply.problem.nextStep}` },
+        ? { tone: 'ok', text: reply.note ?? t('connected') }
+        : { tone: 'bad', text: t('problemWithNextStep', reply.problem.message, reply.problem.nextStep) },
     );
   };
 
   return (
     <main class="options">
-      <h1>Token Relay options</h1>
+      <h1>{t('optionsHeading')}</h1>
       <SiteAccessNotice />
       <h2 id="addigy-heading">Addigy</h2>
       {/* noValidate: Token Relay's own check says what is wrong with an address; the browser's may not let it speak. */}
       <form onSubmit={save} aria-labelledby="addigy-heading" noValidate>
         <div class="field">
-          <label for="api-key">API key</label>
+          <label for="api-key">{t('apiKey')}</label>
           <input
             id="api-key"
             type={showKey ? 'text' : 'password'}
@@ -132,24 +133,23 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
             onInput={(e) => setApiKey((e.target as HTMLInputElement).value)}
           />
           <p class="hint" id="api-key-hint">
-            An Addigy API key (V2): in Addigy, Account → Integrations → API &amp; Webhooks. It stays in this browser
-            profile and is sent only to the Addigy API address below.
+            {t('apiKeyHint')}
           </p>
           <label class="inline">
-            <input type="checkbox" checked={showKey} onChange={() => setShowKey(!showKey)} /> Show the key
+            <input type="checkbox" checked={showKey} onChange={() => setShowKey(!showKey)} /> {t('showKey')}
           </label>
         </div>
         <details class="advanced">
-          <summary>Advanced</summary>
+          <summary>{t('advanced')}</summary>
           <div class="field">
-            <label for="base-url">Addigy API address</label>
+            <label for="base-url">{t('addigyApiAddress')}</label>
             <input
               id="base-url"
               type="url"
               value={baseUrl}
               onInput={(e) => setBaseUrl((e.target as HTMLInputElement).value)}
             />
-            <p class="hint">HTTPS only, an Addigy host name (no wildcards). Default: {DEFAULT_ADDIGY_BASE_URL}</p>
+            <p class="hint">{t('addigyApiAddressHint', DEFAULT_ADDIGY_BASE_URL)}</p>
           </div>
           <div class="field">
             <label class="inline">
@@ -158,26 +158,25 @@ export function OptionsApp({ deps }: { deps: OptionsDeps }) {
                 checked={appleVerification}
                 onChange={() => setAppleVerification(!appleVerification)}
               />{' '}
-              Check each token with Apple before sending it
+              {t('checkWithApple')}
             </label>
           </div>
           <div class="field">
-            <label for="reminder-days">Remind me this many days before a token expires</label>
+            <label for="reminder-days">{t('reminderDays')}</label>
             <input id="reminder-days" value={reminderDays} onInput={(e) => setReminderDays((e.target as HTMLInputElement).value)} />
           </div>
         </details>
         <div class="actions">
           <button class="primary" type="submit">
-            Save
+            {t('save')}
           </button>
           <button type="button" onClick={test} disabled={testing}>
-            {testing ? 'Testing…' : 'Test connection'}
+            {testing ? t('testing') : t('testConnection')}
           </button>
         </div>
       </form>
       <p class="hint" id="where-secrets-go">
-        Your API key is sent only to {savedHost}. Token files go only to Apple (vpp.itunes.apple.com) and to Addigy, or
-        to the connection below that you confirm a renewal in.
+        {t('whereSecretsGo', savedHost)}
       </p>
       <div role="status" aria-live="polite" aria-labelledby="addigy-heading">
         {status && <p class={`notice ${status.tone}`}>{status.text}</p>}

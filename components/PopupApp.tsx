@@ -8,6 +8,7 @@ import type { PageOutline } from '../lib/addigy-console/console-messages';
 import { afterFirstPaint } from './after-first-paint';
 import type { DueGroup } from '../lib/batch/plan-batch';
 import { appleSiteName } from '../lib/health/health-state';
+import { formatList, plural, t, tParts } from '../lib/i18n/messages';
 
 /** The renewal view, history, file picker and notices: loaded once the first frame (the overview) is painted. */
 type LaterParts = typeof import('./popup-later').popupLaterParts;
@@ -96,7 +97,7 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
       .then((module) => module.popupLaterParts)
       .then(
         (parts) => setLater(parts),
-        () => setProblem({ kind: 'popup-parts', message: 'Token Relay could not show all of this window.', nextStep: 'Close and reopen this window.' }),
+        () => setProblem({ kind: 'popup-parts', message: t('popupPartsFailed'), nextStep: t('closeAndReopen') }),
       );
   }, []);
 
@@ -107,7 +108,7 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
     if (!batch || BatchView) return;
     import('./BatchView').then(
       (module) => setBatchView(() => module.BatchView),
-      () => setProblem({ kind: 'batch-view', message: 'Token Relay could not show the batch.', nextStep: 'Close and reopen this window.' }),
+      () => setProblem({ kind: 'batch-view', message: t('batchViewFailed'), nextStep: t('closeAndReopen') }),
     );
   }, [batch, BatchView]);
   const [proposing, setProposing] = useState(false);
@@ -120,7 +121,7 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
     setProposing(false);
     // No page of that organisation was open: the background opened Apple's token page instead.
     if (reply.ok && reply.note === 'opened-apple-page') {
-      setBatchNote(`${appleSiteName(group.site)} is opening. Choose Send all there, or come back here and choose Renew all again.`);
+      setBatchNote(t('batchApplePageOpening', appleSiteName(group.site)));
     }
   };
   const batchBusy = batch?.step === 'proposed' || batch?.step === 'running';
@@ -150,9 +151,9 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
   return (
     <main class="popup">
       <header class="popup-header">
-        <h1>Token Relay</h1>
+        <h1>{t('extName')}</h1>
         <button class="link" onClick={openOptions}>
-          Options
+          {t('options')}
         </button>
       </header>
       {later && <later.SiteAccessNotice />}
@@ -162,16 +163,13 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
           <p>{problem.nextStep}</p>
         </div>
       )}
-      {!state && !problem && !early && <p role="status">Loading…</p>}
+      {!state && !problem && !early && <p role="status">{t('loading')}</p>}
       {state && !state.configured && (
         <section class="card" aria-labelledby="setup">
-          <h2 id="setup">Connect Token Relay to your MDM</h2>
-          <p>
-            Token Relay needs your Addigy API key, or a Jamf Pro, Microsoft Intune or Fleet connection, before it can
-            renew tokens.
-          </p>
+          <h2 id="setup">{t('setupHeading')}</h2>
+          <p>{t('setupText')}</p>
           <button class="primary" onClick={openOptions}>
-            Open Options to add the API key
+            {t('setupButton')}
           </button>
         </section>
       )}
@@ -186,16 +184,11 @@ export function PopupApp({ client, openOptions, snapshot, rememberFirstFrame }: 
       {current && later && <later.RenewalView key={current.id} record={current} actions={actions} />}
       {waiting && later && <later.RenewalView key={waiting.id} record={waiting} actions={actions} />}
       {state && !current && !batch && state.configured && (
-        <p class="muted">
-          To renew a token: in Apple Business Manager, open Preferences → Payments and Billing and click{' '}
-          <strong>Send to Addigy</strong> or Download beside it.
-        </p>
+        <p class="muted">{tParts('renewHowTo', <strong>{t('send', 'Addigy')}</strong>)}</p>
       )}
       {state && state.noticedDownloads.length > 0 && (
         <p class="notice warn" role="status">
-          Token Relay saw {state.noticedDownloads.join(', ')} downloaded but could not read{' '}
-          {state.noticedDownloads.length === 1 ? 'it' : 'them'}. Choose the file at the bottom of this window (from
-          your Downloads folder) to renew it.
+          {plural('noticedDownloads', state.noticedDownloads.length, formatList(state.noticedDownloads))}
         </p>
       )}
       {state?.configured ? (

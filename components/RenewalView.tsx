@@ -3,6 +3,7 @@ import { connectionNameOf, locationLabel, mdmKindOf, writesThroughApi, type Matc
 import { MDM_LABELS } from '../lib/mdm/mdm-adapter';
 import { downloadPageReport } from './page-report-download';
 import { formatDate, formatDateTime, formatDaysFrom } from './format';
+import { formatNumber, plural, t, tParts } from '../lib/i18n/messages';
 
 export interface RenewalActions {
   confirm(id: string, acceptOtherMdm: boolean): void;
@@ -18,30 +19,33 @@ export interface RenewalActions {
 type Step = { key: string; label: string };
 
 const checkSteps = (record: RenewalRecord): Step[] => [
-  { key: 'parsed', label: 'Read the token file' },
-  { key: 'verified', label: 'Checked the token with Apple' },
-  { key: 'matched', label: `Found the token in ${record.match ? connectionNameOf(record) : (record.searched?.length ?? 0) > 1 ? 'your MDMs' : connectionNameOf(record)}` },
+  { key: 'parsed', label: t('stepReadFile') },
+  { key: 'verified', label: t('stepCheckedWithApple') },
+  {
+    key: 'matched',
+    label: !record.match && (record.searched?.length ?? 0) > 1 ? t('stepFoundTokenInYourMdms') : t('stepFoundTokenIn', connectionNameOf(record)),
+  },
 ];
 const CHECK_ORDER = ['captured', 'parsed', 'verified', 'matched'];
 
 /** The seed's Renew steps, as the console tab reports them. */
-const CONSOLE_STEPS: Step[] = [
-  { key: 'opening-apple-apps', label: 'Opening Apple Apps in Addigy' },
-  { key: 'finding-token', label: 'Finding the token' },
-  { key: 'opening-renew', label: 'Pressing Renew' },
-  { key: 'handing-over-file', label: 'Handing the file to Addigy' },
-  { key: 'waiting-for-confirmation', label: 'Waiting for Addigy’s confirmation' },
+const consoleSteps = (): Step[] => [
+  { key: 'opening-apple-apps', label: t('stepOpeningAppleApps') },
+  { key: 'finding-token', label: t('stepFindingToken') },
+  { key: 'opening-renew', label: t('stepPressingRenew') },
+  { key: 'handing-over-file', label: t('stepHandingOverFile') },
+  { key: 'waiting-for-confirmation', label: t('stepWaitingForAddigy') },
 ];
 
 const renewSteps = (record: RenewalRecord): Step[] =>
   !writesThroughApi(record)
     ? [
-        { key: 'renewing', label: `Saving in ${connectionNameOf(record)}` },
-        { key: 'scanning', label: `${connectionNameOf(record)} is scanning the licences` },
+        { key: 'renewing', label: t('stepSavingIn', connectionNameOf(record)) },
+        { key: 'scanning', label: t('stepMdmScanning', connectionNameOf(record)) },
       ]
     : [
-        { key: 'renewing', label: `Sending the token to ${connectionNameOf(record)}` },
-        { key: 'scanning', label: `Waiting for ${connectionNameOf(record)} to show the new expiry` },
+        { key: 'renewing', label: t('stepSendingTo', connectionNameOf(record)) },
+        { key: 'scanning', label: t('stepWaitingForExpiry', connectionNameOf(record)) },
       ];
 
 /** Whether the MDM's renew call is Token Relay's own (Jamf Pro, Intune, Fleet) rather than the MDM's web console. */
@@ -60,7 +64,7 @@ function StepList({ steps, current, finished = false }: { steps: Step[]; current
         return (
           <li key={key} data-state={state}>
             {label}
-            {state === 'current' && <span class="visually-hidden"> (in progress)</span>}
+            {state === 'current' && <span class="visually-hidden"> {t('stepInProgress')}</span>}
           </li>
         );
       })}
@@ -71,18 +75,13 @@ function StepList({ steps, current, finished = false }: { steps: Step[]; current
 function Retrying({ record }: { record: RenewalRecord }) {
   if (!record.retrying) return null;
   return (
-    <p class="notice warn">
-      Retrying (attempt {record.retrying.attempt + 1}): {record.retrying.reason}
-    </p>
+    <p class="notice warn">{t('retrying', formatNumber(record.retrying.attempt + 1), record.retrying.reason)}</p>
   );
 }
 
 function OtherMdmWarning({ record }: { record: RenewalRecord }) {
   return (
-    <p>
-      This location is in use by another MDM ({record.otherMdm}). Renewing it here moves its app licences to{' '}
-      {connectionNameOf(record)} and stops {record.otherMdm} from managing them.
-    </p>
+    <p>{t('otherMdmWarning', record.otherMdm ?? t('theOtherMdm'), connectionNameOf(record))}</p>
   );
 }
 
@@ -92,12 +91,12 @@ function OtherMdmGate({ record, actions }: { record: RenewalRecord; actions: Ren
   const [sent, setSent] = useState(false);
   return (
     <section class="card" aria-labelledby={`gate-${record.id}`}>
-      <h2 id={`gate-${record.id}`}>Another MDM uses this location</h2>
+      <h2 id={`gate-${record.id}`}>{t('otherMdmGateHeading')}</h2>
       <div class="notice bad" role="alert">
         <OtherMdmWarning record={record} />
         <label>
           <input type="checkbox" checked={accepted} onChange={(e) => setAccepted((e.target as HTMLInputElement).checked)} />{' '}
-          Yes, move this location from {record.otherMdm} to Addigy
+          {t('otherMdmGateYes', record.otherMdm ?? t('theOtherMdm'))}
         </label>
       </div>
       <div class="actions">
@@ -109,9 +108,9 @@ function OtherMdmGate({ record, actions }: { record: RenewalRecord; actions: Ren
             actions.confirm(record.id, true);
           }}
         >
-          Continue in Addigy
+          {t('continueInAddigy')}
         </button>
-        <button onClick={() => actions.discard(record.id)}>Cancel</button>
+        <button onClick={() => actions.discard(record.id)}>{t('cancel')}</button>
       </div>
     </section>
   );
@@ -124,21 +123,15 @@ function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalA
   const candidates = record.candidates ?? [];
   return (
     <section class="card" aria-labelledby={`choose-${record.id}`}>
-      <h2 id={`choose-${record.id}`}>Which token does this file renew?</h2>
-      <p class="muted">
-        {candidates.length} tokens in your connections match this file. Token Relay does not guess: pick the one to renew.
-        Nothing is sent until you do.
-      </p>
+      <h2 id={`choose-${record.id}`}>{t('chooserHeading')}</h2>
+      <p class="muted">{plural('chooserText', candidates.length)}</p>
       <fieldset class="choices">
-        <legend class="visually-hidden">Tokens this file may renew</legend>
+        <legend class="visually-hidden">{t('chooserLegend')}</legend>
         {candidates.map((c) => (
           <label key={`${c.connectionId}/${c.tokenId}`} class="choice">
             <input type="radio" name={`choice-${record.id}`} checked={pick === c} onChange={() => setPick(c)} />{' '}
-            <strong>{c.connectionName}</strong>
-            {c.connectionName === MDM_LABELS[c.kind] ? '' : ` (${MDM_LABELS[c.kind]})`}: {c.locationName ?? 'unnamed location'}
-            {c.orgName ? ` · ${c.orgName}` : ''}
-            {c.expiresAt ? ` · expires ${formatDate(c.expiresAt)}` : ''}{' '}
-            <span class="muted">{c.strength === 'uid' ? '(matched by Apple’s location identifier)' : '(matched by name)'}</span>
+            {tParts('candidateLine', candidateName(c), candidateDetails(c))}{' '}
+            <span class="muted">{c.strength === 'uid' ? t('matchedByUid') : t('matchedByName')}</span>
           </label>
         ))}
       </fieldset>
@@ -151,12 +144,23 @@ function Chooser({ record, actions }: { record: RenewalRecord; actions: RenewalA
             actions.choose?.(record.id, pick!.connectionId, pick!.tokenId);
           }}
         >
-          Continue
+          {t('continue')}
         </button>
-        <button onClick={() => actions.discard(record.id)}>Cancel</button>
+        <button onClick={() => actions.discard(record.id)}>{t('cancel')}</button>
       </div>
     </section>
   );
+}
+
+/** The connection in bold, with its kind when its name does not say it. */
+const candidateName = (c: MatchCandidate) =>
+  c.connectionName === MDM_LABELS[c.kind] ? <strong>{c.connectionName}</strong> : tParts('connectionWithKind', <strong>{c.connectionName}</strong>, MDM_LABELS[c.kind]);
+
+/** "North High · Springfield Schools · expires Dec 6, 2027". */
+function candidateDetails(c: MatchCandidate): string {
+  const location = c.locationName ?? t('unnamedLocationLower');
+  const details = c.orgName ? t('locationWithOrganization', location, c.orgName) : location;
+  return c.expiresAt ? t('detailsWithExpiry', details, formatDate(c.expiresAt)) : details;
 }
 
 function Confirmation({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
@@ -170,42 +174,36 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
   const needsYes = api && Boolean(record.otherMdm) && !record.otherMdmAccepted;
   return (
     <section class="card" aria-labelledby={`confirm-${record.id}`}>
-      <h2 id={`confirm-${record.id}`}>Confirm the renewal</h2>
-      <p class="muted">
-        {api ? `${mdm} lists these details for the token this file renews.` : 'Addigy’s confirmation window shows these details.'}{' '}
-        Nothing is {api ? 'sent' : 'saved'} until you confirm.
-      </p>
+      <h2 id={`confirm-${record.id}`}>{t('confirmHeading')}</h2>
+      <p class="muted">{api ? t('confirmApiListed', mdm) : t('confirmAddigyWindow')}</p>
       <dl class="details">
-        <dt>ID number</dt>
+        <dt>{t('idNumber')}</dt>
         <dd>{preview.idNumber}</dd>
-        <dt>Name</dt>
+        <dt>{t('name')}</dt>
         <dd>{preview.name}</dd>
-        <dt>Apple ID</dt>
+        <dt>{t('appleId')}</dt>
         <dd>{preview.appleId}</dd>
-        <dt>Organization</dt>
+        <dt>{t('organization')}</dt>
         <dd>{preview.organization}</dd>
-        <dt>Expires</dt>
+        <dt>{t('expires')}</dt>
         <dd>
-          {formatDate(record.file?.expiresAt)} <span class="muted">({formatDaysFrom(record.file?.expiresAt)})</span>
+          {tParts('dateWithRelative', formatDate(record.file?.expiresAt), <span class="muted">{formatDaysFrom(record.file?.expiresAt)}</span>)}
         </dd>
       </dl>
-      {record.apple?.status === 'verified' && <p class="notice ok">Apple confirmed this token is valid.</p>}
+      {record.apple?.status === 'verified' && <p class="notice ok">{t('appleConfirmedValid')}</p>}
       {record.apple?.status === 'unreachable' && (
-        <p class="notice warn">
-          {record.apple.note ?? 'Apple could not be reached, so the token was not checked with Apple.'} Addigy’s own
-          confirmation window is the check.
-        </p>
+        <p class="notice warn">{t('addigyWindowIsTheCheck', record.apple.note ?? t('appleUnreachable'))}</p>
       )}
-      {record.apple?.status === 'skipped' && <p class="notice warn">Checking with Apple is turned off in Options.</p>}
+      {record.apple?.status === 'skipped' && <p class="notice warn">{t('appleCheckOff')}</p>}
       {record.match?.strength === 'name' && (
         <p class="notice warn">
           {api
-            ? `Matched to the ${mdm} token by location and organisation name, because ${MDM_LABELS[mdmKindOf(record)!]} does not list Apple’s location identifier. Check the details above.`
-            : 'Matched to the Addigy token by location and organisation name only, because Apple could not confirm the location’s identifier.'}
+            ? t('matchedByNameApi', mdm, MDM_LABELS[mdmKindOf(record)!])
+            : t('matchedByNameAddigy')}
         </p>
       )}
       {record.replacedPending && (
-        <p class="notice warn">This newer download replaced a renewal of the same location that was waiting.</p>
+        <p class="notice warn">{t('replacedPending')}</p>
       )}
       {record.discrepancies.map((text) => (
         <p key={text} class="notice warn" role="note">
@@ -216,12 +214,12 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
         <div class="notice warn">
           <OtherMdmWarning record={record} />
           {needsYes && record.match?.reclaimable && (
-            <p>{mdm} can take the location over through its own API: Token Relay asks it to, then sends the file.</p>
+            <p>{t('canReclaim', mdm)}</p>
           )}
           {needsYes && (
             <label>
-              <input type="checkbox" checked={takeOver} onChange={(e) => setTakeOver((e.target as HTMLInputElement).checked)} /> Yes, move
-              this location from {record.otherMdm} to {mdm}
+              <input type="checkbox" checked={takeOver} onChange={(e) => setTakeOver((e.target as HTMLInputElement).checked)} />{' '}
+              {t('takeOverYes', record.otherMdm ?? t('theOtherMdm'), mdm)}
             </label>
           )}
         </div>
@@ -235,23 +233,20 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
             actions.confirm(record.id, Boolean(record.otherMdmAccepted) || takeOver);
           }}
         >
-          {needsYes && record.match?.reclaimable ? 'Take over and renew' : `Renew ${name} in ${mdm}`}
+          {needsYes && record.match?.reclaimable ? t('takeOverAndRenew') : t('renewLocationIn', name, mdm)}
         </button>
-        <button onClick={() => actions.discard(record.id)}>Cancel</button>
+        <button onClick={() => actions.discard(record.id)}>{t('cancel')}</button>
       </div>
       {api && record.match?.requiresAppleVerifiedLocation && (
-        <p class="muted">
-          {mdm} does not check which location a file is for: Token Relay sends it only because Apple confirmed the file is for
-          this location and organisation.
-        </p>
+        <p class="muted">{t('mdmDoesNotCheckLocation', mdm)}</p>
       )}
       {api ? (
-        <p class="muted">Renew sends the token file to {mdm}’s own API, and only there.</p>
+        <p class="muted">{t('renewSendsToApi', mdm)}</p>
       ) : (
         <p class="muted">
-          Renew presses Save in Addigy’s window; pressing Save there yourself works too.{' '}
+          {t('renewPressesSave')}{' '}
           <button class="link" onClick={() => actions.showConsole(record.id)}>
-            Show the Addigy tab
+            {t('showAddigyTab')}
           </button>
         </p>
       )}
@@ -262,31 +257,31 @@ function Confirmation({ record, actions }: { record: RenewalRecord; actions: Ren
 /** The console tab is doing the seed's Renew steps, or waits for the admin to sign in. */
 function HandingOver({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
   const name = locationLabel(record);
-  const phase = CONSOLE_STEPS.findIndex((s) => s.key === record.console?.phase);
+  const steps = consoleSteps();
+  const phase = steps.findIndex((s) => s.key === record.console?.phase);
   return (
     <section class="card" aria-busy="true" aria-labelledby={`console-${record.id}`}>
-      <h2 id={`console-${record.id}`}>Preparing {name} in Addigy…</h2>
+      <h2 id={`console-${record.id}`}>{t('preparingIn', name)}</h2>
       {record.console?.signInSince ? (
         <div class="notice warn" role="alert">
           <p>
-            <strong>Sign in to Addigy in the tab Token Relay opened.</strong> The renewal goes on by itself once you are
-            signed in.
+            <strong>{t('signInToAddigy')}</strong> {t('goesOnAfterSignIn')}
           </p>
         </div>
       ) : record.console?.guide || record.console?.confirmInPage ? (
         <Guide record={record} />
       ) : (
-        <p class="muted">Addigy’s console is doing the Renew steps in a tab Token Relay opened. Nothing is saved yet.</p>
+        <p class="muted">{t('consoleDoingSteps')}</p>
       )}
       <div role="status">
-        <StepList steps={CONSOLE_STEPS} current={Math.max(0, phase)} />
+        <StepList steps={steps} current={Math.max(0, phase)} />
         <Retrying record={record} />
       </div>
       <div class="actions">
-        <button onClick={() => actions.showConsole(record.id)}>Show the Addigy tab</button>
+        <button onClick={() => actions.showConsole(record.id)}>{t('showAddigyTab')}</button>
         {record.console?.guide && record.pageReport && (
           <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console?.learnedPath)}>
-            Save a page report
+            {t('savePageReport')}
           </button>
         )}
       </div>
@@ -302,18 +297,18 @@ function Guide({ record }: { record: RenewalRecord }) {
     <div class="notice warn" role="alert">
       {session.guide && (
         <p>
-          <strong>Addigy needs your clicks in the tab Token Relay opened.</strong> {session.guide.say}
+          <strong>{t('addigyNeedsClicks')}</strong> {session.guide.say}
         </p>
       )}
-      {session.fileHandedAt && <p>Token Relay gave Addigy the file. You never need to pick it.</p>}
+      {session.fileHandedAt && <p>{t('fileHandedOver')}</p>}
       {session.confirmInPage && (
         <>
-          <p>Check the details in Addigy’s window and confirm there. Token Relay then checks with Addigy’s API.</p>
+          <p>{t('confirmInAddigy')}</p>
           {details && details.length > 0 && (
             <dl class="details">
               {details.map(([key, value]) => (
                 <div key={key}>
-                  <dt>{DETAIL_LABELS[key as keyof typeof DETAIL_LABELS]}</dt>
+                  <dt>{t(DETAIL_LABELS[key as keyof typeof DETAIL_LABELS])}</dt>
                   <dd>{value}</dd>
                 </div>
               ))}
@@ -321,44 +316,42 @@ function Guide({ record }: { record: RenewalRecord }) {
           )}
         </>
       )}
-      {session.answer && <p>Addigy said: “{session.answer}”</p>}
+      {session.answer && <p>{t('addigySaid', session.answer)}</p>}
     </div>
   );
 }
 
-const DETAIL_LABELS = { idNumber: 'ID number', name: 'Name', appleId: 'Apple ID', organization: 'Organization' } as const;
+const DETAIL_LABELS = { idNumber: 'idNumber', name: 'name', appleId: 'appleId', organization: 'organization' } as const;
 
 function Failure({ record, actions }: { record: RenewalRecord; actions: RenewalActions }) {
   const failure = record.failure!;
-  const headline = failure.step === 'scanning' && record.renewedAt ? 'Renewed, but the scan failed' : 'Not renewed';
+  const headline = failure.step === 'scanning' && record.renewedAt ? t('renewedScanFailed') : t('notRenewed');
   return (
     <section class="card" aria-labelledby={`failed-${record.id}`}>
       <h2 id={`failed-${record.id}`}>{headline}</h2>
       <div class="notice bad" role="alert">
         <p>{failure.message}</p>
         {failure.detail && (
-          <p>
-            {failure.step === 'verified' ? 'Apple' : connectionNameOf(record)} said: “{failure.detail}”
-          </p>
+          <p>{t('whoSaid', failure.step === 'verified' ? 'Apple' : connectionNameOf(record), failure.detail)}</p>
         )}
       </div>
       <p>
-        <strong>What to do:</strong> {failure.nextStep}
+        <strong>{t('whatToDo')}</strong> {failure.nextStep}
       </p>
       {!record.dismissed && (
         <div class="actions">
           {failure.retryable && (
             <button class="primary" onClick={() => actions.retry(record.id)}>
-              Retry
+              {t('retry')}
             </button>
           )}
-          {SETTINGS_FAILURES.includes(failure.kind) && <button onClick={actions.openOptions}>Open Options</button>}
+          {SETTINGS_FAILURES.includes(failure.kind) && <button onClick={actions.openOptions}>{t('openOptions')}</button>}
           {record.pageReport && (
             <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console?.learnedPath)}>
-              Save a page report
+              {t('savePageReport')}
             </button>
           )}
-          <button onClick={() => actions.discard(record.id)}>Dismiss</button>
+          <button onClick={() => actions.discard(record.id)}>{t('dismiss')}</button>
         </div>
       )}
     </section>
@@ -380,23 +373,22 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
     case 'done':
       return (
         <section class="card" aria-labelledby={`done-${record.id}`}>
-          <h2 id={`done-${record.id}`}>Renewed</h2>
+          <h2 id={`done-${record.id}`}>{t('renewed')}</h2>
           <p class="notice ok" role="status">
-            {name} is renewed in {connectionNameOf(record)}{record.newExpiry ? `, valid until ${formatDate(record.newExpiry)}` : ''}.
+            {record.newExpiry
+              ? t('renewedInUntil', name, connectionNameOf(record), formatDate(record.newExpiry))
+              : t('renewedIn', name, connectionNameOf(record))}
           </p>
           <dl class="details">
-            <dt>Last successful sync</dt>
+            <dt>{t('lastSuccessfulSync')}</dt>
             <dd>{formatDateTime(record.lastSync)}</dd>
           </dl>
           {record.pageReport && record.console?.learnedPath && (
             <>
-              <p class="muted">
-                Token Relay will take the same way through Addigy next time. A page report with that way (no values in it)
-                helps its maintainers.
-              </p>
+              <p class="muted">{t('sameWayNextTime')}</p>
               <div class="actions">
                 <button onClick={() => downloadPageReport(record.pageReport!.outline, record.pageReport!.site, record.console!.learnedPath)}>
-                  Save a page report
+                  {t('savePageReport')}
                 </button>
               </div>
             </>
@@ -409,7 +401,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
     case 'scanning':
       return (
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
-          <h2 id={`busy-${record.id}`}>Renewing {name}…</h2>
+          <h2 id={`busy-${record.id}`}>{t('renewingLocation', name)}</h2>
           <div role="status">
             <StepList steps={renewSteps(record)} current={record.step === 'scanning' ? 1 : 0} />
             <Retrying record={record} />
@@ -419,7 +411,7 @@ export function RenewalView({ record, actions }: { record: RenewalRecord; action
     default:
       return (
         <section class="card" aria-busy="true" aria-labelledby={`busy-${record.id}`}>
-          <h2 id={`busy-${record.id}`}>Checking the token…</h2>
+          <h2 id={`busy-${record.id}`}>{t('checkingToken')}</h2>
           <div role="status">
             <StepList steps={checkSteps(record)} current={CHECK_ORDER.indexOf(record.step) - 1} finished />
             <Retrying record={record} />

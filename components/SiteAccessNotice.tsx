@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { browserSiteAccess, type SiteAccessPort } from '../lib/permissions/browser-site-access';
 import { missingSiteAccess, originsOf, type RequiredSite } from '../lib/permissions/site-access';
+import { plural, t, tParts } from '../lib/i18n/messages';
 
 /**
  * Says which sites Token Relay cannot reach (access revoked or set to "on click") and why, with one
@@ -32,25 +33,22 @@ export function SiteAccessNotice({ access = browserSiteAccess }: { access?: Site
   if (missing.length === 0) return null;
   return (
     <section class="card notice warn site-access" aria-labelledby="site-access-heading">
-      <h2 id="site-access-heading">Token Relay needs access to {missing.length === 1 ? 'a site' : `${missing.length} sites`}</h2>
-      <p>Site access was turned off or set to “on click”. Until it is allowed:</p>
+      <h2 id="site-access-heading">{plural('siteAccessHeading', missing.length)}</h2>
+      <p>{t('siteAccessText')}</p>
       <ul>
         {missing.map((site) => (
           <li key={site.origin}>
-            <strong>{site.host}</strong>: {site.reason}
+            {tParts('siteAccessReason', <strong>{site.host}</strong>, site.reason)}
           </li>
         ))}
       </ul>
       <div class="actions">
         <button class="primary" type="button" onClick={() => void ask()}>
-          Allow access to {missing.length === 1 ? missing[0]!.host : 'these sites'}
+          {missing.length === 1 ? t('allowAccessTo', missing[0]!.host) : t('allowAccessToAll')}
         </button>
       </div>
       {refused && (
-        <p>
-          The browser did not allow it. You can also allow it in the extension’s settings: in Firefox, Add-ons →
-          Token Relay → Permissions; in Chrome or Edge, Extensions → Token Relay → Details → Site access.
-        </p>
+        <p>{t('siteAccessRefused')}</p>
       )}
     </section>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { MAX_VPP_TOKEN_BYTES } from '../lib/token/types';
 import type { Problem } from '../lib/result';
+import { t } from '../lib/i18n/messages';
 
 /** For a .vpptoken the user already has: drop it here or pick it. */
 export function TokenFilePicker({
@@ -16,8 +17,8 @@ export function TokenFilePicker({
     if (file.size > MAX_VPP_TOKEN_BYTES) {
       onProblem({
         kind: 'too-large',
-        message: `${file.name} is too large to be a token file.`,
-        nextStep: 'Choose the .vpptoken file you downloaded from Apple Business Manager.',
+        message: t('fileTooLarge', file.name),
+        nextStep: t('chooseTokenFile'),
       });
       return;
     }
@@ -37,7 +38,7 @@ export function TokenFilePicker({
         void take(e.dataTransfer?.files[0]);
       }}
     >
-      <label for="token-file">Have a .vpptoken file already? Drop it here or choose it:</label>
+      <label for="token-file">{t('dropTokenFile')}</label>
       <input
         id="token-file"
         type="file"

@@ -9,21 +9,7 @@ import {
 } from '../lib/health/health-state';
 import { dueGroups, sameName, type DueGroup } from '../lib/batch/plan-batch';
 import { afterFirstPaint } from './after-first-paint';
-
-/**
- * Dates as in ./format (formatDate, formatDateTime), with each Intl formatter built once: building one
- * per call cost about half a millisecond each, and the overview formats dates for every open row.
- */
-let dateFormat: Intl.DateTimeFormat | undefined;
-let dateTimeFormat: Intl.DateTimeFormat | undefined;
-function formatWith(format: () => Intl.DateTimeFormat, iso?: string | null): string {
-  if (!iso) return 'unknown';
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? 'unknown' : format().format(date);
-}
-const formatDate = (iso?: string | null) => formatWith(() => (dateFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium' })), iso);
-const formatDateTime = (iso?: string | null) =>
-  formatWith(() => (dateTimeFormat ??= new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' })), iso);
+import { formatDate, formatDateTime, formatNumber, formatRelativeDays, plural, t, tParts, type MessageKey } from '../lib/i18n/messages';
 
 export interface TokenOverviewProps {
   health: TokenHealth[];
@@ -45,16 +31,18 @@ export interface TokenOverviewProps {
 }
 
 /** The state in words (never colour alone) and the pill's tone. */
-const STATES: Record<HealthState, { label: string; tone: 'ok' | 'warn' | 'bad' | 'busy' | 'other' }> = {
-  valid: { label: 'Valid', tone: 'ok' },
-  'expiring-soon': { label: 'Expiring soon', tone: 'warn' },
-  expired: { label: 'Expired', tone: 'bad' },
-  revoked: { label: 'Revoked', tone: 'bad' },
-  invalid: { label: 'Invalid', tone: 'bad' },
-  syncing: { label: 'Syncing', tone: 'busy' },
-  'sync-failed': { label: 'Sync failed', tone: 'bad' },
-  'other-mdm': { label: 'In use by another MDM', tone: 'other' },
+const STATES: Record<HealthState, { label: MessageKey; tone: 'ok' | 'warn' | 'bad' | 'busy' | 'other' }> = {
+  valid: { label: 'stateValid', tone: 'ok' },
+  'expiring-soon': { label: 'stateExpiringSoon', tone: 'warn' },
+  expired: { label: 'stateExpired', tone: 'bad' },
+  revoked: { label: 'stateRevoked', tone: 'bad' },
+  invalid: { label: 'stateInvalid', tone: 'bad' },
+  syncing: { label: 'stateSyncing', tone: 'busy' },
+  'sync-failed': { label: 'stateSyncFailed', tone: 'bad' },
+  'other-mdm': { label: 'stateOtherMdm', tone: 'other' },
 };
+/** A state in words, in the admin's language. */
+const stateLabel = (state: HealthState) => t(STATES[state].label);
 
 let collator: Intl.Collator | undefined;
 
@@ -67,68 +55,68 @@ function bySeriousness(a: TokenHealth, b: TokenHealth): number {
   );
 }
 
-function relativeDays(daysLeft: number): string {
-  const n = Math.abs(daysLeft);
-  const days = `${n} day${n === 1 ? '' : 's'}`;
-  return daysLeft > 0 ? `in ${days}` : daysLeft === 0 ? 'today' : `${days} ago`;
-}
-
 /** Unhealthy, or held by another MDM: the admin has something to decide. */
 const needsAttention = (h: TokenHealth) => isUnhealthy(h.state) || h.state === 'other-mdm';
 
 function summary(health: TokenHealth[], connections: number): string {
   const attention = health.filter(needsAttention).length;
   const expiring = health.filter((h) => h.state === 'expiring-soon').length;
-  const across = connections > 1 ? ` across ${connections} connections` : '';
-  const total = `${health.length} token${health.length === 1 ? '' : 's'}${across}`;
-  if (!attention && !expiring) return health.length === 1 ? 'The token is fine.' : `All ${total} are fine.`;
-  const parts = [attention ? `${attention} need${attention === 1 ? 's' : ''} attention` : '', expiring ? `${expiring} expiring soon` : ''];
-  return `Of ${total}: ${parts.filter(Boolean).join(', ')}.`;
+  const total = connections > 1 ? plural('tokenCountAcross', health.length, connections) : plural('tokenCount', health.length);
+  if (!attention && !expiring) return health.length === 1 ? t('summaryOneFine') : t('summaryAllFine', total);
+  const needs = plural('needAttention', attention);
+  const soon = plural('expiringSoonCount', expiring);
+  if (!expiring) return t('summaryAttention', total, needs);
+  return attention ? t('summaryBoth', total, needs, soon) : t('summaryExpiring', total, soon);
 }
 
 /** Everything about one token below its name: reason, expiry, last sync, what to do, Renew and Snooze. */
 function TokenDetails({ h, connection, snoozedUntil, onSnooze }: DetailsProps) {
   const canRenew = isUnhealthy(h.state) || h.state === 'expiring-soon';
-  const where = connection ? [connection, h.orgName].filter(Boolean).join(' · ') : h.orgName;
+  const where = connection && h.orgName ? t('groupTitle', connection, h.orgName) : connection || h.orgName;
   return (
     <>
       {where && <p class="token-org muted">{where}</p>}
       <p>{h.reason}</p>
       <dl class="details">
-        <dt>Expires</dt>
+        <dt>{t('expires')}</dt>
         <dd>
           {h.expiresAt ? (
             <>
-              <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>
-              {h.daysLeft !== undefined && ` (${relativeDays(h.daysLeft)})`}
-              {h.expirySource === 'last-renewal' && <span class="muted"> · from the last renewal made here</span>}
+              {h.daysLeft !== undefined ? (
+                tParts('dateWithRelative', <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>, formatRelativeDays(h.daysLeft))
+              ) : (
+                <time dateTime={h.expiresAt}>{formatDate(h.expiresAt)}</time>
+              )}
+              {h.expirySource === 'last-renewal' && <span class="muted">{' · '}{t('expiryFromLastRenewal')}</span>}
             </>
           ) : (
-            'unknown'
+            t('unknown')
           )}
         </dd>
-        <dt>Last successful sync</dt>
-        <dd>{h.lastSync ? <time dateTime={h.lastSync}>{formatDateTime(h.lastSync)}</time> : 'unknown'}</dd>
+        <dt>{t('lastSuccessfulSync')}</dt>
+        <dd>{h.lastSync ? <time dateTime={h.lastSync}>{formatDateTime(h.lastSync)}</time> : t('unknown')}</dd>
       </dl>
       {h.nextStep && h.state !== 'expiring-soon' && (
         <p>
-          <strong>What to do:</strong> {h.nextStep}
+          <strong>{t('whatToDo')}</strong> {h.nextStep}
         </p>
       )}
       {(canRenew || snoozedUntil || (onSnooze && h.state === 'expiring-soon')) && (
         <div class="actions">
           {canRenew && (
             <a href={contentTokensPage(h.websiteURL)} target="_blank" rel="noreferrer">
-              Renew<span class="visually-hidden"> {h.locationName} in {appleSiteName(h.websiteURL)}</span>
+              {t('renew')}
+              <span class="visually-hidden"> {t('renewWhereHidden', h.locationName, appleSiteName(h.websiteURL))}</span>
             </a>
           )}
           {snoozedUntil ? (
-            <span class="muted">Reminders snoozed until {formatDate(snoozedUntil)}</span>
+            <span class="muted">{t('snoozedUntil', formatDate(snoozedUntil))}</span>
           ) : (
             onSnooze &&
             h.state === 'expiring-soon' && (
               <button type="button" onClick={() => onSnooze(h.locationId)}>
-                Snooze reminders<span class="visually-hidden"> for {h.locationName}</span>
+                {t('snoozeReminders')}
+                <span class="visually-hidden"> {t('snoozeForHidden', h.locationName)}</span>
               </button>
             )
           )}
@@ -153,7 +141,8 @@ interface ItemProps extends DetailsProps {
 
 /** A full card: for a handful of tokens, everything shows at once. */
 function TokenItem({ h, level, connection, snoozedUntil, onSnooze }: ItemProps) {
-  const { label, tone } = STATES[h.state];
+  const { tone } = STATES[h.state];
+  const label = stateLabel(h.state);
   const Heading = level === 3 ? 'h3' : 'h4';
   return (
     <li data-state={h.state} data-attention={isUnhealthy(h.state) ? '' : undefined}>
@@ -170,10 +159,8 @@ function TokenItem({ h, level, connection, snoozedUntil, onSnooze }: ItemProps) 
 
 /** "12 days left", "1 day left", "expired today", "expired 3 days ago", "expiry unknown". */
 export function daysLeftText(daysLeft: number | undefined): string {
-  if (daysLeft === undefined) return 'expiry unknown';
-  const n = Math.abs(daysLeft);
-  const days = `${n} day${n === 1 ? '' : 's'}`;
-  return daysLeft > 0 ? `${days} left` : daysLeft === 0 ? 'expired today' : `expired ${days} ago`;
+  if (daysLeft === undefined) return t('expiryUnknown');
+  return daysLeft > 0 ? plural('daysLeft', daysLeft) : daysLeft === 0 ? t('expiredToday') : plural('expiredDaysAgo', -daysLeft);
 }
 
 /**
@@ -182,7 +169,8 @@ export function daysLeftText(daysLeft: number | undefined): string {
  * only while the row is open, so hundreds of closed rows stay cheap. Rows that need attention start open.
  */
 function TokenRow({ h, level, snoozedUntil, onSnooze }: ItemProps) {
-  const { label, tone } = STATES[h.state];
+  const { tone } = STATES[h.state];
+  const label = stateLabel(h.state);
   const attention = isUnhealthy(h.state);
   const [open, setOpen] = useState(attention);
   const Heading = level === 3 ? 'h3' : 'h4';
@@ -251,7 +239,7 @@ function groupByConnection(sorted: TokenHealth[]): Group[] {
     const key = `${connection}\u0000${h.orgName}`;
     let group = groups.get(key);
     if (!group) {
-      group = { key, title: h.orgName ? `${connection} · ${h.orgName}` : connection, items: [] };
+      group = { key, title: h.orgName ? t('groupTitle', connection, h.orgName) : connection, items: [] };
       groups.set(key, group);
     }
     group.items.push(h);
@@ -261,7 +249,7 @@ function groupByConnection(sorted: TokenHealth[]): Group[] {
 
 /** What the filter box matches: location, organisation, connection and the state in words. */
 const searchText = (h: TokenHealth) =>
-  `${h.locationName}\n${h.orgName}\n${connectionOf(h)}\n${STATES[h.state].label}`.toLowerCase();
+  [h.locationName, h.orgName, connectionOf(h), stateLabel(h.state)].join('\n').toLowerCase();
 
 /** Every connection's tokens at a glance: the ones that need the admin first. */
 export function TokenOverview({
@@ -341,15 +329,15 @@ export function TokenOverview({
   return (
     <section class="tokens" aria-labelledby="tokens-heading" aria-busy={loading || !allRows ? 'true' : undefined}>
       <div class="tokens-header">
-        <h2 id="tokens-heading">Tokens</h2>
+        <h2 id="tokens-heading">{t('tokensHeading')}</h2>
         {onRefresh && (
           <button type="button" class="link" onClick={onRefresh} disabled={loading}>
-            Check now
+            {t('checkNow')}
           </button>
         )}
       </div>
-      {fetchedAt && <p class="muted checked-at">Checked {formatDateTime(fetchedAt)}</p>}
-      {loading && <p role="status">{health.length ? 'Refreshing the tokens…' : 'Loading the tokens from Addigy…'}</p>}
+      {fetchedAt && <p class="muted checked-at">{t('checkedAt', formatDateTime(fetchedAt))}</p>}
+      {loading && <p role="status">{health.length ? t('refreshingTokens') : t('loadingTokens')}</p>}
       {problem && (
         <div class="notice bad" role="alert">
           <p>{problem.message}</p>
@@ -357,9 +345,7 @@ export function TokenOverview({
         </div>
       )}
       {!loading && !problem && health.length === 0 && (
-        <p class="muted">
-          Addigy has no Apple Apps tokens yet. Add one in Addigy under Policy → Integrations &amp; Settings → Apple Apps.
-        </p>
+        <p class="muted">{t('noTokensYet')}</p>
       )}
       {view.sorted.length > 0 && (
         <>
@@ -371,7 +357,8 @@ export function TokenOverview({
                   {/* Several organisations: each button says its own on screen too, not only to a screen reader. */}
                   {view.due.length > 1 && <span class="muted">{group.orgName} </span>}
                   <button type="button" class="primary" disabled={renewAllPending} onClick={() => onRenewAll(group)}>
-                    Renew all {count} expiring<span class="visually-hidden"> in {group.orgName}</span>
+                    {plural('renewAllExpiring', count)}
+                    <span class="visually-hidden"> {t('inOrganizationHidden', group.orgName)}</span>
                   </button>
                 </li>
               ))}
@@ -379,7 +366,7 @@ export function TokenOverview({
           )}
           {view.compact && (
             <div class="token-filter">
-              <label for="token-filter">Filter tokens</label>
+              <label for="token-filter">{t('filterTokens')}</label>
               <input
                 id="token-filter"
                 type="search"
@@ -390,7 +377,7 @@ export function TokenOverview({
                 spellcheck={false}
               />
               <p id="token-filter-result" class="muted" role="status">
-                {!needle ? '' : matches === 0 ? `No token matches “${query.trim()}”.` : `${matches} of ${view.sorted.length} tokens match.`}
+                {!needle ? '' : matches === 0 ? t('noTokenMatches', query.trim()) : plural('tokensMatch', matches, formatNumber(view.sorted.length))}
               </p>
             </div>
           )}
@@ -414,6 +401,6 @@ export function TokenOverview({
 /** "3 tokens, 1 needs attention": beside a group's heading. */
 function groupCount(items: TokenHealth[]): string {
   const attention = items.filter(needsAttention).length;
-  const total = `${items.length} token${items.length === 1 ? '' : 's'}`;
-  return attention ? `${total}, ${attention} need${attention === 1 ? 's' : ''} attention` : total;
+  const total = plural('tokenCount', items.length);
+  return attention ? t('groupCountAttention', total, plural('needAttention', attention)) : total;
 }

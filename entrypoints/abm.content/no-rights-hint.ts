@@ -36,7 +36,7 @@ export function showNoRightsHint(section: TokenSection, signal: AbortSignal): vo
   const parent = heading.parentElement;
   const inRow = parent !== null && parent !== element && /flex|grid/.test(getComputedStyle(parent).display);
   const note = doc.createElement('p');
-  note.setAttribute('role', 'note');
+  note.role = 'note';
   note.textContent = text;
   placeOwnHost(inRow ? parent : heading, HINT_TAG, css, note, signal);
 }

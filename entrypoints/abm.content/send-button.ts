@@ -3,6 +3,8 @@ import type { TokenEntry } from '../../lib/abm/find-token-entries';
 import { placeOwnHost } from '../../lib/abm/own-host';
 import type { PublishedLabels } from '../../lib/abm/page-knowledge';
 import { SEND_TARGETS } from '../../lib/mdm/send-target-key';
+import { browser } from 'wxt/browser';
+import type { MessageKey } from '../../lib/i18n/messages';
 
 /**
  * Where the button says the token goes: "Addigy" (only Addigy connected), the MDM's name (one other connection), or
@@ -18,8 +20,10 @@ export function setButtonStyle(published: unknown): void {
 const live = new Map<HTMLButtonElement, string | undefined>();
 
 const label = (button: HTMLButtonElement, locationName: string | undefined) => {
-  button.textContent = `Send to ${target}`;
-  if (locationName) button.setAttribute('aria-label', `Send to ${target}: ${locationName}`);
+  // The extension's words in the admin's language (public/_locales). Not lib/i18n's `t`: this script has `browser`
+  // already, and a 6 KB budget.
+  button.textContent = browser.i18n.getMessage('send' satisfies MessageKey, [target]);
+  if (locationName) button.setAttribute('aria-label', browser.i18n.getMessage('sendAt' satisfies MessageKey, [target, locationName]));
 };
 
 /** The connections changed (or were read at start): relabel every button on the page. */

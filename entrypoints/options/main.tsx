@@ -14,6 +14,7 @@ import {
 import { signInToIntune } from '../../lib/mdm/intune-sign-in-page';
 import { isRequestableOrigin } from '../../lib/permissions/server-address';
 import '../../components/theme.css';
+import { t } from '../../lib/i18n/messages';
 
 const connectionsChanged = () => void runtimeBackgroundClient.send({ type: 'connections:changed' }).catch(() => undefined);
 
@@ -50,4 +51,6 @@ const deps: OptionsDeps = {
   },
 };
 
+// The tab's title in the browser's language too (index.html's is the English one).
+document.title = t('optionsHeading');
 render(<OptionsApp deps={deps} />, document.getElementById('app')!);

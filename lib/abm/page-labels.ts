@@ -1,4 +1,5 @@
 import { HINT_CSS, SEND_BUTTON_CSS } from './page-styles';
+import { t } from '../i18n/messages';
 import { LABELS, LOCALIZED_LABELS, addPageLabels, normaliseLabel, type PageLabels, type PublishedLabels } from './page-knowledge';
 
 /** storage.local key of Apple's words in other languages, published by the background for the Apple-page script. */
@@ -22,14 +23,14 @@ const forms = (pick: (labels: PageLabels) => readonly string[]): string[] => [
 
 type Roles = PageLabels['roles'];
 
-/** The no-rights hint naming the roles as Apple's page does (English words where a language's guide names none). */
+/**
+ * The no-rights hint in the browser's language (public/_locales), naming the roles as Apple's page does (English words
+ * where a language's guide names none).
+ */
 export function noRightsHint(roles: Roles): string {
   const en = LABELS.en.roles;
   const name = (role: keyof Roles) => roles[role][0] ?? en[role][0];
-  return (
-    `Token Relay: your role can't download content tokens. Downloading needs ${name('contentManager')} or higher ` +
-    `(in Apple School Manager: ${name('administrator')}, ${name('siteManager')} or ${name('contentManager')}).`
-  );
+  return t('noRightsHint', name('contentManager'), name('administrator'), name('siteManager'));
 }
 
 /**

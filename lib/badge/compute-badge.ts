@@ -1,5 +1,6 @@
 import { batchProgress, type BatchRecord } from '../batch/batch-record';
 import type { RenewalRecord } from '../renewal/renewal-record';
+import { formatList, formatNumber, plural, t } from '../i18n/messages';
 
 export interface BadgeState {
   text: string;
@@ -17,7 +18,8 @@ export interface TokenWatch {
 
 export const BADGE_COLORS = { alert: '#C5221F', attention: '#B06000', busy: '#1A56DB' } as const;
 const IN_PROGRESS: RenewalRecord['step'][] = ['captured', 'parsed', 'verified', 'matched', 'handing-over', 'previewed', 'renewing', 'scanning'];
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** Several pieces of news, one after the other, in the admin's language. */
+const joinNews = (news: string[]) => news.reduce((all, next) => t('badgeNewsJoin', all, next));
 
 /**
  * The one most important thing, by priority: a running batch > failure > awaiting confirmation (a proposed batch
@@ -31,18 +33,18 @@ export function computeBadge(renewals: RenewalRecord[], watch: TokenWatch = { un
   const batchLeft = batch && batch.step !== 'proposed' && !batch.dismissed ? batch.items.filter((i) => i.state === 'failed' || i.state === 'needs-you').length : 0;
   if (failed.length || watch.unhealthy.length || batchLeft) {
     const parts = [
-      failed.length ? `${plural(failed.length, 'renewal')} failed` : '',
-      batchLeft ? `the batch left ${batchLeft} of ${batch!.items.length} not renewed` : '',
-      watch.unhealthy.length ? `needs attention: ${watch.unhealthy.join(', ')}` : '',
+      failed.length ? plural('badgeRenewalsFailed', failed.length) : '',
+      batchLeft ? t('badgeBatchLeft', formatNumber(batchLeft), formatNumber(batch!.items.length)) : '',
+      watch.unhealthy.length ? t('badgeNeedsAttention', formatList(watch.unhealthy)) : '',
     ].filter(Boolean);
-    return { text: '!', color: BADGE_COLORS.alert, title: `Token Relay: ${parts.join('; ')}` };
+    return { text: '!', color: BADGE_COLORS.alert, title: t('badgeTitle', joinNews(parts)) };
   }
   const guided = renewals.filter((r) => r.step === 'handing-over' && r.console?.guide && !r.console.signInSince);
   if (guided.length) {
     return {
       text: String(guided.length),
       color: BADGE_COLORS.attention,
-      title: 'Token Relay: Addigy needs your clicks in the tab Token Relay opened',
+      title: t('badgeGuided'),
     };
   }
   const signIn = renewals.filter((r) => r.step === 'handing-over' && r.console?.signInSince);
@@ -50,14 +52,14 @@ export function computeBadge(renewals: RenewalRecord[], watch: TokenWatch = { un
     return {
       text: String(signIn.length),
       color: BADGE_COLORS.attention,
-      title: 'Token Relay: sign in to Addigy in the tab Token Relay opened',
+      title: t('badgeSignIn'),
     };
   }
   if (batch?.step === 'proposed') {
     return {
       text: String(batch.items.length),
       color: BADGE_COLORS.attention,
-      title: `Token Relay: ${plural(batch.items.length, 'token')} of ${batch.orgName} ready to renew, awaiting your confirmation`,
+      title: plural('badgeBatchProposed', batch.items.length, batch.orgName),
     };
   }
   const waiting = renewals.filter((r) => r.step === 'awaiting-confirmation');
@@ -65,21 +67,21 @@ export function computeBadge(renewals: RenewalRecord[], watch: TokenWatch = { un
     return {
       text: String(waiting.length),
       color: BADGE_COLORS.attention,
-      title: `Token Relay: ${plural(waiting.length, 'token')} awaiting your confirmation`,
+      title: plural('badgeAwaiting', waiting.length),
     };
   }
   if (watch.soonest) {
     const { locationName, daysLeft } = watch.soonest;
     return {
-      text: `${daysLeft}d`,
+      text: t('badgeDaysText', daysLeft),
       color: BADGE_COLORS.attention,
-      title: `Token Relay: the token for ${locationName} expires in ${plural(daysLeft, 'day')}`,
+      title: plural('badgeExpiresIn', daysLeft, locationName),
     };
   }
   if (renewals.some((r) => IN_PROGRESS.includes(r.step))) {
-    return { text: '…', color: BADGE_COLORS.busy, title: 'Token Relay: renewal in progress' };
+    return { text: '…', color: BADGE_COLORS.busy, title: t('badgeInProgress') };
   }
-  return { text: '', color: BADGE_COLORS.busy, title: 'Token Relay: all tokens fine' };
+  return { text: '', color: BADGE_COLORS.busy, title: t('badgeAllFine') };
 }
 
 /**
@@ -92,13 +94,14 @@ function runningBatchBadge(batch: BatchRecord, renewals: RenewalRecord[]): Badge
   const failed = batch.items.filter((i) => i.state === 'failed').length;
   const inAddigy = renewals.some((r) => r.step === 'handing-over' && (r.console?.signInSince || r.console?.guide));
   const news = [
-    needsYou ? `${needsYou} need${needsYou === 1 ? 's' : ''} you in the popup` : '',
-    inAddigy ? 'Addigy needs you in the tab Token Relay opened' : '',
-    failed ? `${failed} failed` : '',
-  ];
+    plural('badgeRenewing', total, formatNumber(renewed)),
+    needsYou ? plural('badgeNeedsYouInPopup', needsYou) : '',
+    inAddigy ? t('badgeAddigyNeedsYou') : '',
+    failed ? plural('badgeFailed', failed) : '',
+  ].filter(Boolean);
   return {
     text: `${renewed}/${total}`,
     color: needsYou || inAddigy ? BADGE_COLORS.attention : BADGE_COLORS.busy,
-    title: [`Token Relay is renewing ${plural(total, 'token')}: ${renewed} done`, ...news].filter(Boolean).join('; '),
+    title: joinNews(news),
   };
 }

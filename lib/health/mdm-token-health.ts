@@ -1,5 +1,6 @@
 import { MDM_LABELS, type MdmKind, type MdmToken, type MdmTokenState } from '../mdm/mdm-adapter';
 import type { HealthState, TokenHealth } from './health-state';
+import { plural, t } from '../i18n/messages';
 
 const DAY_MS = 86_400_000;
 
@@ -28,24 +29,24 @@ export function deriveMdmTokenHealth(input: MdmHealthInput): TokenHealth[] {
     const expiredByDate = expiresAt !== undefined && Date.parse(expiresAt) <= now.getTime();
     const reported = judge(token.state, mdm, token.stateDetail);
     let state: HealthState = reported?.state ?? 'valid';
-    let reason = reported?.reason ?? 'The token is valid.';
+    let reason = reported?.reason ?? t('healthMdmValid');
     let nextStep = reported?.nextStep;
     if (expiredByDate && (state === 'valid' || state === 'syncing')) {
       state = 'expired';
-      reason = daysLeft === 0 ? 'The token expired today.' : `The token expired ${plural(-(daysLeft ?? 0))} ago.`;
-      nextStep = `Download a fresh token in Apple Business Manager and send it to ${connection.name}.`;
+      reason = daysLeft === 0 ? t('healthExpiredToday') : plural('healthExpiredDaysAgo', -(daysLeft ?? 0));
+      nextStep = t('nextStepMdmDownload', connection.name);
     } else if (state === 'valid' && daysLeft !== undefined && daysLeft <= input.reminderWindowDays) {
       state = 'expiring-soon';
-      reason = `The token expires in ${plural(daysLeft)}.`;
-      nextStep = `Download a fresh token in Apple Business Manager and send it to ${connection.name}.`;
+      reason = plural('healthExpiresIn', daysLeft);
+      nextStep = t('nextStepMdmDownload', connection.name);
     } else if (state === 'valid' && daysLeft !== undefined) {
-      reason = `The token is valid for ${plural(daysLeft)}.`;
+      reason = plural('healthMdmValidFor', daysLeft);
     }
     return {
       locationId,
       connectionName: connection.name,
       mdm: connection.kind,
-      locationName: token.locationName?.trim() || token.orgName?.trim() || 'Unnamed location',
+      locationName: token.locationName?.trim() || token.orgName?.trim() || t('unnamedLocation'),
       orgName: token.orgName?.trim() ?? '',
       websiteURL: 'https://business.apple.com',
       expiresAt,
@@ -60,42 +61,35 @@ export function deriveMdmTokenHealth(input: MdmHealthInput): TokenHealth[] {
 }
 
 function judge(state: MdmTokenState, mdm: string, detail: string | undefined): { state: HealthState; reason: string; nextStep?: string } | undefined {
-  const said = detail ? ` ${mdm} says: “${detail}”` : '';
+  // The MDM's own words, when it gave any, after the reason.
+  const said = (reason: string) => (detail ? t('reasonWithMdmWords', reason, t('mdmSays', mdm, detail)) : reason);
   switch (state) {
     case 'expired':
-      return { state: 'expired', reason: `${mdm} reports the token as expired.${said}`, nextStep: 'Download a fresh token in Apple Business Manager and send it with Token Relay.' };
+      return { state: 'expired', reason: said(t('healthMdmExpired', mdm)), nextStep: t('nextStepMdmDownloadWithTokenRelay') };
     case 'revoked':
       return {
         state: 'revoked',
-        reason: `${mdm} reports that Apple revoked the token (a newer download, or a password change).${said}`,
-        nextStep: 'Download a fresh token and send it with Token Relay. Only the newest download works.',
+        reason: said(t('healthMdmRevoked', mdm)),
+        nextStep: t('nextStepMdmRevoked'),
       };
     case 'invalid':
     case 'duplicate-location':
       return {
         state: 'invalid',
-        reason:
-          state === 'duplicate-location'
-            ? `${mdm} has another token for the same Apple location.${said}`
-            : `${mdm} reports the token as invalid.${said}`,
-        nextStep:
-          state === 'duplicate-location'
-            ? `Remove the duplicate token in ${mdm}, then renew the one that stays.`
-            : 'Download a fresh token and send it with Token Relay.',
+        reason: said(state === 'duplicate-location' ? t('healthMdmDuplicate', mdm) : t('healthMdmInvalid', mdm)),
+        nextStep: state === 'duplicate-location' ? t('nextStepMdmDuplicate', mdm) : t('nextStepMdmInvalid'),
       };
     case 'other-server':
       return {
         state: 'other-mdm',
-        reason: `Apple says another MDM server uses this location, not this ${mdm}.${said}`,
-        nextStep: `Reclaim the location in ${mdm} if it should manage it, or remove the connection's copy.`,
+        reason: said(t('healthMdmOtherServer', mdm)),
+        nextStep: t('nextStepMdmOtherServer', mdm),
       };
     case 'sync-failed':
-      return { state: 'sync-failed', reason: `${mdm}'s last sync with Apple failed.${said}`, nextStep: `Sync the token in ${mdm} again; if it fails again, download a fresh token and send it.` };
+      return { state: 'sync-failed', reason: said(t('healthMdmSyncFailed', mdm)), nextStep: t('nextStepMdmSyncFailed', mdm) };
     case 'syncing':
-      return { state: 'syncing', reason: `${mdm} is syncing the licences with Apple.` };
+      return { state: 'syncing', reason: t('healthMdmSyncing', mdm) };
     default:
       return undefined;
   }
 }
-
-const plural = (n: number) => `${n} day${n === 1 ? '' : 's'}`;

@@ -11,6 +11,7 @@ import {
   type HealthState,
   type TokenHealth,
 } from './health-state';
+import { plural, t, type MessageKey } from '../i18n/messages';
 
 export { HEALTH_PRIORITY, UNHEALTHY_STATES, isUnhealthy } from './health-state';
 export type { HealthState, TokenHealth } from './health-state';
@@ -78,7 +79,7 @@ function collapseInherited(tokens: AddigyToken[]): AddigyToken[] {
 function healthOf(token: AddigyToken, events: SystemEvent[], input: TokenHealthInput): TokenHealth {
   const { now } = input;
   const config = token.clientConfig;
-  const locationName = config?.locationName?.trim() || token.orgName?.trim() || 'Unnamed location';
+  const locationName = config?.locationName?.trim() || token.orgName?.trim() || t('unnamedLocation');
   const orgName = token.orgName?.trim() || '';
   const site = appleSite(config?.websiteURL);
 
@@ -97,27 +98,27 @@ function healthOf(token: AddigyToken, events: SystemEvent[], input: TokenHealthI
   const findings: Finding[] = [];
   if (daysLeft !== undefined) {
     if (expiredByDate) {
-      findings.push({ state: 'expired', reason: daysLeft === 0 ? 'The token expired today.' : `The token expired ${days(-daysLeft)} ago.` });
+      findings.push({ state: 'expired', reason: daysLeft === 0 ? t('healthExpiredToday') : plural('healthExpiredDaysAgo', -daysLeft) });
     } else if (daysLeft <= input.reminderWindowDays) {
-      findings.push({ state: 'expiring-soon', reason: `The token expires in ${days(daysLeft)}.` });
+      findings.push({ state: 'expiring-soon', reason: plural('healthExpiresIn', daysLeft) });
     }
   }
 
   // Apple's own answer is the most direct evidence.
   const apple = config?.uId ? input.appleProblems?.[config.uId] : undefined;
-  if (apple) findings.push({ state: apple, reason: APPLE_SAID[apple] });
+  if (apple) findings.push({ state: apple, reason: t(APPLE_SAID[apple]) });
 
   // A successful last sync makes an old errMsg stale.
   const errMsg = token.errMsg?.trim() ?? '';
   if (errMsg && status !== 'success') {
     const found = classifyError(errMsg, expiredByDate);
-    if (found) findings.push({ state: found, reason: ADDIGY_SYNC_SAID[found] + notYetExpired(found, daysLeft) });
+    if (found) findings.push({ state: found, reason: t(notYetExpired(found, daysLeft) ? 'healthAddigySyncInvalidNotYetExpired' : ADDIGY_SYNC_SAID[found]) });
   }
   if (syncFailed) {
     const words = showableWords(errMsg);
     findings.push({
       state: 'sync-failed',
-      reason: words ? `Addigy's last sync failed: “${words}”.` : "Addigy's last sync failed.",
+      reason: words ? t('healthAddigySyncFailedWords', words) : t('healthAddigySyncFailed'),
     });
   }
 
@@ -128,17 +129,17 @@ function healthOf(token: AddigyToken, events: SystemEvent[], input: TokenHealthI
     const words = showableWords(event.result?.details ?? '');
     findings.push(
       found
-        ? { state: found, reason: ADDIGY_EVENT_SAID[found] + notYetExpired(found, daysLeft) }
-        : { state: 'sync-failed', reason: words ? `Addigy recorded a failed sync: “${words}”.` : 'Addigy recorded a failed sync.' },
+        ? { state: found, reason: t(notYetExpired(found, daysLeft) ? 'healthAddigyEventInvalidNotYetExpired' : ADDIGY_EVENT_SAID[found]) }
+        : { state: 'sync-failed', reason: words ? t('healthAddigyRecordedFailedWords', words) : t('healthAddigyRecordedFailed') },
     );
   }
 
   const otherMdm = config?.mdmInfo?.name?.trim();
   if (otherMdm && !/addigy/i.test(otherMdm)) {
-    findings.push({ state: 'other-mdm', reason: `Apple says ${otherMdm} manages this location, not Addigy.` });
+    findings.push({ state: 'other-mdm', reason: t('healthOtherMdm', otherMdm) });
   }
 
-  if (token.syncing === true) findings.push({ state: 'syncing', reason: 'Addigy is syncing the licences now.' });
+  if (token.syncing === true) findings.push({ state: 'syncing', reason: t('healthAddigySyncing') });
 
   const chosen = findings.sort((a, b) => HEALTH_PRIORITY.indexOf(a.state) - HEALTH_PRIORITY.indexOf(b.state))[0] ?? {
     state: 'valid' as const,
@@ -161,25 +162,25 @@ function healthOf(token: AddigyToken, events: SystemEvent[], input: TokenHealthI
   };
 }
 
-const APPLE_SAID: Record<AppleProblem, string> = {
-  revoked: 'Apple answered that this token has been revoked.',
-  invalid: 'Apple answered that this token is not valid.',
-  expired: 'Apple answered that this token has expired.',
+const APPLE_SAID: Record<AppleProblem, MessageKey> = {
+  revoked: 'healthAppleRevoked',
+  invalid: 'healthAppleInvalid',
+  expired: 'healthAppleExpired',
 };
-const ADDIGY_SYNC_SAID: Record<AppleProblem, string> = {
-  revoked: "Addigy's last sync failed because Apple has revoked the token (error 9625)",
-  invalid: "Addigy's last sync failed because Apple no longer accepts the token",
-  expired: "Addigy's last sync failed because the token has expired",
+const ADDIGY_SYNC_SAID: Record<AppleProblem, MessageKey> = {
+  revoked: 'healthAddigySyncRevoked',
+  invalid: 'healthAddigySyncInvalid',
+  expired: 'healthAddigySyncExpired',
 };
-const ADDIGY_EVENT_SAID: Record<AppleProblem, string> = {
-  revoked: 'Addigy recorded that Apple has revoked the token (error 9625) since its last successful sync',
-  invalid: 'Addigy recorded that Apple no longer accepts the token since its last successful sync',
-  expired: 'Addigy recorded that the token has expired',
+const ADDIGY_EVENT_SAID: Record<AppleProblem, MessageKey> = {
+  revoked: 'healthAddigyEventRevoked',
+  invalid: 'healthAddigyEventInvalid',
+  expired: 'healthAddigyEventExpired',
 };
 
-/** Ends the sentence; an invalid token whose date is still ahead is the case worth pointing out. */
+/** An invalid token whose date is still ahead: the case worth pointing out (its own sentence). */
 const notYetExpired = (found: AppleProblem, daysLeft: number | undefined) =>
-  found === 'invalid' && daysLeft !== undefined && daysLeft > 0 ? ', although its expiry date has not passed.' : '.';
+  found === 'invalid' && daysLeft !== undefined && daysLeft > 0;
 
 /**
  * Reads Apple's and Addigy's error text. "Error syncing token" is what Addigy says for an expired
@@ -213,26 +214,24 @@ function newestEventSinceSync(events: SystemEvent[], lastSync: string | undefine
 }
 
 function validReason(syncedFine: boolean, daysLeft: number | undefined): string {
-  const first = syncedFine ? "Addigy's last sync succeeded" : 'Neither Addigy nor Apple reports a problem';
-  return daysLeft === undefined
-    ? `${first}, but the expiry date is unknown.`
-    : `${first}, and the token expires in ${days(daysLeft)}.`;
+  if (daysLeft === undefined) return t(syncedFine ? 'healthSyncedExpiryUnknown' : 'healthFineExpiryUnknown');
+  return plural(syncedFine ? 'healthSyncedExpiresIn' : 'healthFineExpiresIn', daysLeft);
 }
 
 function nextStepFor(state: HealthState, location: string, site: AppleSite, otherMdm?: string): string | undefined {
-  const download = `download a fresh token for ${location} in ${appleSiteName(site)} (Payments and Billing → Content Tokens) and send it to Addigy`;
+  const siteName = appleSiteName(site);
   switch (state) {
     case 'revoked':
-      return `${capital(download)}. Only the newest download works: a newer download or a password change of the Apple account that downloaded it revokes a token.`;
+      return t('nextStepRevoked', location, siteName);
     case 'invalid':
     case 'expired':
-      return `${capital(download)}.`;
+      return t('nextStepDownload', location, siteName);
     case 'sync-failed':
-      return `In Addigy (Policy → Integrations & Settings → Apple Apps), press Scan Now on this token. If it fails again, ${download}.`;
+      return t('nextStepSyncFailed', location, siteName);
     case 'other-mdm':
-      return `Decide which MDM manages this location. To move it from ${otherMdm ?? 'the other MDM'} to Addigy, ${download}; otherwise remove the token from Addigy.`;
+      return t('nextStepOtherMdm', otherMdm ?? t('theOtherMdm'), location, siteName);
     case 'expiring-soon':
-      return `Before it expires, ${download}.`;
+      return t('nextStepExpiringSoon', location, siteName);
     default:
       return undefined;
   }
@@ -250,8 +249,6 @@ export function toTokenWatch(health: TokenHealth[], reminderWindowDays: number):
 }
 
 const normalName = (name: string | null | undefined) => name?.trim().toLowerCase() ?? '';
-const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
-const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Milliseconds since the epoch; accepts Apple's `+0000` offsets. */
 function timeOf(text: string | null | undefined): number | undefined {

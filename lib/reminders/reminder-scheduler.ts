@@ -7,6 +7,7 @@ import {
   type HealthState,
   type TokenHealth,
 } from '../health/health-state';
+import { plural, t, type MessageKey } from '../i18n/messages';
 
 /**
  * What has been said about each token, so each threshold and each new failure is announced once,
@@ -126,38 +127,44 @@ function copyEntry(entry: LedgerEntry): LedgerEntry {
   return { ...entry, sent: [...entry.sent], passed: [...entry.passed] };
 }
 
-const STATE_TITLES: Partial<Record<HealthState, string>> = {
-  revoked: 'Token revoked',
-  invalid: 'Token no longer valid',
-  expired: 'Token expired',
-  'sync-failed': 'Token sync failed',
+const STATE_TITLES: Partial<Record<HealthState, MessageKey>> = {
+  revoked: 'reminderTokenRevoked',
+  invalid: 'reminderTokenInvalid',
+  expired: 'reminderTokenExpired',
+  'sync-failed': 'reminderTokenSyncFailed',
 };
 
 function stateReminder(health: TokenHealth): Reminder {
   return {
     id: reminderId(health.locationId, `state-${health.state}`),
     locationId: health.locationId,
-    title: `${STATE_TITLES[health.state] ?? 'Token needs attention'}: ${health.locationName}${inConnection(health)}`,
-    message: [health.connectionName ? `${health.connectionName}:` : '', health.reason, health.nextStep].filter(Boolean).join(' '),
+    title: t('reminderStateTitle', t(STATE_TITLES[health.state] ?? 'reminderTokenAttention'), locationIn(health)),
+    message: (health.connectionName
+      ? t('reminderStateMessageConnection', health.connectionName, health.reason, health.nextStep ?? '')
+      : t('reminderStateMessage', health.reason, health.nextStep ?? '')
+    ).trim(),
     url: contentTokensPage(health.websiteURL),
   };
 }
 
 function expiryReminder(health: TokenHealth, threshold: number): Reminder {
   const daysLeft = health.daysLeft ?? threshold;
-  const when = daysLeft === 1 ? 'within a day' : `in ${daysLeft} days`;
-  const org = health.orgName ? ` (${health.orgName})` : '';
+  const when = plural('expiresWhen', daysLeft);
+  const [site, mdm] = [appleSiteName(health.websiteURL), health.connectionName ?? 'Addigy'];
   return {
     id: reminderId(health.locationId, `expiry-${threshold}`),
     locationId: health.locationId,
-    title: `${health.locationName}${inConnection(health)}: token expires ${when}`,
-    message: `The Apps and Books token for ${health.locationName}${org} expires ${when}. Download a fresh one in ${appleSiteName(health.websiteURL)} and send it to ${health.connectionName ?? 'Addigy'}.`,
+    title: t('reminderExpiryTitle', locationIn(health), when),
+    message: health.orgName
+      ? t('reminderExpiryMessageOrganization', health.locationName, health.orgName, when, site, mdm)
+      : t('reminderExpiryMessage', health.locationName, when, site, mdm),
     url: contentTokensPage(health.websiteURL),
   };
 }
 
 /** Each notification names its connection; the Addigy section's own connection is "Addigy", said in the message. */
-const inConnection = (health: TokenHealth) => (health.connectionName ? ` in ${health.connectionName}` : '');
+const locationIn = (health: TokenHealth) =>
+  health.connectionName ? t('locationInConnection', health.locationName, health.connectionName) : health.locationName;
 
 const ID_PREFIX = 'token-relay-reminder';
 
