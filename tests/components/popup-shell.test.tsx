@@ -48,14 +48,17 @@ function runShellScript() {
 }
 const entryLoaded = () => document.querySelector(`script[type="module"][src="${ENTRY}"]`) !== null;
 
+// Replaced by hand: vi.unstubAllGlobals would also take away the i18n the test setup installs.
+let realPaintObserver: typeof PerformanceObserver;
 beforeEach(() => {
   localStorage.clear();
   // happy-dom reports that it loads no module files: the test checks the script element instead.
   vi.spyOn(console, 'error').mockImplementation(() => undefined);
-  vi.stubGlobal('PerformanceObserver', FakePaintObserver);
+  realPaintObserver = globalThis.PerformanceObserver;
+  globalThis.PerformanceObserver = FakePaintObserver as unknown as typeof PerformanceObserver;
 });
 afterEach(() => {
-  vi.unstubAllGlobals();
+  globalThis.PerformanceObserver = realPaintObserver;
   vi.restoreAllMocks();
   vi.useRealTimers();
   reportPaint = undefined;
