@@ -117,7 +117,8 @@ function appleScriptEntries(): Plugin {
  *   Run after WXT's own 'pre' step, which adds it.
  */
 function fewerPageFiles(): Plugin[] {
-  const manualChunks = (id: string) => (id.includes('/node_modules/preact/') ? 'preact' : undefined);
+  // Preact and the extension's words, which the popup and Options both load before their first frame: one file.
+  const manualChunks = (id: string) => (id.includes('/node_modules/preact/') || id.includes('/lib/i18n/') ? 'preact' : undefined);
   return [
     {
       name: 'token-relay:fewer-page-files',

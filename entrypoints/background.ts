@@ -24,7 +24,6 @@ import { ensureWatchAlarm, KEEP_AWAKE_MS, migrateStorage, routeAlarm, startUp } 
 
 /** The composition root: browser events wired to lib/, which decides. */
 export default defineBackground({
-  type: 'module',
   main() {
     const ownId = browser.runtime.id;
     const ownOrigin = browser.runtime.getURL('/');

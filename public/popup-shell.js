@@ -5,6 +5,11 @@
 // (wxt.config.ts); it runs once the shell's frame is on screen (run alongside, it held that frame back,
 // docs/performance.md). main.tsx then replaces the shell with the live view.
 (() => {
+  // The live view's first read, the overview's last stored picture, started now rather than once the modules run
+  // (lib/messaging/stored-snapshot.ts parses what it gets: a content script can write storage.local).
+  const storage = (globalThis.browser ?? globalThis.chrome)?.storage?.local;
+  if (storage) globalThis.tokenRelayEarlySnapshot = storage.get('tokenSnapshot').then((stored) => stored.tokenSnapshot, () => undefined);
+
   const tag = document.currentScript;
   let loaded = false;
   function loadModules() {

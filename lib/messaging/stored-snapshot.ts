@@ -87,7 +87,9 @@ export function parseTokenSnapshot(value: unknown): TokenSnapshot | undefined {
  */
 export async function readStoredSnapshot(): Promise<TokenSnapshot | undefined> {
   try {
-    return parseTokenSnapshot(await readFromStorage());
+    // public/popup-shell.js starts this read before the popup's modules load; otherwise read it now.
+    const early = (globalThis as { tokenRelayEarlySnapshot?: Promise<unknown> }).tokenRelayEarlySnapshot;
+    return parseTokenSnapshot(early ? await early : await readFromStorage());
   } catch {
     return undefined;
   }

@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parseTokenSnapshot, readStoredSnapshot } from '../../../lib/messaging/stored-snapshot';
 import { tokenSnapshotSchema } from '../../../lib/messaging/messages';
@@ -18,9 +18,18 @@ const HEALTH = {
 describe('readStoredSnapshot', () => {
   beforeEach(() => fakeBrowser.reset());
 
-  it('reads the overview’s stored picture', async () => {
+  afterEach(() => delete (globalThis as { tokenRelayEarlySnapshot?: unknown }).tokenRelayEarlySnapshot);
+
+  it('reads the overview’s stored picture, from the read public/popup-shell.js started early when there is one', async () => {
     await fakeBrowser.storage.local.set({ tokenSnapshot: { health: [HEALTH], fetchedAt: '2026-11-30T10:00:00.000Z' } });
     expect((await readStoredSnapshot())?.health.map((h) => h.locationName)).toEqual(['Main Campus']);
+    (globalThis as { tokenRelayEarlySnapshot?: unknown }).tokenRelayEarlySnapshot = Promise.resolve({ health: [{ ...HEALTH, locationName: 'Early' }] });
+    expect((await readStoredSnapshot())?.health.map((h) => h.locationName)).toEqual(['Early']);
+  });
+
+  it('shows nothing when the early read failed', async () => {
+    (globalThis as { tokenRelayEarlySnapshot?: unknown }).tokenRelayEarlySnapshot = Promise.reject(new Error('storage failed'));
+    expect(await readStoredSnapshot()).toBeUndefined();
   });
 
   it('shows nothing from a picture that does not parse (a content script can write storage.local)', async () => {
