@@ -418,7 +418,7 @@ const UNKNOWN_BATCH: Problem = { kind: 'unknown-batch', message: t('problemThatB
 function nothingDue(orgName: string | undefined): Problem {
   return {
     kind: 'batch-nothing-due',
-    message: t('problemNoTokenOnThisApplePage', orgName ? t('problemOf', orgName) : ''),
+    message: orgName ? t('problemNoTokenOfOrgDue', orgName) : t('problemNoTokenDue'),
     nextStep: t('problemNothingToDoNowTokenRelay'),
   };
 }

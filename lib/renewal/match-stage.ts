@@ -176,7 +176,9 @@ function noMatchAcross(targets: Target[], unanswered: Array<{ target: Target; pr
   const notAsked = unanswered.map((u) => `${u.target.name} (${u.problem.message})`);
   return {
     kind: 'no-match',
-    message: t('problemNoConnectionHasATokenFor', asked.join(', ') || t('problemSearchedNone'), notAsked.length ? t('problemCouldNotAsk', notAsked.join('; ')) : ''),
+    message: notAsked.length
+      ? t('problemNoMatchSomeNotAsked', asked.join(', ') || t('problemSearchedNone'), notAsked.join('; '))
+      : t('problemNoMatch', asked.join(', ') || t('problemSearchedNone')),
     nextStep: notAsked.length
       ? t('problemChooseRetryWhenEveryConnectionCan')
       : t('problemIfThisLocationIsNewTo'),

@@ -194,7 +194,7 @@ function unverifiedLocation(record: RenewalRecord, mdm: string): RenewalFailure 
     const skipped = apple?.status === 'skipped';
     return {
       kind: 'apple-not-verified',
-      message: t('problemStoresAnyTokenFileItIs', mdm, location, skipped ? t('problemCheckingWithAppleIsTurnedOff') : t('problemAppleCouldNotBeAsked')),
+      message: skipped ? t('problemUnverifiedCheckOff', mdm, location) : t('problemUnverifiedAppleUnreachable', mdm, location),
       nextStep: skipped
         ? t('problemTurnOnCheckEachTokenWith')
         : t('problemChooseRetryInAFewMinutes'),
