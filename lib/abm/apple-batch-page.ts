@@ -9,6 +9,7 @@ import {
   type BatchOffer,
 } from './batch-commands';
 import { looksLikeTokenRoute } from './page-knowledge';
+import { t } from '../i18n/messages';
 
 /** The file the background injects into every frame of an Apple tab (entrypoints/abm-batch.ts). */
 export const BATCH_SCRIPT_FILE = '/abm-batch.js';
@@ -104,8 +105,8 @@ export class AppleBatchPage {
 function unreachable(locationName: string): Problem<'apple-page-unreachable'> {
   return {
     kind: 'apple-page-unreachable',
-    message: `Token Relay could not reach Apple's token page to download ${locationName}'s token.`,
-    nextStep: "Open Apple's Apps and Books page (Payments and Billing) in that tab, wait until it lists your locations, then press Retry for this row.",
+    message: t('problemTokenRelayCouldNotReachApples', locationName),
+    nextStep: t('problemOpenApplesAppsAndBooksPage'),
   };
 }
 
@@ -114,21 +115,21 @@ function downloadProblem(locationName: string, reason: BatchDownloadFailure): Pr
     case 'not-found':
       return {
         kind: 'location-not-found',
-        message: `Token Relay could not find ${locationName} on Apple's page.`,
-        nextStep: `Check that Apple's Apps and Books page lists ${locationName} (it may have been renamed or removed), then press Retry for this row, or renew it with its own Send button.`,
+        message: t('problemTokenRelayCouldNotFindOn', locationName),
+        nextStep: t('problemCheckThatApplesAppsAndBooks', locationName),
       };
     case 'ambiguous':
       return {
         kind: 'location-ambiguous',
-        message: `Apple's page lists more than one location named ${locationName}, so Token Relay downloaded none of them.`,
-        nextStep: `Download the right ${locationName} token yourself with its own Send button on Apple's page.`,
+        message: t('problemApplesPageListsMoreThanOne', locationName),
+        nextStep: t('problemDownloadTheRightTokenYourselfWith', locationName),
       };
     case 'no-control':
       return {
         kind: 'no-download-control',
-        message: `Apple's page shows ${locationName} without a Download button.`,
+        message: t('problemApplesPageShowsWithoutADownload', locationName),
         nextStep:
-          'Sign in to Apple Business Manager or Apple School Manager with a role that may download content tokens (Content Manager or higher), then press Retry for this row.',
+          t('problemSignInToAppleBusinessManager'),
       };
   }
 }

@@ -10,6 +10,7 @@ import {
   type ConsoleReport,
 } from './console-messages';
 import { isConsoleSignInUrl, isConsoleUrl } from './page-knowledge';
+import { t } from '../i18n/messages';
 
 /** The slice of `browser.tabs` and `browser.scripting` the console needs; tests hand in a double. */
 export interface ConsoleTabsAdapter {
@@ -30,8 +31,8 @@ export interface ConsoleRoutes {
 
 const CLOSED: Problem = {
   kind: 'console-closed',
-  message: 'The Addigy tab Token Relay opened is no longer open, or no longer shows Addigy.',
-  nextStep: 'Choose Retry to open it again.',
+  message: t('problemTheAddigyTabTokenRelayOpened2'),
+  nextStep: t('problemChooseRetryToOpenItAgain2'),
 };
 
 /**
@@ -69,7 +70,7 @@ export class AddigyConsoleTabs implements AddigyConsoleApi {
       // the page could report, and the renewal learns its tab right then.)
       const created = await this.tabs.create({ url, active: false }).catch(() => undefined);
       if (created?.id === undefined) {
-        return err({ kind: 'console-unavailable', message: 'Token Relay could not open a tab for Addigy.', nextStep: 'Choose Retry.' });
+        return err({ kind: 'console-unavailable', message: t('problemTokenRelayCouldNotOpenA'), nextStep: t('problemChooseRetry') });
       }
       this.navigated.add(created.id);
       await onTab?.(created.id);

@@ -10,6 +10,7 @@ import {
 import { err, ok, type Problem, type Result } from '../result';
 import { redactSecret } from '../token/redact-secret';
 import { appleClientConfigSchema, appleErrorBodySchema, type AppleClientConfig } from './schemas';
+import { t } from '../i18n/messages';
 
 export const APPLE_VPP_BASE_URL = 'https://vpp.itunes.apple.com/mdm/v2';
 
@@ -43,7 +44,7 @@ export interface AppleClientOptions {
 }
 
 const DOWNLOAD_FRESH =
-  'Download a fresh token from Apple Business Manager (Preferences → Payments and Billing → Content Tokens) and send that one instead.';
+  t('problemDownloadAFreshTokenFromApple2');
 
 /** What one answer from Apple means: done, or worth another try (and what to say if tries run out). */
 type Verdict =
@@ -78,7 +79,7 @@ export class AppleClient {
     if (!bearer || !/^[\x21-\x7e]+$/.test(bearer)) {
       return err({
         kind: 'malformed-request',
-        message: 'The token text cannot be sent to Apple: it is empty or contains characters a token never has.',
+        message: t('problemTheTokenTextCannotBeSent'),
         nextStep: DOWNLOAD_FRESH,
       });
     }
@@ -103,7 +104,7 @@ export class AppleClient {
       } else if (outcome.kind === 'network' && outcome.aborted) {
         return err(cancelled());
       } else {
-        const reason = outcome.kind === 'timeout' ? 'Apple did not answer in time' : 'Apple could not be reached';
+        const reason = outcome.kind === 'timeout' ? t('problemAppleDidNotAnswerInTime') : t('problemAppleCouldNotBeReached');
         verdict = { kind: 'retry', reason, problem: unreachable(reason) };
       }
 
@@ -127,7 +128,7 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
     const { errorNumber, errorMessage } = errorBody.data;
     // A 5xx is Apple's own trouble, whatever number its body carries: never a verdict on the token.
     if (status >= 500) {
-      const reason = `Apple had a temporary problem (HTTP ${status}, error ${errorNumber})`;
+      const reason = t('problemAppleHadATemporaryProblemHTTP', status, errorNumber);
       return {
         kind: 'retry',
         reason,
@@ -141,8 +142,8 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
     return done(
       err({
         kind: 'apple-error',
-        message: `Apple refused to check the token with error ${errorNumber}${detail}.`,
-        nextStep: 'Try again in a few minutes. If it keeps happening, download a fresh token from Apple Business Manager.',
+        message: t('problemAppleRefusedToCheckTheToken', errorNumber, detail),
+        nextStep: t('problemTryAgainInAFewMinutes4'),
         errorNumber,
         status,
       }),
@@ -150,17 +151,17 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
   }
 
   if (status === 429 || status === 503) {
-    return { kind: 'retry', reason: `Apple is busy (HTTP ${status})`, problem: rateLimited(status), retryAfterMs: retryAfter };
+    return { kind: 'retry', reason: t('problemAppleIsBusyHTTP', status), problem: rateLimited(status), retryAfterMs: retryAfter };
   }
   if (status >= 500) {
-    return { kind: 'retry', reason: `Apple answered with a server error (HTTP ${status})`, problem: unreachable(`Apple answered with a server error (HTTP ${status})`, status) };
+    return { kind: 'retry', reason: t('problemAppleAnsweredWithAServerError', status), problem: unreachable(t('problemAppleAnsweredWithAServerError', status), status) };
   }
   // Any other 4xx is Apple refusing this token, never "Apple could not be asked".
   if (status >= 400 && status <= 499) {
     return done(
       err({
         kind: 'invalid',
-        message: `Apple did not accept this token (HTTP ${status}). It may be damaged, expired or revoked.`,
+        message: t('problemAppleDidNotAcceptThisToken', status),
         nextStep: DOWNLOAD_FRESH,
         status,
       }),
@@ -169,9 +170,9 @@ async function judgeResponse(response: Response, redact: (text: string) => strin
   if (status === 200) {
     const config = appleClientConfigSchema.safeParse(body);
     if (config.success) return done(ok(config.data));
-    return done(err(badResponse('Apple answered, but not with the token details the extension expects.', status)));
+    return done(err(badResponse(t('problemAppleAnsweredButNotWithThe'), status)));
   }
-  return done(err(badResponse(`Apple gave an unexpected answer (HTTP ${status}).`, status)));
+  return done(err(badResponse(t('problemAppleGaveAnUnexpectedAnswerHTTP', status), status)));
 }
 
 const done = (result: Result<AppleClientConfig, AppleProblem>): Verdict => ({ kind: 'done', result });
@@ -184,21 +185,21 @@ function appleErrorVerdict(errorNumber: number, status: number, retryAfter: numb
       // "Login required" (HTTP 401): Apple did not accept the token as a credential at all.
       return refuse({
         kind: 'invalid',
-        message: 'Apple did not accept this token as a sign-in (error 9601, “Login required”). The file may be damaged, revoked or not a content token.',
+        message: t('problemAppleDidNotAcceptThisToken2'),
         nextStep: DOWNLOAD_FRESH,
         ...base,
       });
     case 9621:
       return refuse({
         kind: 'expired',
-        message: 'Apple says this token has expired (error 9621). Tokens last one year from download.',
+        message: t('problemAppleSaysThisTokenHasExpired'),
         nextStep: DOWNLOAD_FRESH,
         ...base,
       });
     case 9622:
       return refuse({
         kind: 'invalid',
-        message: 'Apple says this token is not valid (error 9622). The file may be damaged or not a content token.',
+        message: t('problemAppleSaysThisTokenIsNot'),
         nextStep: DOWNLOAD_FRESH,
         ...base,
       });
@@ -206,32 +207,32 @@ function appleErrorVerdict(errorNumber: number, status: number, retryAfter: numb
       return refuse({
         kind: 'revoked',
         message:
-          'Apple says this token was revoked (error 9625). That usually happens when a newer token was downloaded for this location, or when the password of the Apple account that downloaded it was changed.',
+          t('problemAppleSaysThisTokenWasRevoked'),
         nextStep: DOWNLOAD_FRESH,
         ...base,
       });
     case 9722:
       return refuse({
         kind: 'malformed-request',
-        message: 'Apple could not read the token it was sent (error 9722). The file may be damaged.',
+        message: t('problemAppleCouldNotReadTheToken'),
         nextStep: DOWNLOAD_FRESH,
         ...base,
       });
     case 9646:
       return {
         kind: 'retry',
-        reason: 'Apple asked to slow down (error 9646)',
+        reason: t('problemAppleAskedToSlowDownError'),
         problem: rateLimited(status, errorNumber),
         retryAfterMs: retryAfter,
       };
     case 9603:
       return {
         kind: 'retry',
-        reason: 'Apple had an internal error (error 9603)',
+        reason: t('problemAppleHadAnInternalErrorError'),
         problem: {
           kind: 'apple-error',
-          message: 'Apple had a temporary internal problem (error 9603) and could not check the token.',
-          nextStep: 'Try again in a few minutes.',
+          message: t('problemAppleHadATemporaryInternalProblem'),
+          nextStep: t('problemTryAgainInAFewMinutes2'),
           transient: true,
           ...base,
         },
@@ -245,8 +246,8 @@ function appleErrorVerdict(errorNumber: number, status: number, retryAfter: numb
 function rateLimited(status: number, errorNumber?: number): AppleProblem {
   return {
     kind: 'rate-limited',
-    message: 'Apple is receiving too many requests right now and asked the extension to slow down, so the token was not checked.',
-    nextStep: 'Wait a few minutes, then try again.',
+    message: t('problemAppleIsReceivingTooManyRequests'),
+    nextStep: t('problemWaitAFewMinutesThenTry'),
     transient: true,
     status,
     ...(errorNumber === undefined ? {} : { errorNumber }),
@@ -256,8 +257,8 @@ function rateLimited(status: number, errorNumber?: number): AppleProblem {
 function unreachable(what: string, status?: number): AppleProblem {
   return {
     kind: 'unreachable',
-    message: `${what}, so the token was not checked with Apple. The renewal can continue with Addigy's check.`,
-    nextStep: "Continue the renewal and Addigy will check the token, or try again later to check it with Apple first.",
+    message: t('problemSoTheTokenWasNotChecked', what),
+    nextStep: t('problemContinueTheRenewalAndAddigyWill'),
     transient: true,
     ...(status === undefined ? {} : { status }),
   };
@@ -266,8 +267,8 @@ function unreachable(what: string, status?: number): AppleProblem {
 function cancelled(): AppleProblem {
   return {
     kind: 'unreachable',
-    message: "The check with Apple was cancelled, so the token was not checked with Apple. The renewal can continue with Addigy's check.",
-    nextStep: 'Start the check again, or continue the renewal and Addigy will check the token.',
+    message: t('problemTheCheckWithAppleWasCancelled'),
+    nextStep: t('problemStartTheCheckAgainOrContinue'),
     transient: true,
   };
 }
@@ -276,7 +277,7 @@ function badResponse(message: string, status: number): AppleProblem {
   return {
     kind: 'bad-response',
     message,
-    nextStep: 'Try again in a few minutes. If it keeps happening, Apple may have changed its service; report it to the extension team.',
+    nextStep: t('problemTryAgainInAFewMinutes5'),
     status,
   };
 }

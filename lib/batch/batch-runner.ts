@@ -7,6 +7,7 @@ import type { BatchStore } from '../storage/batch-store';
 import { batchItemForCapture, BATCH_DOWNLOAD_MS } from './batch-gate';
 import type { BatchItem, BatchRecord } from './batch-record';
 import { planBatch, sameName } from './plan-batch';
+import { t } from '../i18n/messages';
 
 /** At most this many of a batch's tokens are held at once: downloaded and not yet renewed (or failed). */
 export const MAX_HELD_TOKENS = 3;
@@ -295,7 +296,7 @@ export class BatchRunner {
           state: 'failed',
           problem: record.failure
             ? { kind: record.failure.kind, message: record.failure.message, nextStep: record.failure.nextStep }
-            : { kind: 'discarded', message: `The renewal of ${item.locationName} was cancelled.`, nextStep: 'Choose Retry to download its token again.' },
+            : { kind: 'discarded', message: t('problemTheRenewalOfWasCancelled', item.locationName), nextStep: t('problemChooseRetryToDownloadItsToken') },
         });
         return;
       case 'renewing':
@@ -320,22 +321,22 @@ export class BatchRunner {
     };
     if (!record.match) {
       const pick = record.candidates?.find((c) => c.connectionId === item.connectionId && c.tokenId === item.tokenId);
-      if (!pick) return stop(differs(item, 'the file matches other tokens than the one you confirmed'));
+      if (!pick) return stop(differs(item, t('problemTheFileMatchesOtherTokensThan')));
       const chosen = await this.deps.renewals.choose(record.id, { connectionId: pick.connectionId, tokenId: pick.tokenId });
       if (!chosen.ok) stop(chosen.error);
       return;
     }
     if (record.match.connectionId !== item.connectionId || record.match.locationId !== item.tokenId) {
-      return stop(differs(item, `the file is for ${record.match.locationName ?? 'another location'} in ${record.match.connectionName ?? 'another connection'}`));
+      return stop(differs(item, t('problemTheFileIsForIn', record.match.locationName ?? t('problemAnotherLocation'), record.match.connectionName ?? t('problemAnotherConnection'))));
     }
     if (record.apple?.locationName && sameName(record.apple.locationName) !== sameName(item.locationName)) {
-      return stop(differs(item, `Apple says the file is for ${record.apple.locationName}`));
+      return stop(differs(item, t('problemAppleSaysTheFileIsFor', record.apple.locationName)));
     }
     if (record.otherMdm && !record.otherMdmAccepted) {
       return stop({
         kind: 'needs-mdm-override',
-        message: `${item.locationName} is in use by another MDM (${record.otherMdm}).`,
-        nextStep: `Say in its card below whether ${item.connectionName} should take it over.`,
+        message: t('problemIsInUseByAnotherMDM', item.locationName, record.otherMdm),
+        nextStep: t('problemSayInItsCardBelowWhether', item.connectionName),
       });
     }
     if (!record.preview) return;
@@ -375,53 +376,53 @@ const COMMITTED: ReadonlySet<string> = new Set(['renewing', 'scanning', 'done', 
  * be asked, so the window cannot be checked). Undefined when they agree.
  */
 export function detailsMismatch(details: MdmDetails, item: Pick<BatchItem, 'locationName' | 'orgName'>, uId?: string | null): string | undefined {
-  if (sameName(details.name) !== sameName(item.locationName)) return `the MDM shows the name ${details.name}`;
-  if (sameName(details.organization) !== sameName(item.orgName)) return `the MDM shows the organisation ${details.organization}`;
-  if (uId === null) return 'Apple could not be asked which location the file is for';
-  if (uId !== undefined && details.idNumber.trim() !== uId) return `the MDM shows the ID number ${details.idNumber}, Apple's is ${uId}`;
+  if (sameName(details.name) !== sameName(item.locationName)) return t('problemTheMDMShowsTheName', details.name);
+  if (sameName(details.organization) !== sameName(item.orgName)) return t('problemTheMDMShowsTheOrganisation', details.organization);
+  if (uId === null) return t('problemAppleCouldNotBeAskedWhich');
+  if (uId !== undefined && details.idNumber.trim() !== uId) return t('problemTheMDMShowsTheIDNumber', details.idNumber, uId);
   return undefined;
 }
 
 const differs = (item: BatchItem, what: string): Problem => ({
   kind: 'batch-difference',
-  message: `Token Relay did not save ${item.locationName}: ${what}, not what you confirmed.`,
-  nextStep: 'Check it in its card below, then confirm or cancel it there. The other locations go on.',
+  message: t('problemTokenRelayDidNotSaveNot', item.locationName, what),
+  nextStep: t('problemCheckItInItsCardBelow'),
 });
 
 const noFileCame = (location: string): Problem => ({
   kind: 'batch-no-file',
-  message: `Token Relay pressed Download for ${location}, but no token file reached it. If Apple's page downloaded it, it is in your Downloads folder, and the token in your MDM no longer works.`,
-  nextStep: 'Drop that file into the Token Relay popup, or choose Retry to download it again.',
+  message: t('problemTokenRelayPressedDownloadForBut', location),
+  nextStep: t('problemDropThatFileIntoTheToken'),
 });
 
 const NEEDS_ANSWER: Problem = {
   kind: 'batch-needs-answer',
-  message: 'This renewal waits for your answer.',
-  nextStep: 'Confirm or cancel it in its card below.',
+  message: t('problemThisRenewalWaitsForYourAnswer'),
+  nextStep: t('problemConfirmOrCancelItInIts'),
 };
 
 const BATCH_RUNNING: Problem = {
   kind: 'batch-running',
-  message: 'A batch renewal is already running.',
-  nextStep: 'Wait for it to finish, or cancel it, before starting another.',
+  message: t('problemABatchRenewalIsAlreadyRunning'),
+  nextStep: t('problemWaitForItToFinishOr'),
 };
 
 const NO_TOKEN_SECTION: Problem = {
   kind: 'batch-no-section',
-  message: "Token Relay could not read the list of locations on Apple's page.",
-  nextStep: 'Open Preferences › Payments and Billing › Content Tokens in Apple Business Manager or Apple School Manager, then try again.',
+  message: t('problemTokenRelayCouldNotReadThe'),
+  nextStep: t('problemOpenPreferencesPaymentsAndBillingContent'),
 };
 
-const UNKNOWN_BATCH: Problem = { kind: 'unknown-batch', message: 'That batch no longer exists.', nextStep: 'Reopen the popup.' };
+const UNKNOWN_BATCH: Problem = { kind: 'unknown-batch', message: t('problemThatBatchNoLongerExists'), nextStep: t('problemReopenThePopup') };
 
 function nothingDue(orgName: string | undefined): Problem {
   return {
     kind: 'batch-nothing-due',
-    message: `No token${orgName ? ` of ${orgName}` : ''} on this Apple page is due for renewal.`,
-    nextStep: 'Nothing to do now. Token Relay reminds you before a token expires.',
+    message: orgName ? t('problemNoTokenOfOrgDue', orgName) : t('problemNoTokenDue'),
+    nextStep: t('problemNothingToDoNowTokenRelay'),
   };
 }
 
 function wrongStep(batch: BatchRecord): Problem {
-  return { kind: 'wrong-step', message: `That does not apply: the batch is ${batch.step}.`, nextStep: 'Reopen the popup to see where it stands.' };
+  return { kind: 'wrong-step', message: t('problemThatDoesNotApplyTheBatch', batch.step), nextStep: t('problemReopenThePopupToSeeWhere') };
 }

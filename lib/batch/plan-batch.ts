@@ -1,6 +1,7 @@
 import type { AppleSite, TokenHealth } from '../health/health-state';
 import type { MdmKind } from '../mdm/mdm-kinds';
 import type { BatchItem } from './batch-record';
+import { t } from '../i18n/messages';
 
 /** The connection of Options' Addigy section (lib/storage/primary-connection.ts), whose health keys carry no prefix. */
 const PRIMARY_CONNECTION = { id: 'addigy', name: 'Addigy' };
@@ -67,7 +68,7 @@ export function planBatch(input: {
     const earlier = first.get(location);
     if (earlier) {
       const other = holderOf(token).connectionName;
-      earlier.discrepancy = [earlier.discrepancy, `${other} holds this location too: renew it there on its own afterwards.`].filter(Boolean).join(' ');
+      earlier.discrepancy = [earlier.discrepancy, t('problemHoldsThisLocationTooRenewIt', other)].filter(Boolean).join(' ');
       continue;
     }
     const discrepancy = discrepancyOf(token);
@@ -91,6 +92,6 @@ export function planBatch(input: {
 /** What the admin should know about a row before saying yes: why a dead token is dead, or an unknown expiry. */
 function discrepancyOf(token: TokenHealth): string | undefined {
   if (token.state === 'revoked' || token.state === 'invalid' || token.state === 'expired') return token.reason;
-  if (!token.expiresAt) return 'The MDM does not say when this token expires.';
+  if (!token.expiresAt) return t('problemTheMDMDoesNotSayWhen');
   return undefined;
 }

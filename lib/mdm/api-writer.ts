@@ -1,6 +1,7 @@
 import { err, ok } from '../result';
 import { uncertainWrite, type MdmAdapter } from './mdm-adapter';
 import type { RenewalWriter } from './renewal-writer';
+import { t } from '../i18n/messages';
 
 /**
  * The writer of an MDM that renews through its own API (Jamf Pro, Intune, Fleet). Preparing sends nothing: the
@@ -27,7 +28,7 @@ export class ApiRenewalWriter implements RenewalWriter {
       await options.reclaimed();
     }
     if (!this.adapter.renew) {
-      return err({ kind: 'bad-settings', message: `${job.connectionName} cannot renew a token through its API.`, nextStep: 'Renew it in the MDM by hand.', transient: false } as const);
+      return err({ kind: 'bad-settings', message: t('problemCannotRenewATokenThroughIts', job.connectionName), nextStep: t('problemRenewItInTheMDMBy'), transient: false } as const);
     }
     const renewed = await this.adapter.renew(job.token.id, fileText);
     if (!renewed.ok) return err(renewed.error);

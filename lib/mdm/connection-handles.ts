@@ -13,6 +13,7 @@ import { JamfProAdapter } from './jamf-pro';
 import { MDM_LABELS, type MdmAdapter, type MdmProblem, type OnRetry, type RenewalConnection } from './mdm-adapter';
 import { hostOf } from './mdm-http';
 import { originsOf } from './connection-origins';
+import { t } from '../i18n/messages';
 
 /** A connection of Options' list (lib/storage/connections), ready to be asked: its adapter, with its writer. */
 export interface ConnectionHandle extends RenewalConnection {
@@ -99,8 +100,8 @@ function unreachableAdapter(kind: MdmAdapter['kind'], origins: string[]): MdmAda
   const hosts = origins.map((origin) => hostOf(origin.replace(/\/\*$/, '/'))).join(' and ');
   const problem: MdmProblem = {
     kind: 'bad-settings',
-    message: `Token Relay is not allowed to reach ${hosts}, so nothing was sent to ${MDM_LABELS[kind]}.`,
-    nextStep: 'Open Token Relay’s Options and save this connection again (or sign in again): the browser asks you to allow that site.',
+    message: t('problemTokenRelayIsNotAllowedTo', hosts, MDM_LABELS[kind]),
+    nextStep: t('problemOpenTokenRelaysOptionsAndSave'),
     transient: false,
   };
   return {

@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { saveConnectionSession, type Connection } from '../storage/connections';
 import { signInWithMicrosoft } from './intune';
+import { t } from '../i18n/messages';
 
 /**
  * Sign in with Microsoft, from Options (an extension page, inside the admin's click): the authorization code flow
@@ -10,8 +11,8 @@ export async function signInToIntune(connection: Connection): Promise<{ ok: true
   if (!browser.identity?.launchWebAuthFlow) {
     return {
       ok: false,
-      message: 'The browser did not give Token Relay its sign-in permission, so the Microsoft sign-in window cannot open.',
-      nextStep: 'Choose Sign in with Microsoft again and allow the permission when the browser asks.',
+      message: t('problemTheBrowserDidNotGiveToken2'),
+      nextStep: t('problemChooseSignInWithMicrosoftAgain2'),
     };
   }
   const signedIn = await signInWithMicrosoft({

@@ -4,6 +4,7 @@ import { redactBase64Runs, redactSecret } from '../token/redact-secret';
 import { backoffDelayMs, DEFAULT_RETRY, fetchWithTimeout, readText, retryAfterMs, schemaMismatchPaths, sleep as sleepFor, type RetryPolicy } from '../http';
 import type { MdmProblem, OnRetry } from './mdm-adapter';
 import { normaliseServerAddress } from '../permissions/server-address';
+import { t } from '../i18n/messages';
 
 /**
  * The transport every API adapter (Jamf Pro, Intune, Fleet) shares: a deadline per request, back-off on
@@ -139,8 +140,8 @@ export class MdmHttp {
   badResponse(request: MdmRequest, detail: string, status?: number): MdmProblem {
     return {
       kind: 'bad-response',
-      message: `${this.options.label} answered, but not with the data Token Relay expects, while ${request.doing}.`,
-      nextStep: `Check the server address of this connection in Token Relay's Options. If it is right, ${this.options.label} may have changed its API: report it to whoever maintains Token Relay.`,
+      message: t('problemAnsweredButNotWithTheData', this.options.label, request.doing),
+      nextStep: t('problemCheckTheServerAddressOfThis', this.options.label),
       transient: false,
       status,
       detail: this.showable(detail),
@@ -167,13 +168,13 @@ export class MdmHttp {
   private problemForStatus(request: MdmRequest, status: number, detail: string | undefined, retryAfter: number | undefined): MdmProblem {
     const label = this.options.label;
     const base = { status, ...(detail ? { detail } : {}) };
-    const said = detail ? ` ${label} said: “${detail}”` : '';
+    const said = detail ? t('problemSaid', label, detail) : '';
     const waitFor = retryAfter === undefined ? {} : { retryAfterMs: retryAfter };
     if (status === 401) {
       return {
         kind: 'unauthorized',
-        message: `${label} did not accept this connection's credentials.`,
-        nextStep: `Open Token Relay's Options, check the connection's credentials and choose Test connection.`,
+        message: t('problemDidNotAcceptThisConnectionsCredentials', label),
+        nextStep: t('problemOpenTokenRelaysOptionsCheckThe'),
         transient: false,
         ...base,
       };
@@ -181,8 +182,8 @@ export class MdmHttp {
     if (status === 403) {
       return {
         kind: 'forbidden',
-        message: `${label} accepted the credentials, but they do not have permission for Apple Apps and Books tokens while ${request.doing}.`,
-        nextStep: `Give the API client or token in ${label} the rights to read and update volume purchasing (Apps and Books) tokens, then try again.`,
+        message: t('problemAcceptedTheCredentialsButTheyDo', label, request.doing),
+        nextStep: t('problemGiveTheAPIClientOrToken', label),
         transient: false,
         ...base,
       };
@@ -190,8 +191,8 @@ export class MdmHttp {
     if (status === 404) {
       return {
         kind: 'not-found',
-        message: `${label} answered “not found” (HTTP 404) while ${request.doing}.`,
-        nextStep: `Check the connection's server address in Token Relay's Options. If the token was deleted in ${label}, reopen the popup.`,
+        message: t('problemAnsweredNotFoundHTTP404While', label, request.doing),
+        nextStep: t('problemCheckTheConnectionsServerAddressIn', label),
         transient: false,
         ...base,
       };
@@ -199,8 +200,8 @@ export class MdmHttp {
     if (status === 429) {
       return {
         kind: 'rate-limited',
-        message: `${label} is receiving too many requests and asked Token Relay to slow down while ${request.doing}.`,
-        nextStep: 'Wait a minute, then try again.',
+        message: t('problemIsReceivingTooManyRequestsAnd', label, request.doing),
+        nextStep: t('problemWaitAMinuteThenTryAgain'),
         transient: true,
         ...base,
         ...waitFor,
@@ -209,8 +210,8 @@ export class MdmHttp {
     if (status >= 500 && status <= 599) {
       return {
         kind: 'server-error',
-        message: `${label} had a problem on its side (HTTP ${status}) while ${request.doing}.`,
-        nextStep: `Try again in a few minutes. If it keeps failing, check ${label}'s status page.`,
+        message: t('problemHadAProblemOnItsSide', label, status, request.doing),
+        nextStep: t('problemTryAgainInAFewMinutes3', label),
         transient: true,
         ...base,
         ...waitFor,
@@ -219,16 +220,16 @@ export class MdmHttp {
     if (status === 0 || (status >= 300 && status <= 399)) {
       return {
         kind: 'bad-response',
-        message: `${label} answered with a redirect while ${request.doing}, so Token Relay stopped rather than send a secret elsewhere.`,
-        nextStep: "Check the connection's server address in Token Relay's Options (the address the redirect goes to may be the right one).",
+        message: t('problemAnsweredWithARedirectWhileSo', label, request.doing),
+        nextStep: t('problemCheckTheConnectionsServerAddressIn2'),
         transient: false,
         ...base,
       };
     }
     return {
       kind: status === 400 || status === 422 ? 'refused' : 'bad-response',
-      message: `${label} refused the request (HTTP ${status}) while ${request.doing}.${said}`,
-      nextStep: 'Read its words above. If they do not explain it, try again, and report it to whoever maintains Token Relay if it keeps happening.',
+      message: t('problemRefusedTheRequestHTTPWhile', label, status, request.doing, said),
+      nextStep: t('problemReadItsWordsAboveIfThey'),
       transient: false,
       ...base,
     };
@@ -237,8 +238,8 @@ export class MdmHttp {
   private unreachable(request: MdmRequest): MdmProblem {
     return {
       kind: 'unreachable',
-      message: `Token Relay could not reach ${this.options.label} (${hostOf(request.url)}) while ${request.doing}.`,
-      nextStep: "Check your internet connection and the connection's server address in Token Relay's Options, then try again.",
+      message: t('problemTokenRelayCouldNotReachWhile', this.options.label, hostOf(request.url), request.doing),
+      nextStep: t('problemCheckYourInternetConnectionAndThe2'),
       transient: true,
     };
   }
@@ -246,8 +247,8 @@ export class MdmHttp {
   private timedOut(request: MdmRequest): MdmProblem {
     return {
       kind: 'timeout',
-      message: `${this.options.label} did not answer within ${Math.max(1, Math.round(this.timeoutMs / 1000))} seconds while ${request.doing}.`,
-      nextStep: 'Try again in a few minutes.',
+      message: t('problemDidNotAnswerWithinSecondsWhile', this.options.label, Math.max(1, Math.round(this.timeoutMs / 1000)), request.doing),
+      nextStep: t('problemTryAgainInAFewMinutes2'),
       transient: true,
     };
   }
@@ -255,8 +256,8 @@ export class MdmHttp {
   private cancelled(request: MdmRequest): MdmProblem {
     return {
       kind: 'unreachable',
-      message: `The request to ${this.options.label} was cancelled while ${request.doing}.`,
-      nextStep: 'Try again.',
+      message: t('problemTheRequestToWasCancelledWhile', this.options.label, request.doing),
+      nextStep: t('problemTryAgain'),
       transient: true,
     };
   }
@@ -286,7 +287,7 @@ export function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the configured address';
+    return t('problemTheConfiguredAddress');
   }
 }
 

@@ -7,6 +7,7 @@ import type { Problem, Result } from '../result';
 import { loadAddigySectionKey, loadAddigySectionUrl } from '../storage/connections';
 import { connectionHandles } from './connection-handles';
 import { MDM_LABELS } from './mdm-adapter';
+import { plural, t } from '../i18n/messages';
 
 /** Anything that can list its tokens: the quickest proof that an address, secret and rights are right. */
 interface TokenLister {
@@ -45,26 +46,26 @@ export async function testConnection(connectionId: string | undefined, deps: Con
         ok: false,
         problem: {
           kind: 'no-site-access',
-          message: `Token Relay is not allowed to reach ${new URL(origin).host}, so it could not ask Addigy.`,
-          nextStep: 'Choose “Allow access to these sites” on this page, or allow Token Relay on that site in the browser’s extension settings.',
+          message: t('problemTokenRelayIsNotAllowedTo2', new URL(origin).host),
+          nextStep: t('problemChooseAllowAccessToTheseSites'),
         },
       };
     }
     return { ok: false, problem: list.error };
   }
   const n = list.value.length;
-  return { ok: true, note: `Connected. Addigy lists ${n} Apple Apps token${n === 1 ? '' : 's'}.` };
+  return { ok: true, note: plural('connectedAddigyTokens', n) };
 }
 
 async function testListedConnection(connectionId: string, deps: ConnectionTestDeps): Promise<IntentReply> {
   const handle = (await deps.connections()).find((h) => h.connection.id === connectionId);
   if (!handle) {
-    return { ok: false, problem: { kind: 'unknown-connection', message: 'That connection no longer exists.', nextStep: 'Reload Options.' } };
+    return { ok: false, problem: { kind: 'unknown-connection', message: t('problemThatConnectionNoLongerExists'), nextStep: t('problemReloadOptions') } };
   }
   const noRetry = () => undefined;
   const list = handle.addigy ? await handle.addigy(noRetry).listTokens() : await handle.adapter!(noRetry).listTokens();
   if (!list.ok) return { ok: false, problem: list.error };
   const n = list.value.length;
   const label = MDM_LABELS[handle.connection.kind];
-  return { ok: true, note: `Connected. ${label} lists ${n} Apps and Books token${n === 1 ? '' : 's'}.` };
+  return { ok: true, note: plural('connectedMdmTokens', n, label) };
 }

@@ -1,9 +1,10 @@
 import type { BackgroundClient } from './extension-client';
 import type { IntentReply } from './messages';
+import { t } from '../i18n/messages';
 
 const notLoaded: IntentReply = {
   ok: false,
-  problem: { kind: 'not-loaded', message: 'Token Relay could not load part of this window.', nextStep: 'Close and reopen this window.' },
+  problem: { kind: 'not-loaded', message: t('problemTokenRelayCouldNotLoadPart'), nextStep: t('closeAndReopen') },
 };
 
 /**

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
 import { intentReplySchema, stateChangedSchema, type IntentReply, type PageIntent } from './messages';
+import { t } from '../i18n/messages';
 
 /** How extension pages (popup, options) talk to the background. */
 export interface BackgroundClient {
@@ -11,8 +12,8 @@ const noAnswer: IntentReply = {
   ok: false,
   problem: {
     kind: 'no-background',
-    message: 'Token Relay’s background worker did not answer.',
-    nextStep: 'Close and reopen this window. If it keeps happening, reload the extension in the browser’s extensions page.',
+    message: t('problemTokenRelaysBackgroundWorkerDidNot'),
+    nextStep: t('problemCloseAndReopenThisWindowIf'),
   },
 };
 

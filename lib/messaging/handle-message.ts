@@ -20,6 +20,7 @@ import {
   type PageIntent,
   type PopupState,
 } from './messages';
+import { t } from '../i18n/messages';
 
 export interface MessageHandlerDeps {
   machine: RenewalMachine;
@@ -57,7 +58,7 @@ export interface MessageHandlerDeps {
 }
 
 const rejected = (problem: Problem): IntentReply => ({ ok: false, problem });
-const NO_BATCH: Problem = { kind: 'batch-unavailable', message: 'Batch renewal is not available here.', nextStep: 'Renew the tokens one at a time.' };
+const NO_BATCH: Problem = { kind: 'batch-unavailable', message: t('problemBatchRenewalIsNotAvailableHere'), nextStep: t('problemRenewTheTokensOneAtA') };
 
 /**
  * The background's single entry for runtime messages. Returns undefined for anything it ignores,

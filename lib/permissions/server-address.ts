@@ -4,6 +4,7 @@
  * domain or, as `https://*`, for a host the browser writes `%2A`; an IP literal or `localhost` is no server a
  * production setup needs. See docs/security.md ("Server addresses").
  */
+import { t } from '../i18n/messages';
 
 /** Why an address cannot be a server address. */
 export type AddressFault = 'not-a-url' | 'not-https' | 'credentials' | 'query' | 'wildcard' | 'ip-address' | 'not-a-host-name' | 'port';
@@ -62,24 +63,23 @@ export function normaliseServerAddress(input: string, options: { schemeOptional?
 
 /** What is wrong with the address, in plain words, with an example of a right one. */
 export function addressFaultMessage(fault: AddressFault, example: string): string {
-  const enter = `Enter the server’s address, like ${example}.`;
   switch (fault) {
     case 'wildcard':
-      return `${enter} Wildcards (*) are not allowed: Token Relay asks for access to one server only.`;
+      return t('addressFaultWildcard', example);
     case 'not-https':
-      return `${enter} It must start with https://.`;
+      return t('addressFaultNotHttps', example);
     case 'credentials':
-      return `${enter} Leave out any user name or password (the part before @).`;
+      return t('addressFaultCredentials', example);
     case 'query':
-      return `${enter} Leave out anything after ? or #.`;
+      return t('addressFaultQuery', example);
     case 'ip-address':
-      return `${enter} Use the server’s name, not an IP address.`;
+      return t('addressFaultIpAddress', example);
     case 'port':
-      return `${enter} A port, if any, must be a number from 1 to 65535.`;
+      return t('addressFaultPort', example);
     case 'not-a-host-name':
-      return `${enter} A server name has letters, digits, hyphens and dots only, and at least one dot (like jamf.example.com).`;
+      return t('addressFaultNotAHostName', example);
     case 'not-a-url':
-      return enter;
+      return t('addressFaultNotAUrl', example);
   }
 }
 

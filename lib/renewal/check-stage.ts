@@ -4,6 +4,7 @@ import { parseVppToken } from '../token';
 import { matchAcrossConnections } from './match-stage';
 import type { CaptureSource, RenewalRecord } from './renewal-record';
 import { appleNotConsulted, type RenewalRuntime } from './renewal-runtime';
+import { t } from '../i18n/messages';
 
 export interface CaptureInput {
   text: string;
@@ -79,9 +80,9 @@ export async function runChecks(rt: RenewalRuntime, id: string): Promise<Renewal
 function failNoConnection(rt: RenewalRuntime, record: RenewalRecord) {
   return rt.fail(record, {
     kind: 'not-configured',
-    message: 'Token Relay is not connected to an MDM yet: it has no Addigy API key and no other connection.',
+    message: t('problemTokenRelayIsNotConnectedTo'),
     nextStep:
-      'Open Options and paste your Addigy API key (V2), or add your Jamf Pro, Microsoft Intune or Fleet connection, then choose Retry. The token is kept until then.',
+      t('problemOpenOptionsAndPasteYourAddigy'),
     step: 'parsed',
     retryable: true,
   });

@@ -1,5 +1,6 @@
 import type { AppleClientConfig } from '../apple/schemas';
 import type { MdmDetails } from '../mdm/renewal-writer';
+import { t } from '../i18n/messages';
 
 const DAY_MS = 86_400_000;
 const same = (a?: string | null, b?: string | null) => !a || !b || a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -19,13 +20,13 @@ export function findDiscrepancies(input: {
   const { file, apple, preview, mdm } = input;
   const found: string[] = [];
   if (!same(file.orgName, preview.organization)) {
-    found.push(`The file names the organisation "${file.orgName}", but ${mdm} shows "${preview.organization}".`);
+    found.push(t('problemTheFileNamesTheOrganisationBut', file.orgName, mdm, preview.organization));
   }
   if (apple && !same(apple.locationName, preview.name)) {
-    found.push(`Apple says this token is for "${apple.locationName}", but ${mdm}'s token is named "${preview.name}".`);
+    found.push(t('problemAppleSaysThisTokenIsFor', String(apple.locationName), mdm, String(preview.name)));
   }
   if (apple?.tokenExpirationDate && !sameDay(file.expiresAt, apple.tokenExpirationDate)) {
-    found.push(`The file expires on ${day(file.expiresAt)}, but Apple reports ${day(apple.tokenExpirationDate)}.`);
+    found.push(t('problemTheFileExpiresOnButApple', day(file.expiresAt), day(apple.tokenExpirationDate)));
   }
   return found;
 }

@@ -2,6 +2,7 @@ import { backoffDelayMs, type RetryPolicy } from '../http';
 import type { Problem } from '../result';
 import { locationLabel, type RenewalRecord } from './renewal-record';
 import type { RenewalRuntime, Target } from './renewal-runtime';
+import { t } from '../i18n/messages';
 
 const SCAN_POLICY: RetryPolicy = { maxAttempts: 30, baseDelayMs: 1_000, maxDelayMs: 10_000 };
 
@@ -48,8 +49,8 @@ async function follow(rt: RenewalRuntime, record: RenewalRecord, { adapter, name
     if (!token) {
       return rt.fail(record, {
         kind: 'not-found',
-        message: `The token was sent, but ${name} no longer lists ${location}.`,
-        nextStep: `Check the Apps and Books tokens in ${name}.`,
+        message: t('problemTheTokenWasSentButNo', name, location),
+        nextStep: t('problemCheckTheAppsAndBooksTokens', name),
         step: 'scanning',
         retryable: false,
       });
@@ -71,8 +72,8 @@ async function follow(rt: RenewalRuntime, record: RenewalRecord, { adapter, name
   }
   return rt.fail(record, {
     kind: unfinished?.kind ?? 'scan-slow',
-    message: unfinished?.message ?? `${name} accepted the token, but does not show the new expiry for ${location} yet.`,
-    nextStep: unfinished?.nextStep ?? `Choose Retry to keep watching, or check the token in ${name} later.`,
+    message: unfinished?.message ?? t('problemAcceptedTheTokenButDoesNot', name, location),
+    nextStep: unfinished?.nextStep ?? t('problemChooseRetryToKeepWatchingOr', name),
     step: 'scanning',
     retryable: true,
   });

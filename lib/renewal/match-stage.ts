@@ -7,6 +7,7 @@ import { matchTokensByName } from './match-by-name';
 import { connectionNameOf, locationLabel, type MatchCandidate, type RenewalFailure, type RenewalRecord } from './renewal-record';
 import type { RenewalRuntime, Target } from './renewal-runtime';
 import { startWrite } from './write-stage';
+import { t } from '../i18n/messages';
 
 /**
  * Stage 3, verified → matched: which token of which connection the file renews. Every connection is asked; one
@@ -85,8 +86,8 @@ export async function matched(rt: RenewalRuntime, record: RenewalRecord, candida
   if (waiting === 'saving') {
     return rt.fail(record, {
       kind: 'already-saving',
-      message: `${connectionNameOf(record)} is saving another token for ${locationLabel(record)} right now, so this file was not handed over.`,
-      nextStep: 'Wait until that renewal has finished. If it then still needs a new token, send this file again.',
+      message: t('problemIsSavingAnotherTokenForRight', connectionNameOf(record), locationLabel(record)),
+      nextStep: t('problemWaitUntilThatRenewalHasFinished'),
       step: 'matched',
       retryable: false,
     });
@@ -94,8 +95,8 @@ export async function matched(rt: RenewalRuntime, record: RenewalRecord, candida
   if (waiting === 'blocked') {
     return rt.fail(record, {
       kind: 'already-waiting',
-      message: `A renewal of ${locationLabel(record)} is already waiting, and Apple could not confirm that this file is for the same location, so it was not allowed to replace it.`,
-      nextStep: 'Finish or discard the waiting renewal first, then send this file again.',
+      message: t('problemARenewalOfIsAlreadyWaiting', locationLabel(record)),
+      nextStep: t('problemFinishOrDiscardTheWaitingRenewal'),
       step: 'matched',
       retryable: false,
     });
@@ -161,7 +162,7 @@ function candidateOf(target: Target, token: MdmToken, strength: MatchCandidate['
 }
 
 /** What the popup calls the holder when only the MDM's list (not Apple) says another server uses the location. */
-const ANOTHER_SERVER = 'another MDM server';
+const ANOTHER_SERVER = t('problemAnotherMDMServer');
 
 /** Apple names the MDM that holds the location: "another MDM" only when it is not the one we renew in. */
 function otherMdmFor(appleSays: string | undefined, kind: MdmKind): string | undefined {
@@ -175,10 +176,12 @@ function noMatchAcross(targets: Target[], unanswered: Array<{ target: Target; pr
   const notAsked = unanswered.map((u) => `${u.target.name} (${u.problem.message})`);
   return {
     kind: 'no-match',
-    message: `No connection has a token for this file. Searched: ${asked.join(', ') || 'none'}.${notAsked.length ? ` Could not ask: ${notAsked.join('; ')}` : ''} Nothing was sent.`,
+    message: notAsked.length
+      ? t('problemNoMatchSomeNotAsked', asked.join(', ') || t('problemSearchedNone'), notAsked.join('; '))
+      : t('problemNoMatch', asked.join(', ') || t('problemSearchedNone')),
     nextStep: notAsked.length
-      ? 'Choose Retry when every connection can be reached. If the location is new to your MDM, add it there with this file first.'
-      : 'If this location is new to your MDM, add the token there with this file (in Addigy: Policy → Integrations & Settings → Apple Apps → Add), or add the connection that holds it in Token Relay’s Options.',
+      ? t('problemChooseRetryWhenEveryConnectionCan')
+      : t('problemIfThisLocationIsNewTo'),
     step: 'matched',
     retryable: notAsked.length > 0,
   };

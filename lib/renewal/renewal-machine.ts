@@ -7,6 +7,7 @@ import { isFinished, type RenewalRecord } from './renewal-record';
 import { RenewalRuntime, type RenewalDeps } from './renewal-runtime';
 import { writeHostOf, isWriteStep } from './write-host';
 import { commitWrite, lostToken, prepareWrite, recoverCommit, resumePrepare, writerOf } from './write-stage';
+import { t } from '../i18n/messages';
 
 export type { AppleApi, RenewalDeps } from './renewal-runtime';
 export type { CaptureInput } from './check-stage';
@@ -106,7 +107,7 @@ export class RenewalMachine {
     if (!candidate) {
       return {
         ok: false,
-        error: { kind: 'unknown-candidate', message: 'That token is not one of the choices for this file.', nextStep: 'Reopen the popup and pick again.' },
+        error: { kind: 'unknown-candidate', message: t('problemThatTokenIsNotOneOf'), nextStep: t('problemReopenThePopupAndPickAgain') },
       };
     }
     this.rt.track(this.rt.exclusive(record, () => matched(this.rt, record, candidate)));
@@ -189,7 +190,7 @@ export class RenewalMachine {
   private async mdmNameOf(record: RenewalRecord): Promise<string> {
     if (record.match?.connectionName) return record.match.connectionName;
     const names = (await this.rt.deps.connections()).map((c) => c.connection.name);
-    return names.length ? [...new Set(names)].join(' or ') : 'your MDM';
+    return names.length ? [...new Set(names)].join(' or ') : t('problemYourMDM');
   }
 }
 
@@ -198,14 +199,14 @@ function needsOverride(record: RenewalRecord): { ok: false; error: IntentProblem
     ok: false,
     error: {
       kind: 'needs-mdm-override',
-      message: `This location is in use by another MDM (${record.otherMdm}).`,
-      nextStep: `Confirm that ${record.match?.connectionName ?? 'your MDM'} should take it over, or cancel.`,
+      message: t('problemThisLocationIsInUseBy', String(record.otherMdm)),
+      nextStep: t('problemConfirmThatShouldTakeItOver', record.match?.connectionName ?? t('problemYourMDM')),
     },
   };
 }
 
 function unknownRenewal(): { ok: false; error: IntentProblem } {
-  return { ok: false, error: { kind: 'unknown-renewal', message: 'That renewal no longer exists.', nextStep: 'Reopen the popup.' } };
+  return { ok: false, error: { kind: 'unknown-renewal', message: t('problemThatRenewalNoLongerExists'), nextStep: t('problemReopenThePopup') } };
 }
 
 function wrongStep(record: RenewalRecord): { ok: false; error: IntentProblem } {
@@ -213,8 +214,8 @@ function wrongStep(record: RenewalRecord): { ok: false; error: IntentProblem } {
     ok: false,
     error: {
       kind: 'wrong-step',
-      message: `That action does not apply: the renewal is ${record.step.replace(/-/g, ' ')}.`,
-      nextStep: 'Reopen the popup to see its current state.',
+      message: t('problemThatActionDoesNotApplyThe', record.step.replace(/-/g, ' ')),
+      nextStep: t('problemReopenThePopupToSeeIts'),
     },
   };
 }

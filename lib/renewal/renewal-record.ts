@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { pageOutlineSchema } from '../page-report/outline-schema';
 import { mdmDetailsSchema, writeSessionSchema } from '../mdm/renewal-writer';
 import { MDM_KINDS } from '../mdm/mdm-kinds';
+import { t } from '../i18n/messages';
 
 /**
  * One renewal, as persisted in IndexedDB and shown in the popup.
@@ -152,12 +153,12 @@ export const isFinished = (record: RenewalRecord) => FINISHED_STEPS.includes(rec
 export const mdmKindOf = (r: RenewalRecord) => r.match?.kind;
 
 /** The connection's name, as the popup and messages say it ("Addigy", "Jamf Pro (Acme)"). */
-export const connectionNameOf = (r: RenewalRecord) => r.match?.connectionName ?? r.searched?.[0] ?? 'your MDM';
+export const connectionNameOf = (r: RenewalRecord) => r.match?.connectionName ?? r.searched?.[0] ?? t('problemYourMDM');
 
 /** The renewal is written through the MDM's own API (its renew call is Token Relay's), not in the MDM's web console. */
 export const writesThroughApi = (r: RenewalRecord) => r.match?.writes === 'api';
 
 /** The name a renewal goes by in messages and the popup: Addigy's, else Apple's, else the file's organisation. */
 export function locationLabel(r: RenewalRecord): string {
-  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? 'this token';
+  return r.preview?.name ?? r.match?.locationName ?? r.apple?.locationName ?? r.file?.orgName ?? t('problemThisToken');
 }

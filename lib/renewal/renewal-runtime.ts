@@ -9,6 +9,7 @@ import { redactSecret } from '../token';
 import { downloadedTokenFileName, tokenUploadFileName } from '../token/token-file-name';
 import { sleep as realSleep, type RetryPolicy } from '../http';
 import { connectionNameOf, locationLabel, type RenewalFailure, type RenewalRecord, type RenewalStep } from './renewal-record';
+import { t } from '../i18n/messages';
 
 /** The slice of AppleClient the pipeline uses. */
 export interface AppleApi {
@@ -86,7 +87,7 @@ export class RenewalRuntime {
   failTokenGone(record: RenewalRecord, step: RenewalStep) {
     return this.fail(record, {
       kind: 'token-gone',
-      message: 'Token Relay no longer holds this token (the browser was restarted or the renewal was replaced).',
+      message: t('problemTokenRelayNoLongerHoldsThis'),
       nextStep: DOWNLOAD_AGAIN,
       step,
       retryable: false,
@@ -96,8 +97,8 @@ export class RenewalRuntime {
   failConnectionGone(record: RenewalRecord, step: RenewalStep) {
     return this.fail(record, {
       kind: 'not-configured',
-      message: `The connection “${connectionNameOf(record)}” is no longer set up in Token Relay.`,
-      nextStep: 'Add it again in Options, then choose Retry. The token is kept until then.',
+      message: t('problemTheConnectionIsNoLongerSet', connectionNameOf(record)),
+      nextStep: t('problemAddItAgainInOptionsThen'),
       step,
       retryable: true,
     });
@@ -120,8 +121,8 @@ export class RenewalRuntime {
       // Never a silent limbo; the exception's text is not shown, as it could quote the token.
       return this.fail(record, {
         kind: 'internal',
-        message: 'Token Relay hit an unexpected error while working on this renewal.',
-        nextStep: 'Choose Retry. If it happens again, download a fresh token and send it again.',
+        message: t('problemTokenRelayHitAnUnexpectedError'),
+        nextStep: t('problemChooseRetryIfItHappensAgain'),
         step: record.step === 'failed' ? (record.failure?.step ?? 'parsed') : record.step,
         retryable: true,
       });
@@ -199,7 +200,7 @@ export class RenewalRuntime {
 const FIXABLE_IN_SETTINGS: readonly string[] = ['unauthorized', 'forbidden', 'bad-settings', 'needs-sign-in'];
 
 export const DOWNLOAD_AGAIN =
-  'Download a fresh token in Apple Business Manager (your name → Preferences → Payments and Billing → Content Tokens) and send it again.';
+  t('problemDownloadAFreshTokenInApple');
 
 /** Apple's answer said nothing about the token itself: go on, with the MDM's confirmation as the gate. */
 export function appleNotConsulted(problem: AppleProblem): boolean {

@@ -5,6 +5,7 @@ import { findDiscrepancies } from './discrepancies';
 import { followCommitted } from './follow-stage';
 import { connectionNameOf, locationLabel, type RenewalFailure, type RenewalRecord } from './renewal-record';
 import { appleConfigOf, appleNotConsulted, DOWNLOAD_AGAIN, type RenewalRuntime, type Target } from './renewal-runtime';
+import { t } from '../i18n/messages';
 
 /**
  * Stages 4 and 5, matched → prepared → awaiting confirmation → committed: the writer of the renewal's connection
@@ -163,15 +164,15 @@ async function appleRecheck(
     if (!blockWhenUnasked) return undefined;
     return {
       kind: 'apple-unreachable',
-      message: `The last try to send this token to ${mdm} got no clear answer, and Apple could not be asked whether the token still works (${answer.error.message}), so Token Relay did not send it again.`,
-      nextStep: 'Choose Retry in a few minutes, when Apple can be reached. The token is kept until then.',
+      message: t('problemTheLastTryToSendThis', mdm, answer.error.message),
+      nextStep: t('problemChooseRetryInAFewMinutes'),
       step: 'renewing',
       retryable: true,
     };
   }
   return {
     kind: answer.error.kind,
-    message: `${mdm} did not renew ${locationLabel(record)}. ${answer.error.message}`,
+    message: t('problemDidNotRenew', mdm, locationLabel(record), answer.error.message),
     nextStep: DOWNLOAD_AGAIN,
     step: 'renewing',
     retryable: false,
@@ -193,10 +194,10 @@ function unverifiedLocation(record: RenewalRecord, mdm: string): RenewalFailure 
     const skipped = apple?.status === 'skipped';
     return {
       kind: 'apple-not-verified',
-      message: `${mdm} stores any token file it is given without checking which location it is for, so Token Relay sends one only after Apple has confirmed the file is for ${location}. ${skipped ? 'Checking with Apple is turned off in Options' : 'Apple could not be asked'}, so nothing was sent.`,
+      message: skipped ? t('problemUnverifiedCheckOff', mdm, location) : t('problemUnverifiedAppleUnreachable', mdm, location),
       nextStep: skipped
-        ? 'Turn on “Check each token with Apple before sending it” in Options, then choose Retry.'
-        : 'Choose Retry in a few minutes, when Apple can be reached. The token is kept until then.',
+        ? t('problemTurnOnCheckEachTokenWith')
+        : t('problemChooseRetryInAFewMinutes'),
       step: 'verified',
       retryable: true,
     };
@@ -205,8 +206,8 @@ function unverifiedLocation(record: RenewalRecord, mdm: string): RenewalFailure 
   if (!exactlySameName(apple.locationName, match?.locationName) || !exactlySameName(record.file?.orgName, match?.orgName)) {
     return {
       kind: 'location-mismatch',
-      message: `Apple says this file is for “${apple.locationName}” of “${record.file?.orgName ?? '?'}”, but the ${mdm} token is for “${match?.locationName ?? '?'}” of “${match?.orgName ?? '?'}”. ${mdm} would overwrite its token with the file’s location, so nothing was sent.`,
-      nextStep: `In Apple Business Manager (or Apple School Manager), download the token of the location ${mdm} holds, and send that one.`,
+      message: t('problemAppleSaysThisFileIsFor', apple.locationName, record.file?.orgName ?? '?', mdm, match?.locationName ?? '?', match?.orgName ?? '?', mdm),
+      nextStep: t('problemInAppleBusinessManagerOrApple', mdm),
       step: 'matched',
       retryable: false,
     };
@@ -220,11 +221,11 @@ export function lostToken(step: RenewalRecord['step'], mdm: string): RenewalFail
   return {
     kind: 'interrupted',
     message: saving
-      ? `The browser was closed while Token Relay was saving this token in ${mdm}, and the token is no longer held in memory. ${mdm} may already have it.`
-      : `The browser was closed before this renewal finished, and the token is no longer held in memory. Nothing was saved in ${mdm}.`,
+      ? t('problemTheBrowserWasClosedWhileToken', mdm, mdm)
+      : t('problemTheBrowserWasClosedBeforeThis', mdm),
     nextStep: saving
-      ? `Check the token’s last successful sync in ${mdm}. If it was not renewed, drop the .vpptoken file from your Downloads folder into the Token Relay popup.`
-      : 'The .vpptoken file is still in your Downloads folder: drop it into the Token Relay popup to continue.',
+      ? t('problemCheckTheTokensLastSuccessfulSync', mdm)
+      : t('problemTheVpptokenFileIsStillIn'),
     step,
     retryable: false,
   };

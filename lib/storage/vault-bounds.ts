@@ -1,6 +1,7 @@
 import type { RenewalRecord } from '../renewal/renewal-record';
 import type { RenewalStore } from './renewal-store';
 import type { TokenVault } from './token-vault';
+import { t } from '../i18n/messages';
 
 /** At most this many tokens wait in storage.session at once; a flood cannot fill it. */
 export const MAX_PENDING_TOKENS = 10;
@@ -18,8 +19,8 @@ const evictionRank = (record: RenewalRecord): number =>
 
 const EVICTED = {
   kind: 'evicted',
-  message: `Token Relay let go of this token because more than ${MAX_PENDING_TOKENS} token files arrived at once. Nothing was sent to Addigy.`,
-  nextStep: 'Download a fresh token for this location in Apple Business Manager, or drop its .vpptoken file into the Token Relay popup.',
+  message: t('problemTokenRelayLetGoOfThis', MAX_PENDING_TOKENS),
+  nextStep: t('problemDownloadAFreshTokenForThis2'),
   retryable: false,
 } as const;
 

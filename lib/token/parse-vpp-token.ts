@@ -2,10 +2,11 @@ import * as z from 'zod/mini';
 import { err, ok, type Result } from '../result';
 import { decodeBase64 } from './looks-like-vpp-token';
 import { MAX_VPP_TOKEN_BYTES, type TokenProblem, type VppToken } from './types';
+import { t } from '../i18n/messages';
 
 const DOWNLOAD_AGAIN =
-  'Download a fresh token from Apple Business Manager (Preferences → Payments and Billing → Content Tokens) and try again.';
-const NOT_A_TOKEN_FILE = 'This is not a token file; download it again from Apple Business Manager.';
+  t('problemDownloadAFreshTokenFromApple3');
+const NOT_A_TOKEN_FILE = t('problemThisIsNotATokenFile');
 
 const filledText = z.string().check(z.refine((value) => value.trim().length > 0));
 
@@ -14,9 +15,9 @@ const vppTokenFileSchema = z.object({ token: filledText, orgName: filledText, ex
 
 type VppTokenField = keyof z.infer<typeof vppTokenFileSchema>;
 const FIELD_LABELS: Record<VppTokenField, string> = {
-  token: 'token identifier (token)',
-  orgName: 'organisation name (orgName)',
-  expDate: 'expiry date (expDate)',
+  token: t('problemTokenIdentifierToken'),
+  orgName: t('problemOrganisationNameOrgName'),
+  expDate: t('problemExpiryDateExpDate'),
 };
 
 export interface ParseVppTokenOptions {
@@ -40,20 +41,20 @@ export function parseVppToken(
 function parse(input: unknown, now: Date): Result<VppToken, TokenProblem> {
   const raw = readText(input);
   if (raw === 'too-large') {
-    return err(problem('too-large', 'This file is too large to be a token file; token files are only a few kilobytes.'));
+    return err(problem('too-large', t('problemThisFileIsTooLargeTo')));
   }
   if (raw === undefined) return err(problem('not-a-token-file', NOT_A_TOKEN_FILE));
 
   const text = raw.replace(/^\uFEFF/, '').trim();
-  if (text.length === 0) return err(problem('not-a-token-file', `The file is empty. ${NOT_A_TOKEN_FILE}`));
+  if (text.length === 0) return err(problem('not-a-token-file', t('problemTheFileIsEmpty', NOT_A_TOKEN_FILE)));
   if (looksLikeWebPage(text)) {
-    return err(problem('not-a-token-file', `${NOT_A_TOKEN_FILE} It contains a web page or web server reply instead.`));
+    return err(problem('not-a-token-file', t('problemItContainsAWebPageOr', NOT_A_TOKEN_FILE)));
   }
 
   const bytes = decodeBase64(text);
   if (!bytes) {
     return err(
-      problem('not-base64', 'This file is not a token file: its content is not in the base64 format Apple uses for .vpptoken files.'),
+      problem('not-base64', t('problemThisFileIsNotAToken')),
     );
   }
 
@@ -65,7 +66,7 @@ function parse(input: unknown, now: Date): Result<VppToken, TokenProblem> {
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) {
     return err(
-      problem('not-json', 'This file is not a token file: it decodes, but not to the details Apple puts in a token (organisation and expiry date).'),
+      problem('not-json', t('problemThisFileIsNotAToken2')),
     );
   }
 
@@ -74,19 +75,19 @@ function parse(input: unknown, now: Date): Result<VppToken, TokenProblem> {
     const missing = missingFields(fields.error.issues);
     const names = missing.map((field) => FIELD_LABELS[field]);
     return err({
-      ...problem('missing-field', `The token file is missing its ${joinWords(names)}, so it cannot be used.`),
+      ...problem('missing-field', t('problemTheTokenFileIsMissingIts', joinWords(names))),
       field: missing[0] ?? 'token',
     });
   }
 
   const expiresMs = parseExpiry(fields.data.expDate);
   if (expiresMs === undefined) {
-    return err(problem('bad-expiry', 'The expiry date in the token file cannot be read, so the file is damaged or not from Apple.'));
+    return err(problem('bad-expiry', t('problemTheExpiryDateInTheToken')));
   }
   const expiresAt = new Date(expiresMs).toISOString();
   if (expiresMs <= now.getTime()) {
     return err({
-      ...problem('expired', `This token expired on ${readableUtc(expiresMs)}. Apple tokens last one year from download.`),
+      ...problem('expired', t('problemThisTokenExpiredOnAppleTokens', readableUtc(expiresMs))),
       expiredAt: expiresAt,
     });
   }
@@ -141,7 +142,7 @@ function missingFields(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey> 
 
 function joinWords(words: string[]): string {
   if (words.length <= 1) return words[0] ?? '';
-  return `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+  return t('tokenFieldsJoined', words.slice(0, -1).join(', '), words[words.length - 1]!);
 }
 
 // ISO-8601 date-time. Apple writes the offset as `+0000`; `+00:00` and `Z` are accepted too.

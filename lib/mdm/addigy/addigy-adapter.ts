@@ -6,6 +6,7 @@ import type { AppleClientConfig } from '../../apple/schemas';
 import { describeScanOutcome, tokenExpiry, type AddigyApi } from './addigy-client';
 import { matchAddigyToken } from './match-addigy-token';
 import type { AddigyToken } from './schemas';
+import { t } from '../../i18n/messages';
 
 /**
  * Addigy as an MDM adapter like the others. Its API only reads (call 1, the token list); a renewal is written by
@@ -98,16 +99,16 @@ function addigyTokenOf(token: MdmToken): AddigyToken {
   } as AddigyToken;
 }
 
-function notSaved(location = 'this location'): Problem {
+function notSaved(location = t('problemThisLocation')): Problem {
   return {
     kind: 'not-saved',
-    message: `Addigy’s page accepted the Save, but Addigy still shows the old expiry for ${location}.`,
-    nextStep: 'Check the token in Addigy (Policy → Integrations & Settings → Apple Apps). If the expiry did not change, download a fresh token and send it again.',
+    message: t('problemAddigysPageAcceptedTheSaveBut', location),
+    nextStep: t('problemCheckTheTokenInAddigyPolicy'),
   };
 }
 
 const SCAN_SLOW: Problem = {
   kind: 'scan-slow',
-  message: 'The token was saved in Addigy, but its scan has not finished yet.',
-  nextStep: 'Choose Retry to keep watching, or check the last successful sync in Addigy later.',
+  message: t('problemTheTokenWasSavedInAddigy'),
+  nextStep: t('problemChooseRetryToKeepWatchingOr2'),
 };

@@ -21,6 +21,7 @@ import {
   type SystemEvent,
 } from './schemas';
 import { DEFAULT_ADDIGY_BASE_URL } from '../mdm-kinds';
+import { t } from '../../i18n/messages';
 
 export { DEFAULT_ADDIGY_BASE_URL };
 
@@ -94,18 +95,18 @@ const DEFAULT_TIMEOUT_MS = 20_000;
 const DETAIL_MAX_CHARS = 300;
 
 const API_KEY_STEP =
-  "Open Token Relay's Options and paste a valid V2 API key from Addigy: Account → Integrations → API & Webhooks.";
+  t('problemOpenTokenRelaysOptionsAndPaste');
 /** What to do when Addigy cannot renew with this file: its identifier belongs to another token. */
 export const NEW_TOKEN_STEP =
-  'Create a new token in Addigy (Policy → Integrations & Settings → Apple Apps) with a fresh download for this location, then transfer the licences from the old token to it.';
+  t('problemCreateANewTokenInAddigy');
 const BASE_URL_STEP =
-  "Check the Addigy API address in Token Relay's Options (normally https://api.addigy.com/api/v2).";
-const REPORT_STEP = 'If it is right, Addigy may have changed its API: report it to whoever maintains Token Relay.';
+  t('problemCheckTheAddigyAPIAddressIn');
+const REPORT_STEP = t('problemIfItIsRightAddigyMay');
 
 /** What each call was doing, for messages: "… while <doing>." */
 const CALL_WORDS: Record<AddigyCall, string> = {
-  'list-tokens': 'listing the Apple Apps tokens',
-  'list-token-events': 'reading the token events',
+  'list-tokens': t('problemListingTheAppleAppsTokens'),
+  'list-token-events': t('problemReadingTheTokenEvents'),
 };
 
 /** A 2xx answer, its body parsed as JSON (call 4: not parsed). */
@@ -222,8 +223,8 @@ export class AddigyClient {
 function hostNotGranted(call: AddigyCall, host: string): AddigyProblem {
   return {
     kind: 'bad-settings',
-    message: `Token Relay did not contact ${host}: you have not allowed that address, so neither your API key nor a token was sent there.`,
-    nextStep: `Open Token Relay's Options and save the Addigy API address again (the browser asks you to allow it), or set it back to ${DEFAULT_ADDIGY_BASE_URL}.`,
+    message: t('problemTokenRelayDidNotContactYou', host),
+    nextStep: t('problemOpenTokenRelaysOptionsAndSave2', DEFAULT_ADDIGY_BASE_URL),
     transient: false,
     call,
   };
@@ -245,14 +246,14 @@ function checkSettings(baseUrl: string, apiKey: string): ((call: AddigyCall) => 
   }
   if (!url || url.protocol !== 'https:' || url.username || url.password || url.search || url.hash) {
     return problem(
-      'The Addigy API address is not a plain https:// address, so Token Relay will not send the API key to it.',
+      t('problemTheAddigyAPIAddressIsNot'),
       BASE_URL_STEP,
     );
   }
-  if (!apiKey) return problem('No Addigy API key is set.', API_KEY_STEP);
+  if (!apiKey) return problem(t('problemNoAddigyAPIKeyIsSet'), API_KEY_STEP);
   // A header cannot carry other characters; fetch would fail with a misleading network error.
   if (!/^[\x21-\x7e]+$/.test(apiKey)) {
-    return problem('The Addigy API key contains characters an API key never has.', API_KEY_STEP);
+    return problem(t('problemTheAddigyAPIKeyContainsCharacters'), API_KEY_STEP);
   }
   return undefined;
 }
@@ -303,25 +304,25 @@ function problemForStatus(
   retryAfter: number | undefined,
 ): AddigyProblem {
   const base = { status, call, ...(detail ? { detail } : {}) };
-  const said = detail ? ` Addigy said: “${detail}”` : '';
+  const said = detail ? t('problemAddigySaid', detail) : '';
   if (status === 400) {
     return {
       kind: 'bad-response',
-      message: `Addigy refused the request while ${CALL_WORDS[call]} (HTTP 400).${said}`,
-      nextStep: 'Try again. If it keeps happening, Addigy may have changed its API: report it to whoever maintains Token Relay.',
+      message: t('problemAddigyRefusedTheRequestWhileHTTP', CALL_WORDS[call], said),
+      nextStep: t('problemTryAgainIfItKeepsHappening'),
       transient: false,
       ...base,
     };
   }
   if (status === 401) {
-    return { kind: 'unauthorized', message: 'Addigy did not accept the API key.', nextStep: API_KEY_STEP, transient: false, ...base };
+    return { kind: 'unauthorized', message: t('problemAddigyDidNotAcceptTheAPI'), nextStep: API_KEY_STEP, transient: false, ...base };
   }
   if (status === 403) {
     return {
       kind: 'forbidden',
-      message: 'The Addigy API key does not have permission to manage Apple Apps tokens.',
+      message: t('problemTheAddigyAPIKeyDoesNot'),
       nextStep:
-        "In Addigy (Account → Integrations → API & Webhooks), use a V2 API key with permission for Apple Apps and Books tokens, and paste it in Token Relay's Options.",
+        t('problemInAddigyAccountIntegrationsAPIWebhooks'),
       transient: false,
       ...base,
     };
@@ -329,7 +330,7 @@ function problemForStatus(
   if (status === 404) {
     return {
       kind: 'not-found',
-      message: `Addigy's API was not found at this address while ${CALL_WORDS[call]} (HTTP 404).`,
+      message: t('problemAddigysAPIWasNotFoundAt', CALL_WORDS[call]),
       nextStep: BASE_URL_STEP,
       transient: false,
       ...base,
@@ -339,8 +340,8 @@ function problemForStatus(
   if (status === 429) {
     return {
       kind: 'rate-limited',
-      message: `Addigy is receiving too many requests and asked Token Relay to slow down while ${CALL_WORDS[call]}.`,
-      nextStep: 'Wait a minute, then try again.',
+      message: t('problemAddigyIsReceivingTooManyRequests', CALL_WORDS[call]),
+      nextStep: t('problemWaitAMinuteThenTryAgain'),
       transient: true,
       ...base,
       ...waitFor,
@@ -349,8 +350,8 @@ function problemForStatus(
   if (status >= 500 && status <= 599) {
     return {
       kind: 'server-error',
-      message: `Addigy had a problem on its side (HTTP ${status}) while ${CALL_WORDS[call]}.`,
-      nextStep: 'Try again in a few minutes. If it keeps failing, check Addigy’s status page.',
+      message: t('problemAddigyHadAProblemOnIts', status, CALL_WORDS[call]),
+      nextStep: t('problemTryAgainInAFewMinutes'),
       transient: true,
       ...base,
       ...waitFor,
@@ -359,7 +360,7 @@ function problemForStatus(
   if (status === 0 || (status >= 300 && status <= 399)) {
     return {
       kind: 'bad-response',
-      message: `The Addigy API address answered with a redirect while ${CALL_WORDS[call]}, so Token Relay stopped rather than send the API key elsewhere.`,
+      message: t('problemTheAddigyAPIAddressAnsweredWith', CALL_WORDS[call]),
       nextStep: BASE_URL_STEP,
       transient: false,
       ...base,
@@ -367,7 +368,7 @@ function problemForStatus(
   }
   return {
     kind: 'bad-response',
-    message: `Addigy gave an unexpected answer (HTTP ${status}) while ${CALL_WORDS[call]}.${said}`,
+    message: t('problemAddigyGaveAnUnexpectedAnswerHTTP', status, CALL_WORDS[call], said),
     nextStep: `${BASE_URL_STEP} ${REPORT_STEP}`,
     transient: false,
     ...base,
@@ -377,7 +378,7 @@ function problemForStatus(
 function badResponse(call: AddigyCall, detail: string, status: number): AddigyProblem {
   return {
     kind: 'bad-response',
-    message: `Addigy answered, but not with the data Token Relay expects, while ${CALL_WORDS[call]}.`,
+    message: t('problemAddigyAnsweredButNotWithThe', CALL_WORDS[call]),
     nextStep: `${BASE_URL_STEP} ${REPORT_STEP}`,
     transient: false,
     status,
@@ -389,8 +390,8 @@ function badResponse(call: AddigyCall, detail: string, status: number): AddigyPr
 function unreachable(call: AddigyCall, host: string): AddigyProblem {
   return {
     kind: 'unreachable',
-    message: `Token Relay could not reach Addigy (${host}) while ${CALL_WORDS[call]}.`,
-    nextStep: "Check your internet connection and the Addigy API address in Token Relay's Options, then try again.",
+    message: t('problemTokenRelayCouldNotReachAddigy', host, CALL_WORDS[call]),
+    nextStep: t('problemCheckYourInternetConnectionAndThe'),
     transient: true,
     call,
   };
@@ -399,8 +400,8 @@ function unreachable(call: AddigyCall, host: string): AddigyProblem {
 function timedOut(call: AddigyCall, timeoutMs: number): AddigyProblem {
   return {
     kind: 'timeout',
-    message: `Addigy did not answer within ${Math.max(1, Math.round(timeoutMs / 1000))} seconds while ${CALL_WORDS[call]}.`,
-    nextStep: 'Try again in a few minutes.',
+    message: t('problemAddigyDidNotAnswerWithinSeconds', Math.max(1, Math.round(timeoutMs / 1000)), CALL_WORDS[call]),
+    nextStep: t('problemTryAgainInAFewMinutes2'),
     transient: true,
     call,
   };
@@ -409,8 +410,8 @@ function timedOut(call: AddigyCall, timeoutMs: number): AddigyProblem {
 function cancelled(call: AddigyCall): AddigyProblem {
   return {
     kind: 'unreachable',
-    message: `The request to Addigy was cancelled while ${CALL_WORDS[call]}.`,
-    nextStep: 'Try again.',
+    message: t('problemTheRequestToAddigyWasCancelled', CALL_WORDS[call]),
+    nextStep: t('problemTryAgain'),
     transient: true,
     call,
   };
@@ -420,7 +421,7 @@ function hostOf(url: string): string {
   try {
     return new URL(url).host;
   } catch {
-    return 'the configured address';
+    return t('problemTheConfiguredAddress');
   }
 }
 
@@ -461,23 +462,23 @@ function scanFailure(errMsg: string): Problem<'scan-failed'> {
     return {
       kind: 'scan-failed',
       message:
-        'Apple has revoked this token, so Addigy could not sync with it. That happens when a newer token is downloaded for the same location, or when the password of the Apple account that downloaded it changes.',
+        t('problemAppleHasRevokedThisTokenSo'),
       nextStep:
-        'Download a fresh token from Apple Business Manager or Apple School Manager and send it again. Only the newest download works.',
+        t('problemDownloadAFreshTokenFromApple'),
     };
   }
   if (/error syncing token/i.test(errMsg)) {
     return {
       kind: 'scan-failed',
-      message: 'Addigy could not sync with this token: it is still not valid.',
-      nextStep: 'Download a fresh token and send it again.',
+      message: t('problemAddigyCouldNotSyncWithThis'),
+      nextStep: t('problemDownloadAFreshTokenAndSend'),
     };
   }
   return {
     kind: 'scan-failed',
-    message: 'Addigy could not sync with this token.',
+    message: t('problemAddigyCouldNotSyncWithThis2'),
     nextStep:
-      'Open the token in Addigy (Policy → Integrations & Settings → Apple Apps) and press Scan Now. If it fails again, download a fresh token and send it again.',
+      t('problemOpenTheTokenInAddigyPolicy'),
   };
 }
 

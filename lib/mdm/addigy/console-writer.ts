@@ -6,6 +6,7 @@ import { err, ok } from '../../result';
 import { redactBase64Runs } from '../../token/redact-secret';
 import type { RenewalWriter, WriteFailure, WriteHost, WriteJob, WriteStep } from '../renewal-writer';
 import { NEW_TOKEN_STEP } from './addigy-client';
+import { t } from '../../i18n/messages';
 
 export interface ConsoleBounds {
   /** How long the console tab may stay silent during the Renew steps (its own steps are bounded too). */
@@ -31,12 +32,12 @@ const REFUSAL_WORDS = /identifier|does not match|doesn't match|mismatch|error|ex
 
 /** What each console step was looking for, for "Token Relay could not find … for <location>". */
 const CONSOLE_STEP_WORDS: Record<ConsoleStep, string> = {
-  'opening-apple-apps': 'Addigy’s Apple Apps section',
-  'finding-token': 'the token in Addigy’s Apple Apps section',
-  'opening-renew': 'Addigy’s Renew button',
-  'handing-over-file': 'the file upload in Addigy’s Renew window',
-  'waiting-for-confirmation': 'Addigy’s confirmation window',
-  saving: 'Addigy’s answer to Save',
+  'opening-apple-apps': t('problemAddigysAppleAppsSection'),
+  'finding-token': t('problemTheTokenInAddigysAppleApps'),
+  'opening-renew': t('problemAddigysRenewButton'),
+  'handing-over-file': t('problemTheFileUploadInAddigysRenew'),
+  'waiting-for-confirmation': t('problemAddigysConfirmationWindow'),
+  saving: t('problemAddigysAnswerToSave'),
 };
 
 /**
@@ -82,7 +83,7 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     if (job.token.policyId) return undefined;
     return {
       kind: 'no-policy',
-      message: `Addigy's API did not say which policy holds ${job.location}, so Token Relay cannot open it in Addigy.`,
+      message: t('problemAddigysAPIDidNotSayWhich', job.location),
       nextStep: manualRenewal(job),
       step: 'matched',
       retryable: false,
@@ -112,7 +113,7 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     const tabId = job.session?.tabId;
     await io.saveSession({ tabId, phase: 'saving', since: this.now().toISOString() });
     const pressed =
-      tabId === undefined ? err({ kind: 'console-closed', message: 'Addigy’s tab is no longer open.', nextStep: 'Choose Retry.' }) : await this.console.pressSave(tabId, job.renewalId);
+      tabId === undefined ? err({ kind: 'console-closed', message: t('problemAddigysTabIsNoLongerOpen'), nextStep: t('problemChooseRetry') }) : await this.console.pressSave(tabId, job.renewalId);
     if (!pressed.ok) return err({ ...pressed.error, step: 'awaiting-confirmation' as const, retryable: true });
     return ok({ landed: false as const });
   }
@@ -129,8 +130,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       kind: 'not-landed' as const,
       failure: {
         kind: 'not-saved',
-        message: `Addigy has not saved the new token for ${job.location}: it still shows the old expiry.`,
-        nextStep: 'Choose Retry to do the Renew steps in Addigy again.',
+        message: t('problemAddigyHasNotSavedTheNew', job.location),
+        nextStep: t('problemChooseRetryToDoTheRenew'),
         step: 'handing-over' as const,
         retryable: true,
       },
@@ -147,8 +148,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       if (now - Date.parse(guide.since) < this.bounds.guidedMs) return 'wait' as const;
       return {
         kind: 'guide-timeout',
-        message: `Token Relay waited ${Math.round(this.bounds.guidedMs / 60_000)} minutes for the Renew steps in Addigy for ${job.location}, and stopped. Nothing was saved in Addigy.`,
-        nextStep: 'Choose Retry to be guided through them again. The token is kept until then.',
+        message: t('problemTokenRelayWaitedMinutesForThe', Math.round(this.bounds.guidedMs / 60_000), job.location),
+        nextStep: t('problemChooseRetryToBeGuidedThrough'),
         retryable: true,
       };
     }
@@ -157,8 +158,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
       if (now - signInSince < this.bounds.signInMs) return 'wait' as const;
       return {
         kind: 'sign-in-timeout',
-        message: `Token Relay waited ${Math.round(this.bounds.signInMs / 60_000)} minutes for you to sign in to Addigy, and stopped.`,
-        nextStep: 'Sign in to Addigy, then choose Retry. The token is kept until then.',
+        message: t('problemTokenRelayWaitedMinutesForYou', Math.round(this.bounds.signInMs / 60_000)),
+        nextStep: t('problemSignInToAddigyThenChoose'),
         step: 'handing-over' as const,
         retryable: true,
       };
@@ -171,8 +172,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     const phase = job.session?.phase as ConsoleStep | undefined;
     return {
       kind: 'console-silent',
-      message: `Addigy’s page in the tab Token Relay opened did not get as far as ${phase && CONSOLE_STEP_WORDS[phase] ? CONSOLE_STEP_WORDS[phase] : 'the Apple Apps section'} for ${job.location}.`,
-      nextStep: `Choose Retry. ${manualRenewal(job)}`,
+      message: t('problemAddigysPageInTheTabToken', phase && CONSOLE_STEP_WORDS[phase] ? CONSOLE_STEP_WORDS[phase] : t('problemTheAppleAppsSection'), job.location),
+      nextStep: t('problemChooseRetry2', manualRenewal(job)),
       retryable: true,
     };
   }
@@ -266,7 +267,7 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
           renewalId,
           {
             kind: 'console-step-missing',
-            message: `Token Relay could not find ${CONSOLE_STEP_WORDS[report.step]} for ${view.job.location}.`,
+            message: t('problemTokenRelayCouldNotFindFor', CONSOLE_STEP_WORDS[report.step], view.job.location),
             nextStep: manualRenewal(view.job),
             retryable: true,
           },
@@ -319,8 +320,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
     if (view.step === 'renewing') return this.host!.recover(view.renewalId);
     await this.host!.failed(view.renewalId, {
       kind: 'console-closed',
-      message: `The Addigy tab Token Relay opened for ${view.job.location} was closed before the token was saved.`,
-      nextStep: 'Choose Retry to open it again. Nothing was saved in Addigy.',
+      message: t('problemTheAddigyTabTokenRelayOpened', view.job.location),
+      nextStep: t('problemChooseRetryToOpenItAgain'),
       retryable: true,
     });
   }
@@ -337,8 +338,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
   private followLanding(job: WriteJob): void {
     this.host?.followFromHandOver(job.renewalId, this.bounds.guidedMs, {
       kind: 'not-taken',
-      message: `Addigy did not take the file for ${job.location}: its API still shows the old token ${Math.round(this.bounds.guidedMs / 60_000)} minutes after Token Relay handed it over.`,
-      nextStep: 'Choose Retry to do the Renew steps in Addigy again. The token is kept until then.',
+      message: t('problemAddigyDidNotTakeTheFile', job.location, Math.round(this.bounds.guidedMs / 60_000)),
+      nextStep: t('problemChooseRetryToDoTheRenew2'),
       retryable: true,
     });
   }
@@ -369,8 +370,8 @@ export class AddigyConsoleWriter implements RenewalWriter, ConsoleTabEvents {
 /** The seed's steps, for when Token Relay cannot do them. */
 function manualRenewal(job: WriteJob): string {
   // The file as it is on disk: the browser may have named it apart from the upload's name.
-  const file = job.downloadedFileName ?? 'the .vpptoken file';
-  return `To renew by hand: in Addigy open the policy → Integrations & Settings → Apple Apps, press Renew beside ${job.location}, drop ${file} from your Downloads folder into the window (or click to choose it), press Save, check the ID number, name, Apple ID and organization, and press Save again. Or choose Retry.`;
+  const file = job.downloadedFileName ?? t('problemTheVpptokenFile');
+  return t('problemToRenewByHandInAddigy', job.location, file);
 }
 
 /** Addigy's red error box, in plain words with what to do. */
@@ -379,7 +380,7 @@ function refusal(text: string, location: string): WriteFailure {
   if (/identifier|does not match|doesn't match|mismatch/i.test(text)) {
     return {
       kind: 'identifier-mismatch',
-      message: `Addigy refused the file: its identifier does not match the token it has for ${location}, so Addigy cannot renew that token with it.`,
+      message: t('problemAddigyRefusedTheFileItsIdentifier', location),
       nextStep: NEW_TOKEN_STEP,
       detail,
       retryable: false,
@@ -388,17 +389,17 @@ function refusal(text: string, location: string): WriteFailure {
   if (/error syncing token|expired|revoked|9625|9621|invalid/i.test(text)) {
     return {
       kind: 'console-refused-token',
-      message: `Addigy refused the file for ${location}: Apple no longer accepts this token (it is expired, revoked or invalid).`,
+      message: t('problemAddigyRefusedTheFileForApple', location),
       nextStep:
-        'Download a fresh token in Apple Business Manager (your name → Preferences → Payments and Billing → Content Tokens) and send it again.',
+        t('problemDownloadAFreshTokenInApple'),
       detail,
       retryable: false,
     };
   }
   return {
     kind: 'console-refused',
-    message: `Addigy showed an error and did not renew ${location}.`,
-    nextStep: 'Read Addigy’s words below. Choose Retry to try again, or renew by hand in Addigy (Policy → Integrations & Settings → Apple Apps → Renew).',
+    message: t('problemAddigyShowedAnErrorAndDid', location),
+    nextStep: t('problemReadAddigysWordsBelowChooseRetry'),
     detail,
     retryable: true,
   };

@@ -1,6 +1,7 @@
 import type { AddigyToken } from './schemas';
 import type { AppleClientConfig } from '../../apple/schemas';
 import { err, ok, type Problem, type Result } from '../../result';
+import { t } from '../../i18n/messages';
 
 export interface AddigyTokenMatch {
   /** The Addigy token to renew. */
@@ -49,8 +50,8 @@ export function matchAddigyToken(input: MatchAddigyTokenInput): Result<AddigyTok
     return err({
       kind: 'ambiguous',
       message:
-        'Addigy has tokens for more than one location of this organisation, and Apple could not be reached to tell which location this token belongs to.',
-      nextStep: 'Try again when Apple can be reached, so the token can be matched to its location by its identifier.',
+        t('problemAddigyHasTokensForMoreThan'),
+      nextStep: t('problemTryAgainWhenAppleCanBe'),
     });
   }
   return ok(choose(matches, 'name'));
@@ -67,9 +68,9 @@ function noMatch(): MatchProblem {
   return {
     kind: 'no-match',
     message:
-      "This token does not match any Apple Apps token in Addigy. A token can only be renewed if its identifier matches the Addigy token's, so this token belongs to a location Addigy does not know yet.",
+      t('problemThisTokenDoesNotMatchAny'),
     nextStep:
-      'In Addigy, create a new Apple Apps token (Policy → Integrations & Settings → Apple Apps → Add) with this file, then transfer the app licences to it.',
+      t('problemInAddigyCreateANewApple'),
   };
 }
 

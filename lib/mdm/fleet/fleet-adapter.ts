@@ -12,6 +12,7 @@ import {
 } from '../mdm-adapter';
 import { MdmHttp, transportOf, type MdmTransportOptions, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { fleetVppTokenAnswerSchema, fleetVppTokenListSchema, type FleetVppToken } from './schemas';
+import { t } from '../../i18n/messages';
 
 /**
  * Fleet (self-hosted or Fleet-hosted), through its documented REST API for Apple Apps and Books (VPP) tokens:
@@ -41,9 +42,9 @@ export interface FleetAdapterConfig extends MdmTransportOptions {
 }
 
 export const FLEET_PREMIUM_MESSAGE =
-  'This Fleet server runs Fleet Free; Apps and Books tokens are a Fleet Premium feature, so Token Relay cannot list or renew them there.';
+  t('problemThisFleetServerRunsFleetFree');
 export const FLEET_PREMIUM_NEXT_STEP =
-  "Upgrade this Fleet server to Fleet Premium to renew its Apps and Books tokens through Token Relay. Fleet Free cannot hold them in its own web UI either, so if it stays on Fleet Free, remove this connection in Token Relay's Options.";
+  t('problemUpgradeThisFleetServerToFleet');
 
 export class FleetAdapter implements MdmAdapter {
   readonly kind = 'fleet' as const;
@@ -75,7 +76,7 @@ export class FleetAdapter implements MdmAdapter {
       method: 'GET',
       url: `${this.serverUrl}${FLEET_PATHS.listTokens}`,
       headers: this.headers(),
-      doing: "listing Fleet's Apps and Books tokens",
+      doing: t('problemListingFleetsAppsAndBooksTokens'),
     };
     const answer = await this.http.sendJson(request, this.statusProblem);
     if (!answer.ok) return answer;
@@ -91,8 +92,8 @@ export class FleetAdapter implements MdmAdapter {
     if (!/^\d+$/.test(tokenId)) {
       return err({
         kind: 'not-found',
-        message: `${LABEL} has no Apps and Books token with that id, so nothing was sent.`,
-        nextStep: "Reopen Token Relay's popup so it lists this Fleet server's tokens again, then renew from there.",
+        message: t('problemHasNoAppsAndBooksToken', LABEL),
+        nextStep: t('problemReopenTokenRelaysPopupSoIt'),
         transient: false,
       });
     }
@@ -100,8 +101,8 @@ export class FleetAdapter implements MdmAdapter {
     if (!text) {
       return err({
         kind: 'refused',
-        message: `The token file is empty, so nothing was sent to ${LABEL}.`,
-        nextStep: 'Download the token again from Apple Business Manager (or Apple School Manager), then try again.',
+        message: t('problemTheTokenFileIsEmptySo3', LABEL),
+        nextStep: t('problemDownloadTheTokenAgainFromApple2'),
         transient: false,
       });
     }
@@ -114,7 +115,7 @@ export class FleetAdapter implements MdmAdapter {
       // No Content-Type: fetch writes multipart/form-data with its own boundary.
       headers: this.headers(),
       body: form,
-      doing: 'renewing the Apps and Books token in Fleet',
+      doing: t('problemRenewingTheAppsAndBooksToken'),
       secrets: [fileText, text],
     };
     const answer = await this.http.sendJson(request, this.statusProblem);
@@ -143,7 +144,7 @@ export class FleetAdapter implements MdmAdapter {
       ...(token.org_name?.trim() ? { orgName: token.org_name.trim() } : {}),
       ...(expiresAt ? { expiresAt } : {}),
       ...(token.terms_expired
-        ? { stateDetail: this.http.showable("Fleet says Apple's terms and conditions have changed and must be accepted in Apple Business Manager.") }
+        ? { stateDetail: this.http.showable(t('problemFleetSaysApplesTermsAndConditions')) }
         : {}),
     };
   }
@@ -156,16 +157,16 @@ export class FleetAdapter implements MdmAdapter {
     if (!this.serverUrl) {
       return {
         kind: 'bad-settings',
-        message: `The ${LABEL} server address of this connection is not a valid https address.`,
-        nextStep: "Open Token Relay's Options and enter the address of your Fleet server, such as https://fleet.example.com.",
+        message: t('problemTheServerAddressOfThisConnection', LABEL),
+        nextStep: t('problemOpenTokenRelaysOptionsAndEnter2'),
         transient: false,
       };
     }
     if (!this.apiToken) {
       return {
         kind: 'bad-settings',
-        message: `This ${LABEL} connection has no API token.`,
-        nextStep: "Open Token Relay's Options and paste an API token of a Fleet user (an API-only user is best), then choose Test connection.",
+        message: t('problemThisConnectionHasNoAPIToken', LABEL),
+        nextStep: t('problemOpenTokenRelaysOptionsAndPaste2'),
         transient: false,
       };
     }
@@ -174,33 +175,33 @@ export class FleetAdapter implements MdmAdapter {
 
   /** Fleet's own statuses: 402 (Fleet Free), and its words for 401, 403 and a refused file. */
   private readonly statusProblem: StatusProblem = (status, detail, request) => {
-    const said = detail ? ` Fleet said: “${detail}”` : '';
+    const said = detail ? t('problemFleetSaid', detail) : '';
     if (status === 402) {
       return { kind: 'needs-premium', message: FLEET_PREMIUM_MESSAGE, nextStep: FLEET_PREMIUM_NEXT_STEP, transient: false };
     }
     if (status === 401) {
       return {
         kind: 'unauthorized',
-        message: `${LABEL} did not accept this connection's API token while ${request.doing}.`,
+        message: t('problemDidNotAcceptThisConnectionsAPI', LABEL, request.doing),
         nextStep:
-          "A Fleet session token expires when its user logs out or the session ends: create an API-only user in Fleet (fleetctl user create --api-only), paste its token in Token Relay's Options and choose Test connection.",
+          t('problemAFleetSessionTokenExpiresWhen'),
         transient: false,
       };
     }
     if (status === 403) {
       return {
         kind: 'forbidden',
-        message: `${LABEL} accepted the API token, but its user may not manage Apps and Books tokens while ${request.doing}.`,
-        nextStep: "In Fleet, give the user behind this API token the global Admin role (Fleet lets global admins manage VPP tokens), then choose Test connection in Token Relay's Options.",
+        message: t('problemAcceptedTheAPITokenButIts', LABEL, request.doing),
+        nextStep: t('problemInFleetGiveTheUserBehind'),
         transient: false,
       };
     }
     if (request.method === 'PATCH' && (status === 400 || status === 409 || status === 422)) {
       return {
         kind: 'refused',
-        message: `${LABEL} refused the token file (HTTP ${status}).${said}`,
+        message: t('problemRefusedTheTokenFileHTTP', LABEL, status, said),
         nextStep:
-          'Check that the file is the newest one Apple Business Manager (or Apple School Manager) gave you for this location: each download revokes the earlier ones. Download it again if unsure, then try again.',
+          t('problemCheckThatTheFileIsThe2'),
         transient: false,
       };
     }

@@ -12,6 +12,7 @@ import {
 import { MdmHttp, transportOf, type MdmTransportOptions, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { checkIntuneSettings, INTUNE_GRAPH_PERMISSION, needsSignIn, refreshMicrosoftTokens, type MicrosoftTokens } from './microsoft-sign-in';
 import { graphVppTokenPageSchema, graphVppTokenSchema, type GraphVppToken } from './schemas';
+import { t } from '../../i18n/messages';
 
 /**
  * Microsoft Intune through Microsoft Graph (see docs/mdm/intune.md): list the Apple VPP tokens (beta, for
@@ -52,31 +53,31 @@ const LABEL = MDM_LABELS.intune;
 /** Refresh this long before the access token expires. */
 export const ACCESS_TOKEN_MARGIN_MS = 60_000;
 const MAX_PAGES = 50;
-const TOKENS_PAGE = 'Intune admin center → Tenant administration → Connectors and tokens → Apple VPP tokens';
-const FORBIDDEN_STEP = `In the Microsoft Entra admin center, give the app registration the Microsoft Graph delegated permission ${INTUNE_GRAPH_PERMISSION} and choose “Grant admin consent” (docs/intune-app-registration.md); make sure your account has an Intune role that may manage Apple VPP tokens (for example Intune Administrator). Then sign in with Microsoft again in Token Relay's Options.`;
+const TOKENS_PAGE = t('problemIntuneAdminCenterTenantAdministrationConnectors');
+const FORBIDDEN_STEP = t('problemInTheMicrosoftEntraAdminCenter', INTUNE_GRAPH_PERMISSION);
 const FRESH_FILE_STEP =
-  'Download a fresh token for this location from Apple Business Manager (or Apple School Manager: Preferences → Payments and Billing) and send it again.';
+  t('problemDownloadAFreshTokenForThis');
 
 const STATE_WORDS: Record<string, { state: MdmTokenState; message: string; nextStep: string }> = {
   expired: {
     state: 'expired',
-    message: 'Microsoft Intune reports this location token as expired.',
+    message: t('problemMicrosoftIntuneReportsThisLocationToken'),
     nextStep: FRESH_FILE_STEP,
   },
   invalid: {
     state: 'invalid',
-    message: 'Microsoft Intune reports this location token as invalid: Apple no longer accepts it (it may have been replaced by a newer download).',
+    message: t('problemMicrosoftIntuneReportsThisLocationToken2'),
     nextStep: FRESH_FILE_STEP,
   },
   assignedToExternalMDM: {
     state: 'other-server',
-    message: 'Apple says another MDM server manages this location, so Microsoft Intune cannot use its token (assignedToExternalMDM).',
-    nextStep: `In the ${TOKENS_PAGE}, open the token, set “Take control of token from another MDM” to Yes and save, or move the location back from the other MDM; then sync.`,
+    message: t('problemAppleSaysAnotherMDMServerManages'),
+    nextStep: t('problemInTheOpenTheTokenSet', TOKENS_PAGE),
   },
   duplicateLocationId: {
     state: 'duplicate-location',
-    message: 'Microsoft Intune already has another token for this same Apple location (duplicateLocationId).',
-    nextStep: `In the ${TOKENS_PAGE}, delete the duplicate token for this location, then renew this one again.`,
+    message: t('problemMicrosoftIntuneAlreadyHasAnotherToken'),
+    nextStep: t('problemInTheDeleteTheDuplicateToken', TOKENS_PAGE),
   },
 };
 
@@ -139,7 +140,7 @@ export class IntuneAdapter implements MdmAdapter {
     const seen = new Set<string>();
     let url: string | undefined = `${GRAPH_ORIGIN}${INTUNE_PATHS.list}`;
     for (let page = 1; url; page++) {
-      const request: MdmRequest = { method: 'GET', url, doing: 'listing the Apple VPP tokens', headers: { accept: 'application/json' } };
+      const request: MdmRequest = { method: 'GET', url, doing: t('problemListingTheAppleVPPTokens'), headers: { accept: 'application/json' } };
       if (page > MAX_PAGES || seen.has(url)) {
         return err(this.http.badResponse(request, `Graph kept sending more pages after ${page - 1}.`));
       }
@@ -162,14 +163,14 @@ export class IntuneAdapter implements MdmAdapter {
   async renew(tokenId: string, fileText: string): Promise<Result<MdmToken | undefined, MdmProblem>> {
     const text = fileText.trim();
     if (!text) {
-      return err({ kind: 'refused', message: 'The token file is empty, so nothing was sent to Microsoft Intune.', nextStep: FRESH_FILE_STEP, transient: false });
+      return err({ kind: 'refused', message: t('problemTheTokenFileIsEmptySo2'), nextStep: FRESH_FILE_STEP, transient: false });
     }
     const request: MdmRequest = {
       method: 'PATCH',
       url: `${GRAPH_ORIGIN}${INTUNE_PATHS.token(tokenId)}`,
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ token: text }),
-      doing: 'uploading the renewed token',
+      doing: t('problemUploadingTheRenewedToken'),
       secrets: [text],
     };
     const answer = await this.call(request, renewProblem);
@@ -192,7 +193,7 @@ export class IntuneAdapter implements MdmAdapter {
         url: `${GRAPH_ORIGIN}${INTUNE_PATHS.claim(tokenId)}`,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: JSON.stringify({ '@odata.type': '#microsoft.graph.vppToken', claimTokenManagementFromExternalMdm: true }),
-        doing: 'taking the location over from the other MDM server',
+        doing: t('problemTakingTheLocationOverFromThe'),
       },
       // A gone token reads as for the renew; any other refusal keeps Microsoft's own words.
       (status, detail, request) => (status === 404 ? renewProblem(status, detail, request) : undefined),
@@ -205,7 +206,7 @@ export class IntuneAdapter implements MdmAdapter {
       method: 'POST',
       url: `${GRAPH_ORIGIN}${INTUNE_PATHS.sync(tokenId)}`,
       headers: { accept: 'application/json' },
-      doing: 'asking Intune to sync the token with Apple',
+      doing: t('problemAskingIntuneToSyncTheToken'),
       // Asking Intune to sync again is harmless.
       idempotent: true,
     });
@@ -225,8 +226,8 @@ export class IntuneAdapter implements MdmAdapter {
       return failed(
         {
           kind: 'refused',
-          message: 'Microsoft Intune uploaded the token, but its sync with Apple failed.',
-          nextStep: `In the ${TOKENS_PAGE}, select the token and choose Sync. If it fails again, ${FRESH_FILE_STEP.charAt(0).toLowerCase()}${FRESH_FILE_STEP.slice(1)}`,
+          message: t('problemMicrosoftIntuneUploadedTheTokenBut'),
+          nextStep: t('problemInTheSelectTheTokenAnd', TOKENS_PAGE, FRESH_FILE_STEP.charAt(0).toLowerCase(), FRESH_FILE_STEP.slice(1)),
         },
         detail,
       );
@@ -260,7 +261,7 @@ export class IntuneAdapter implements MdmAdapter {
       return ok(saved.accessToken!);
     }
     if (!saved.refreshToken) {
-      return err(needsSignIn(saved.accessToken ? 'The Microsoft sign-in for this Intune connection has expired.' : 'This Intune connection is not signed in to Microsoft yet.'));
+      return err(needsSignIn(saved.accessToken ? t('problemTheMicrosoftSignInForThis') : t('problemThisIntuneConnectionIsNotSigned')));
     }
     this.refreshing ??= this.refresh(saved.refreshToken).finally(() => {
       this.refreshing = undefined;
@@ -312,12 +313,12 @@ function failed(problem: Problem, detail: string | undefined): RenewOutcome {
 function graphProblem(own?: StatusProblem): StatusProblem {
   return (status, detail, request) => {
     if (status === 401) {
-      return needsSignIn(`Microsoft Graph did not accept the sign-in while ${request.doing}.`, detail, status);
+      return needsSignIn(t('problemMicrosoftGraphDidNotAcceptThe', request.doing), detail, status);
     }
     if (status === 403) {
       return {
         kind: 'forbidden',
-        message: `Microsoft Graph refused access while ${request.doing}: the app registration lacks the delegated permission ${INTUNE_GRAPH_PERMISSION} with admin consent, or your account has no Intune role that may manage Apple VPP tokens.`,
+        message: t('problemMicrosoftGraphRefusedAccessWhileThe', request.doing, INTUNE_GRAPH_PERMISSION),
         nextStep: FORBIDDEN_STEP,
         transient: false,
         status,
@@ -329,11 +330,11 @@ function graphProblem(own?: StatusProblem): StatusProblem {
 
 const renewProblem: StatusProblem = (status, detail, request) => {
   if (status === 400 || status === 409 || status === 422) {
-    const said = detail ? ` Intune said: “${detail}”` : '';
+    const said = detail ? t('problemIntuneSaid', detail) : '';
     return {
       kind: 'refused',
-      message: `Microsoft Intune refused the token file (HTTP ${status}) while ${request.doing}.${said}`,
-      nextStep: `Make sure the file was downloaded for this token’s location and organisation. ${FRESH_FILE_STEP}`,
+      message: t('problemMicrosoftIntuneRefusedTheTokenFile', status, request.doing, said),
+      nextStep: t('problemMakeSureTheFileWasDownloaded', FRESH_FILE_STEP),
       transient: false,
       status,
     };
@@ -341,8 +342,8 @@ const renewProblem: StatusProblem = (status, detail, request) => {
   if (status === 404) {
     return {
       kind: 'not-found',
-      message: 'Microsoft Intune no longer has this Apple VPP token (HTTP 404): it may have been deleted.',
-      nextStep: `Reopen the popup to list the tokens again, or add the token in the ${TOKENS_PAGE}.`,
+      message: t('problemMicrosoftIntuneNoLongerHasThis'),
+      nextStep: t('problemReopenThePopupToListThe', TOKENS_PAGE),
       transient: false,
       status,
     };

@@ -3,6 +3,7 @@ import type { RetryPolicy } from '../../http';
 import type { MdmProblem, OnRetry } from '../mdm-adapter';
 import { MdmHttp, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { microsoftTokenAnswerSchema } from './schemas';
+import { t } from '../../i18n/messages';
 
 /**
  * Signing in to Microsoft Entra ID for Intune: the OAuth 2.0 authorization code flow with PKCE (RFC 7636), as a
@@ -17,12 +18,12 @@ export const INTUNE_GRAPH_PERMISSION = 'DeviceManagementServiceConfig.ReadWrite.
 /** What Token Relay asks for: the Graph permission, and a refresh token (`offline_access`). */
 export const INTUNE_SCOPE = `https://graph.microsoft.com/${INTUNE_GRAPH_PERMISSION} offline_access`;
 
-export const SIGN_IN_AGAIN_STEP = "Sign in with Microsoft again in Token Relay's Options.";
+export const SIGN_IN_AGAIN_STEP = t('problemSignInWithMicrosoftAgainIn');
 const SETTINGS_STEP =
-  "Check the Tenant ID and Client ID of this connection in Token Relay's Options against the app registration's Overview page in the Microsoft Entra admin center (see docs/intune-app-registration.md).";
-const CONSENT_STEP = `In the Microsoft Entra admin center, open the app registration → API permissions, make sure Microsoft Graph → Delegated → ${INTUNE_GRAPH_PERMISSION} is listed, choose “Grant admin consent”, then sign in with Microsoft again in Token Relay's Options.`;
+  t('problemCheckTheTenantIDAndClient');
+const CONSENT_STEP = t('problemInTheMicrosoftEntraAdminCenter2', INTUNE_GRAPH_PERMISSION);
 const SPA_STEP =
-  "In the Microsoft Entra admin center, open the app registration → Authentication and add the redirect URI that Token Relay's Options shows under the “Single-page application” platform (not “Web”), then sign in again.";
+  t('problemInTheMicrosoftEntraAdminCenter3');
 
 /** The tokens a sign-in or a refresh gives; `expiresAt` is the access token's expiry in epoch milliseconds. */
 export interface MicrosoftTokens {
@@ -66,13 +67,13 @@ const TENANT = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,253}[A-Za-z0-9])?$/;
 /** A problem with the Tenant ID or Client ID as typed, before anything is sent. */
 export function checkIntuneSettings(tenantId: string, clientId: string): MdmProblem | undefined {
   const problem = (message: string): MdmProblem => ({ kind: 'bad-settings', message, nextStep: SETTINGS_STEP, transient: false });
-  if (!tenantId.trim()) return problem('No Microsoft Entra Tenant ID is set for this Intune connection.');
+  if (!tenantId.trim()) return problem(t('problemNoMicrosoftEntraTenantIDIs'));
   if (!TENANT.test(tenantId.trim()) || ['common', 'organizations', 'consumers'].includes(tenantId.trim().toLowerCase())) {
-    return problem('The Tenant ID of this Intune connection is not a directory (tenant) ID: it should look like 0a1b2c3d-… from the app registration’s Overview page.');
+    return problem(t('problemTheTenantIDOfThisIntune'));
   }
-  if (!clientId.trim()) return problem('No Client ID (Application ID) is set for this Intune connection.');
+  if (!clientId.trim()) return problem(t('problemNoClientIDApplicationIDIs'));
   if (!GUID.test(clientId.trim())) {
-    return problem('The Client ID of this Intune connection is not an Application (client) ID: it should look like 0a1b2c3d-4e5f-… from the app registration’s Overview page.');
+    return problem(t('problemTheClientIDOfThisIntune'));
   }
   return undefined;
 }
@@ -122,8 +123,8 @@ export async function signInWithMicrosoft(options: MicrosoftSignInOptions): Prom
   if (!/^https:\/\/[^/?#]+\/?/.test(options.redirectUri)) {
     return err({
       kind: 'bad-settings',
-      message: 'The browser did not give Token Relay an https:// redirect address for signing in with Microsoft.',
-      nextStep: 'Use a current Chrome, Edge or Firefox, then sign in with Microsoft again.',
+      message: t('problemTheBrowserDidNotGiveToken'),
+      nextStep: t('problemUseACurrentChromeEdgeOr'),
       transient: false,
     });
   }
@@ -134,8 +135,8 @@ export async function signInWithMicrosoft(options: MicrosoftSignInOptions): Prom
   } catch {
     return err({
       kind: 'bad-settings',
-      message: 'This browser cannot compute the sign-in proof (PKCE) Microsoft asks for.',
-      nextStep: 'Use a current Chrome, Edge or Firefox, then sign in with Microsoft again.',
+      message: t('problemThisBrowserCannotComputeTheSign'),
+      nextStep: t('problemUseACurrentChromeEdgeOr'),
       transient: false,
     });
   }
@@ -148,8 +149,8 @@ export async function signInWithMicrosoft(options: MicrosoftSignInOptions): Prom
   } catch {
     return err({
       kind: 'needs-sign-in',
-      message: 'Signing in with Microsoft did not finish: the sign-in window was closed, or Microsoft showed an error in it.',
-      nextStep: `Choose Sign in with Microsoft again and finish signing in with an account that can manage Intune. If the window showed an error such as AADSTS50011 (redirect URI), AADSTS700016 (application not found) or AADSTS90002 (tenant not found): ${SETTINGS_STEP} The redirect URI must be registered under “Single-page application”.`,
+      message: t('problemSigningInWithMicrosoftDidNot'),
+      nextStep: t('problemChooseSignInWithMicrosoftAgain', SETTINGS_STEP),
       transient: false,
     });
   }
@@ -170,7 +171,7 @@ export async function signInWithMicrosoft(options: MicrosoftSignInOptions): Prom
       code_verifier: pkce.verifier,
       scope: INTUNE_SCOPE,
     }),
-    { doing: 'signing in with Microsoft', secrets: [code, pkce.verifier], grant: 'authorization_code' },
+    { doing: t('problemSigningInWithMicrosoft'), secrets: [code, pkce.verifier], grant: 'authorization_code' },
   );
 }
 
@@ -178,7 +179,7 @@ export async function signInWithMicrosoft(options: MicrosoftSignInOptions): Prom
 export async function refreshMicrosoftTokens(options: MicrosoftRefreshOptions): Promise<Result<MicrosoftTokens, MdmProblem>> {
   const settings = checkIntuneSettings(options.tenantId, options.clientId);
   if (settings) return err(settings);
-  if (!options.refreshToken) return err(needsSignIn('Token Relay has no Microsoft sign-in for this Intune connection.'));
+  if (!options.refreshToken) return err(needsSignIn(t('problemTokenRelayHasNoMicrosoftSign')));
   const http = transport(options, () => [options.refreshToken]);
   const tokens = await redeem(
     http,
@@ -190,7 +191,7 @@ export async function refreshMicrosoftTokens(options: MicrosoftRefreshOptions): 
       refresh_token: options.refreshToken,
       scope: INTUNE_SCOPE,
     }),
-    { doing: 'renewing the Microsoft sign-in', secrets: [options.refreshToken], grant: 'refresh_token' },
+    { doing: t('problemRenewingTheMicrosoftSignIn'), secrets: [options.refreshToken], grant: 'refresh_token' },
   );
   // Microsoft normally sends a new refresh token; keep the old one when it does not.
   return tokens.ok ? ok({ ...tokens.value, refreshToken: tokens.value.refreshToken ?? options.refreshToken }) : tokens;
@@ -223,8 +224,8 @@ function readRedirect(finalUrl: string | undefined, redirectUri: string, state: 
   if (!url) {
     return err({
       kind: 'bad-response',
-      message: 'The Microsoft sign-in window ended somewhere other than Token Relay’s redirect address, so Token Relay ignored it.',
-      nextStep: `Sign in with Microsoft again. If it keeps happening, check that the app registration’s “Single-page application” redirect URI is exactly the one Token Relay's Options shows.`,
+      message: t('problemTheMicrosoftSignInWindowEnded'),
+      nextStep: t('problemSignInWithMicrosoftAgainIf'),
       transient: false,
     });
   }
@@ -232,8 +233,8 @@ function readRedirect(finalUrl: string | undefined, redirectUri: string, state: 
   if (params.get('state') !== state) {
     return err({
       kind: 'bad-response',
-      message: 'The answer from the Microsoft sign-in did not belong to this sign-in (its state differs), so Token Relay ignored it.',
-      nextStep: 'Sign in with Microsoft again.',
+      message: t('problemTheAnswerFromTheMicrosoftSign'),
+      nextStep: t('problemSignInWithMicrosoftAgain'),
       transient: false,
     });
   }
@@ -243,8 +244,8 @@ function readRedirect(finalUrl: string | undefined, redirectUri: string, state: 
   if (!code) {
     return err({
       kind: 'bad-response',
-      message: 'Microsoft ended the sign-in without a sign-in code.',
-      nextStep: 'Sign in with Microsoft again.',
+      message: t('problemMicrosoftEndedTheSignInWithout'),
+      nextStep: t('problemSignInWithMicrosoftAgain'),
       transient: false,
     });
   }
@@ -254,30 +255,30 @@ function readRedirect(finalUrl: string | undefined, redirectUri: string, state: 
 /** The authorize endpoint's `error` (RFC 6749 §4.1.2.1 and Microsoft's additions), in plain words. */
 function authorizeProblem(error: string, detail: string | undefined): MdmProblem {
   const base = { transient: false, ...(detail ? { detail } : {}) };
-  const said = detail ? ` Microsoft said: “${detail}”` : '';
+  const said = detail ? t('problemMicrosoftSaid', detail) : '';
   if (error === 'consent_required' || error === 'access_denied') {
     return {
       kind: 'forbidden',
-      message: `Microsoft did not give Token Relay access to Intune: the app registration needs an administrator’s consent for ${INTUNE_GRAPH_PERMISSION}, or the consent was declined.${said}`,
+      message: t('problemMicrosoftDidNotGiveTokenRelay', INTUNE_GRAPH_PERMISSION, said),
       nextStep: CONSENT_STEP,
       ...base,
     };
   }
   if (error === 'interaction_required' || error === 'login_required') {
-    return { kind: 'needs-sign-in', message: `Microsoft needs you to sign in again (for example for multi-factor authentication).${said}`, nextStep: SIGN_IN_AGAIN_STEP, ...base };
+    return { kind: 'needs-sign-in', message: t('problemMicrosoftNeedsYouToSignIn', said), nextStep: SIGN_IN_AGAIN_STEP, ...base };
   }
   if (['invalid_request', 'unauthorized_client', 'invalid_client', 'invalid_resource', 'unsupported_response_type', 'invalid_scope'].includes(error)) {
     return {
       kind: 'bad-settings',
-      message: `Microsoft refused the sign-in request (${error}): the tenant, client ID or app registration does not fit Token Relay.${said}`,
-      nextStep: `${SETTINGS_STEP} The redirect URI must be registered under “Single-page application”.`,
+      message: t('problemMicrosoftRefusedTheSignInRequest', error, said),
+      nextStep: t('problemTheRedirectURIMustBeRegistered', SETTINGS_STEP),
       ...base,
     };
   }
   if (error === 'server_error' || error === 'temporarily_unavailable') {
-    return { kind: 'server-error', message: `Microsoft’s sign-in had a problem on its side (${error}).${said}`, nextStep: 'Try signing in again in a few minutes.', ...base, transient: true };
+    return { kind: 'server-error', message: t('problemMicrosoftsSignInHadAProblem', error, said), nextStep: t('problemTrySigningInAgainInA'), ...base, transient: true };
   }
-  return { kind: 'refused', message: `Microsoft refused the sign-in (${error}).${said}`, nextStep: `Sign in with Microsoft again. If it keeps failing: ${SETTINGS_STEP}`, ...base };
+  return { kind: 'refused', message: t('problemMicrosoftRefusedTheSignIn', error, said), nextStep: t('problemSignInWithMicrosoftAgainIf2', SETTINGS_STEP), ...base };
 }
 
 async function redeem(
@@ -320,26 +321,26 @@ function tokenEndpointProblem(grant: 'authorization_code' | 'refresh_token'): St
     if (/AADSTS9002326|AADSTS7000218|AADSTS9002327/.test(words)) {
       return {
         kind: 'bad-settings',
-        message: 'Microsoft will not hand tokens to Token Relay: the redirect URI is not registered as a single-page application.',
+        message: t('problemMicrosoftWillNotHandTokensTo'),
         nextStep: SPA_STEP,
         ...base,
       };
     }
     if (/\binvalid_client\b|\bunauthorized_client\b|AADSTS700016|AADSTS90002\b/.test(words)) {
-      return { kind: 'bad-settings', message: 'Microsoft does not know this app registration in this tenant.', nextStep: SETTINGS_STEP, ...base };
+      return { kind: 'bad-settings', message: t('problemMicrosoftDoesNotKnowThisApp'), nextStep: SETTINGS_STEP, ...base };
     }
     if (/AADSTS65001|consent_required/.test(words)) {
       return {
         kind: 'forbidden',
-        message: `Microsoft did not give Token Relay access to Intune: the app registration needs an administrator’s consent for ${INTUNE_GRAPH_PERMISSION}.`,
+        message: t('problemMicrosoftDidNotGiveTokenRelay2', INTUNE_GRAPH_PERMISSION),
         nextStep: CONSENT_STEP,
         ...base,
       };
     }
     if (/\binvalid_grant\b|\binteraction_required\b/.test(words) || status === 400 || status === 401) {
       return grant === 'refresh_token'
-        ? needsSignIn('Microsoft no longer accepts Token Relay’s sign-in for this Intune connection (it expired or was revoked).', detail, status)
-        : needsSignIn('Microsoft did not accept the sign-in code (it expired, was used already, or its PKCE proof did not match).', detail, status);
+        ? needsSignIn(t('problemMicrosoftNoLongerAcceptsTokenRelays'), detail, status)
+        : needsSignIn(t('problemMicrosoftDidNotAcceptTheSign'), detail, status);
     }
     return undefined;
   };

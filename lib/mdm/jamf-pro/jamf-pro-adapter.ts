@@ -11,6 +11,7 @@ import {
 } from '../mdm-adapter';
 import { MdmHttp, transportOf, type MdmTransportOptions, normaliseServerUrl, type MdmRequest, type StatusProblem } from '../mdm-http';
 import { jamfAccessTokenSchema, jamfLocationPageSchema, jamfLocationSchema, type JamfLocation } from './schemas';
+import { t } from '../../i18n/messages';
 
 /**
  * Jamf Pro's API for Apple Apps and Books location tokens ("volume purchasing locations"), with an API client's
@@ -35,11 +36,11 @@ export const TOKEN_REFRESH_MARGIN_MS = 30_000;
 const DEFAULT_TOKEN_SECONDS = 60;
 
 export const JAMF_PRIVILEGES = ['Read Volume Purchasing Locations', 'Update Volume Purchasing Locations'] as const;
-const API_CLIENT_STEP = `In Jamf Pro, open Settings → System → API roles and clients: check that the API client is enabled, that its secret is the one in Token Relay's Options, and that its API role has the privileges “${JAMF_PRIVILEGES[0]}” and “${JAMF_PRIVILEGES[1]}”. Then choose Test connection.`;
+const API_CLIENT_STEP = t('problemInJamfProOpenSettingsSystem', JAMF_PRIVILEGES[0], JAMF_PRIVILEGES[1]);
 /** What to do when Apple says another server uses the location (Jamf's `clientContextMismatch`). */
 export const RECLAIM_STEP =
-  'In Jamf Pro, open Settings → Global → Volume purchasing, choose this location and reclaim its service token for this Jamf Pro server (Apple lets only one MDM server use a location at a time), then renew again.';
-export const OTHER_SERVER_DETAIL = 'In use by another server: Apple says another MDM server uses this location.';
+  t('problemInJamfProOpenSettingsGlobal');
+export const OTHER_SERVER_DETAIL = t('problemInUseByAnotherServerApple');
 
 export interface JamfProConfig extends MdmTransportOptions {
   /** `https://acme.jamfcloud.com`, or a self-hosted Jamf Pro's address. */
@@ -94,7 +95,7 @@ export class JamfProAdapter implements MdmAdapter {
         method: 'GET',
         url: `${this.baseUrl}${JAMF_PATHS.locations}?page=${page}&page-size=${JAMF_PAGE_SIZE}`,
         headers: { Accept: 'application/json' },
-        doing: 'listing the volume purchasing locations',
+        doing: t('problemListingTheVolumePurchasingLocations'),
       };
       const answer = await this.authed(request, apiStatusProblem);
       if (!answer.ok) return answer;
@@ -118,8 +119,8 @@ export class JamfProAdapter implements MdmAdapter {
     if (!text) {
       return err({
         kind: 'refused',
-        message: 'The token file is empty, so Token Relay sent nothing to Jamf Pro.',
-        nextStep: 'Download the token again from Apple Business Manager or Apple School Manager, then try again.',
+        message: t('problemTheTokenFileIsEmptySo'),
+        nextStep: t('problemDownloadTheTokenAgainFromApple'),
         transient: false,
       });
     }
@@ -128,7 +129,7 @@ export class JamfProAdapter implements MdmAdapter {
       url: `${this.baseUrl}${JAMF_PATHS.locations}/${encodeURIComponent(tokenId)}`,
       headers: { Accept: 'application/json', 'Content-Type': 'application/merge-patch+json' },
       body: JSON.stringify({ serviceToken: text }),
-      doing: 'saving the new token in the volume purchasing location',
+      doing: t('problemSavingTheNewTokenInThe'),
       secrets: [text, fileText],
     };
     const answer = await this.authed(request, renewStatusProblem);
@@ -155,7 +156,7 @@ export class JamfProAdapter implements MdmAdapter {
       method: 'POST',
       url: `${this.baseUrl}${JAMF_PATHS.reclaim(tokenId)}`,
       headers: { Accept: 'application/json' },
-      doing: 'reclaiming the volume purchasing location for this Jamf Pro server',
+      doing: t('problemReclaimingTheVolumePurchasingLocationFor'),
     };
     // Its rights and a gone location read as for the renew; any other refusal keeps Jamf Pro's own words.
     const answer = await this.authed(request, (status, detail, req) =>
@@ -170,7 +171,7 @@ export class JamfProAdapter implements MdmAdapter {
         state: 'failed',
         problem: {
           kind: 'other-server',
-          message: `Jamf Pro says another MDM server uses ${token.locationName ?? 'this location'} (in use by another server), so this Jamf Pro cannot use the new token.`,
+          message: t('problemJamfProSaysAnotherMDMServer', token.locationName ?? t('problemThisLocation')),
           nextStep: RECLAIM_STEP,
         },
         ...(token.stateDetail ? { detail: token.stateDetail } : {}),
@@ -245,7 +246,7 @@ export class JamfProAdapter implements MdmAdapter {
         client_id: this.clientId,
         client_secret: this.clientSecret,
       }).toString(),
-      doing: 'getting an access token for the API client',
+      doing: t('problemGettingAnAccessTokenForThe'),
       idempotent: true,
     };
     const startedAt = this.now();
@@ -280,16 +281,16 @@ export class JamfProAdapter implements MdmAdapter {
     if (!this.baseUrl) {
       return {
         kind: 'bad-settings',
-        message: 'The Jamf Pro server address of this connection is not a valid https address.',
-        nextStep: "Open Token Relay's Options and enter the address you open Jamf Pro at, such as https://acme.jamfcloud.com.",
+        message: t('problemTheJamfProServerAddressOf'),
+        nextStep: t('problemOpenTokenRelaysOptionsAndEnter'),
         transient: false,
       };
     }
     if (!this.clientId || !this.clientSecret) {
       return {
         kind: 'bad-settings',
-        message: 'This Jamf Pro connection has no API client ID or client secret.',
-        nextStep: `Create an API client in Jamf Pro (Settings → System → API roles and clients) with the privileges “${JAMF_PRIVILEGES[0]}” and “${JAMF_PRIVILEGES[1]}”, then paste its client ID and secret in Token Relay's Options.`,
+        message: t('problemThisJamfProConnectionHasNo'),
+        nextStep: t('problemCreateAnAPIClientInJamf', JAMF_PRIVILEGES[0], JAMF_PRIVILEGES[1]),
         transient: false,
       };
     }
@@ -308,7 +309,7 @@ const tokenStatusProblem: StatusProblem = (status, detail) => {
   if (status !== 401 && !(status === 400 && /invalid_client/i.test(detail ?? ''))) return undefined;
   return {
     kind: 'unauthorized',
-    message: 'Jamf Pro did not accept the API client ID and secret.',
+    message: t('problemJamfProDidNotAcceptThe'),
     nextStep: API_CLIENT_STEP,
     transient: false,
   };
@@ -319,7 +320,7 @@ const apiStatusProblem: StatusProblem = (status, _detail, request) => {
   if (status === 401) {
     return {
       kind: 'unauthorized',
-      message: `Jamf Pro did not accept the access token it had just issued to this API client while ${request.doing}.`,
+      message: t('problemJamfProDidNotAcceptThe2', request.doing),
       nextStep: API_CLIENT_STEP,
       transient: false,
     };
@@ -327,8 +328,8 @@ const apiStatusProblem: StatusProblem = (status, _detail, request) => {
   if (status === 403) {
     return {
       kind: 'forbidden',
-      message: `Jamf Pro accepted the API client, but its role does not allow ${request.doing}.`,
-      nextStep: `In Jamf Pro, open Settings → System → API roles and clients and give the API client's role the privileges “${JAMF_PRIVILEGES[0]}” and “${JAMF_PRIVILEGES[1]}”, then try again.`,
+      message: t('problemJamfProAcceptedTheAPIClient', request.doing),
+      nextStep: t('problemInJamfProOpenSettingsSystem2', JAMF_PRIVILEGES[0], JAMF_PRIVILEGES[1]),
       transient: false,
     };
   }
@@ -342,17 +343,17 @@ const renewStatusProblem: StatusProblem = (status, detail, request) => {
   if (status === 400 || status === 422) {
     return {
       kind: 'refused',
-      message: `Jamf Pro refused the token file (HTTP ${status}).${detail ? ` Jamf Pro said: “${detail}”` : ''}`,
+      message: t('problemJamfProRefusedTheTokenFile', status, detail ? t('problemJamfProSaid', detail) : ''),
       nextStep:
-        'Check that the file is the newest download for this very location in Apple Business Manager or Apple School Manager (a new download revokes the older ones), download it again if in doubt, and try again.',
+        t('problemCheckThatTheFileIsThe'),
       transient: false,
     };
   }
   if (status === 404) {
     return {
       kind: 'not-found',
-      message: 'Jamf Pro no longer has this volume purchasing location.',
-      nextStep: 'Reopen the popup to read the locations again; if the location was deleted in Jamf Pro, add it there again with the new token.',
+      message: t('problemJamfProNoLongerHasThis'),
+      nextStep: t('problemReopenThePopupToReadThe'),
       transient: false,
     };
   }

@@ -82,6 +82,32 @@ export function wordsInMarkup(file: string, text?: string): string[] {
   return found;
 }
 
+/** Properties of a problem or a result that the popup or Options shows: `{ kind, message, nextStep }`, `{ ok, note }`. */
+const PROBLEM_PROPERTIES = new Set(['message', 'nextStep', 'note']);
+
+/**
+ * Problems and notes made in lib/ with words of their own instead of a message: "file:line: text". A call's
+ * arguments are not looked into (`t('key', name)`, `new Error('…')`), nor is a value without a space (`note:
+ * 'opened-apple-page'`, a machine-read word).
+ */
+export function problemWordsInLib(file: string, text?: string): string[] {
+  const source = parse(file, text);
+  const found: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isPropertyAssignment(node) && PROBLEM_PROPERTIES.has(node.name.getText())) {
+      for (const words of wordyLiterals(node.initializer)) {
+        if (!/\s/.test(words.trim())) continue;
+        found.push(`${file}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${words.trim().replace(/\s+/g, ' ')}`);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return found;
+}
+
+const LIB_FILES = filesUnder('lib', /\.tsx?$/);
+
 /** The UI code: the popup's and Options' components and pages, and the Apple-page script's button and hint. */
 const UI_FILES = [
   ...filesUnder('components', /\.tsx?$/),
@@ -149,6 +175,24 @@ describe('the extension’s words stay translatable (issue 24)', () => {
       'planted.tsx:4: one token',
       'planted.tsx:4: … tokens',
       'planted.tsx:7: Saved.',
+    ]);
+  });
+
+  it('problems, next steps and notes made in lib/ take their words from messages', () => {
+    expect(LIB_FILES.length).toBeGreaterThan(100);
+    expect(LIB_FILES.flatMap((file) => problemWordsInLib(file))).toEqual([]);
+  });
+
+  it('the lib/ guard finds a planted problem, next step and note, and passes keys, machine words and calls', () => {
+    const planted = `
+      const gone = { kind: 'gone', message: \`\${name} no longer lists it.\`, nextStep: ok ? 'Choose Retry.' : t('x') };
+      return { ok: true, note: 'Connected. Addigy lists 3 tokens.' };
+      const fine = { kind: 'not found', message: t('problemTryAgain', 'a b'), nextStep: DOWNLOAD_AGAIN, note: 'opened-apple-page' };
+    `;
+    expect(problemWordsInLib('planted.ts', planted)).toEqual([
+      'planted.ts:2: … no longer lists it.',
+      'planted.ts:2: Choose Retry.',
+      'planted.ts:3: Connected. Addigy lists 3 tokens.',
     ]);
   });
 
