@@ -34,7 +34,7 @@ export interface PopupAppProps {
   snapshot?: PopupState['tokens'];
   /**
    * Told the overview's latest picture after each of the background's replies (undefined: no overview, as when
-   * no MDM is connected), to draw the next opening's first frame from it (./popup-shell.tsx).
+   * no MDM is connected), to draw the next opening's first frame from it (./popup-shell.ts).
    */
   rememberFirstFrame?(tokens: PopupState['tokens'] | undefined): void;
 }

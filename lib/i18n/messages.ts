@@ -44,7 +44,6 @@ let numberFormat: Intl.NumberFormat | undefined;
 let dateFormat: Intl.DateTimeFormat | undefined;
 let dateTimeFormat: Intl.DateTimeFormat | undefined;
 let relativeDays: [always: Intl.RelativeTimeFormat, auto: Intl.RelativeTimeFormat] | undefined;
-let listFormat: Intl.ListFormat | undefined;
 
 /** The browser's UI language: the one the messages come in, so dates and numbers match the words around them. */
 export const uiLanguage = (): string => api().getUILanguage();
@@ -81,6 +80,8 @@ function readDate(iso?: string | null): Date | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
+
+let listFormat: Intl.ListFormat | undefined;
 /** Names as a list ("a.vpptoken, b.vpptoken" in English). */
 export const formatList = (items: readonly string[]): string =>
   (listFormat ??= new Intl.ListFormat(uiLanguage(), { type: 'unit', style: 'short' })).format(items);

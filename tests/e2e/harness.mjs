@@ -238,8 +238,22 @@ export async function stopServiceWorker(session, page) {
  * @returns {Promise<Array<{ id: string, step: string, updatedAt: string, match?: { locationId: string }, failure?: { kind: string, step: string, retryable: boolean } }>>}
  */
 export async function storedRenewals(session) {
-  const { values } = await readDbStore(session, 'renewals');
-  return /** @type {any[]} */ (values).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+  const worker = await session.worker();
+  const records = await worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('renewals').objectStore('renewals').getAll();
+          all.onsuccess = () => {
+            open.result.close();
+            resolve(all.result);
+          };
+        };
+      }),
+  );
+  return /** @type {any[]} */ (records).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
 }
 
 /** Steps where a renewal waits for the user or has ended; nothing is under way. */
@@ -252,10 +266,24 @@ export const RESTING_STEPS = ['awaiting-confirmation', 'done', 'failed', 'discar
  * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
  */
 export async function forgetRenewals(session) {
-  await clearDbStore(session, 'renewals');
   const worker = await session.worker();
-  // @ts-ignore chrome is the worker's global
-  await worker.evaluate(() => chrome.storage.session.clear());
+  await worker.evaluate(async () => {
+    await new Promise((resolve, reject) => {
+      const open = indexedDB.open('token-relay');
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction('renewals', 'readwrite');
+        tx.objectStore('renewals').clear();
+        tx.oncomplete = () => {
+          open.result.close();
+          resolve(undefined);
+        };
+        tx.onerror = () => reject(tx.error);
+      };
+    });
+    // @ts-ignore chrome is the worker's global
+    await chrome.storage.session.clear();
+  });
 }
 
 /**
@@ -441,48 +469,35 @@ async function clearDbStore(session, store) {
 }
 
 /**
- * One object store of the extension's IndexedDB, read from its worker: its keys and values in key order; both
- * empty if the store is absent.
- * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
- * @param {string} store
- * @returns {Promise<{ keys: IDBValidKey[], values: any[] }>}
- */
-async function readDbStore(session, store) {
-  const worker = await session.worker();
-  return worker.evaluate(
-    (name) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('token-relay');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains(name)) {
-            db.close();
-            resolve({ keys: [], values: [] });
-            return;
-          }
-          const objects = db.transaction(name).objectStore(name);
-          const keys = objects.getAllKeys();
-          const values = objects.getAll();
-          values.onsuccess = () => {
-            db.close();
-            resolve({ keys: keys.result, values: values.result });
-          };
-          values.onerror = () => reject(values.error);
-        };
-      }),
-    store,
-  );
-}
-
-/**
  * The ways through web consoles kept by guided renewals that succeeded, by console origin.
  * @param {{ worker(): Promise<import('playwright-core').Worker> }} session
  * @returns {Promise<Record<string, { route: string, controls: string[] }>>}
  */
 export async function storedConsolePaths(session) {
-  const { keys, values } = await readDbStore(session, 'consolePaths');
-  return Object.fromEntries(keys.map((key, i) => [String(key), values[i]]));
+  const worker = await session.worker();
+  return worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('consolePaths')) {
+            db.close();
+            resolve({});
+            return;
+          }
+          const store = db.transaction('consolePaths').objectStore('consolePaths');
+          const keys = store.getAllKeys();
+          const values = store.getAll();
+          values.onsuccess = () => {
+            db.close();
+            resolve(Object.fromEntries(keys.result.map((key, i) => [String(key), values.result[i]])));
+          };
+          values.onerror = () => reject(values.error);
+        };
+      }),
+  );
 }
 
 /**
@@ -550,7 +565,28 @@ export function userActions() {
  * @returns {Promise<Array<{ id: string, step: string, items: Array<{ key: string, locationName: string, state: string }> } & Record<string, unknown>>>}
  */
 export async function storedBatches(session) {
-  return /** @type {any[]} */ ((await readDbStore(session, 'batches')).values);
+  const worker = await session.worker();
+  return worker.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('token-relay');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('batches')) {
+            db.close();
+            resolve([]);
+            return;
+          }
+          const all = db.transaction('batches').objectStore('batches').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve(all.result);
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
 }
 
 /**
