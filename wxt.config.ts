@@ -129,7 +129,7 @@ function fewerPageFiles(): Plugin[] {
     },
     {
       // popup.html for its first frame (issue 23, docs/performance.md): its stylesheet inline, and its modules
-      // fetched early but run by public/popup-shell.js, once the shell's frame is on screen. A linked
+      // fetched and run by public/popup-shell.js, once the shell's frame is on screen. A linked
       // stylesheet held the shell back (a plain script waits for pending stylesheets) while the browser process
       // served it alongside the modules; extension pages' CSP limits scripts, not inline styles.
       name: 'token-relay:popup-first-frame',
@@ -144,12 +144,18 @@ function fewerPageFiles(): Plugin[] {
           text = text.replace(link, () => `<style>${String(css.source)}</style>`);
           delete bundle[href!];
         }
-        // The entry is fetched early, as a modulepreload, and run by popup-shell.js.
+        // The entry and its chunks are named on popup-shell.js's tag, which fetches and runs them after the shell's
+        // frame (docs/performance.md: as modulepreloads in <head>, they held that frame back).
         const entry = /<script type="module"[^>]*src="([^"]+)"[^>]*><\/script>/.exec(text);
         const shellTag = '<script src="/popup-shell.js"></script>';
         if (!entry || !text.includes(shellTag)) throw new Error('popup.html: no module script, or no popup-shell.js to run it');
-        text = text.replace(entry[0], () => `<link rel="modulepreload" crossorigin href="${entry[1]}">`);
-        html.source = text.replace(shellTag, () => `<script src="/popup-shell.js" data-entry="${entry[1]}"></script>`);
+        text = text.replace(entry[0], '');
+        const preloads: string[] = [];
+        text = text.replace(/\s*<link rel="modulepreload"[^>]*href="([^"]+)"[^>]*>/g, (_link, href: string) => {
+          preloads.push(href);
+          return '';
+        });
+        html.source = text.replace(shellTag, () => `<script src="/popup-shell.js" data-entry="${entry[1]}" data-preload="${preloads.join(' ')}"></script>`);
       },
     },
     {

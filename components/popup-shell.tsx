@@ -8,6 +8,8 @@ import { PopupApp } from './PopupApp';
  * tokens, so the next opening paints it from one small plain script (public/popup-shell.js) while Preact and the
  * popup's modules load, and then replaces it with the live view (issue 23, docs/performance.md).
  *
+ * It keeps what a popup shows before scrolling, not all of the first frame's rows: the live view adds the rest below.
+ *
  * Where: localStorage of the extension's origin, which no content script or web page can write (storage.local
  * can be written by a content script). What: the elements as data, not HTML, rebuilt with createElement and
  * textContent; the same words the overview shows, and no secret is ever in the popup. Only a shell kept the same
@@ -68,13 +70,47 @@ export function takeShell(root: HTMLElement): boolean {
 const unanswered: BackgroundClient = { send: () => new Promise(() => undefined), onStateChanged: () => () => undefined };
 
 /**
- * Keeps the next opening's first frame: exactly what PopupApp draws from these tokens before the background
- * answers (the header and the overview's first rows), drawn aside; no shell when there is no overview.
+ * How much of the frame the shell keeps, from its top: a popup is at most 600 px tall in Chrome and Firefox, and
+ * the margin keeps the shell at least as tall, so the popup's window does not grow when the live view comes.
+ */
+export const SHELL_FOLD_PX = 640;
+
+/**
+ * Drops what starts below the fold from a laid-out frame (its ancestors stay): rows nobody sees before the live
+ * view replaces the shell cost the shell's first paint (docs/performance.md). Rows are laid out in full for this
+ * (content-visibility would size unpainted ones at 34 px).
+ */
+export function cutBelowFold(frame: HTMLElement, fold = SHELL_FOLD_PX): void {
+  const rows = [...frame.querySelectorAll<HTMLElement>('li')].filter((row) => !row.hasAttribute('style'));
+  for (const row of rows) row.style.contentVisibility = 'visible';
+  const top = frame.getBoundingClientRect().top;
+  // Measured first, removed after: each removal would lay the frame out again.
+  const cut: Element[] = [];
+  const walk = (element: Element) => {
+    for (const child of element.children) (child.getBoundingClientRect().top - top >= fold ? cut.push(child) : walk(child));
+  };
+  walk(frame);
+  for (const element of cut) element.remove();
+  for (const row of rows) row.removeAttribute('style');
+}
+
+/**
+ * Keeps the next opening's first frame: what PopupApp draws from these tokens before the background answers (the
+ * header and the overview's first rows, down to the fold), drawn aside, hidden; no shell when there is no overview.
  */
 export function rememberFirstFrame(tokens: TokenSnapshot | undefined, now = new Date()): void {
   if (!tokens?.health.length) return saveShell(undefined, now);
+  // Laid out where #app is, unseen, so the fold can be found; drawn, measured and taken away in one task.
   const frame = document.createElement('div');
-  render(<PopupApp client={unanswered} openOptions={() => undefined} snapshot={tokens} />, frame);
-  saveShell(frame, now);
-  render(null, frame);
+  frame.style.cssText = 'position:absolute;inset:0 auto auto 0;width:100%;visibility:hidden;pointer-events:none';
+  frame.setAttribute('aria-hidden', 'true');
+  document.body.append(frame);
+  try {
+    render(<PopupApp client={unanswered} openOptions={() => undefined} snapshot={tokens} />, frame);
+    cutBelowFold(frame);
+    saveShell(frame, now);
+  } finally {
+    render(null, frame);
+    frame.remove();
+  }
 }

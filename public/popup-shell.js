@@ -1,20 +1,23 @@
 // The popup's first frame, drawn before its modules load: the overview as the popup last drew it today, kept as
 // data (elements, attributes, text; never HTML) in the extension origin's localStorage by
 // components/popup-shell.tsx. Only the extension's own pages can write there. A plain script at the end of <body>,
-// no imports: one small file. The build has the popup's modules fetched early and names its entry on this tag
-// (wxt.config.ts); it runs once the shell's frame is on screen (run alongside, it held that frame back,
-// docs/performance.md). main.tsx then replaces the shell with the live view.
+// no imports: one small file. The build names the popup's entry and chunks on this tag (wxt.config.ts). With a
+// shell, they are fetched and run once its frame is on screen (fetched or run alongside, they held that frame back,
+// docs/performance.md); without one, at once. main.tsx then replaces the shell with the live view.
 (() => {
-  // The live view's first read, the overview's last stored picture, started now rather than once the modules run
-  // (lib/messaging/stored-snapshot.ts parses what it gets: a content script can write storage.local).
-  const storage = (globalThis.browser ?? globalThis.chrome)?.storage?.local;
-  if (storage) globalThis.tokenRelayEarlySnapshot = storage.get('tokenSnapshot').then((stored) => stored.tokenSnapshot, () => undefined);
-
   const tag = document.currentScript;
   let loaded = false;
   function loadModules() {
     if (loaded || !tag.dataset.entry) return; // no entry: a dev server's page, which runs it itself
     loaded = true;
+    // The live view's first read, the overview's last stored picture, started before the modules are fetched
+    // (lib/messaging/stored-snapshot.ts parses what it gets: a content script can write storage.local).
+    const storage = (globalThis.browser ?? globalThis.chrome)?.storage?.local;
+    if (storage) globalThis.tokenRelayEarlySnapshot = storage.get('tokenSnapshot').then((stored) => stored.tokenSnapshot, () => undefined);
+    // The entry's chunks fetched beside it, not once it is parsed.
+    for (const href of (tag.dataset.preload ?? '').split(' ').filter(Boolean)) {
+      document.head.append(Object.assign(document.createElement('link'), { rel: 'modulepreload', crossOrigin: '', href }));
+    }
     document.body.append(Object.assign(document.createElement('script'), { type: 'module', src: tag.dataset.entry }));
   }
   /** An element from [tag, attributes, ...children], or text; never a script or a frame, never an on* handler. */

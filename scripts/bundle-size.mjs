@@ -36,6 +36,11 @@ function pageFiles(html) {
     if (ref.endsWith('.js')) closure(ref, files);
     else files.add(ref);
   }
+  // The modules popup-shell.js loads itself (wxt.config.ts): after the shell's frame, or for the first frame when
+  // there is no shell, so they count.
+  for (const [, refs] of text.matchAll(/data-(?:entry|preload)="([^"]*)"/g)) {
+    for (const ref of refs.split(' ').filter(Boolean)) closure(ref.replace(/^\//, ''), files);
+  }
   return [...files];
 }
 
