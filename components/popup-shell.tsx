@@ -100,9 +100,10 @@ export function cutBelowFold(frame: HTMLElement, fold = SHELL_FOLD_PX): void {
  */
 export function rememberFirstFrame(tokens: TokenSnapshot | undefined, now = new Date()): void {
   if (!tokens?.health.length) return saveShell(undefined, now);
-  // Laid out where #app is, unseen, so the fold can be found; drawn, measured and taken away in one task.
+  // Laid out as wide as #app, unseen, so the fold can be found; drawn, measured and taken away in one task. Fixed,
+  // with no height of its own: it adds nothing to the page's size, which sizes the popup's window.
   const frame = document.createElement('div');
-  frame.style.cssText = 'position:absolute;inset:0 auto auto 0;width:100%;visibility:hidden;pointer-events:none';
+  frame.style.cssText = 'position:fixed;inset:0 auto auto 0;width:100%;height:0;overflow:hidden;visibility:hidden;pointer-events:none';
   frame.setAttribute('aria-hidden', 'true');
   document.body.append(frame);
   try {
