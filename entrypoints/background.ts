@@ -14,7 +14,7 @@ import { snoozeToken } from '../lib/reminders/reminder-store';
 import { addNoticedDownload, forgetNoticedDownload } from '../lib/storage/noticed-downloads';
 import { idbRenewalStore } from '../lib/storage/renewal-store';
 import { createRenewalService } from '../lib/wiring/renewal-service';
-import { createBatchService, offerSendAll } from '../lib/wiring/batch-service';
+import { createBatchService, navigationSettled, offerSendAll } from '../lib/wiring/batch-service';
 import { AppleBatchPage } from '../lib/abm/apple-batch-page';
 import { publishPageLabels } from '../lib/abm/page-labels';
 import { idbBatchStore } from '../lib/storage/batch-store';
@@ -92,7 +92,7 @@ export default defineBackground({
     browser.tabs.onUpdated.addListener((tabId, change, tab) => {
       routeConsoleTabUpdate(tabId, change, tab, consoleEvents);
       // Apple's page loaded or moved: its token section offers Send all when tokens there are due.
-      if (change.status === 'complete' || change.url) void offerSendAll(applePage, tabId, tab.url);
+      if (navigationSettled(change, tab)) void offerSendAll(applePage, tabId, tab.url);
     });
     browser.tabs.onRemoved.addListener((tabId) => void consoleEvents.consoleTabClosed(tabId));
     browser.notifications.onClicked.addListener((id) => openReminderPage(id, browser.tabs, browser.notifications));

@@ -55,6 +55,15 @@ export function appleBatchPort(page: AppleBatchPage): AppleBatchPort {
 const APPLE_SITES: readonly AppleSite[] = ['https://business.apple.com', 'https://school.apple.com'];
 
 /**
+ * `tabs.onUpdated`, once per navigation: when a load completes, or when the URL moves in a page already complete.
+ * Chromium reports Apple's in-page moves (hash and history routes) as a load too ({status: 'loading', url}, then
+ * {status: 'complete'}); Firefox reports only the URL, on a tab that stays complete.
+ */
+export function navigationSettled(change: { url?: string; status?: string }, tab: { status?: string }): boolean {
+  return change.status === 'complete' || (change.url !== undefined && tab.status === 'complete');
+}
+
+/**
  * An Apple tab loaded or moved: when tokens on its site are due, its token section offers "Send all N expiring". The
  * count is a label only (read from the last snapshot); a batch is always planned from a fresh read of the connections.
  */
