@@ -7,13 +7,20 @@
 // BENCH_FLOOR=1 also times, interleaved with the popup, what this machine allows at best: two pages added to a copy
 // of the build (never to the build itself), static HTML with one list item, and one tiny module script that builds
 // 24 list items.
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+// BENCH_BEFORE=<another build's directory> also times that build's popup, interleaved in the same run: its popup page
+// and scripts are added to the copy under /before/, with its own shell key, and talk to this build's worker. For a
+// before-and-after figure from one run, e.g. a build of an older commit: `git worktree add /tmp/old <commit>`, build
+// it there, then `BENCH_FLOOR=1 BENCH_BEFORE=/tmp/old/.output/chrome-mv3 node scripts/bench-popup.mjs`.
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../tests/sandbox/index.mjs';
 
 const FLOOR = Boolean(process.env.BENCH_FLOOR);
-if (FLOOR) {
+const BEFORE = process.env.BENCH_BEFORE;
+const BEFORE_SHELL_KEY = 'tokenRelay.shellBefore';
+let beforeHasShell = false;
+if (FLOOR || BEFORE) {
   const copy = mkdtempSync(join(tmpdir(), 'token-relay-floor-'));
   cpSync(process.env.TOKEN_RELAY_EXTENSION_DIR ?? '.output/chrome-mv3', copy, { recursive: true });
   const page = (head, body) => `<!DOCTYPE html><html lang="en"><head><meta charset="UTF-8"><title>Token Relay</title>${head}</head><body>${body}</body></html>`;
@@ -25,6 +32,33 @@ if (FLOOR) {
 for (let i = 1; i <= 24; i++) { const item = document.createElement('li'); item.dataset.state = 'valid'; item.textContent = 'Location ' + i; list.append(item); }
 document.body.append(list);`,
   );
+  if (BEFORE) {
+    if (!existsSync(join(BEFORE, 'popup.html'))) throw new Error(`BENCH_BEFORE: no popup.html in ${BEFORE}`);
+    // Its pages' scripts, chunks and stylesheets (not its worker), paths moved under /before/, its shell key its own.
+    const moved = (text) =>
+      text.replace(/(["'\s])\/(chunks\/|assets\/|[\w-]+\.(?:js|css)["'\s])/g, '$1/before/$2').replace(/(["'])tokenRelay\.shell\1/g, `$1${BEFORE_SHELL_KEY}$1`);
+    const take = (dir) => {
+      for (const entry of readdirSync(join(BEFORE, dir), { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) take(path);
+        else if (/\.(js|css|html)$/.test(entry.name) && entry.name !== 'background.js') {
+          const text = moved(readFileSync(join(BEFORE, path), 'utf8'));
+          beforeHasShell ||= text.includes(BEFORE_SHELL_KEY);
+          cpSync(join(BEFORE, path), join(copy, 'before', path));
+          writeFileSync(join(copy, 'before', path), text);
+        }
+      }
+    };
+    for (const dir of ['chunks', 'assets']) if (existsSync(join(BEFORE, dir))) take(dir);
+    for (const name of readdirSync(BEFORE)) {
+      if (/^(popup\.html|[\w-]+\.js)$/.test(name) && name !== 'background.js') {
+        const text = moved(readFileSync(join(BEFORE, name), 'utf8'));
+        beforeHasShell ||= text.includes(BEFORE_SHELL_KEY);
+        cpSync(join(BEFORE, name), join(copy, 'before', name));
+        writeFileSync(join(copy, 'before', name), text);
+      }
+    }
+  }
   process.env.TOKEN_RELAY_EXTENSION_DIR = copy;
 }
 const { launchExtension, saveApiKey } = await import('../tests/e2e/harness.mjs');
@@ -70,9 +104,18 @@ try {
   await warm.waitForFunction((n) => document.querySelectorAll('li[data-state]').length >= n, TOKENS);
   // As an admin's look at the popup does, it draws the next opening's shell (components/popup-shell.ts) once the
   // background has answered; BENCH_NO_SHELL=1 times the first opening of a day instead, which has none.
-  if (process.env.BENCH_NO_SHELL) await session.context.addInitScript(() => localStorage.removeItem('tokenRelay.shell'));
-  else await warm.waitForFunction(() => localStorage.getItem('tokenRelay.shell') !== null);
+  if (process.env.BENCH_NO_SHELL) {
+    await session.context.addInitScript((keys) => keys.forEach((key) => localStorage.removeItem(key)), ['tokenRelay.shell', BEFORE_SHELL_KEY]);
+  } else await warm.waitForFunction(() => localStorage.getItem('tokenRelay.shell') !== null);
   await warm.close();
+  if (BEFORE) {
+    // The other build's popup, opened once too: its shell, if it keeps one, under its own key.
+    const before = await session.context.newPage();
+    await before.goto(`chrome-extension://${session.extensionId}/before/popup.html`);
+    await before.waitForFunction(() => document.querySelectorAll('li[data-state]').length > 0);
+    if (beforeHasShell && !process.env.BENCH_NO_SHELL) await before.waitForFunction((key) => localStorage.getItem(key) !== null, BEFORE_SHELL_KEY);
+    await before.close();
+  }
 
   await session.context.addInitScript((n) => {
     const marks = (window.__popupMarks = {});
@@ -90,7 +133,7 @@ try {
       for (const entry of list.getEntries()) if (entry.name === 'first-contentful-paint') marks.firstPaint = entry.startTime;
     }).observe({ type: 'paint' });
   }, TOKENS);
-  const PAGES = ['popup.html', ...(FLOOR ? ['floor-static.html', 'floor-script.html'] : [])];
+  const PAGES = ['popup.html', ...(BEFORE ? ['before/popup.html'] : []), ...(FLOOR ? ['floor-static.html', 'floor-script.html'] : [])];
   const samples = Object.fromEntries(PAGES.map((name) => [name, { meaningful: [], liveRows: [], allRows: [] }]));
   // One tab, as the popup's own view: the previous page is torn down on about:blank first, outside the timing.
   const page = await session.context.newPage();
@@ -98,7 +141,7 @@ try {
     for (const name of PAGES) {
       await page.goto('about:blank');
       await page.goto(`chrome-extension://${session.extensionId}/${name}`);
-      const popup = name === 'popup.html';
+      const popup = name.endsWith('popup.html');
       await page.waitForFunction(
         (all) => window.__popupMarks.firstPaint !== undefined && (all ? window.__popupMarks.allRows : window.__popupMarks.firstRows) !== undefined,
         popup,
@@ -119,6 +162,11 @@ try {
   console.log(`  first meaningful paint (the overview's rows painted)  ${figures(samples['popup.html'].meaningful)}`);
   console.log(`  the live view's rows (Preact's, replacing the shell)  ${figures(samples['popup.html'].liveRows)}`);
   console.log(`  every row built                                      ${figures(samples['popup.html'].allRows)}`);
+  if (BEFORE) {
+    console.log(`the popup of ${BEFORE}, interleaved with those opens:`);
+    console.log(`  first meaningful paint (the overview's rows painted)  ${figures(samples['before/popup.html'].meaningful)}`);
+    console.log(`  the live view's rows (Preact's, replacing the shell)  ${figures(samples['before/popup.html'].liveRows)}`);
+  }
   if (FLOOR) {
     console.log(`the floor here, interleaved with those opens:`);
     console.log(`  static page, one list item, first paint              ${figures(samples['floor-static.html'].meaningful)}`);
