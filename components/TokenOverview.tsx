@@ -7,7 +7,8 @@ import {
   type HealthState,
   type TokenHealth,
 } from '../lib/health/health-state';
-import { dueGroups, sameName, type DueGroup } from '../lib/batch/plan-batch';
+import { dueGroups, type DueGroup } from '../lib/batch/plan-batch';
+import { sameName } from '../lib/text/same-name';
 import { afterFirstPaint } from './after-first-paint';
 import { formatDate, formatDateTime, formatNumber, formatRelativeDays, plural, t, tParts, type MessageKey } from '../lib/i18n/messages';
 

@@ -3,6 +3,7 @@ import { findTokenEntries, findTokenSection, type TokenEntry, type TokenSection 
 import { OWN_TAG_PREFIX } from './own-elements';
 import { BASE_CSS, placeOwnHost } from './own-host';
 import { watchTokenEntries } from './watch-token-entries';
+import { sameName } from '../text/same-name';
 
 // What the batch script (entrypoints/abm-batch.ts) does on Apple's page: plain DOM, in one frame's isolated world.
 
@@ -16,10 +17,8 @@ const MAX_NAMES = 500;
 /** Long enough to swallow a double click: one click proposes one batch. */
 export const SEND_ALL_BUSY_MS = 4_000;
 
-/** A location's name as compared: NFC, whitespace folded to single spaces, trimmed, case-insensitive. */
-export function normaliseLocationName(name: string): string {
-  return name.normalize('NFC').replace(/\s+/g, ' ').trim().toLowerCase();
-}
+/** A location's name as compared (lib/text/same-name.ts), as everywhere else names are matched. */
+export const normaliseLocationName: (name: string) => string = sameName;
 
 /** The names of the entries in `doc`'s token section, each once, as the page shows them; undefined: no section here. */
 export function listLocationNames(doc: Document): string[] | undefined {

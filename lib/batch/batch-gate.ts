@@ -1,5 +1,5 @@
 import type { BatchItem, BatchRecord } from './batch-record';
-import { sameName } from './plan-batch';
+import { sameName } from '../text/same-name';
 
 /** How long after Token Relay pressed a location's Download its file still counts as that download. */
 export const BATCH_DOWNLOAD_MS = 60_000;

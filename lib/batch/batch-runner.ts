@@ -6,7 +6,8 @@ import { err, ok, type Problem, type Result } from '../result';
 import type { BatchStore } from '../storage/batch-store';
 import { batchItemForCapture, BATCH_DOWNLOAD_MS } from './batch-gate';
 import type { BatchItem, BatchRecord } from './batch-record';
-import { planBatch, sameName } from './plan-batch';
+import { planBatch } from './plan-batch';
+import { sameName } from '../text/same-name';
 import { t } from '../i18n/messages';
 
 /** At most this many of a batch's tokens are held at once: downloaded and not yet renewed (or failed). */

@@ -2,6 +2,7 @@ import type { AppleSite, TokenHealth } from '../health/health-state';
 import type { MdmKind } from '../mdm/mdm-kinds';
 import type { BatchItem } from './batch-record';
 import { t } from '../i18n/messages';
+import { sameName } from '../text/same-name';
 
 /** The connection of Options' Addigy section (lib/storage/primary-connection.ts), whose health keys carry no prefix. */
 const PRIMARY_CONNECTION = { id: 'addigy', name: 'Addigy' };
@@ -41,8 +42,6 @@ export function holderOf(token: TokenHealth): { connectionId: string; connection
     tokenId: token.locationId.slice(cut + 1),
   };
 }
-
-export const sameName = (name: string | undefined): string => (name ?? '').normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 
 /**
  * The batch for one organisation: its due tokens whose location Apple's open page lists (so the page can download

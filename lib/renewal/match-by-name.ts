@@ -1,4 +1,5 @@
 import type { MdmToken } from '../mdm/mdm-adapter';
+import { sameName } from '../text/same-name';
 
 export interface NameMatchInput {
   /** Apple's location name when Apple was asked, else the download's file name. */
@@ -22,5 +23,3 @@ export function matchTokensByName(tokens: MdmToken[], input: NameMatchInput): Md
     return !token.orgName?.trim() || !org || sameName(token.orgName) === org;
   });
 }
-
-const sameName = (name: string | null | undefined): string => (name ?? '').trim().replace(/\s+/g, ' ').toLowerCase();

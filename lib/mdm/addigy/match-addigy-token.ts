@@ -2,6 +2,7 @@ import type { AddigyToken } from './schemas';
 import type { AppleClientConfig } from '../../apple/schemas';
 import { err, ok, type Problem, type Result } from '../../result';
 import { t } from '../../i18n/messages';
+import { sameName } from '../../text/same-name';
 
 export interface AddigyTokenMatch {
   /** The Addigy token to renew. */
@@ -73,5 +74,3 @@ function noMatch(): MatchProblem {
       t('problemInAddigyCreateANewApple'),
   };
 }
-
-const sameName = (name: string | null | undefined): string => (name ?? '').trim().toLowerCase();

@@ -63,6 +63,15 @@ describe('matchAddigyToken', () => {
       });
     });
 
+    it('compares names as everywhere else (lib/text/same-name.ts): runs of spaces and an accent typed apart fold too', () => {
+      const target = addigyToken('loc-1', { orgName: 'École  du   Nord', locationName: 'Cafe\u0301 Campus' });
+      const tokens = [addigyToken('other', { orgName: 'Another Org' }), target];
+      expect(matched(matchAddigyToken({ tokens, file: { orgName: '\u00c9cole du Nord', locationName: 'Café  Campus' } }))).toMatchObject({
+        token: target,
+        strength: 'name',
+      });
+    });
+
     it('accepts several tokens of one location (inheritance), compared case-insensitively', () => {
       const tokens = [
         addigyToken('p1', { uId: 'u1', locationName: 'Main Campus', inheritedFrom: 'policy-root' }),
