@@ -146,8 +146,15 @@ export async function launchFirefox({ sandboxPort, grantHostPermissions = true, 
     origin,
     downloadsDir,
     openExtensionPage,
-    /** The popup, opened as a tab (Firefox has no API to open the action popup from automation). */
-    openPopup: () => openExtensionPage('popup.html'),
+    /**
+     * The popup, opened as a tab (Firefox has no API to open the action popup from automation), once its live view
+     * is in: a shell kept by an earlier opening (issue 23) shows the same rows for some 50 ms first, inert.
+     */
+    openPopup: async () => {
+      const popup = await openExtensionPage('popup.html');
+      await eventually(() => popup.evaluate(() => !document.querySelector('#app[data-shell]')).catch(() => false), 15_000, 'the popup’s live view');
+      return popup;
+    },
     openOptions: () => openExtensionPage('options.html'),
     inExtension,
     /** The toolbar badge and its tooltip. */
