@@ -11,9 +11,9 @@
 // and scripts are added to the copy under /before/, with its own shell key, and talk to this build's worker. For a
 // before-and-after figure from one run, e.g. a build of an older commit: `git worktree add /tmp/old <commit>`, build
 // it there, then `BENCH_FLOOR=1 BENCH_BEFORE=/tmp/old/.output/chrome-mv3 node scripts/bench-popup.mjs`.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startSandbox } from '../tests/sandbox/index.mjs';
 
 const FLOOR = Boolean(process.env.BENCH_FLOOR);
@@ -37,27 +37,20 @@ document.body.append(list);`,
     // Its pages' scripts, chunks and stylesheets (not its worker), paths moved under /before/, its shell key its own.
     const moved = (text) =>
       text.replace(/(["'\s])\/(chunks\/|assets\/|[\w-]+\.(?:js|css)["'\s])/g, '$1/before/$2').replace(/(["'])tokenRelay\.shell\1/g, `$1${BEFORE_SHELL_KEY}$1`);
-    const take = (dir) => {
+    const takeFile = (path) => {
+      const text = moved(readFileSync(join(BEFORE, path), 'utf8'));
+      beforeHasShell ||= text.includes(BEFORE_SHELL_KEY);
+      mkdirSync(dirname(join(copy, 'before', path)), { recursive: true });
+      writeFileSync(join(copy, 'before', path), text);
+    };
+    const takeDir = (dir) => {
       for (const entry of readdirSync(join(BEFORE, dir), { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) take(path);
-        else if (/\.(js|css|html)$/.test(entry.name) && entry.name !== 'background.js') {
-          const text = moved(readFileSync(join(BEFORE, path), 'utf8'));
-          beforeHasShell ||= text.includes(BEFORE_SHELL_KEY);
-          cpSync(join(BEFORE, path), join(copy, 'before', path));
-          writeFileSync(join(copy, 'before', path), text);
-        }
+        if (entry.isDirectory()) takeDir(join(dir, entry.name));
+        else if (/\.(js|css)$/.test(entry.name)) takeFile(join(dir, entry.name));
       }
     };
-    for (const dir of ['chunks', 'assets']) if (existsSync(join(BEFORE, dir))) take(dir);
-    for (const name of readdirSync(BEFORE)) {
-      if (/^(popup\.html|[\w-]+\.js)$/.test(name) && name !== 'background.js') {
-        const text = moved(readFileSync(join(BEFORE, name), 'utf8'));
-        beforeHasShell ||= text.includes(BEFORE_SHELL_KEY);
-        cpSync(join(BEFORE, name), join(copy, 'before', name));
-        writeFileSync(join(copy, 'before', name), text);
-      }
-    }
+    for (const dir of ['chunks', 'assets']) if (existsSync(join(BEFORE, dir))) takeDir(dir);
+    for (const name of readdirSync(BEFORE)) if (/^(popup\.html|[\w-]+\.js)$/.test(name) && name !== 'background.js') takeFile(name);
   }
   process.env.TOKEN_RELAY_EXTENSION_DIR = copy;
 }

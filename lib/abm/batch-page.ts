@@ -17,9 +17,6 @@ const MAX_NAMES = 500;
 /** Long enough to swallow a double click: one click proposes one batch. */
 export const SEND_ALL_BUSY_MS = 4_000;
 
-/** A location's name as compared (lib/text/same-name.ts), as everywhere else names are matched. */
-export const normaliseLocationName: (name: string) => string = sameName;
-
 /** The names of the entries in `doc`'s token section, each once, as the page shows them; undefined: no section here. */
 export function listLocationNames(doc: Document): string[] | undefined {
   const section = findTokenSection(doc);
@@ -37,8 +34,8 @@ export type EntryMatch = { entry: TokenEntry } | { reason: 'not-found' | 'ambigu
 
 /** The ONE entry whose normalised name equals `locationName`; two or more of that name are 'ambiguous'. */
 export function findEntryByName(entries: readonly TokenEntry[], locationName: string): EntryMatch {
-  const wanted = normaliseLocationName(locationName);
-  const matches = wanted ? entries.filter((entry) => normaliseLocationName(entry.locationName) === wanted) : [];
+  const wanted = sameName(locationName);
+  const matches = wanted ? entries.filter((entry) => sameName(entry.locationName) === wanted) : [];
   if (matches.length > 1) return { reason: 'ambiguous' };
   return matches[0] ? { entry: matches[0] } : { reason: 'not-found' };
 }
@@ -62,8 +59,8 @@ export function clickDownload(doc: Document, locationName: string, beforeClick?:
 
 /** Distinct location names on the page that are in `dueLocations` (compared normalised). */
 export function countDueEntries(entries: readonly TokenEntry[], dueLocations: readonly string[]): number {
-  const due = new Set(dueLocations.map(normaliseLocationName));
-  return new Set(entries.map((entry) => normaliseLocationName(entry.locationName)).filter((name) => name && due.has(name))).size;
+  const due = new Set(dueLocations.map(sameName));
+  return new Set(entries.map((entry) => sameName(entry.locationName)).filter((name) => name && due.has(name))).size;
 }
 
 export const sendAllLabel = (count: number, target: string) => `Send all ${count} expiring to ${target}`;

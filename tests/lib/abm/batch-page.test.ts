@@ -8,7 +8,6 @@ import {
   createSendAll,
   findEntryByName,
   listLocationNames,
-  normaliseLocationName,
   SEND_ALL_BUSY_MS,
   SEND_ALL_TAG,
   type SendAllControl,
@@ -57,11 +56,6 @@ describe('names on Apple’s page', () => {
   it('a frame without a token section lists nothing (undefined), so another frame answers', () => {
     loadFixture('abm-unrelated-prose.html');
     expect(listLocationNames(document)).toBeUndefined();
-  });
-
-  it('normalises names: NFC, whitespace folded, case-insensitive', () => {
-    expect(normaliseLocationName('  Cafe\u0301\u00a0de   PARIS\n')).toBe(normaliseLocationName('Café de Paris'));
-    expect(normaliseLocationName('Main Office')).not.toBe(normaliseLocationName('Main Offices'));
   });
 
   it('finds the one entry by its normalised name; two entries of one name are ambiguous', () => {
